@@ -1,0 +1,160 @@
+#include "auth/sigv4.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/sha.h>
+
+#include <algorithm>
+#include <cctype>
+#include <ctime>
+
+#include "util/codec.h"
+
+namespace ddb::sigv4 {
+
+namespace {
+std::string trim(std::string_view s) {
+  size_t a = 0, b = s.size();
+  while (a < b && std::isspace(static_cast<unsigned char>(s[a]))) ++a;
+  while (b > a && std::isspace(static_cast<unsigned char>(s[b - 1]))) --b;
+  std::string out;
+  bool space = false;
+  for (size_t i = a; i < b; ++i) {  // collapse inner runs of spaces
+    if (s[i] == ' ') {
+      if (!space) out.push_back(' ');
+      space = true;
+    } else {
+      out.push_back(s[i]);
+      space = false;
+    }
+  }
+  return out;
+}
+std::string lower(std::string_view s) {
+  std::string o(s);
+  for (auto& c : o) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return o;
+}
+}  // namespace
+
+std::optional<Credential> parse_authorization(std::string_view h, std::string* error) {
+  Credential c;
+  const std::string_view scheme = "AWS4-HMAC-SHA256";
+  auto fail = [&](std::string m) -> std::optional<Credential> {
+    if (error) *error = std::move(m);
+    return std::nullopt;
+  };
+  if (h.substr(0, scheme.size()) != scheme) {
+    return fail("Authorization header requires 'Credential' parameter. Authorization header requires 'Signature' parameter. "
+                "Authorization header requires 'SignedHeaders' parameter. Authorization header requires existence of either a "
+                "'X-Amz-Date' or a 'Date' header. Authorization=" + std::string(h));
+  }
+  std::string_view rest = h.substr(scheme.size());
+  std::string cred;
+  while (!rest.empty()) {
+    size_t comma = rest.find(',');
+    std::string part = trim(rest.substr(0, comma));
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    auto eq = part.find('=');
+    if (eq == std::string::npos) continue;
+    std::string k = part.substr(0, eq), v = part.substr(eq + 1);
+    if (k == "Credential") cred = v;
+    else if (k == "SignedHeaders") c.signed_headers = v;
+    else if (k == "Signature") c.signature = v;
+  }
+  std::string missing;
+  if (cred.empty()) missing += "Authorization header requires 'Credential' parameter. ";
+  if (c.signature.empty()) missing += "Authorization header requires 'Signature' parameter. ";
+  if (c.signed_headers.empty()) missing += "Authorization header requires 'SignedHeaders' parameter. ";
+  if (!missing.empty()) return fail(missing + "Authorization=" + std::string(h));
+  std::vector<std::string> parts;
+  size_t start = 0;
+  for (size_t i = 0; i <= cred.size(); ++i) {
+    if (i == cred.size() || cred[i] == '/') {
+      parts.push_back(cred.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  if (parts.size() != 5 || parts[4] != "aws4_request" || parts[0].empty())
+    return fail("Credential should be scoped to a valid region. ");
+  c.access_key = parts[0];
+  c.date = parts[1];
+  c.region = parts[2];
+  c.service = parts[3];
+  return c;
+}
+
+std::string sha256_hex(std::string_view data) {
+  unsigned char md[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), md);
+  return hex_encode(std::string_view(reinterpret_cast<char*>(md), sizeof md));
+}
+
+std::string hmac_sha256(std::string_view key, std::string_view data) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
+       data.size(), md, &len);
+  return std::string(reinterpret_cast<char*>(md), len);
+}
+
+bool equal_constant_time(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::string canonical_request(const Request& req, std::string* signed_headers) {
+  std::vector<std::pair<std::string, std::string>> hs;
+  for (auto& [k, v] : req.headers) {
+    std::string lk = lower(k);
+    std::string tv = trim(v);
+    auto it = std::find_if(hs.begin(), hs.end(), [&](auto& p) { return p.first == lk; });
+    if (it != hs.end()) it->second += "," + tv;
+    else hs.emplace_back(lk, tv);
+  }
+  std::sort(hs.begin(), hs.end());
+  std::string canon = req.method + "\n" + req.path + "\n" + req.query + "\n";
+  std::string sh;
+  for (auto& [k, v] : hs) {
+    canon += k + ":" + v + "\n";
+    sh += (sh.empty() ? "" : ";") + k;
+  }
+  canon += "\n" + sh + "\n" + sha256_hex(req.body);
+  if (signed_headers) *signed_headers = sh;
+  return canon;
+}
+
+std::string string_to_sign(std::string_view canonical, std::string_view amz_date, std::string_view scope) {
+  return "AWS4-HMAC-SHA256\n" + std::string(amz_date) + "\n" + std::string(scope) + "\n" + sha256_hex(canonical);
+}
+
+std::string sign(const Request& req, std::string_view access_key, std::string_view secret_key,
+                 std::string_view session_token, std::string_view region, std::string_view service,
+                 std::string_view amz_date) {
+  Request r = req;
+  if (!session_token.empty()) r.headers.emplace_back("x-amz-security-token", std::string(session_token));
+  std::string signed_headers;
+  std::string canon = canonical_request(r, &signed_headers);
+  std::string date(amz_date.substr(0, 8));
+  std::string scope = date + "/" + std::string(region) + "/" + std::string(service) + "/aws4_request";
+  std::string sts = string_to_sign(canon, amz_date, scope);
+  std::string k = hmac_sha256("AWS4" + std::string(secret_key), date);
+  k = hmac_sha256(k, region);
+  k = hmac_sha256(k, service);
+  k = hmac_sha256(k, "aws4_request");
+  std::string sig = hex_encode(hmac_sha256(k, sts));
+  return "AWS4-HMAC-SHA256 Credential=" + std::string(access_key) + "/" + scope + ", SignedHeaders=" + signed_headers +
+         ", Signature=" + sig;
+}
+
+std::string amz_date_now() {
+  time_t t = time(nullptr);
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  char buf[32];
+  strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
+  return buf;
+}
+
+}  // namespace ddb::sigv4

@@ -1,0 +1,198 @@
+#include "engine/engine.h"
+
+#include <filesystem>
+#include <thread>
+#include <unordered_map>
+
+#include "engine/ops.h"
+#include "util/codec.h"
+
+namespace ddb {
+
+Database::Database(std::unique_ptr<KvStore> kv, EngineOptions options) : kv_(std::move(kv)), opt_(std::move(options)) {}
+
+Status Database::open() {
+  std::string prefix("\0T", 2);
+  std::vector<TableDef> defs;
+  Status status;
+  kv_->scan(prefix, keys::prefix_end(prefix), false, [&](std::string_view, std::string_view v) {
+    auto d = Ops::def_from_json(v);
+    if (!d.ok()) { status = d.take_error(); return false; }
+    defs.push_back(std::move(d).value());
+    return true;
+  });
+  DDB_TRY(std::move(status));
+  std::string next;
+  if (kv_->get(std::string("\0S", 2), &next)) next_table_id_ = static_cast<uint32_t>(std::stoul(next));
+  for (auto& d : defs) {
+    auto t = std::make_shared<Table>();
+    t->def = std::move(d);
+    next_table_id_ = std::max(next_table_id_, t->def.id + 1);
+    // Recount items, sizes and index entries: counters are not persisted.
+    long long count = 0, bytes = 0;
+    std::string ip = keys::items_prefix(t->def.id);
+    kv_->scan(ip, keys::prefix_end(ip), false, [&](std::string_view, std::string_view v) {
+      Item item;
+      if (decode_item(v, item)) { ++count; bytes += static_cast<long long>(item_size(item)); }
+      return true;
+    });
+    t->item_count = count;
+    t->size_bytes = bytes;
+    for (auto& idx : t->def.indexes) {
+      long long c = 0, b = 0;
+      std::string p = keys::index_prefix(t->def.id, idx.id);
+      kv_->scan(p, keys::prefix_end(p), false, [&](std::string_view, std::string_view v) {
+        Item item;
+        if (decode_item(v, item)) { ++c; b += static_cast<long long>(item_size(item)); }
+        return true;
+      });
+      t->index_stats[idx.name] = {c, b};
+    }
+    std::string sp = keys::stream_prefix(t->def.id);
+    kv_->scan(sp, keys::prefix_end(sp), true, [&](std::string_view k, std::string_view) {
+      stream_seq_ = std::max<uint64_t>(stream_seq_.load(), get_u64be(k.substr(sp.size())));
+      return false;
+    });
+    tables_[t->def.name] = t;
+  }
+  return Status::OK();
+}
+
+std::vector<std::string> Database::table_names() {
+  std::shared_lock lk(catalog_mu_);
+  std::vector<std::string> names;
+  for (auto& [n, t] : tables_) names.push_back(n);
+  return names;
+}
+
+Result<std::string> Database::execute(std::string_view target, const Json& request) {
+  using Fn = Result<std::string> (*)(Database&, const Json&);
+  static const std::unordered_map<std::string_view, Fn> ops = {
+      {"DynamoDB_20120810.CreateTable", &Ops::create_table},
+      {"DynamoDB_20120810.DescribeTable", &Ops::describe_table},
+      {"DynamoDB_20120810.ListTables", &Ops::list_tables},
+      {"DynamoDB_20120810.DeleteTable", &Ops::delete_table},
+      {"DynamoDB_20120810.UpdateTable", &Ops::update_table},
+      {"DynamoDB_20120810.DescribeLimits", &Ops::describe_limits},
+      {"DynamoDB_20120810.DescribeEndpoints", &Ops::describe_endpoints},
+      {"DynamoDB_20120810.TagResource", &Ops::tag_resource},
+      {"DynamoDB_20120810.UntagResource", &Ops::untag_resource},
+      {"DynamoDB_20120810.ListTagsOfResource", &Ops::list_tags},
+      {"DynamoDB_20120810.UpdateTimeToLive", &Ops::update_ttl},
+      {"DynamoDB_20120810.DescribeTimeToLive", &Ops::describe_ttl},
+      {"DynamoDB_20120810.PutItem", &Ops::put_item},
+      {"DynamoDB_20120810.GetItem", &Ops::get_item},
+      {"DynamoDB_20120810.DeleteItem", &Ops::delete_item},
+      {"DynamoDB_20120810.UpdateItem", &Ops::update_item},
+      {"DynamoDB_20120810.Query", &Ops::query},
+      {"DynamoDB_20120810.Scan", &Ops::scan},
+      {"DynamoDB_20120810.BatchGetItem", &Ops::batch_get},
+      {"DynamoDB_20120810.BatchWriteItem", &Ops::batch_write},
+      {"DynamoDB_20120810.TransactWriteItems", &Ops::transact_write},
+      {"DynamoDB_20120810.TransactGetItems", &Ops::transact_get},
+      {"DynamoDBStreams_20120810.ListStreams", &Ops::list_streams},
+      {"DynamoDBStreams_20120810.DescribeStream", &Ops::describe_stream},
+      {"DynamoDBStreams_20120810.GetShardIterator", &Ops::get_shard_iterator},
+      {"DynamoDBStreams_20120810.GetRecords", &Ops::get_records},
+  };
+  auto it = ops.find(target);
+  if (it == ops.end()) return err::unknown_operation();
+  if (!request.IsObject()) return err::serialization("Start of structure or map found where not expected");
+  return it->second(*this, request);
+}
+
+size_t Database::expire_ttl_items(double now) {
+  std::vector<std::shared_ptr<Table>> tables;
+  {
+    std::shared_lock lk(catalog_mu_);
+    for (auto& [n, t] : tables_)
+      if (t->def.ttl_enabled) tables.push_back(t);
+  }
+  size_t deleted = 0;
+  for (auto& t : tables) {
+    const std::string attr = t->def.ttl_attribute;
+    std::vector<std::string> expired;
+    std::string p = keys::items_prefix(t->def.id);
+    auto is_expired = [&](const Item& item) {
+      auto it = item.find(attr);
+      if (it == item.end() || it->second.type != VType::N) return false;
+      double when = std::strtod(it->second.s.c_str(), nullptr);
+      // AWS ignores TTL values more than five years in the past.
+      return when < now && when > now - 5 * 365.25 * 86400;
+    };
+    kv_->scan(p, keys::prefix_end(p), false, [&](std::string_view k, std::string_view v) {
+      Item item;
+      if (decode_item(v, item) && is_expired(item)) expired.emplace_back(k);
+      return true;
+    });
+    for (auto& k : expired) {
+      std::lock_guard wl(write_mu_);
+      auto item = Ops::load_item(*this, k);  // re-check under the lock: it may have changed
+      if (!item || !is_expired(*item) || !Ops::find_table(*this, t->def.name)) continue;
+      Ops::Staged st;
+      Ops::stage_write(*this, t, k, &*item, nullptr, st, nullptr, /*ttl_delete=*/true);
+      if (Ops::commit(*this, st).ok()) ++deleted;
+    }
+  }
+  return deleted;
+}
+
+Engine::Engine(EngineOptions options, KvOptions base) : opt_(std::move(options)), base_(std::move(base)) {}
+
+Engine::~Engine() {
+  stop_ = true;
+  if (ttl_thread_ && ttl_thread_->joinable()) ttl_thread_->join();
+}
+
+Result<Database*> Engine::database(const std::string& name, const std::string& region) {
+  std::lock_guard lk(mu_);
+  auto it = dbs_.find(name);
+  if (it != dbs_.end()) return it->second.get();
+  KvOptions ko = base_;
+  if (!ko.path.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(base_.path, ec);
+    ko.path = (std::filesystem::path(base_.path) / name).string();
+  }
+  std::unique_ptr<KvStore> kv;
+  DDB_ASSIGN(kv, open_kv(ko));
+  EngineOptions eo = opt_;
+  eo.region = region;
+  auto db = std::make_unique<Database>(std::move(kv), eo);
+  DDB_TRY(db->open());
+  Database* raw = db.get();
+  dbs_[name] = std::move(db);
+  return raw;
+}
+
+std::vector<std::string> Engine::database_names() {
+  std::vector<std::string> names;
+  if (!base_.path.empty()) {
+    std::error_code ec;
+    for (auto& e : std::filesystem::directory_iterator(base_.path, ec))
+      if (e.is_directory()) names.push_back(e.path().filename().string());
+  }
+  std::lock_guard lk(mu_);
+  for (auto& [n, d] : dbs_)
+    if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
+  return names;
+}
+
+void Engine::start_ttl_thread() {
+  ttl_thread_ = std::make_unique<std::thread>([this] {
+    auto next = std::chrono::steady_clock::now();
+    while (!stop_) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      if (std::chrono::steady_clock::now() < next) continue;
+      next = std::chrono::steady_clock::now() + opt_.ttl_interval;
+      std::vector<Database*> dbs;
+      {
+        std::lock_guard lk(mu_);
+        for (auto& [n, d] : dbs_) dbs.push_back(d.get());
+      }
+      for (auto* d : dbs) d->expire_ttl_items(now_epoch());
+    }
+  });
+}
+
+}  // namespace ddb

@@ -1,0 +1,149 @@
+// The DynamoDB engine: tables, items, indexes, streams and transactions over a KvStore.
+// It speaks DynamoDB's request/response JSON (the API), and knows nothing of HTTP.
+//
+// Engine holds one Database per name (DynamoDB Local keeps one per access key and region unless
+// -sharedDb). Database::execute(op, request) runs one API operation.
+//
+// Thread-safety: execute() may be called from many threads. Writes to a database are serialized
+// by write_mu_ (so conditions, read-modify-write and transactions are serializable); reads run
+// concurrently against the store.
+#pragma once
+#include <atomic>
+#include <chrono>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <thread>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/json_util.h"
+#include "storage/kv.h"
+#include "types/value.h"
+
+namespace ddb {
+
+struct KeyDef {
+  std::string hash, range;
+  VType hash_type = VType::S, range_type = VType::S;
+  bool has_range() const { return !range.empty(); }
+};
+
+struct IndexDef {
+  std::string name;
+  bool global = true;
+  uint8_t id = 0;  // persisted; unique within the table, never reused
+  KeyDef key;
+  std::string projection = "ALL";  // ALL | KEYS_ONLY | INCLUDE
+  std::vector<std::string> non_key;
+  long long rcu = 0, wcu = 0;
+  std::string status = "ACTIVE";
+};
+
+struct TableDef {
+  uint32_t id = 0;  // persisted storage id, never reused within a database
+  std::string name, uuid;
+  KeyDef key;
+  std::vector<std::pair<std::string, VType>> attrs;  // AttributeDefinitions
+  std::vector<IndexDef> indexes;
+  std::string billing_mode = "PROVISIONED";
+  long long rcu = 0, wcu = 0;
+  double created = 0, billing_changed = 0;
+  bool stream_enabled = false;
+  std::string stream_view_type, stream_label;  // label empty: never had a stream
+  std::string table_class = "STANDARD";
+  bool table_class_set = false;
+  bool deletion_protection = false;
+  bool sse_enabled = false;
+  std::string sse_type;
+  std::vector<std::pair<std::string, std::string>> tags;
+  std::string ttl_attribute;
+  bool ttl_enabled = false;
+  uint8_t next_index_id = 1;
+};
+
+struct Table {
+  TableDef def;
+  std::string status = "ACTIVE";
+  std::chrono::steady_clock::time_point status_until{};
+  std::atomic<long long> item_count{0}, size_bytes{0};
+  std::map<std::string, std::pair<long long, long long>> index_stats;  // name -> count, bytes; under write_mu_
+};
+
+struct EngineOptions {
+  std::string region = "us-east-1";       // Default: us-east-1; the database's region in ARNs.
+  std::string account_id = "000000000000";  // Default: DynamoDB Local's account id.
+  bool delay_transient_statuses = false;  // Default: false; CREATING/DELETING/UPDATING last a while.
+  std::chrono::milliseconds ttl_interval{1000};  // Default: 1 s between TTL sweeps.
+};
+
+class Database {
+ public:
+  Database(std::unique_ptr<KvStore> kv, EngineOptions options);
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  // Reads the catalog and item counts from the store. Call once before execute().
+  Status open();
+
+  // Runs one DynamoDB (DynamoDB_20120810) or Streams (DynamoDBStreams_20120810) operation.
+  // Returns the response JSON body or the DynamoDB error.
+  Result<std::string> execute(std::string_view op, const Json& request);
+
+  // Deletes items whose TTL has passed. Returns how many were deleted. Called by the TTL thread.
+  size_t expire_ttl_items(double now_epoch_seconds);
+
+  std::vector<std::string> table_names();
+  const EngineOptions& options() const { return opt_; }
+  KvStore& store() { return *kv_; }
+  // Held by every write and catalog change.
+  std::mutex& write_mu() { return write_mu_; }
+
+  // Internals shared by the operation families (ops_*.cc).
+  struct Ctx;
+
+ private:
+  friend struct Ops;
+  std::unique_ptr<KvStore> kv_;
+  EngineOptions opt_;
+  std::mutex write_mu_;  // serializes all writes and catalog changes
+  std::shared_mutex catalog_mu_;  // guards tables_
+  std::map<std::string, std::shared_ptr<Table>> tables_;  // GUARDED_BY(catalog_mu_)
+  uint32_t next_table_id_ = 1;  // GUARDED_BY(write_mu_)
+  std::atomic<uint64_t> stream_seq_{0};
+  // TransactWriteItems idempotency: token -> (request hash, response, expiry).
+  struct TokenEntry {
+    std::string request_hash, response;
+    std::chrono::steady_clock::time_point expires;
+  };
+  std::map<std::string, TokenEntry> tokens_;  // GUARDED_BY(write_mu_)
+};
+
+class Engine {
+ public:
+  // base.path empty: all databases in memory; otherwise one RocksDB per database under it.
+  Engine(EngineOptions options, KvOptions base);
+  ~Engine();
+  // Opens (creating if needed) the database with this name, e.g. "shared-local-instance" or
+  // "<accessKey>_<region>". The region is used in ARNs.
+  Result<Database*> database(const std::string& name, const std::string& region);
+  // Names of databases that exist on disk or were opened.
+  std::vector<std::string> database_names();
+  // Starts the background TTL expirer.
+  void start_ttl_thread();
+
+ private:
+  EngineOptions opt_;
+  KvOptions base_;
+  std::mutex mu_;
+  std::map<std::string, std::unique_ptr<Database>> dbs_;
+  std::atomic<bool> stop_{false};
+  std::unique_ptr<std::thread> ttl_thread_;
+};
+
+}  // namespace ddb

@@ -1,0 +1,73 @@
+#include "engine/json_util.h"
+
+#include <regex>
+
+namespace ddb {
+
+Result<std::optional<std::string>> get_string(const Json& obj, std::string_view name) {
+  auto* m = member(obj, name);
+  if (!m) return std::optional<std::string>();
+  if (!m->IsString()) {
+    if (m->IsNumber()) return err::serialization("NUMBER_VALUE cannot be converted to String");
+    if (m->IsBool()) return err::serialization(std::string(m->GetBool() ? "TRUE" : "FALSE") + "_VALUE cannot be converted to String");
+    return err::serialization("Unexpected field type");
+  }
+  return std::optional<std::string>(std::string(sv(*m)));
+}
+
+Result<std::optional<long long>> get_int(const Json& obj, std::string_view name) {
+  auto* m = member(obj, name);
+  if (!m) return std::optional<long long>();
+  if (m->IsInt64()) return std::optional<long long>(m->GetInt64());
+  if (m->IsString()) return err::serialization("STRING_VALUE can not be converted to a Long");
+  if (m->IsNumber()) return err::serialization("NUMBER_VALUE can not be converted to a Long");
+  return err::serialization("Unexpected field type");
+}
+
+Result<std::optional<bool>> get_bool(const Json& obj, std::string_view name) {
+  auto* m = member(obj, name);
+  if (!m) return std::optional<bool>();
+  if (m->IsBool()) return std::optional<bool>(m->GetBool());
+  if (m->IsString()) return err::serialization("STRING_VALUE can not be converted to a Boolean");
+  return err::serialization("Unexpected field type");
+}
+
+Status Violations::status() const {
+  if (list_.empty()) return Status::OK();
+  std::string m = std::to_string(list_.size()) + (list_.size() == 1 ? " validation error detected: " : " validation errors detected: ");
+  for (size_t i = 0; i < list_.size(); ++i) {
+    if (i) m += "; ";
+    m += list_[i];
+  }
+  return err::validation(m);
+}
+
+void check_table_name(Violations& v, const std::optional<std::string>& name, std::string_view path) {
+  if (!name) { v.null_member(path); return; }
+  const std::string& n = *name;
+  bool pattern_ok = !n.empty();
+  for (char c : n)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.')) pattern_ok = false;
+  std::string shown = "'" + n + "'";
+  if (!pattern_ok) v.constraint(shown, path, "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
+  if (n.size() < 3) v.constraint(shown, path, "Member must have length greater than or equal to 3");
+  if (n.size() > 255) v.constraint(shown, path, "Member must have length less than or equal to 255");
+}
+
+void check_enum(Violations& v, const std::optional<std::string>& value, std::string_view path,
+                std::initializer_list<const char*> allowed) {
+  if (!value) return;
+  for (auto* a : allowed)
+    if (*value == a) return;
+  std::string set = "[";
+  bool first = true;
+  for (auto* a : allowed) {
+    if (!first) set += ", ";
+    set += a;
+    first = false;
+  }
+  set += "]";
+  v.constraint("'" + *value + "'", path, "Member must satisfy enum value set: " + set);
+}
+
+}  // namespace ddb

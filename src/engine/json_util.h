@@ -1,0 +1,68 @@
+// Helpers for reading DynamoDB request JSON and writing responses (RapidJSON).
+#pragma once
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "util/errors.h"
+#include "util/status.h"
+
+namespace ddb {
+
+using Json = rapidjson::Value;
+
+// Member lookup; a JSON null member counts as absent (as in the AWS wire protocol).
+inline const Json* member(const Json& obj, std::string_view name) {
+  if (!obj.IsObject()) return nullptr;
+  auto it = obj.FindMember(rapidjson::StringRef(name.data(), name.size()));
+  if (it == obj.MemberEnd() || it->value.IsNull()) return nullptr;
+  return &it->value;
+}
+inline std::string_view sv(const Json& j) { return {j.GetString(), j.GetStringLength()}; }
+
+// Typed optional accessors: absent -> nullopt; wrong JSON type -> SerializationException.
+Result<std::optional<std::string>> get_string(const Json& obj, std::string_view name);
+Result<std::optional<long long>> get_int(const Json& obj, std::string_view name);
+Result<std::optional<bool>> get_bool(const Json& obj, std::string_view name);
+
+// Collects "Value ... at '...' failed to satisfy constraint: ..." violations the way DynamoDB
+// reports them: "N validation error(s) detected: a; b".
+class Violations {
+ public:
+  void add(std::string v) { list_.push_back(std::move(v)); }
+  void null_member(std::string_view path) {
+    add("Value null at '" + std::string(path) + "' failed to satisfy constraint: Member must not be null");
+  }
+  void constraint(std::string_view shown, std::string_view path, std::string_view what) {
+    add("Value " + std::string(shown) + " at '" + std::string(path) + "' failed to satisfy constraint: " +
+        std::string(what));
+  }
+  bool empty() const { return list_.empty(); }
+  Status status() const;
+
+ private:
+  std::vector<std::string> list_;
+};
+
+// Table-name checks shared by all operations (length 3..255, [a-zA-Z0-9_.-]+).
+void check_table_name(Violations& v, const std::optional<std::string>& name, std::string_view path = "tableName");
+void check_enum(Violations& v, const std::optional<std::string>& value, std::string_view path,
+                std::initializer_list<const char*> allowed);
+
+class JsonOut {
+ public:
+  JsonOut() : w(sb) {}
+  rapidjson::StringBuffer sb;
+  rapidjson::Writer<rapidjson::StringBuffer> w;
+  void key(std::string_view k) { w.Key(k.data(), static_cast<rapidjson::SizeType>(k.size())); }
+  void str(std::string_view s) { w.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
+  void kv(std::string_view k, std::string_view s) { key(k); str(s); }
+  std::string take() { return std::string(sb.GetString(), sb.GetSize()); }
+};
+
+}  // namespace ddb

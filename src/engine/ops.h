@@ -1,0 +1,128 @@
+// Internals shared by the operation families. Each ops_*.cc file implements one family:
+// tables, items, query/scan, batch, transactions, streams, TTL.
+#pragma once
+#include <optional>
+#include <set>
+
+#include "engine/engine.h"
+#include "expr/expr.h"
+
+namespace ddb {
+
+// Storage keys (docs/storage-format.md). Tags are persisted: never renumber.
+namespace keys {
+inline constexpr char kCatalog = '\x00';  // "\0T" + table name -> table definition JSON
+inline constexpr char kData = '\x01';     // "\1" + be32(table id) + sub + ...
+inline constexpr char kStream = '\x02';   // "\2" + be32(table id) + be64(sequence) -> stream record
+inline constexpr char kItems = '\x00';    // sub-tag: base table items
+std::string catalog(const std::string& table);
+std::string items_prefix(uint32_t table_id);                  // all items of a table
+std::string index_prefix(uint32_t table_id, uint8_t index_id);  // all entries of an index
+std::string table_data_prefix(uint32_t table_id);             // items and indexes
+std::string stream_prefix(uint32_t table_id);
+std::string prefix_end(std::string prefix);  // smallest key greater than every key with this prefix
+}  // namespace keys
+
+// Capacity accounting of one operation.
+struct Capacity {
+  double table = 0;
+  std::map<std::string, double> gsi, lsi;
+  bool any() const { return table > 0 || !gsi.empty() || !lsi.empty(); }
+  void add(const Capacity& o);
+  double total() const;
+};
+
+struct Ops {
+  // ---- catalog ----
+  static std::shared_ptr<Table> find_table(Database& db, std::string_view name);
+  // Validates the TableName member and finds the table (ResourceNotFoundException otherwise).
+  static Result<std::shared_ptr<Table>> table_for_request(Database& db, const Json& req, const char* member = "TableName");
+  static Status persist_def(Database& db, const TableDef& def);
+  static std::string def_to_json(const TableDef& def);
+  static Result<TableDef> def_from_json(std::string_view s);
+  static void write_description(Database& db, JsonOut& o, const Table& t);
+  static std::string table_arn(Database& db, const std::string& name);
+
+  // ---- keys ----
+  // Validates that `key` holds exactly the table's key attributes with the right types.
+  static Status check_key(const TableDef& def, const Item& key);
+  // Validates the key attributes inside a full item (PutItem).
+  static Status check_item_key(const TableDef& def, const Item& item);
+  static Status check_index_keys(const TableDef& def, const Item& item);
+  static std::string item_key(const TableDef& def, const Item& item);
+  static Item key_of(const TableDef& def, const Item& item);
+  static Item index_key_of(const TableDef& def, const IndexDef& idx, const Item& item);
+  static std::optional<std::string> index_entry_key(const TableDef& def, const IndexDef& idx, const Item& item);
+  static Item project_for_index(const TableDef& def, const IndexDef& idx, const Item& item);
+
+  // ---- reads ----
+  static std::optional<Item> load_item(Database& db, const std::string& key);
+
+  // ---- writes ----
+  // Stages a change of one item (new_item null: delete) with its index entries and stream
+  // record into `batch`, and updates counters (applied by commit()).
+  struct Staged {
+    WriteBatch batch;
+    struct Delta {
+      std::shared_ptr<Table> table;
+      long long count = 0, bytes = 0;
+      std::map<std::string, std::pair<long long, long long>> idx;
+    };
+    std::vector<Delta> deltas;
+  };
+  static void stage_write(Database& db, const std::shared_ptr<Table>& t, const std::string& key,
+                          const Item* old_item, const Item* new_item, Staged& st, Capacity* cap,
+                          bool ttl_delete = false);
+  static Status commit(Database& db, Staged& st);
+
+  // ---- common request pieces ----
+  static Result<std::optional<Item>> attribute_values(const Json& req);
+  static Result<std::string> return_consumed(const Json& req);  // NONE | TOTAL | INDEXES
+  static void write_capacity(JsonOut& o, const std::string& mode, const std::string& table, const Capacity& c);
+  static double write_units(size_t bytes);
+  static double read_units(size_t bytes, bool consistent);
+
+  // Condition of a write: ConditionExpression or legacy Expected (+ConditionalOperator).
+  // Returns nullopt when the request has no condition.
+  static Result<std::optional<expr::Condition>> write_condition(const Json& req, expr::Context& ctx,
+                                                                bool allow_legacy = true);
+  static Result<std::optional<expr::Condition>> legacy_conditions(const Json& conds, const Json* op, const char* param,
+                                                                  bool expected_style);
+  static Error legacy_mix_error(const std::vector<std::string>& legacy, const std::vector<std::string>& modern);
+
+  // ---- operation families ----
+  static Result<std::string> create_table(Database& db, const Json& req);
+  static Result<std::string> describe_table(Database& db, const Json& req);
+  static Result<std::string> list_tables(Database& db, const Json& req);
+  static Result<std::string> delete_table(Database& db, const Json& req);
+  static Result<std::string> update_table(Database& db, const Json& req);
+  static Result<std::string> describe_limits(Database& db, const Json& req);
+  static Result<std::string> describe_endpoints(Database& db, const Json& req);
+  static Result<std::string> tag_resource(Database& db, const Json& req);
+  static Result<std::string> untag_resource(Database& db, const Json& req);
+  static Result<std::string> list_tags(Database& db, const Json& req);
+  static Result<std::string> update_ttl(Database& db, const Json& req);
+  static Result<std::string> describe_ttl(Database& db, const Json& req);
+
+  static Result<std::string> put_item(Database& db, const Json& req);
+  static Result<std::string> get_item(Database& db, const Json& req);
+  static Result<std::string> delete_item(Database& db, const Json& req);
+  static Result<std::string> update_item(Database& db, const Json& req);
+
+  static Result<std::string> query(Database& db, const Json& req);
+  static Result<std::string> scan(Database& db, const Json& req);
+  static Result<std::string> batch_get(Database& db, const Json& req);
+  static Result<std::string> batch_write(Database& db, const Json& req);
+  static Result<std::string> transact_write(Database& db, const Json& req);
+  static Result<std::string> transact_get(Database& db, const Json& req);
+
+  static Result<std::string> list_streams(Database& db, const Json& req);
+  static Result<std::string> describe_stream(Database& db, const Json& req);
+  static Result<std::string> get_shard_iterator(Database& db, const Json& req);
+  static Result<std::string> get_records(Database& db, const Json& req);
+};
+
+double now_epoch();
+std::string make_uuid();
+
+}  // namespace ddb

@@ -1,0 +1,547 @@
+// Shared pieces of all operations: storage keys, key validation, index maintenance, stream
+// record staging, capacity arithmetic, legacy conditions.
+#include <fmt/format.h>
+
+#include <cmath>
+#include <random>
+
+#include "engine/ops.h"
+#include "types/keycodec.h"
+#include "util/codec.h"
+
+namespace ddb {
+
+double now_epoch() {
+  using namespace std::chrono;
+  return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count() / 1e6;
+}
+
+std::string make_uuid() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  uint64_t a = rng(), b = rng();
+  a = (a & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;
+  b = (b & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;
+  return fmt::format("{:08x}-{:04x}-{:04x}-{:04x}-{:012x}", a >> 32, (a >> 16) & 0xffff, a & 0xffff, b >> 48,
+                     b & 0xffffffffffffULL);
+}
+
+namespace keys {
+std::string catalog(const std::string& table) { return std::string("\0T", 2) + table; }
+std::string table_data_prefix(uint32_t table_id) {
+  std::string k(1, kData);
+  put_u32be(k, table_id);
+  return k;
+}
+std::string items_prefix(uint32_t table_id) { return table_data_prefix(table_id) + kItems; }
+std::string index_prefix(uint32_t table_id, uint8_t index_id) {
+  return table_data_prefix(table_id) + static_cast<char>(index_id);
+}
+std::string stream_prefix(uint32_t table_id) {
+  std::string k(1, kStream);
+  put_u32be(k, table_id);
+  return k;
+}
+std::string prefix_end(std::string p) {
+  while (!p.empty()) {
+    auto c = static_cast<uint8_t>(p.back());
+    if (c != 0xff) {
+      p.back() = static_cast<char>(c + 1);
+      return p;
+    }
+    p.pop_back();
+  }
+  return p;  // empty: no upper bound
+}
+}  // namespace keys
+
+void Capacity::add(const Capacity& o) {
+  table += o.table;
+  for (auto& [k, v] : o.gsi) gsi[k] += v;
+  for (auto& [k, v] : o.lsi) lsi[k] += v;
+}
+double Capacity::total() const {
+  double t = table;
+  for (auto& [k, v] : gsi) t += v;
+  for (auto& [k, v] : lsi) t += v;
+  return t;
+}
+
+double Ops::write_units(size_t bytes) { return std::max(1.0, std::ceil(bytes / 1024.0)); }
+double Ops::read_units(size_t bytes, bool consistent) {
+  double u = std::max(1.0, std::ceil(bytes / 4096.0));
+  return consistent ? u : u / 2;
+}
+
+Result<std::string> Ops::return_consumed(const Json& req) {
+  std::optional<std::string> v;
+  DDB_ASSIGN(v, get_string(req, "ReturnConsumedCapacity"));
+  Violations vi;
+  check_enum(vi, v, "returnConsumedCapacity", {"INDEXES", "TOTAL", "NONE"});
+  DDB_TRY(vi.status());
+  return v.value_or("NONE");
+}
+
+void Ops::write_capacity(JsonOut& o, const std::string& mode, const std::string& table, const Capacity& c) {
+  if (mode == "NONE") return;
+  o.key("ConsumedCapacity");
+  o.w.StartObject();
+  o.kv("TableName", table);
+  o.key("CapacityUnits");
+  o.w.Double(c.total());
+  if (mode == "INDEXES") {
+    o.key("Table");
+    o.w.StartObject();
+    o.key("CapacityUnits");
+    o.w.Double(c.table);
+    o.w.EndObject();
+    for (auto* m : {&c.gsi, &c.lsi}) {
+      if (m->empty()) continue;
+      o.key(m == &c.gsi ? "GlobalSecondaryIndexes" : "LocalSecondaryIndexes");
+      o.w.StartObject();
+      for (auto& [k, v] : *m) {
+        o.key(k);
+        o.w.StartObject();
+        o.key("CapacityUnits");
+        o.w.Double(v);
+        o.w.EndObject();
+      }
+      o.w.EndObject();
+    }
+  }
+  o.w.EndObject();
+}
+
+// ---- catalog ----
+std::shared_ptr<Table> Ops::find_table(Database& db, std::string_view name) {
+  std::shared_lock lk(db.catalog_mu_);
+  auto it = db.tables_.find(std::string(name));
+  return it == db.tables_.end() ? nullptr : it->second;
+}
+
+Result<std::shared_ptr<Table>> Ops::table_for_request(Database& db, const Json& req, const char* member) {
+  std::optional<std::string> name;
+  DDB_ASSIGN(name, get_string(req, member));
+  Violations v;
+  std::string path(member);
+  path[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(path[0])));
+  check_table_name(v, name, path);
+  DDB_TRY(v.status());
+  auto t = find_table(db, *name);
+  if (!t) return err::not_found();
+  return t;
+}
+
+std::string Ops::table_arn(Database& db, const std::string& name) {
+  return "arn:aws:dynamodb:" + db.opt_.region + ":" + db.opt_.account_id + ":table/" + name;
+}
+
+// ---- keys ----
+namespace {
+Error key_mismatch() { return err::validation("The provided key element does not match the schema"); }
+}  // namespace
+
+Status Ops::check_key(const TableDef& def, const Item& key) {
+  size_t want = def.key.has_range() ? 2 : 1;
+  auto h = key.find(def.key.hash);
+  if (key.size() != want || h == key.end() || h->second.type != def.key.hash_type) return key_mismatch();
+  if (def.key.has_range()) {
+    auto r = key.find(def.key.range);
+    if (r == key.end() || r->second.type != def.key.range_type) return key_mismatch();
+  }
+  for (auto& [name, v] : key) {
+    if ((v.type == VType::S || v.type == VType::B) && v.s.empty())
+      return err::validation(
+          "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an "
+          "empty " + std::string(v.type == VType::S ? "string" : "binary") + " value. Key: " + name);
+  }
+  if (h->second.s.size() > 2048)
+    return err::validation("One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes");
+  if (def.key.has_range() && key.find(def.key.range)->second.s.size() > 1024)
+    return err::validation("One or more parameter values were invalid: Aggregated size of all range keys has exceeded the size limit of 1024 bytes");
+  return Status::OK();
+}
+
+Status Ops::check_item_key(const TableDef& def, const Item& item) {
+  auto check = [&](const std::string& name, VType type) -> Status {
+    auto it = item.find(name);
+    if (it == item.end()) return err::validation("One or more parameter values were invalid: Missing the key " + name + " in the item");
+    if (it->second.type != type)
+      return err::validation("One or more parameter values were invalid: Type mismatch for key " + name + " expected: " +
+                             vtype_name(type) + " actual: " + vtype_name(it->second.type));
+    return Status::OK();
+  };
+  DDB_TRY(check(def.key.hash, def.key.hash_type));
+  if (def.key.has_range()) DDB_TRY(check(def.key.range, def.key.range_type));
+  return check_key(def, key_of(def, item));
+}
+
+Status Ops::check_index_keys(const TableDef& def, const Item& item) {
+  for (auto& idx : def.indexes) {
+    for (auto* part : {&idx.key.hash, &idx.key.range}) {
+      if (part->empty()) continue;
+      auto it = item.find(*part);
+      if (it == item.end()) continue;
+      VType want = part == &idx.key.hash ? idx.key.hash_type : idx.key.range_type;
+      if (it->second.type != want)
+        return err::validation("One or more parameter values were invalid: Type mismatch for Index Key " + *part +
+                               " Expected: " + vtype_name(want) + " Actual: " + vtype_name(it->second.type) +
+                               " IndexName: " + idx.name);
+      if ((want == VType::S || want == VType::B) && it->second.s.empty())
+        return err::validation("One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty string value. IndexName: " +
+                               idx.name + ", IndexKey: " + *part);
+    }
+  }
+  return Status::OK();
+}
+
+std::string Ops::item_key(const TableDef& def, const Item& item) {
+  std::string k = keys::items_prefix(def.id);
+  encode_key_part(k, item.find(def.key.hash)->second);
+  if (def.key.has_range()) encode_key_part(k, item.find(def.key.range)->second);
+  return k;
+}
+
+Item Ops::key_of(const TableDef& def, const Item& item) {
+  Item k;
+  auto h = item.find(def.key.hash);
+  if (h != item.end()) k.insert(*h);
+  if (def.key.has_range()) {
+    auto r = item.find(def.key.range);
+    if (r != item.end()) k.insert(*r);
+  }
+  return k;
+}
+
+Item Ops::index_key_of(const TableDef& def, const IndexDef& idx, const Item& item) {
+  Item k = key_of(def, item);
+  for (auto* part : {&idx.key.hash, &idx.key.range}) {
+    if (part->empty()) continue;
+    auto it = item.find(*part);
+    if (it != item.end()) k.insert_or_assign(it->first, it->second);
+  }
+  return k;
+}
+
+std::optional<std::string> Ops::index_entry_key(const TableDef& def, const IndexDef& idx, const Item& item) {
+  auto h = item.find(idx.key.hash);
+  if (h == item.end() || h->second.type != idx.key.hash_type) return std::nullopt;
+  std::string k = keys::index_prefix(def.id, idx.id);
+  encode_key_part(k, h->second);
+  if (idx.key.has_range()) {
+    auto r = item.find(idx.key.range);
+    if (r == item.end() || r->second.type != idx.key.range_type) return std::nullopt;
+    encode_key_part(k, r->second);
+  }
+  encode_key_part(k, item.find(def.key.hash)->second);
+  if (def.key.has_range()) encode_key_part(k, item.find(def.key.range)->second);
+  return k;
+}
+
+Item Ops::project_for_index(const TableDef& def, const IndexDef& idx, const Item& item) {
+  if (idx.projection == "ALL") return item;
+  Item out = index_key_of(def, idx, item);
+  if (idx.projection == "INCLUDE") {
+    for (auto& n : idx.non_key) {
+      auto it = item.find(n);
+      if (it != item.end()) out.insert_or_assign(it->first, it->second);
+    }
+  }
+  return out;
+}
+
+std::optional<Item> Ops::load_item(Database& db, const std::string& key) {
+  std::string raw;
+  if (!db.kv_->get(key, &raw)) return std::nullopt;
+  Item item;
+  if (!decode_item(raw, item)) return std::nullopt;
+  return item;
+}
+
+// ---- writes ----
+namespace {
+void write_stream_record(Database& db, const TableDef& def, const Item* old_item, const Item* new_item,
+                         uint64_t seq, bool ttl_delete, std::string& out) {
+  JsonOut o;
+  o.w.StartObject();
+  std::string event_id = make_uuid();
+  event_id.erase(std::remove(event_id.begin(), event_id.end(), '-'), event_id.end());
+  o.kv("eventID", event_id);
+  o.kv("eventName", !old_item ? "INSERT" : !new_item ? "REMOVE" : "MODIFY");
+  o.kv("eventVersion", "1.1");
+  o.kv("eventSource", "aws:dynamodb");
+  o.kv("awsRegion", db.options().region);
+  o.key("dynamodb");
+  o.w.StartObject();
+  o.key("ApproximateCreationDateTime");
+  o.w.Int64(static_cast<int64_t>(now_epoch()));
+  const Item& any = new_item ? *new_item : *old_item;
+  Item key = Ops::key_of(def, any);
+  o.key("Keys");
+  write_item(o.w, key);
+  const std::string& vt = def.stream_view_type;
+  size_t size = item_size(key);
+  if (new_item && (vt == "NEW_IMAGE" || vt == "NEW_AND_OLD_IMAGES")) {
+    o.key("NewImage");
+    write_item(o.w, *new_item);
+    size += item_size(*new_item);
+  }
+  if (old_item && (vt == "OLD_IMAGE" || vt == "NEW_AND_OLD_IMAGES")) {
+    o.key("OldImage");
+    write_item(o.w, *old_item);
+    size += item_size(*old_item);
+  }
+  o.kv("SequenceNumber", fmt::format("{:021d}", seq));
+  o.key("SizeBytes");
+  o.w.Uint64(size);
+  o.kv("StreamViewType", vt);
+  o.w.EndObject();
+  if (ttl_delete) {
+    o.key("userIdentity");
+    o.w.StartObject();
+    o.kv("PrincipalId", "dynamodb.amazonaws.com");
+    o.kv("Type", "Service");
+    o.w.EndObject();
+  }
+  o.w.EndObject();
+  out = o.take();
+}
+}  // namespace
+
+void Ops::stage_write(Database& db, const std::shared_ptr<Table>& t, const std::string& key, const Item* old_item,
+                      const Item* new_item, Staged& st, Capacity* cap, bool ttl_delete) {
+  const TableDef& def = t->def;
+  size_t old_size = old_item ? item_size(*old_item) : 0;
+  size_t new_size = new_item ? item_size(*new_item) : 0;
+  if (cap) cap->table += write_units(std::max(old_size, new_size));
+  if (!old_item && !new_item) return;  // deleting a missing item changes nothing
+  if (old_item && new_item && values_equal(Value{VType::M, false, {}, {}, {}, *old_item},
+                                           Value{VType::M, false, {}, {}, {}, *new_item})) {
+    return;  // an identical overwrite writes nothing and emits no stream record
+  }
+  Staged::Delta d;
+  d.table = t;
+  if (new_item) {
+    std::string enc;
+    encode_item(enc, *new_item);
+    st.batch.put(key, std::move(enc));
+  } else {
+    st.batch.del(key);
+  }
+  d.count = (new_item ? 1 : 0) - (old_item ? 1 : 0);
+  d.bytes = static_cast<long long>(new_size) - static_cast<long long>(old_size);
+  for (auto& idx : def.indexes) {
+    auto ok = old_item ? index_entry_key(def, idx, *old_item) : std::nullopt;
+    auto nk = new_item ? index_entry_key(def, idx, *new_item) : std::nullopt;
+    if (!ok && !nk) continue;
+    auto& [ic, ib] = d.idx[idx.name];
+    double units = 0;
+    if (ok && (!nk || *ok != *nk)) {
+      st.batch.del(*ok);
+      auto p = project_for_index(def, idx, *old_item);
+      ic -= 1;
+      ib -= static_cast<long long>(item_size(p));
+      units += write_units(item_size(p));
+    }
+    if (nk) {
+      auto p = project_for_index(def, idx, *new_item);
+      size_t ps = item_size(p);
+      if (ok && *ok == *nk) {
+        ib += static_cast<long long>(ps) - static_cast<long long>(item_size(project_for_index(def, idx, *old_item)));
+      } else {
+        ic += 1;
+        ib += static_cast<long long>(ps);
+      }
+      std::string enc;
+      encode_item(enc, p);
+      st.batch.put(*nk, std::move(enc));
+      units += write_units(ps);
+    }
+    if (cap) (idx.global ? cap->gsi : cap->lsi)[idx.name] += units;
+  }
+  if (def.stream_enabled) {
+    uint64_t seq = ++db.stream_seq_;
+    std::string k = keys::stream_prefix(def.id);
+    put_u64be(k, seq);
+    std::string rec;
+    write_stream_record(db, def, old_item, new_item, seq, ttl_delete, rec);
+    st.batch.put(std::move(k), std::move(rec));
+  }
+  st.deltas.push_back(std::move(d));
+}
+
+Status Ops::commit(Database& db, Staged& st) {
+  if (!st.batch.empty()) DDB_TRY(db.kv_->write(st.batch));
+  for (auto& d : st.deltas) {
+    d.table->item_count += d.count;
+    d.table->size_bytes += d.bytes;
+    for (auto& [name, cb] : d.idx) {
+      auto& s = d.table->index_stats[name];
+      s.first += cb.first;
+      s.second += cb.second;
+    }
+  }
+  return Status::OK();
+}
+
+// ---- request pieces ----
+Result<std::optional<Item>> Ops::attribute_values(const Json& req) {
+  auto* m = member(req, "ExpressionAttributeValues");
+  if (!m) return std::optional<Item>();
+  if (!m->IsObject()) return err::serialization("Unexpected value type in payload");
+  if (m->MemberCount() == 0) return err::validation("ExpressionAttributeValues must not be empty");
+  for (auto it = m->MemberBegin(); it != m->MemberEnd(); ++it) {
+    std::string_view k(it->name.GetString(), it->name.GetStringLength());
+    if (k.empty() || k[0] != ':')
+      return err::validation("ExpressionAttributeValues contains invalid key: Syntax error; key: \"" + std::string(k) + "\"");
+  }
+  Item values;
+  DDB_ASSIGN(values, item_from_json(*m));
+  return std::optional<Item>(std::move(values));
+}
+
+Error Ops::legacy_mix_error(const std::vector<std::string>& legacy, const std::vector<std::string>& modern) {
+  auto join = [](const std::vector<std::string>& v) {
+    std::string s;
+    for (size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + v[i];
+    return s;
+  };
+  return err::validation("Can not use both expression and non-expression parameters in the same request: "
+                         "Non-expression parameters: {" + join(legacy) + "} Expression parameters: {" + join(modern) + "}");
+}
+
+Result<std::optional<expr::Condition>> Ops::legacy_conditions(const Json& conds, const Json* op_json, const char* param,
+                                                              bool expected_style) {
+  using expr::Condition;
+  using expr::Operand;
+  std::string op = "AND";
+  if (op_json) {
+    if (!op_json->IsString()) return err::serialization("Unexpected field type");
+    op = std::string(sv(*op_json));
+    if (op != "AND" && op != "OR")
+      return err::validation("1 validation error detected: Value '" + op +
+                             "' at 'conditionalOperator' failed to satisfy constraint: Member must satisfy enum value set: [AND, OR]");
+  }
+  if (!conds.IsObject()) return err::serialization("Unexpected value type in payload");
+  std::optional<Condition> all;
+  for (auto it = conds.MemberBegin(); it != conds.MemberEnd(); ++it) {
+    std::string attr(it->name.GetString(), it->name.GetStringLength());
+    const Json& c = it->value;
+    Operand path;
+    path.kind = Operand::kPath;
+    path.path.elems.push_back({attr, -1, false});
+    std::optional<bool> exists;
+    DDB_ASSIGN(exists, get_bool(c, "Exists"));
+    std::optional<std::string> cmp;
+    DDB_ASSIGN(cmp, get_string(c, "ComparisonOperator"));
+    std::vector<Value> args;
+    if (auto* v = member(c, "Value")) {
+      Value x;
+      DDB_ASSIGN(x, value_from_json(*v));
+      args.push_back(std::move(x));
+    }
+    if (auto* l = member(c, "AttributeValueList")) {
+      if (!l->IsArray()) return err::serialization("Unexpected value type in payload");
+      for (auto& e : l->GetArray()) {
+        Value x;
+        DDB_ASSIGN(x, value_from_json(e));
+        args.push_back(std::move(x));
+      }
+    }
+    Condition one;
+    auto val = [](const Value& v) { Operand o; o.kind = Operand::kValue; o.value = v; return o; };
+    if (!cmp) {
+      if (!expected_style) return err::validation("One or more parameter values were invalid: Invalid ComparisonOperator");
+      if (exists.has_value() && !*exists) {
+        if (!args.empty())
+          return err::validation("One or more parameter values were invalid: Value cannot be used when Exists is false for Attribute: " + attr);
+        one.kind = Condition::kFunction;
+        one.op = "attribute_not_exists";
+        one.operands.push_back(path);
+      } else {
+        if (args.empty())
+          return err::validation("One or more parameter values were invalid: Value must be provided when Exists is " +
+                                 std::string(exists ? "true" : "null") + " for Attribute: " + attr);
+        one.kind = Condition::kCompare;
+        one.op = "=";
+        one.operands = {path, val(args[0])};
+      }
+    } else {
+      const std::string& o = *cmp;
+      auto need = [&](size_t n) -> Status {
+        if (args.size() != n)
+          return err::validation("One or more parameter values were invalid: Invalid number of argument(s) for the " + o +
+                                 " ComparisonOperator");
+        return Status::OK();
+      };
+      if (o == "EQ" || o == "NE" || o == "LE" || o == "LT" || o == "GE" || o == "GT") {
+        DDB_TRY(need(1));
+        one.kind = Condition::kCompare;
+        one.op = o == "EQ" ? "=" : o == "NE" ? "<>" : o == "LE" ? "<=" : o == "LT" ? "<" : o == "GE" ? ">=" : ">";
+        one.operands = {path, val(args[0])};
+      } else if (o == "NOT_NULL" || o == "NULL") {
+        DDB_TRY(need(0));
+        one.kind = Condition::kFunction;
+        one.op = o == "NULL" ? "attribute_not_exists" : "attribute_exists";
+        one.operands = {path};
+      } else if (o == "CONTAINS" || o == "NOT_CONTAINS" || o == "BEGINS_WITH") {
+        DDB_TRY(need(1));
+        one.kind = Condition::kFunction;
+        one.op = o == "BEGINS_WITH" ? "begins_with" : "contains";
+        one.operands = {path, val(args[0])};
+        if (o == "NOT_CONTAINS") {
+          Condition n;
+          n.kind = Condition::kNot;
+          n.children.push_back(std::move(one));
+          Condition ex;
+          ex.kind = Condition::kFunction;
+          ex.op = "attribute_exists";
+          ex.operands = {path};
+          Condition a;
+          a.kind = Condition::kAnd;
+          a.children.push_back(std::move(ex));
+          a.children.push_back(std::move(n));
+          one = std::move(a);
+        }
+      } else if (o == "IN") {
+        if (args.empty()) DDB_TRY(need(1));
+        one.kind = Condition::kIn;
+        one.operands.push_back(path);
+        for (auto& a : args) one.operands.push_back(val(a));
+      } else if (o == "BETWEEN") {
+        DDB_TRY(need(2));
+        one.kind = Condition::kBetween;
+        one.operands = {path, val(args[0]), val(args[1])};
+      } else {
+        return err::validation("1 validation error detected: Value '" + o + "' at '" + std::string(param) + "." + attr +
+                               ".member.comparisonOperator' failed to satisfy constraint: Member must satisfy enum value set: "
+                               "[IN, NULL, BETWEEN, LT, NOT_CONTAINS, EQ, GT, NOT_NULL, NE, LE, BEGINS_WITH, GE, CONTAINS]");
+      }
+    }
+    if (!all) {
+      all = std::move(one);
+    } else {
+      Condition c;
+      c.kind = op == "AND" ? Condition::kAnd : Condition::kOr;
+      c.children.push_back(std::move(*all));
+      c.children.push_back(std::move(one));
+      all = std::move(c);
+    }
+  }
+  return all;
+}
+
+Result<std::optional<expr::Condition>> Ops::write_condition(const Json& req, expr::Context& ctx, bool allow_legacy) {
+  std::optional<std::string> text;
+  DDB_ASSIGN(text, get_string(req, "ConditionExpression"));
+  const Json* expected = member(req, "Expected");
+  if (text) {
+    if (expected) return legacy_mix_error({"Expected"}, {"ConditionExpression"});
+    expr::Condition c;
+    DDB_ASSIGN(c, expr::parse_condition(*text, "ConditionExpression", ctx));
+    return std::optional<expr::Condition>(std::move(c));
+  }
+  if (expected && allow_legacy) return legacy_conditions(*expected, member(req, "ConditionalOperator"), "expected", true);
+  return std::optional<expr::Condition>();
+}
+
+}  // namespace ddb

@@ -1,0 +1,343 @@
+// Single-item operations: PutItem, GetItem, DeleteItem, UpdateItem.
+#include "engine/ops.h"
+#include "engine/request.h"
+
+namespace ddb {
+
+namespace {
+constexpr size_t kMaxItemSize = 400 * 1024;
+}
+
+// ---- shared request parsing for item operations (request.h) ----
+Status check_expression_params(const Json& req, bool any_expression, ExprParams& p) {
+  p.names = member(req, "ExpressionAttributeNames");
+  if (p.names) {
+    if (!p.names->IsObject()) return err::serialization("Unexpected value type in payload");
+    if (p.names->MemberCount() == 0) return err::validation("ExpressionAttributeNames must not be empty");
+    for (auto it = p.names->MemberBegin(); it != p.names->MemberEnd(); ++it) {
+      std::string_view k(it->name.GetString(), it->name.GetStringLength());
+      if (k.empty() || k[0] != '#')
+        return err::validation("ExpressionAttributeNames contains invalid key: Syntax error; key: \"" + std::string(k) + "\"");
+      if (!it->value.IsString()) return err::serialization("Unexpected value type in payload");
+    }
+  }
+  DDB_ASSIGN(p.values, Ops::attribute_values(req));
+  if (!any_expression) {
+    if (p.names) return err::validation("ExpressionAttributeNames can only be specified when using expressions");
+    if (p.values) return err::validation("ExpressionAttributeValues can only be specified when using expressions");
+  }
+  return Status::OK();
+}
+
+Result<std::string> return_values(const Json& req, std::initializer_list<const char*> allowed, const char* message) {
+  std::optional<std::string> rv;
+  DDB_ASSIGN(rv, get_string(req, "ReturnValues"));
+  Violations v;
+  check_enum(v, rv, "returnValues", {"ALL_NEW", "UPDATED_OLD", "ALL_OLD", "NONE", "UPDATED_NEW"});
+  DDB_TRY(v.status());
+  std::string r = rv.value_or("NONE");
+  for (auto* a : allowed)
+    if (r == a) return r;
+  return err::validation(message);
+}
+
+Result<bool> return_old_on_failure(const Json& req) {
+  std::optional<std::string> rv;
+  DDB_ASSIGN(rv, get_string(req, "ReturnValuesOnConditionCheckFailure"));
+  Violations v;
+  check_enum(v, rv, "returnValuesOnConditionCheckFailure", {"ALL_OLD", "NONE"});
+  DDB_TRY(v.status());
+  return rv.value_or("NONE") == "ALL_OLD";
+}
+
+Result<Item> key_from_request(const Json& req, const TableDef& def) {
+  auto* k = member(req, "Key");
+  if (!k) return err::validation("1 validation error detected: Value null at 'key' failed to satisfy constraint: Member must not be null");
+  Item key;
+  DDB_ASSIGN(key, item_from_json(*k));
+  DDB_TRY(Ops::check_key(def, key));
+  return key;
+}
+
+Error condition_failed(const std::optional<Item>& old, bool return_old) {
+  Error e = err::conditional_failed();
+  if (return_old && old) e.extra_json = ",\"Item\":" + item_to_json(*old);
+  return e;
+}
+
+Result<std::optional<std::vector<expr::Path>>> read_projection(const Json& req, expr::Context& ctx) {
+  std::optional<std::string> pe;
+  DDB_ASSIGN(pe, get_string(req, "ProjectionExpression"));
+  const Json* atg = member(req, "AttributesToGet");
+  if (pe && atg) return Ops::legacy_mix_error({"AttributesToGet"}, {"ProjectionExpression"});
+  if (pe) {
+    std::vector<expr::Path> paths;
+    DDB_ASSIGN(paths, expr::parse_projection(*pe, ctx));
+    return std::optional<std::vector<expr::Path>>(std::move(paths));
+  }
+  if (atg) {
+    if (!atg->IsArray()) return err::serialization("Unexpected value type in payload");
+    if (atg->Size() == 0)
+      return err::validation("1 validation error detected: Value '[]' at 'attributesToGet' failed to satisfy constraint: Member must have length greater than or equal to 1");
+    std::vector<expr::Path> paths;
+    std::set<std::string> seen;
+    for (auto& a : atg->GetArray()) {
+      if (!a.IsString()) return err::serialization("Unexpected value type in payload");
+      std::string n(sv(a));
+      if (!seen.insert(n).second)
+        return err::validation("One or more parameter values were invalid: Duplicate value in attribute name: " + n);
+      expr::Path p;
+      p.elems.push_back({n, -1, false});
+      paths.push_back(std::move(p));
+    }
+    return std::optional<std::vector<expr::Path>>(std::move(paths));
+  }
+  return std::optional<std::vector<expr::Path>>();
+}
+
+void write_item_collection_metrics(JsonOut& o, const Json& req, const TableDef& def, const Item& any_item) {
+  std::optional<std::string> m;
+  auto r = get_string(req, "ReturnItemCollectionMetrics");
+  if (r.ok()) m = *r;
+  if (m.value_or("NONE") != "SIZE") return;
+  bool has_lsi = false;
+  for (auto& i : def.indexes) has_lsi = has_lsi || !i.global;
+  if (!has_lsi) return;
+  o.key("ItemCollectionMetrics");
+  o.w.StartObject();
+  o.key("ItemCollectionKey");
+  Item k;
+  auto h = any_item.find(def.key.hash);
+  if (h != any_item.end()) k.insert(*h);
+  write_item(o.w, k);
+  o.key("SizeEstimateRangeGB");
+  o.w.StartArray(); o.w.Double(0.0); o.w.Double(1.0); o.w.EndArray();
+  o.w.EndObject();
+}
+
+
+
+// Legacy AttributeUpdates -> an Update tree.
+Result<expr::Update> legacy_updates(const Json& au) {
+  if (!au.IsObject()) return err::serialization("Unexpected value type in payload");
+  expr::Update u;
+  for (auto it = au.MemberBegin(); it != au.MemberEnd(); ++it) {
+    std::string attr(it->name.GetString(), it->name.GetStringLength());
+    std::optional<std::string> action;
+    DDB_ASSIGN(action, get_string(it->value, "Action"));
+    std::optional<Value> val;
+    if (auto* v = member(it->value, "Value")) {
+      Value x;
+      DDB_ASSIGN(x, value_from_json(*v));
+      val = std::move(x);
+    }
+    std::string a = action.value_or("PUT");
+    expr::UpdateAction ua{expr::UpdateAction::kSet, {}, {}};
+    ua.path.elems.push_back({attr, -1, false});
+    ua.value.kind = expr::Operand::kValue;
+    if (a == "PUT") {
+      if (!val) return err::validation("One or more parameter values were invalid: Only DELETE action is allowed when no attribute value is specified");
+      ua.value.value = *val;
+    } else if (a == "DELETE") {
+      if (val) {
+        if (!val->is_set())
+          return err::validation("One or more parameter values were invalid: DELETE action with value is not supported for the type " +
+                                 std::string(vtype_name(val->type)));
+        ua.kind = expr::UpdateAction::kDelete;
+        ua.value.value = *val;
+      } else {
+        ua.kind = expr::UpdateAction::kRemove;
+      }
+    } else if (a == "ADD") {
+      if (!val) return err::validation("One or more parameter values were invalid: Only DELETE action is allowed when no attribute value is specified");
+      if (val->type == VType::L) {  // legacy ADD on a list appends
+        ua.kind = expr::UpdateAction::kSet;
+        expr::Operand la;
+        la.kind = expr::Operand::kListAppend;
+        expr::Operand cur;
+        cur.kind = expr::Operand::kIfNotExists;
+        expr::Operand p;
+        p.kind = expr::Operand::kPath;
+        p.path = ua.path;
+        expr::Operand empty;
+        empty.kind = expr::Operand::kValue;
+        empty.value.type = VType::L;
+        cur.args = {p, empty};
+        expr::Operand add;
+        add.kind = expr::Operand::kValue;
+        add.value = *val;
+        la.args = {cur, add};
+        ua.value = la;
+      } else {
+        if (val->type != VType::N && !val->is_set())
+          return err::validation("One or more parameter values were invalid: ADD action is not supported for the type " +
+                                 std::string(vtype_name(val->type)));
+        ua.kind = expr::UpdateAction::kAdd;
+        ua.value.value = *val;
+      }
+    } else {
+      return err::validation("1 validation error detected: Value '" + a + "' at 'attributeUpdates." + attr +
+                             ".member.action' failed to satisfy constraint: Member must satisfy enum value set: [ADD, PUT, DELETE]");
+    }
+    u.actions.push_back(std::move(ua));
+  }
+  return u;
+}
+
+Result<std::optional<Item>> WriteOp::apply(const std::optional<Item>& old) const {
+  if (condition && !expr::evaluate(*condition, old ? *old : Item{})) return condition_failed(old, return_old_on_failure);
+  switch (kind) {
+    case kCheck: return old;
+    case kPut: return std::optional<Item>(item);
+    case kDelete: return std::optional<Item>();
+    case kUpdate: {
+      Item next = old ? *old : key;
+      if (update) {
+        DDB_ASSIGN(next, expr::apply_update(*update, next));
+      }
+      DDB_TRY(Ops::check_index_keys(table->def, next));
+      if (item_size(next) > kMaxItemSize) return err::validation("Item size to update has exceeded the maximum allowed size");
+      return std::optional<Item>(std::move(next));
+    }
+  }
+  return old;
+}
+
+Result<WriteOp> prepare_write(Database& db, WriteOp::Kind kind, const Json& req, bool legacy) {
+  WriteOp w;
+  w.kind = kind;
+  DDB_ASSIGN(w.return_old_on_failure, return_old_on_failure(req));
+  DDB_ASSIGN(w.table, Ops::table_for_request(db, req));
+  const TableDef& def = w.table->def;
+  std::optional<std::string> ue;
+  const Json* au = nullptr;
+  if (kind == WriteOp::kUpdate) {
+    DDB_ASSIGN(ue, get_string(req, "UpdateExpression"));
+    au = legacy ? member(req, "AttributeUpdates") : nullptr;
+    if (ue && au) return Ops::legacy_mix_error({"AttributeUpdates"}, {"UpdateExpression"});
+    if (au && member(req, "ConditionExpression")) return Ops::legacy_mix_error({"AttributeUpdates"}, {"ConditionExpression"});
+    if (ue && member(req, "Expected")) return Ops::legacy_mix_error({"Expected"}, {"UpdateExpression"});
+  }
+  if (kind == WriteOp::kCheck && !member(req, "ConditionExpression"))
+    return err::validation("1 validation error detected: Value null at 'conditionExpression' failed to satisfy constraint: Member must not be null");
+  ExprParams ep;
+  DDB_TRY(check_expression_params(req, ue || member(req, "ConditionExpression"), ep));
+  expr::Context ctx(ep.names, ep.values ? &*ep.values : nullptr);
+  if (ue) {
+    expr::Update u;
+    DDB_ASSIGN(u, expr::parse_update(*ue, ctx));
+    w.update = std::move(u);
+  } else if (au) {
+    expr::Update u;
+    DDB_ASSIGN(u, legacy_updates(*au));
+    w.update = std::move(u);
+  }
+  DDB_ASSIGN(w.condition, Ops::write_condition(req, ctx, legacy));
+  DDB_TRY(ctx.check_unused());
+  if (kind == WriteOp::kPut) {
+    auto* ij = member(req, "Item");
+    if (!ij) return err::validation("1 validation error detected: Value null at 'item' failed to satisfy constraint: Member must not be null");
+    DDB_ASSIGN(w.item, item_from_json(*ij));
+    DDB_TRY(Ops::check_item_key(def, w.item));
+    DDB_TRY(Ops::check_index_keys(def, w.item));
+    if (item_size(w.item) > kMaxItemSize) return err::validation("Item size has exceeded the maximum allowed size");
+    w.key = Ops::key_of(def, w.item);
+  } else {
+    DDB_ASSIGN(w.key, key_from_request(req, def));
+  }
+  if (w.update) {
+    for (auto& a : w.update->actions) {
+      const std::string& top = a.path.elems[0].name;
+      if (top == def.key.hash || (def.key.has_range() && top == def.key.range))
+        return err::validation("One or more parameter values were invalid: Cannot update attribute " + top +
+                               ". This attribute is part of the key");
+    }
+  }
+  w.storage_key = Ops::item_key(def, w.key);
+  return w;
+}
+
+namespace {
+// Runs one single-item write and writes its response.
+Result<std::string> single_write(Database& db, WriteOp::Kind kind, const Json& req, const std::string& rv) {
+  std::string rcc;
+  DDB_ASSIGN(rcc, Ops::return_consumed(req));
+  WriteOp w;
+  DDB_ASSIGN(w, prepare_write(db, kind, req, true));
+  Capacity cap;
+  std::optional<Item> old, next;
+  {
+    std::lock_guard wl(db.write_mu());
+    old = Ops::load_item(db, w.storage_key);
+    DDB_ASSIGN(next, w.apply(old));
+    Ops::Staged st;
+    Ops::stage_write(db, w.table, w.storage_key, old ? &*old : nullptr, next ? &*next : nullptr, st, &cap);
+    DDB_TRY(Ops::commit(db, st));
+  }
+  JsonOut o;
+  o.w.StartObject();
+  auto write_attrs = [&](const Item& it) { o.key("Attributes"); write_item(o.w, it); };
+  if (rv == "ALL_OLD" && old) write_attrs(*old);
+  else if (rv == "ALL_NEW" && next) write_attrs(*next);
+  else if ((rv == "UPDATED_OLD" || rv == "UPDATED_NEW") && w.update) {
+    const std::optional<Item>& src = rv == "UPDATED_OLD" ? old : next;
+    std::vector<expr::Path> paths;
+    for (auto& a : w.update->actions) paths.push_back(a.path);
+    Item sel = src ? expr::project(*src, paths) : Item{};
+    if (!sel.empty()) write_attrs(sel);
+  }
+  Ops::write_capacity(o, rcc, w.table->def.name, cap);
+  write_item_collection_metrics(o, req, w.table->def, w.key);
+  o.w.EndObject();
+  return o.take();
+}
+}  // namespace
+
+Result<std::string> Ops::put_item(Database& db, const Json& req) {
+  std::string rv;
+  DDB_ASSIGN(rv, return_values(req, {"NONE", "ALL_OLD"}, "ReturnValues can only be ALL_OLD or NONE"));
+  return single_write(db, WriteOp::kPut, req, rv);
+}
+
+Result<std::string> Ops::delete_item(Database& db, const Json& req) {
+  std::string rv;
+  DDB_ASSIGN(rv, return_values(req, {"NONE", "ALL_OLD"}, "ReturnValues can only be ALL_OLD or NONE"));
+  return single_write(db, WriteOp::kDelete, req, rv);
+}
+
+Result<std::string> Ops::update_item(Database& db, const Json& req) {
+  std::string rv;
+  DDB_ASSIGN(rv, return_values(req, {"NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"}, ""));
+  return single_write(db, WriteOp::kUpdate, req, rv);
+}
+
+Result<std::string> Ops::get_item(Database& db, const Json& req) {
+  std::string rcc;
+  DDB_ASSIGN(rcc, return_consumed(req));
+  std::optional<bool> consistent;
+  DDB_ASSIGN(consistent, get_bool(req, "ConsistentRead"));
+  std::shared_ptr<Table> t;
+  DDB_ASSIGN(t, table_for_request(db, req));
+  ExprParams ep;
+  DDB_TRY(check_expression_params(req, member(req, "ProjectionExpression") != nullptr, ep));
+  expr::Context ctx(ep.names, ep.values ? &*ep.values : nullptr);
+  std::optional<std::vector<expr::Path>> proj;
+  DDB_ASSIGN(proj, read_projection(req, ctx));
+  DDB_TRY(ctx.check_unused());
+  Item key;
+  DDB_ASSIGN(key, key_from_request(req, t->def));
+  auto item = load_item(db, item_key(t->def, key));
+  Capacity cap;
+  cap.table = read_units(item ? item_size(*item) : 0, consistent.value_or(false));
+  JsonOut o;
+  o.w.StartObject();
+  if (item) {
+    o.key("Item");
+    write_item(o.w, proj ? expr::project(*item, *proj) : *item);
+  }
+  write_capacity(o, rcc, t->def.name, cap);
+  o.w.EndObject();
+  return o.take();
+}
+
+}  // namespace ddb

@@ -1,0 +1,389 @@
+// Query and Scan: key conditions to storage bounds, filters, projections, Select, pages.
+#include <cmath>
+#include <functional>
+
+#include "engine/ops.h"
+#include "engine/request.h"
+#include "types/keycodec.h"
+
+namespace ddb {
+
+namespace {
+
+constexpr size_t kPageBytes = 1024 * 1024;
+
+struct Target {
+  const IndexDef* index = nullptr;  // null: the base table
+  KeyDef key;                       // the key schema being read
+  std::string prefix;               // storage prefix of the table or index
+};
+
+Result<Target> target_for(const TableDef& def, const std::optional<std::string>& index_name) {
+  Target t;
+  if (!index_name) {
+    t.key = def.key;
+    t.prefix = keys::items_prefix(def.id);
+    return t;
+  }
+  for (auto& i : def.indexes) {
+    if (i.name == *index_name) {
+      t.index = &i;
+      t.key = i.key;
+      t.prefix = keys::index_prefix(def.id, i.id);
+      return t;
+    }
+  }
+  return err::validation("The table does not have the specified index: " + *index_name);
+}
+
+// Flattens a key condition into its AND-ed leaves.
+Status flatten_and(const expr::Condition& c, std::vector<const expr::Condition*>& out) {
+  if (c.kind == expr::Condition::kAnd) {
+    DDB_TRY(flatten_and(c.children[0], out));
+    return flatten_and(c.children[1], out);
+  }
+  if (c.kind == expr::Condition::kOr) return err::validation("Invalid operator used in KeyConditionExpression: OR");
+  if (c.kind == expr::Condition::kNot) return err::validation("Invalid operator used in KeyConditionExpression: NOT");
+  out.push_back(&c);
+  return Status::OK();
+}
+
+struct KeyRange {
+  Value hash;
+  std::string op;  // "" (none), "=", "<", "<=", ">", ">=", "BETWEEN", "begins_with"
+  Value a, b;
+};
+
+Result<KeyRange> analyze_key_condition(const expr::Condition& c, const KeyDef& key) {
+  std::vector<const expr::Condition*> leaves;
+  DDB_TRY(flatten_and(c, leaves));
+  if (leaves.size() > 2) return err::validation("Conditions can be of length 1 or 2 only");
+  KeyRange r;
+  bool have_hash = false, have_range = false;
+  for (auto* l : leaves) {
+    const expr::Operand* path = nullptr;
+    std::vector<const Value*> vals;
+    std::string op = l->op;
+    if (l->kind == expr::Condition::kIn)
+      return err::validation("Invalid operator used in KeyConditionExpression: IN");
+    if (l->kind == expr::Condition::kFunction && l->op != "begins_with")
+      return err::validation("Invalid operator used in KeyConditionExpression: " + l->op);
+    for (size_t i = 0; i < l->operands.size(); ++i) {
+      auto& o = l->operands[i];
+      if (o.kind == expr::Operand::kPath && i == 0) path = &o;
+      else if (o.kind == expr::Operand::kValue) vals.push_back(&o.value);
+      else if (o.kind == expr::Operand::kSize) return err::validation("KeyConditionExpressions cannot contain functions: size");
+      else return err::validation("Invalid KeyConditionExpression: The expression must contain a document path and a value");
+    }
+    if (!path && l->kind == expr::Condition::kCompare && l->operands[1].kind == expr::Operand::kPath) {
+      // ":v = pk" is allowed; flip it.
+      path = &l->operands[1];
+      vals = {&l->operands[0].value};
+      if (op == "<") op = ">"; else if (op == ">") op = "<"; else if (op == "<=") op = ">="; else if (op == ">=") op = "<=";
+    }
+    if (!path) return err::validation("Invalid KeyConditionExpression: The expression must contain a document path and a value");
+    if (path->path.elems.size() != 1)
+      return err::validation("KeyConditionExpressions cannot have conditions on nested attributes");
+    const std::string& name = path->path.elems[0].name;
+    if (name == key.hash) {
+      if (have_hash) return err::validation("KeyConditionExpressions must only contain one condition per key");
+      if (op != "=") return err::validation("Query key condition not supported");
+      have_hash = true;
+      if (vals[0]->type != key.hash_type)
+        return err::validation("One or more parameter values were invalid: Condition parameter type does not match schema type");
+      r.hash = *vals[0];
+    } else if (key.has_range() && name == key.range) {
+      if (have_range) return err::validation("KeyConditionExpressions must only contain one condition per key");
+      if (op == "<>") return err::validation("Unsupported operator on KeyCondition: <>");
+      have_range = true;
+      for (auto* v : vals)
+        if (v->type != key.range_type)
+          return err::validation("One or more parameter values were invalid: Condition parameter type does not match schema type");
+      if (op == "begins_with" && key.range_type == VType::N)
+        return err::validation("Invalid KeyConditionExpression: Incorrect operand type for operator or function; operator or function: begins_with, operand type: N");
+      r.op = op;
+      r.a = *vals[0];
+      if (vals.size() > 1) r.b = *vals[1];
+    } else {
+      return err::validation("Query condition missed key schema element: " + (have_hash || !key.has_range() ? key.range.empty() ? key.hash : key.range : key.hash));
+    }
+  }
+  if (!have_hash) return err::validation("Query condition missed key schema element: " + key.hash);
+  return r;
+}
+
+// Storage bounds [start, end) of a key range within a target.
+std::pair<std::string, std::string> bounds(const Target& t, const KeyRange& r) {
+  std::string p = t.prefix;
+  encode_key_part(p, r.hash);
+  auto with = [&](const Value& v) { std::string k = p; encode_key_part(k, v); return k; };
+  if (r.op.empty()) return {p, keys::prefix_end(p)};
+  if (r.op == "=") { auto k = with(r.a); return {k, keys::prefix_end(k)}; }
+  if (r.op == "<") return {p, with(r.a)};
+  if (r.op == "<=") return {p, keys::prefix_end(with(r.a))};
+  if (r.op == ">") return {keys::prefix_end(with(r.a)), keys::prefix_end(p)};
+  if (r.op == ">=") return {with(r.a), keys::prefix_end(p)};
+  if (r.op == "BETWEEN") return {with(r.a), keys::prefix_end(with(r.b))};
+  std::string k = p;  // begins_with
+  encode_key_prefix(k, r.a);
+  return {k, keys::prefix_end(k)};
+}
+
+Status check_start_key(const TableDef& def, const Target& t, const Item& esk) {
+  auto bad = [] { return err::validation("The provided starting key is invalid: The provided key element does not match the schema"); };
+  size_t want = def.key.has_range() ? 2 : 1;
+  auto need = [&](const std::string& n, VType ty) -> bool {
+    auto it = esk.find(n);
+    return it != esk.end() && it->second.type == ty;
+  };
+  if (!need(def.key.hash, def.key.hash_type)) return bad();
+  if (def.key.has_range() && !need(def.key.range, def.key.range_type)) return bad();
+  if (t.index) {
+    if (!need(t.key.hash, t.key.hash_type)) return bad();
+    if (t.key.has_range() && !need(t.key.range, t.key.range_type)) return bad();
+    std::set<std::string> names = {def.key.hash, t.key.hash};
+    if (def.key.has_range()) names.insert(def.key.range);
+    if (t.key.has_range()) names.insert(t.key.range);
+    want = names.size();
+  }
+  if (esk.size() != want) return bad();
+  return Status::OK();
+}
+
+struct ReadRequest {
+  std::shared_ptr<Table> table;
+  Target target;
+  std::optional<expr::Condition> filter;
+  std::optional<std::vector<expr::Path>> projection;
+  std::string select;
+  std::optional<long long> limit;
+  std::optional<Item> start_key;
+  bool consistent = false;
+  bool forward = true;
+  int segment = 0, total_segments = 1;
+  std::string rcc;
+};
+
+Result<ReadRequest> parse_read(Database& db, const Json& req, bool is_query, expr::Context*& ctx_out,
+                               std::unique_ptr<expr::Context>& ctx_holder, ExprParams& ep,
+                               std::optional<expr::Condition>& key_cond) {
+  ReadRequest r;
+  DDB_ASSIGN(r.rcc, Ops::return_consumed(req));
+  std::optional<std::string> select, index_name, filter_text, kce;
+  DDB_ASSIGN(select, get_string(req, "Select"));
+  DDB_ASSIGN(index_name, get_string(req, "IndexName"));
+  DDB_ASSIGN(filter_text, get_string(req, "FilterExpression"));
+  DDB_ASSIGN(r.limit, get_int(req, "Limit"));
+  std::optional<bool> consistent, forward;
+  DDB_ASSIGN(consistent, get_bool(req, "ConsistentRead"));
+  DDB_ASSIGN(forward, get_bool(req, "ScanIndexForward"));
+  r.consistent = consistent.value_or(false);
+  r.forward = forward.value_or(true);
+  Violations v;
+  check_enum(v, select, "select", {"SPECIFIC_ATTRIBUTES", "COUNT", "ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES"});
+  if (r.limit && *r.limit < 1) v.constraint(std::to_string(*r.limit), "limit", "Member must have value greater than or equal to 1");
+  if (index_name && (index_name->size() < 3 || index_name->size() > 255))
+    v.constraint("'" + *index_name + "'", "indexName", index_name->size() < 3 ? "Member must have length greater than or equal to 3" : "Member must have length less than or equal to 255");
+  std::optional<long long> segment, total;
+  if (!is_query) {
+    DDB_ASSIGN(segment, get_int(req, "Segment"));
+    DDB_ASSIGN(total, get_int(req, "TotalSegments"));
+    if (segment && *segment < 0) v.constraint(std::to_string(*segment), "segment", "Member must have value greater than or equal to 0");
+    if (segment && *segment > 999999) v.constraint(std::to_string(*segment), "segment", "Member must have value less than or equal to 999999");
+    if (total && *total < 1) v.constraint(std::to_string(*total), "totalSegments", "Member must have value greater than or equal to 1");
+    if (total && *total > 1000000) v.constraint(std::to_string(*total), "totalSegments", "Member must have value less than or equal to 1000000");
+  }
+  DDB_TRY(v.status());
+  if (!is_query) {
+    if (segment && !total) return err::validation("The TotalSegments parameter is required but was not present in the request when Segment parameter is present");
+    if (total && !segment) return err::validation("The Segment parameter is required but was not present in the request when parameter TotalSegments is present");
+    if (segment && *segment >= *total)
+      return err::validation("The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: " +
+                             std::to_string(*segment) + " is not less than TotalSegments: " + std::to_string(*total));
+    r.segment = static_cast<int>(segment.value_or(0));
+    r.total_segments = static_cast<int>(total.value_or(1));
+  }
+  const char* filter_legacy_name = is_query ? "QueryFilter" : "ScanFilter";
+  const Json* filter_legacy = member(req, filter_legacy_name);
+  const Json* key_conditions = member(req, "KeyConditions");
+  if (is_query) {
+    DDB_ASSIGN(kce, get_string(req, "KeyConditionExpression"));
+  }
+  // Legacy and expression parameters cannot be mixed.
+  std::vector<std::string> legacy, modern;
+  if (key_conditions) legacy.push_back("KeyConditions");
+  if (filter_legacy) legacy.push_back(filter_legacy_name);
+  if (member(req, "AttributesToGet")) legacy.push_back("AttributesToGet");
+  if (member(req, "ConditionalOperator")) legacy.push_back("ConditionalOperator");
+  if (kce) modern.push_back("KeyConditionExpression");
+  if (filter_text) modern.push_back("FilterExpression");
+  if (member(req, "ProjectionExpression")) modern.push_back("ProjectionExpression");
+  if (!legacy.empty() && !modern.empty()) return Ops::legacy_mix_error(legacy, modern);
+
+  DDB_ASSIGN(r.table, Ops::table_for_request(db, req));
+  const TableDef& def = r.table->def;
+  DDB_ASSIGN(r.target, target_for(def, index_name));
+  if (r.target.index && r.target.index->global && r.consistent)
+    return err::validation("Consistent reads are not supported on global secondary indexes");
+
+  DDB_TRY(check_expression_params(req, !modern.empty(), ep));
+  ctx_holder = std::make_unique<expr::Context>(ep.names, ep.values ? &*ep.values : nullptr);
+  expr::Context& ctx = *ctx_holder;
+  ctx_out = &ctx;
+  if (is_query) {
+    if (kce) {
+      expr::Condition c;
+      DDB_ASSIGN(c, expr::parse_condition(*kce, "KeyConditionExpression", ctx));
+      key_cond = std::move(c);
+    } else if (key_conditions) {
+      std::optional<expr::Condition> c;
+      DDB_ASSIGN(c, Ops::legacy_conditions(*key_conditions, nullptr, "keyConditions", false));
+      key_cond = std::move(c);
+    }
+    if (!key_cond) return err::validation("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
+  }
+  if (filter_text) {
+    expr::Condition c;
+    DDB_ASSIGN(c, expr::parse_condition(*filter_text, "FilterExpression", ctx));
+    r.filter = std::move(c);
+  } else if (filter_legacy) {
+    DDB_ASSIGN(r.filter, Ops::legacy_conditions(*filter_legacy, member(req, "ConditionalOperator"), is_query ? "queryFilter" : "scanFilter", false));
+  }
+  DDB_ASSIGN(r.projection, read_projection(req, ctx));
+  DDB_TRY(ctx.check_unused());
+
+  r.select = select.value_or(r.projection ? "SPECIFIC_ATTRIBUTES" : r.target.index ? "ALL_PROJECTED_ATTRIBUTES" : "ALL_ATTRIBUTES");
+  if (select && *select != "SPECIFIC_ATTRIBUTES" && r.projection) {
+    if (member(req, "AttributesToGet"))
+      return err::validation("Cannot specify the AttributesToGet when choosing to get " + *select);
+    return err::validation("Cannot specify the ProjectionExpression when choosing to get " + *select);
+  }
+  if (select && *select == "ALL_PROJECTED_ATTRIBUTES" && !r.target.index)
+    return err::validation("ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName");
+  if (r.select == "ALL_ATTRIBUTES" && r.target.index && r.target.index->global && r.target.index->projection != "ALL")
+    return err::validation("One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not supported for global secondary index " +
+                           r.target.index->name + " because its projection type is not ALL");
+  if (auto* esk = member(req, "ExclusiveStartKey")) {
+    Item k;
+    DDB_ASSIGN(k, item_from_json(*esk));
+    DDB_TRY(check_start_key(def, r.target, k));
+    r.start_key = std::move(k);
+  }
+  return r;
+}
+
+uint32_t segment_hash(std::string_view encoded_hash_key) {
+  uint32_t h = 2166136261u;  // FNV-1a over the encoded partition key
+  for (unsigned char c : encoded_hash_key) { h ^= c; h *= 16777619u; }
+  return h;
+}
+
+Result<std::string> run_read(Database& db, ReadRequest& r, std::string start, std::string end) {
+  const TableDef& def = r.table->def;
+  const Target& t = r.target;
+  if (r.start_key) {
+    std::string k = t.index ? *Ops::index_entry_key(def, *t.index, *r.start_key) : Ops::item_key(def, *r.start_key);
+    if (r.forward) { if (k + '\0' > start) start = k + '\0'; }
+    else if (k < end || end.empty()) end = k;
+  }
+  size_t limit = r.limit ? static_cast<size_t>(*r.limit) : SIZE_MAX;
+  size_t scanned = 0, bytes = 0;
+  std::vector<Item> items;
+  size_t count = 0;
+  std::optional<Item> last;
+  bool stopped = false;
+  bool fetch_base = t.index && !t.index->global && t.index->projection != "ALL" && r.select == "ALL_ATTRIBUTES";
+  std::string hash_prefix_seen;
+  if (start < end || end.empty()) {
+    db.store().scan(start, end, !r.forward, [&](std::string_view key, std::string_view val) {
+      if (scanned >= limit || bytes >= kPageBytes) { stopped = true; return false; }
+      Item item;
+      if (!decode_item(val, item)) return true;
+      if (r.total_segments > 1) {
+        std::string hk;
+        encode_key_part(hk, item.find(def.key.hash)->second);
+        if (static_cast<int>(segment_hash(hk) % r.total_segments) != r.segment) return true;
+      }
+      if (fetch_base) {
+        auto base = Ops::load_item(db, Ops::item_key(def, item));
+        if (base) item = std::move(*base);
+      }
+      ++scanned;
+      bytes += item_size(item);
+      last = t.index ? Ops::index_key_of(def, *t.index, item) : Ops::key_of(def, item);
+      if (r.filter && !expr::evaluate(*r.filter, item)) return true;
+      ++count;
+      if (r.select != "COUNT") items.push_back(r.projection ? expr::project(item, *r.projection) : std::move(item));
+      return true;
+    });
+  }
+  // A page that ended on the limit or the size cap carries LastEvaluatedKey even if nothing follows
+  // (DynamoDB does not look ahead).
+  bool more = stopped || (scanned >= limit && scanned > 0) || bytes >= kPageBytes;
+  Capacity cap;
+  cap.table = Ops::read_units(bytes, r.consistent);
+  if (t.index) {
+    (t.index->global ? cap.gsi : cap.lsi)[t.index->name] = cap.table;
+    cap.table = 0;
+  }
+  JsonOut o;
+  o.w.StartObject();
+  if (r.select != "COUNT") {
+    o.key("Items");
+    o.w.StartArray();
+    for (auto& i : items) write_item(o.w, i);
+    o.w.EndArray();
+  }
+  o.key("Count"); o.w.Uint64(count);
+  o.key("ScannedCount"); o.w.Uint64(scanned);
+  if (more && last) { o.key("LastEvaluatedKey"); write_item(o.w, *last); }
+  Ops::write_capacity(o, r.rcc, def.name, cap);
+  o.w.EndObject();
+  return o.take();
+}
+
+}  // namespace
+
+Result<std::string> Ops::query(Database& db, const Json& req) {
+  expr::Context* ctx = nullptr;
+  std::unique_ptr<expr::Context> holder;
+  ExprParams ep;
+  std::optional<expr::Condition> key_cond;
+  ReadRequest r;
+  DDB_ASSIGN(r, parse_read(db, req, true, ctx, holder, ep, key_cond));
+  KeyRange range;
+  DDB_ASSIGN(range, analyze_key_condition(*key_cond, r.target.key));
+  if (r.filter) {
+    std::function<Status(const expr::Condition&)> check = [&](const expr::Condition& c) -> Status {
+      for (auto& ch : c.children) DDB_TRY(check(ch));
+      for (auto& o : c.operands) {
+        if (o.kind != expr::Operand::kPath && o.kind != expr::Operand::kSize) continue;
+        const std::string& n = o.path.elems[0].name;
+        if (n == r.target.key.hash || (r.target.key.has_range() && n == r.target.key.range))
+          return err::validation("Filter Expression can only contain non-primary key attributes: Primary key attribute: " + n);
+      }
+      return Status::OK();
+    };
+    DDB_TRY(check(*r.filter));
+  }
+  auto [start, end] = bounds(r.target, range);
+  if (r.start_key) {
+    auto it = r.start_key->find(r.target.key.hash);
+    if (!values_equal(it->second, range.hash))
+      return err::validation("The provided starting key is outside query boundaries based on provided conditions");
+  }
+  return run_read(db, r, start, end);
+}
+
+Result<std::string> Ops::scan(Database& db, const Json& req) {
+  expr::Context* ctx = nullptr;
+  std::unique_ptr<expr::Context> holder;
+  ExprParams ep;
+  std::optional<expr::Condition> none;
+  ReadRequest r;
+  DDB_ASSIGN(r, parse_read(db, req, false, ctx, holder, ep, none));
+  if (member(req, "ScanIndexForward")) r.forward = true;
+  return run_read(db, r, r.target.prefix, keys::prefix_end(r.target.prefix));
+}
+
+}  // namespace ddb

@@ -1,0 +1,233 @@
+// The DynamoDB Streams API: ListStreams, DescribeStream, GetShardIterator, GetRecords.
+// One shard per stream; records live in the store beside the data (written in the same batch).
+#include <fmt/format.h>
+
+#include "engine/ops.h"
+#include "util/codec.h"
+
+namespace ddb {
+
+namespace {
+
+constexpr double kIteratorLifetime = 15 * 60;
+
+struct StreamRef {
+  std::shared_ptr<Table> table;
+  std::string label;
+};
+
+std::string stream_arn(Database& db, const TableDef& d) { return Ops::table_arn(db, d.name) + "/stream/" + d.stream_label; }
+
+std::string shard_id(const TableDef& d) {
+  // "shardId-" + 20 digits + "-" + 8 hex: the shape the SDKs validate (28..65 characters).
+  return fmt::format("shardId-{:020d}-{}", static_cast<long long>(d.created * 1000), d.uuid.substr(0, 8));
+}
+
+Result<StreamRef> stream_for_arn(Database& db, const std::string& arn) {
+  auto t = arn.find(":table/");
+  auto s = arn.find("/stream/");
+  auto not_found = [&] { return err::not_found("Requested resource not found: Stream: " + arn + " not found"); };
+  if (t == std::string::npos || s == std::string::npos || s < t) return not_found();
+  std::string name = arn.substr(t + 7, s - t - 7);
+  std::string label = arn.substr(s + 8);
+  auto table = Ops::find_table(db, name);
+  if (!table || table->def.stream_label != label) return not_found();
+  return StreamRef{table, label};
+}
+
+// First and last sequence numbers of a table's stream records (0 when none).
+std::pair<uint64_t, uint64_t> seq_range(Database& db, uint32_t table_id) {
+  std::string p = keys::stream_prefix(table_id);
+  uint64_t first = 0, last = 0;
+  db.store().scan(p, keys::prefix_end(p), false, [&](std::string_view k, std::string_view) {
+    first = get_u64be(k.substr(p.size()));
+    return false;
+  });
+  db.store().scan(p, keys::prefix_end(p), true, [&](std::string_view k, std::string_view) {
+    last = get_u64be(k.substr(p.size()));
+    return false;
+  });
+  return {first, last};
+}
+
+std::string make_iterator(const std::string& arn, uint64_t after_seq) {
+  return base64_encode(fmt::format("1|{}|{}|{:.3f}", after_seq, arn, now_epoch()));
+}
+
+}  // namespace
+
+Result<std::string> Ops::list_streams(Database& db, const Json& req) {
+  std::optional<std::string> table, start;
+  std::optional<long long> limit;
+  DDB_ASSIGN(table, get_string(req, "TableName"));
+  DDB_ASSIGN(start, get_string(req, "ExclusiveStartStreamArn"));
+  DDB_ASSIGN(limit, get_int(req, "Limit"));
+  if (limit && (*limit < 1 || *limit > 100))
+    return err::validation("1 validation error detected: Value '" + std::to_string(*limit) +
+                           "' at 'limit' failed to satisfy constraint: Member must have value " +
+                           (*limit < 1 ? "greater than or equal to 1" : "less than or equal to 100"));
+  std::vector<std::shared_ptr<Table>> tables;
+  {
+    std::shared_lock lk(db.catalog_mu_);
+    for (auto& [n, t] : db.tables_)
+      if ((!table || n == *table) && !t->def.stream_label.empty()) tables.push_back(t);
+  }
+  if (table && !find_table(db, *table)) return err::not_found("Requested resource not found: Table: " + *table + " not found");
+  JsonOut o;
+  o.w.StartObject();
+  o.key("Streams");
+  o.w.StartArray();
+  size_t n = 0, max = static_cast<size_t>(limit.value_or(100));
+  bool past_start = !start;
+  std::string last;
+  bool more = false;
+  for (auto& t : tables) {
+    std::string arn = stream_arn(db, t->def);
+    if (!past_start) { past_start = arn == *start; continue; }
+    if (n == max) { more = true; break; }
+    o.w.StartObject();
+    o.kv("StreamArn", arn);
+    o.kv("TableName", t->def.name);
+    o.kv("StreamLabel", t->def.stream_label);
+    o.w.EndObject();
+    last = arn;
+    ++n;
+  }
+  o.w.EndArray();
+  if (more) o.kv("LastEvaluatedStreamArn", last);
+  o.w.EndObject();
+  return o.take();
+}
+
+Result<std::string> Ops::describe_stream(Database& db, const Json& req) {
+  std::optional<std::string> arn;
+  DDB_ASSIGN(arn, get_string(req, "StreamArn"));
+  if (!arn) return err::validation("1 validation error detected: Value null at 'streamArn' failed to satisfy constraint: Member must not be null");
+  StreamRef s;
+  DDB_ASSIGN(s, stream_for_arn(db, *arn));
+  const TableDef& d = s.table->def;
+  auto [first, last] = seq_range(db, d.id);
+  JsonOut o;
+  o.w.StartObject();
+  o.key("StreamDescription");
+  o.w.StartObject();
+  o.kv("StreamArn", *arn);
+  o.kv("StreamLabel", d.stream_label);
+  o.kv("StreamStatus", d.stream_enabled ? "ENABLED" : "DISABLED");
+  o.kv("StreamViewType", d.stream_view_type);
+  o.key("CreationRequestDateTime");
+  o.w.Double(d.created);
+  o.kv("TableName", d.name);
+  o.key("KeySchema");
+  o.w.StartArray();
+  o.w.StartObject(); o.kv("AttributeName", d.key.hash); o.kv("KeyType", "HASH"); o.w.EndObject();
+  if (d.key.has_range()) { o.w.StartObject(); o.kv("AttributeName", d.key.range); o.kv("KeyType", "RANGE"); o.w.EndObject(); }
+  o.w.EndArray();
+  o.key("Shards");
+  o.w.StartArray();
+  o.w.StartObject();
+  o.kv("ShardId", shard_id(d));
+  o.key("SequenceNumberRange");
+  o.w.StartObject();
+  o.kv("StartingSequenceNumber", fmt::format("{:021d}", first ? first : db.stream_seq_.load() + 1));
+  if (!d.stream_enabled) o.kv("EndingSequenceNumber", fmt::format("{:021d}", last));
+  o.w.EndObject();
+  o.w.EndObject();
+  o.w.EndArray();
+  o.w.EndObject();
+  o.w.EndObject();
+  return o.take();
+}
+
+Result<std::string> Ops::get_shard_iterator(Database& db, const Json& req) {
+  std::optional<std::string> arn, shard, type, seq;
+  DDB_ASSIGN(arn, get_string(req, "StreamArn"));
+  DDB_ASSIGN(shard, get_string(req, "ShardId"));
+  DDB_ASSIGN(type, get_string(req, "ShardIteratorType"));
+  DDB_ASSIGN(seq, get_string(req, "SequenceNumber"));
+  Violations v;
+  if (!arn) v.null_member("streamArn");
+  if (!shard) v.null_member("shardId");
+  if (!type) v.null_member("shardIteratorType");
+  check_enum(v, type, "shardIteratorType", {"TRIM_HORIZON", "LATEST", "AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER"});
+  DDB_TRY(v.status());
+  StreamRef s;
+  DDB_ASSIGN(s, stream_for_arn(db, *arn));
+  if (*shard != shard_id(s.table->def))
+    return err::not_found("Requested resource not found: Shard does not exist");
+  auto [first, last] = seq_range(db, s.table->def.id);
+  uint64_t after = 0;
+  if (*type == "TRIM_HORIZON") {
+    after = first ? first - 1 : db.stream_seq_.load();
+  } else if (*type == "LATEST") {
+    after = db.stream_seq_.load();
+  } else {
+    if (!seq) return err::validation("Must provide SequenceNumber for iterator type " + *type);
+    uint64_t n = 0;
+    for (char c : *seq) {
+      if (c < '0' || c > '9') return err::validation("Invalid SequenceNumber: " + *seq);
+      n = n * 10 + static_cast<uint64_t>(c - '0');
+    }
+    if (first && n < first)
+      return err::ddb("TrimmedDataAccessException", "The operation attempted to read past the oldest stream record in a shard.");
+    after = *type == "AT_SEQUENCE_NUMBER" ? n - 1 : n;
+  }
+  JsonOut o;
+  o.w.StartObject();
+  o.kv("ShardIterator", make_iterator(*arn, after));
+  o.w.EndObject();
+  return o.take();
+}
+
+Result<std::string> Ops::get_records(Database& db, const Json& req) {
+  std::optional<std::string> it;
+  std::optional<long long> limit;
+  DDB_ASSIGN(it, get_string(req, "ShardIterator"));
+  DDB_ASSIGN(limit, get_int(req, "Limit"));
+  Violations v;
+  if (!it) v.null_member("shardIterator");
+  if (limit && *limit < 1) v.constraint(std::to_string(*limit), "limit", "Member must have value greater than or equal to 1");
+  if (limit && *limit > 1000) v.constraint(std::to_string(*limit), "limit", "Member must have value less than or equal to 1000");
+  DDB_TRY(v.status());
+  auto raw = base64_decode(*it);
+  auto invalid = [] { return err::validation("Invalid ShardIterator"); };
+  if (!raw) return invalid();
+  // "1|after|arn|created"
+  auto p1 = raw->find('|'), p2 = raw->find('|', p1 + 1), p3 = raw->rfind('|');
+  if (p1 == std::string::npos || p2 == std::string::npos || p3 <= p2 || raw->substr(0, p1) != "1") return invalid();
+  uint64_t after = std::strtoull(raw->substr(p1 + 1, p2 - p1 - 1).c_str(), nullptr, 10);
+  std::string arn = raw->substr(p2 + 1, p3 - p2 - 1);
+  double created = std::strtod(raw->substr(p3 + 1).c_str(), nullptr);
+  double now = now_epoch();
+  if (now - created > kIteratorLifetime)
+    return err::ddb("ExpiredIteratorException",
+                    fmt::format("Iterator expired. The iterator was created at time {} while right now it is {} which is further in the future than the tolerated delay of 900000 milliseconds.",
+                                static_cast<long long>(created * 1000), static_cast<long long>(now * 1000)));
+  StreamRef s;
+  DDB_ASSIGN(s, stream_for_arn(db, arn));
+  size_t max = static_cast<size_t>(limit.value_or(1000));
+  std::string start = keys::stream_prefix(s.table->def.id);
+  std::string end = keys::prefix_end(start);
+  put_u64be(start, after + 1);
+  uint64_t next = after;
+  size_t n = 0, bytes = 0;
+  JsonOut o;
+  o.w.StartObject();
+  o.key("Records");
+  o.w.StartArray();
+  db.store().scan(start, end, false, [&](std::string_view k, std::string_view val) {
+    if (n >= max || bytes >= 1024 * 1024) return false;
+    o.w.RawValue(val.data(), val.size(), rapidjson::kObjectType);
+    next = get_u64be(k.substr(5));
+    ++n;
+    bytes += val.size();
+    return true;
+  });
+  o.w.EndArray();
+  // A disabled stream's shard is closed: once drained, no NextShardIterator.
+  if (s.table->def.stream_enabled || n > 0) o.kv("NextShardIterator", make_iterator(arn, next));
+  o.w.EndObject();
+  return o.take();
+}
+
+}  // namespace ddb

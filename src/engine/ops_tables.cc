@@ -1,0 +1,905 @@
+// Control-plane operations: CreateTable, DescribeTable, ListTables, DeleteTable, UpdateTable,
+// DescribeLimits, DescribeEndpoints, tags and TTL settings.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+#include <thread>
+
+#include "engine/ops.h"
+#include "types/keycodec.h"
+
+namespace ddb {
+
+namespace {
+
+VType attr_type(std::string_view t) { return t == "N" ? VType::N : t == "B" ? VType::B : VType::S; }
+
+std::string stream_label_now() {
+  double now = now_epoch();
+  time_t secs = static_cast<time_t>(now);
+  int ms = static_cast<int>((now - secs) * 1000);
+  struct tm tm;
+  gmtime_r(&secs, &tm);
+  return fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}.{:03d}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                     tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
+}
+
+// Parses a KeySchema array into a KeyDef (types filled from attribute definitions later).
+Status parse_key_schema(const Json* ks, std::string_view path, KeyDef& out, Violations& v, bool& present) {
+  present = ks != nullptr;
+  if (!ks) { v.null_member(path); return Status::OK(); }
+  if (!ks->IsArray()) return err::serialization("Unexpected value type in payload");
+  if (ks->Size() < 1) v.constraint("[]", path, "Member must have length greater than or equal to 1");
+  if (ks->Size() > 2) v.constraint("[...]", path, "Member must have length less than or equal to 2");
+  int i = 0;
+  for (auto& e : ks->GetArray()) {
+    ++i;
+    std::optional<std::string> name, type;
+    DDB_ASSIGN(name, get_string(e, "AttributeName"));
+    DDB_ASSIGN(type, get_string(e, "KeyType"));
+    std::string p = fmt::format("{}.{}.member", path, i);
+    if (!name) v.null_member(p + ".attributeName");
+    else if (name->empty() || name->size() > 255)
+      v.constraint("'" + *name + "'", p + ".attributeName",
+                   name->empty() ? "Member must have length greater than or equal to 1" : "Member must have length less than or equal to 255");
+    if (!type) v.null_member(p + ".keyType");
+    check_enum(v, type, p + ".keyType", {"HASH", "RANGE"});
+  }
+  if (!v.empty()) return Status::OK();
+  auto arr = ks->GetArray();
+  if (arr.Size() >= 1) {
+    if (sv(arr[0]["KeyType"]) != "HASH") return err::validation("Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
+    out.hash = std::string(sv(arr[0]["AttributeName"]));
+  }
+  if (arr.Size() == 2) {
+    if (sv(arr[1]["KeyType"]) != "RANGE")
+      return err::validation("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type");
+    out.range = std::string(sv(arr[1]["AttributeName"]));
+    if (out.range == out.hash)
+      return err::validation("Both the Hash Key and the Range Key element in the KeySchema have the same name");
+  }
+  return Status::OK();
+}
+
+Status parse_projection(const Json* p, std::string_view path, IndexDef& idx, Violations& v) {
+  if (!p) { v.null_member(std::string(path) + ".projection"); return Status::OK(); }
+  std::optional<std::string> type;
+  DDB_ASSIGN(type, get_string(*p, "ProjectionType"));
+  check_enum(v, type, std::string(path) + ".projection.projectionType", {"ALL", "KEYS_ONLY", "INCLUDE"});
+  idx.projection = type.value_or("");
+  if (auto* nk = member(*p, "NonKeyAttributes")) {
+    if (!nk->IsArray()) return err::serialization("Unexpected value type in payload");
+    for (auto& e : nk->GetArray()) {
+      if (!e.IsString()) return err::serialization("Unexpected value type in payload");
+      idx.non_key.emplace_back(sv(e));
+    }
+    if (idx.non_key.empty()) return err::validation("One or more parameter values were invalid: NonKeyAttributes must not be empty");
+  }
+  return Status::OK();
+}
+
+Status check_projection_semantics(const IndexDef& idx, const Json* p) {
+  if (idx.projection.empty())
+    return err::validation("One or more parameter values were invalid: Unknown ProjectionType: null");
+  bool has_nk = p && member(*p, "NonKeyAttributes");
+  if (idx.projection == "INCLUDE" && !has_nk)
+    return err::validation("One or more parameter values were invalid: ProjectionType is INCLUDE, but NonKeyAttributes is not specified");
+  if (idx.projection != "INCLUDE" && has_nk)
+    return err::validation("One or more parameter values were invalid: ProjectionType is " + idx.projection +
+                           ", but NonKeyAttributes is specified");
+  return Status::OK();
+}
+
+Status parse_throughput(const Json* pt, std::string_view path, long long& rcu, long long& wcu, Violations& v) {
+  if (!pt) return Status::OK();
+  std::optional<long long> r, w;
+  DDB_ASSIGN(r, get_int(*pt, "ReadCapacityUnits"));
+  DDB_ASSIGN(w, get_int(*pt, "WriteCapacityUnits"));
+  if (!r) v.null_member(std::string(path) + ".readCapacityUnits");
+  else if (*r < 1) v.constraint(std::to_string(*r), std::string(path) + ".readCapacityUnits", "Member must have value greater than or equal to 1");
+  if (!w) v.null_member(std::string(path) + ".writeCapacityUnits");
+  else if (*w < 1) v.constraint(std::to_string(*w), std::string(path) + ".writeCapacityUnits", "Member must have value greater than or equal to 1");
+  rcu = r.value_or(0);
+  wcu = w.value_or(0);
+  return Status::OK();
+}
+
+void write_key_schema(JsonOut& o, const KeyDef& k) {
+  o.key("KeySchema");
+  o.w.StartArray();
+  o.w.StartObject(); o.kv("AttributeName", k.hash); o.kv("KeyType", "HASH"); o.w.EndObject();
+  if (k.has_range()) { o.w.StartObject(); o.kv("AttributeName", k.range); o.kv("KeyType", "RANGE"); o.w.EndObject(); }
+  o.w.EndArray();
+}
+
+void write_throughput(JsonOut& o, long long rcu, long long wcu) {
+  o.key("ProvisionedThroughput");
+  o.w.StartObject();
+  o.key("NumberOfDecreasesToday"); o.w.Int(0);
+  o.key("ReadCapacityUnits"); o.w.Int64(rcu);
+  o.key("WriteCapacityUnits"); o.w.Int64(wcu);
+  o.w.EndObject();
+}
+
+void refresh_status(Table& t) {
+  if (t.status != "ACTIVE" && t.status != "DELETING" && std::chrono::steady_clock::now() >= t.status_until)
+    t.status = "ACTIVE";
+}
+
+}  // namespace
+
+// ---- catalog persistence (internal JSON form) ----
+std::string Ops::def_to_json(const TableDef& d) {
+  JsonOut o;
+  auto key = [&](const char* n, const KeyDef& k) {
+    o.key(n);
+    o.w.StartObject();
+    o.kv("h", k.hash); o.key("ht"); o.w.Int(static_cast<int>(k.hash_type));
+    o.kv("r", k.range); o.key("rt"); o.w.Int(static_cast<int>(k.range_type));
+    o.w.EndObject();
+  };
+  o.w.StartObject();
+  o.key("id"); o.w.Uint(d.id);
+  o.kv("name", d.name);
+  o.kv("uuid", d.uuid);
+  key("key", d.key);
+  o.key("attrs"); o.w.StartArray();
+  for (auto& [n, t] : d.attrs) { o.w.StartArray(); o.str(n); o.w.Int(static_cast<int>(t)); o.w.EndArray(); }
+  o.w.EndArray();
+  o.key("indexes"); o.w.StartArray();
+  for (auto& i : d.indexes) {
+    o.w.StartObject();
+    o.kv("name", i.name); o.key("global"); o.w.Bool(i.global); o.key("id"); o.w.Uint(i.id);
+    key("key", i.key);
+    o.kv("projection", i.projection);
+    o.key("non_key"); o.w.StartArray(); for (auto& n : i.non_key) o.str(n); o.w.EndArray();
+    o.key("rcu"); o.w.Int64(i.rcu); o.key("wcu"); o.w.Int64(i.wcu);
+    o.w.EndObject();
+  }
+  o.w.EndArray();
+  o.kv("billing", d.billing_mode);
+  o.key("rcu"); o.w.Int64(d.rcu); o.key("wcu"); o.w.Int64(d.wcu);
+  o.key("created"); o.w.Double(d.created);
+  o.key("billing_changed"); o.w.Double(d.billing_changed);
+  o.key("stream"); o.w.Bool(d.stream_enabled);
+  o.kv("stream_view", d.stream_view_type);
+  o.kv("stream_label", d.stream_label);
+  o.kv("class", d.table_class); o.key("class_set"); o.w.Bool(d.table_class_set);
+  o.key("deletion_protection"); o.w.Bool(d.deletion_protection);
+  o.key("sse"); o.w.Bool(d.sse_enabled); o.kv("sse_type", d.sse_type);
+  o.key("tags"); o.w.StartArray();
+  for (auto& [k, v] : d.tags) { o.w.StartArray(); o.str(k); o.str(v); o.w.EndArray(); }
+  o.w.EndArray();
+  o.kv("ttl_attr", d.ttl_attribute); o.key("ttl"); o.w.Bool(d.ttl_enabled);
+  o.key("next_index_id"); o.w.Uint(d.next_index_id);
+  o.w.EndObject();
+  return o.take();
+}
+
+Result<TableDef> Ops::def_from_json(std::string_view s) {
+  rapidjson::Document doc;
+  doc.Parse(s.data(), s.size());
+  if (doc.HasParseError() || !doc.IsObject()) return err::internal("corrupt table definition");
+  auto key = [](const Json& j) {
+    KeyDef k;
+    k.hash = std::string(sv(j["h"])); k.hash_type = static_cast<VType>(j["ht"].GetInt());
+    k.range = std::string(sv(j["r"])); k.range_type = static_cast<VType>(j["rt"].GetInt());
+    return k;
+  };
+  TableDef d;
+  d.id = doc["id"].GetUint();
+  d.name = std::string(sv(doc["name"]));
+  d.uuid = std::string(sv(doc["uuid"]));
+  d.key = key(doc["key"]);
+  for (auto& a : doc["attrs"].GetArray()) d.attrs.emplace_back(std::string(sv(a[0])), static_cast<VType>(a[1].GetInt()));
+  for (auto& i : doc["indexes"].GetArray()) {
+    IndexDef x;
+    x.name = std::string(sv(i["name"])); x.global = i["global"].GetBool(); x.id = static_cast<uint8_t>(i["id"].GetUint());
+    x.key = key(i["key"]);
+    x.projection = std::string(sv(i["projection"]));
+    for (auto& n : i["non_key"].GetArray()) x.non_key.emplace_back(sv(n));
+    x.rcu = i["rcu"].GetInt64(); x.wcu = i["wcu"].GetInt64();
+    d.indexes.push_back(std::move(x));
+  }
+  d.billing_mode = std::string(sv(doc["billing"]));
+  d.rcu = doc["rcu"].GetInt64(); d.wcu = doc["wcu"].GetInt64();
+  d.created = doc["created"].GetDouble();
+  d.billing_changed = doc["billing_changed"].GetDouble();
+  d.stream_enabled = doc["stream"].GetBool();
+  d.stream_view_type = std::string(sv(doc["stream_view"]));
+  d.stream_label = std::string(sv(doc["stream_label"]));
+  d.table_class = std::string(sv(doc["class"])); d.table_class_set = doc["class_set"].GetBool();
+  d.deletion_protection = doc["deletion_protection"].GetBool();
+  d.sse_enabled = doc["sse"].GetBool(); d.sse_type = std::string(sv(doc["sse_type"]));
+  for (auto& t : doc["tags"].GetArray()) d.tags.emplace_back(std::string(sv(t[0])), std::string(sv(t[1])));
+  d.ttl_attribute = std::string(sv(doc["ttl_attr"])); d.ttl_enabled = doc["ttl"].GetBool();
+  d.next_index_id = static_cast<uint8_t>(doc["next_index_id"].GetUint());
+  return d;
+}
+
+Status Ops::persist_def(Database& db, const TableDef& def) {
+  WriteBatch b;
+  b.put(keys::catalog(def.name), def_to_json(def));
+  return db.kv_->write(b);
+}
+
+void Ops::write_description(Database& db, JsonOut& o, const Table& t) {
+  const TableDef& d = t.def;
+  o.w.StartObject();
+  o.key("AttributeDefinitions");
+  o.w.StartArray();
+  for (auto& [n, ty] : d.attrs) { o.w.StartObject(); o.kv("AttributeName", n); o.kv("AttributeType", vtype_name(ty)); o.w.EndObject(); }
+  o.w.EndArray();
+  o.kv("TableName", d.name);
+  write_key_schema(o, d.key);
+  o.kv("TableStatus", t.status);
+  o.key("CreationDateTime"); o.w.Double(d.created);
+  write_throughput(o, d.rcu, d.wcu);
+  o.key("TableSizeBytes"); o.w.Int64(t.size_bytes.load());
+  o.key("ItemCount"); o.w.Int64(t.item_count.load());
+  o.kv("TableArn", table_arn(db, d.name));
+  o.kv("TableId", d.uuid);
+  if (d.billing_mode == "PAY_PER_REQUEST") {
+    o.key("BillingModeSummary");
+    o.w.StartObject();
+    o.kv("BillingMode", "PAY_PER_REQUEST");
+    o.key("LastUpdateToPayPerRequestDateTime"); o.w.Double(d.billing_changed);
+    o.w.EndObject();
+  }
+  for (bool global : {false, true}) {
+    bool any = false;
+    for (auto& i : d.indexes) any = any || i.global == global;
+    if (!any) continue;
+    o.key(global ? "GlobalSecondaryIndexes" : "LocalSecondaryIndexes");
+    o.w.StartArray();
+    for (auto& i : d.indexes) {
+      if (i.global != global) continue;
+      o.w.StartObject();
+      o.kv("IndexName", i.name);
+      write_key_schema(o, i.key);
+      o.key("Projection");
+      o.w.StartObject();
+      o.kv("ProjectionType", i.projection);
+      if (!i.non_key.empty()) { o.key("NonKeyAttributes"); o.w.StartArray(); for (auto& n : i.non_key) o.str(n); o.w.EndArray(); }
+      o.w.EndObject();
+      if (global) {
+        o.kv("IndexStatus", i.status);
+        write_throughput(o, i.rcu, i.wcu);
+      }
+      auto st = t.index_stats.find(i.name);
+      o.key("IndexSizeBytes"); o.w.Int64(st == t.index_stats.end() ? 0 : st->second.second);
+      o.key("ItemCount"); o.w.Int64(st == t.index_stats.end() ? 0 : st->second.first);
+      o.kv("IndexArn", table_arn(db, d.name) + "/index/" + i.name);
+      o.w.EndObject();
+    }
+    o.w.EndArray();
+  }
+  if (!d.stream_label.empty()) {
+    if (d.stream_enabled) {
+      o.key("StreamSpecification");
+      o.w.StartObject();
+      o.key("StreamEnabled"); o.w.Bool(true);
+      o.kv("StreamViewType", d.stream_view_type);
+      o.w.EndObject();
+    }
+    o.kv("LatestStreamLabel", d.stream_label);
+    o.kv("LatestStreamArn", table_arn(db, d.name) + "/stream/" + d.stream_label);
+  }
+  if (d.table_class_set) {
+    o.key("TableClassSummary");
+    o.w.StartObject(); o.kv("TableClass", d.table_class); o.w.EndObject();
+  }
+  o.key("DeletionProtectionEnabled"); o.w.Bool(d.deletion_protection);
+  if (d.sse_enabled) {
+    o.key("SSEDescription");
+    o.w.StartObject();
+    o.kv("Status", "ENABLED");
+    o.kv("SSEType", "KMS");
+    o.kv("KMSMasterKeyArn", "arn:aws:kms:" + db.options().region + ":" + db.options().account_id + ":key/" + d.uuid);
+    o.w.EndObject();
+  }
+  o.w.EndObject();
+}
+
+Result<std::string> Ops::create_table(Database& db, const Json& req) {
+  Violations v;
+  TableDef d;
+  std::optional<std::string> name, billing;
+  DDB_ASSIGN(name, get_string(req, "TableName"));
+  DDB_ASSIGN(billing, get_string(req, "BillingMode"));
+  bool ks_present;
+  DDB_TRY(parse_key_schema(member(req, "KeySchema"), "keySchema", d.key, v, ks_present));
+  check_table_name(v, name);
+  const Json* ad = member(req, "AttributeDefinitions");
+  if (!ad) v.null_member("attributeDefinitions");
+  else if (!ad->IsArray()) return err::serialization("Unexpected value type in payload");
+  else {
+    int i = 0;
+    for (auto& e : ad->GetArray()) {
+      ++i;
+      std::optional<std::string> an, at;
+      DDB_ASSIGN(an, get_string(e, "AttributeName"));
+      DDB_ASSIGN(at, get_string(e, "AttributeType"));
+      std::string p = fmt::format("attributeDefinitions.{}.member", i);
+      if (!an) v.null_member(p + ".attributeName");
+      if (!at) v.null_member(p + ".attributeType");
+      check_enum(v, at, p + ".attributeType", {"B", "N", "S"});
+      if (an && at) d.attrs.emplace_back(*an, attr_type(*at));
+    }
+  }
+  check_enum(v, billing, "billingMode", {"PROVISIONED", "PAY_PER_REQUEST"});
+  const Json* pt = member(req, "ProvisionedThroughput");
+  DDB_TRY(parse_throughput(pt, "provisionedThroughput", d.rcu, d.wcu, v));
+  DDB_TRY(v.status());
+
+  d.name = *name;
+  d.billing_mode = billing.value_or("PROVISIONED");
+  if (d.billing_mode == "PROVISIONED" && !pt)
+    return err::validation("One or more parameter values were invalid: ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED");
+  if (d.billing_mode == "PAY_PER_REQUEST" && pt)
+    return err::validation("One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST");
+
+  // Attribute definitions vs key schemas.
+  std::map<std::string, VType> defined;
+  for (auto& [n, t] : d.attrs) {
+    if (!defined.emplace(n, t).second)
+      return err::validation("Cannot have two attributes with the same name: " + n);
+  }
+  std::set<std::string> used;
+  auto attr_list = [&]() {
+    std::string s = "[";
+    for (size_t i = 0; i < d.attrs.size(); ++i) s += (i ? ", " : "") + d.attrs[i].first;
+    return s + "]";
+  };
+  auto resolve = [&](KeyDef& k) -> Status {
+    std::string keys = "[" + k.hash + (k.has_range() ? ", " + k.range : "") + "]";
+    for (auto* n : {&k.hash, &k.range}) {
+      if (n->empty()) continue;
+      auto it = defined.find(*n);
+      if (it == defined.end())
+        return err::validation("One or more parameter values were invalid: Some index key attributes are not defined in AttributeDefinitions. Keys: " +
+                               keys + ", AttributeDefinitions: " + attr_list());
+      (n == &k.hash ? k.hash_type : k.range_type) = it->second;
+      used.insert(*n);
+    }
+    return Status::OK();
+  };
+  DDB_TRY(resolve(d.key));
+
+  // Secondary indexes.
+  std::set<std::string> index_names;
+  for (bool global : {false, true}) {
+    const Json* arr = member(req, global ? "GlobalSecondaryIndexes" : "LocalSecondaryIndexes");
+    if (!arr) continue;
+    if (!arr->IsArray()) return err::serialization("Unexpected value type in payload");
+    const char* path = global ? "globalSecondaryIndexes" : "localSecondaryIndexes";
+    if (arr->Size() == 0)
+      return err::validation(std::string("One or more parameter values were invalid: List of ") +
+                             (global ? "GlobalSecondaryIndexes" : "LocalSecondaryIndexes") + " is empty");
+    if (!global && arr->Size() > 5)
+      return err::validation("One or more parameter values were invalid: Number of LocalSecondaryIndexes exceeds per-table limit of 5");
+    if (global && arr->Size() > 20)
+      return err::limit_exceeded("One or more parameter values were invalid: Number of GlobalSecondaryIndexes exceeds per-table limit of 20");
+    int i = 0;
+    for (auto& e : arr->GetArray()) {
+      ++i;
+      IndexDef idx;
+      idx.global = global;
+      std::string p = fmt::format("{}.{}.member", path, i);
+      std::optional<std::string> iname;
+      DDB_ASSIGN(iname, get_string(e, "IndexName"));
+      if (!iname) v.null_member(p + ".indexName");
+      else if (iname->size() < 3) v.constraint("'" + *iname + "'", p + ".indexName", "Member must have length greater than or equal to 3");
+      bool present;
+      DDB_TRY(parse_key_schema(member(e, "KeySchema"), p + ".keySchema", idx.key, v, present));
+      DDB_TRY(parse_projection(member(e, "Projection"), p, idx, v));
+      DDB_TRY(parse_throughput(member(e, "ProvisionedThroughput"), p + ".provisionedThroughput", idx.rcu, idx.wcu, v));
+      DDB_TRY(v.status());
+      idx.name = *iname;
+      if (!index_names.insert(idx.name).second)
+        return err::validation("One or more parameter values were invalid: Duplicate index name: " + idx.name);
+      DDB_TRY(check_projection_semantics(idx, member(e, "Projection")));
+      DDB_TRY(resolve(idx.key));
+      if (!global) {
+        if (!d.key.has_range())
+          return err::validation("One or more parameter values were invalid: Table KeySchema does not have a range key, which is required when specifying a LocalSecondaryIndex");
+        if (idx.key.hash != d.key.hash)
+          return err::validation("One or more parameter values were invalid: Index KeySchema does not have the same leading hash key as table KeySchema for index: " +
+                                 idx.name + ". index hash key: " + idx.key.hash + ", table hash key: " + d.key.hash);
+        if (!idx.key.has_range())
+          return err::validation("One or more parameter values were invalid: Index KeySchema does not have a range key for index: " + idx.name);
+      } else {
+        bool has_pt = member(e, "ProvisionedThroughput") != nullptr;
+        if (d.billing_mode == "PROVISIONED" && !has_pt)
+          return err::validation("One or more parameter values were invalid: ProvisionedThroughput must be specified for index: " + idx.name);
+        if (d.billing_mode == "PAY_PER_REQUEST" && has_pt)
+          return err::validation("One or more parameter values were invalid: ProvisionedThroughput should not be specified for index: " +
+                                 idx.name + " when BillingMode is PAY_PER_REQUEST");
+      }
+      idx.id = d.next_index_id++;
+      d.indexes.push_back(std::move(idx));
+    }
+  }
+  if (used.size() != d.attrs.size())
+    return err::validation("One or more parameter values were invalid: Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions");
+
+  // Streams, class, protection, SSE, tags.
+  if (auto* ss = member(req, "StreamSpecification")) {
+    std::optional<bool> enabled;
+    std::optional<std::string> view;
+    DDB_ASSIGN(enabled, get_bool(*ss, "StreamEnabled"));
+    DDB_ASSIGN(view, get_string(*ss, "StreamViewType"));
+    check_enum(v, view, "streamSpecification.streamViewType", {"NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY"});
+    if (!enabled) v.null_member("streamSpecification.streamEnabled");
+    DDB_TRY(v.status());
+    if (*enabled) {
+      if (!view) return err::validation("One or more parameter values were invalid: You must specify a StreamViewType when you enable a stream");
+      d.stream_enabled = true;
+      d.stream_view_type = *view;
+      d.stream_label = stream_label_now();
+    } else if (view) {
+      return err::validation("One or more parameter values were invalid: You cannot specify a StreamViewType when you disable a stream");
+    }
+  }
+  std::optional<std::string> table_class;
+  DDB_ASSIGN(table_class, get_string(req, "TableClass"));
+  check_enum(v, table_class, "tableClass", {"STANDARD", "STANDARD_INFREQUENT_ACCESS"});
+  std::optional<bool> protection;
+  DDB_ASSIGN(protection, get_bool(req, "DeletionProtectionEnabled"));
+  DDB_TRY(v.status());
+  if (table_class) { d.table_class = *table_class; d.table_class_set = true; }
+  d.deletion_protection = protection.value_or(false);
+  if (auto* sse = member(req, "SSESpecification")) {
+    std::optional<bool> en;
+    DDB_ASSIGN(en, get_bool(*sse, "Enabled"));
+    d.sse_enabled = en.value_or(false);
+  }
+  if (auto* tags = member(req, "Tags")) {
+    if (!tags->IsArray()) return err::serialization("Unexpected value type in payload");
+    for (auto& t : tags->GetArray()) {
+      std::optional<std::string> k, val;
+      DDB_ASSIGN(k, get_string(t, "Key"));
+      DDB_ASSIGN(val, get_string(t, "Value"));
+      if (!k || !val) return err::validation("1 validation error detected: Value null at 'tags.1.member.key' failed to satisfy constraint: Member must not be null");
+      d.tags.emplace_back(*k, *val);
+    }
+  }
+
+  std::lock_guard wl(db.write_mu_);
+  if (find_table(db, d.name)) return err::in_use("Table already exists: " + d.name);
+  {
+    std::shared_lock lk(db.catalog_mu_);
+    if (db.tables_.size() >= 2500) return err::limit_exceeded("Subscriber limit exceeded: Only 2500 tables can be created in an account");
+  }
+  d.id = db.next_table_id_++;
+  d.uuid = make_uuid();
+  d.created = now_epoch();
+  d.billing_changed = d.created;
+  {
+    WriteBatch b;
+    b.put(keys::catalog(d.name), def_to_json(d));
+    b.put(std::string("\0S", 2), std::to_string(db.next_table_id_));
+    DDB_TRY(db.kv_->write(b));
+  }
+  auto t = std::make_shared<Table>();
+  t->def = std::move(d);
+  for (auto& i : t->def.indexes) t->index_stats[i.name] = {0, 0};
+  // Real DynamoDB answers CREATING; the table is usable at once here unless
+  // -delayTransientStatuses asks for the transition to be visible.
+  t->status = db.opt_.delay_transient_statuses ? "CREATING" : "ACTIVE";
+  t->status_until = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
+  for (auto& i : t->def.indexes)
+    if (db.opt_.delay_transient_statuses && i.global) i.status = "CREATING";
+  {
+    std::unique_lock lk(db.catalog_mu_);
+    db.tables_[t->def.name] = t;
+  }
+  JsonOut o;
+  o.w.StartObject();
+  o.key("TableDescription");
+  Table shown;
+  shown.def = t->def;
+  shown.status = "CREATING";
+  for (auto& i : shown.def.indexes) if (i.global) i.status = "CREATING";
+  shown.index_stats = t->index_stats;
+  write_description(db, o, shown);
+  o.w.EndObject();
+  return o.take();
+}
+
+Result<std::string> Ops::describe_table(Database& db, const Json& req) {
+  std::optional<std::string> name;
+  DDB_ASSIGN(name, get_string(req, "TableName"));
+  Violations v;
+  check_table_name(v, name);
+  DDB_TRY(v.status());
+  auto t = find_table(db, *name);
+  if (!t) return err::not_found("Requested resource not found: Table: " + *name + " not found");
+  std::lock_guard wl(db.write_mu_);  // index_stats and def are changed under write_mu_
+  refresh_status(*t);
+  for (auto& i : t->def.indexes)
+    if (i.status == "CREATING" && std::chrono::steady_clock::now() >= t->status_until) i.status = "ACTIVE";
+  JsonOut o;
+  o.w.StartObject();
+  o.key("Table");
+  write_description(db, o, *t);
+  o.w.EndObject();
+  return o.take();
+}
+
+Result<std::string> Ops::list_tables(Database& db, const Json& req) {
+  std::optional<long long> limit;
+  std::optional<std::string> start;
+  DDB_ASSIGN(limit, get_int(req, "Limit"));
+  DDB_ASSIGN(start, get_string(req, "ExclusiveStartTableName"));
+  Violations v;
+  if (start) check_table_name(v, start, "exclusiveStartTableName");
+  if (limit && *limit < 1) v.constraint(std::to_string(*limit), "limit", "Member must have value greater than or equal to 1");
+  if (limit && *limit > 100) v.constraint(std::to_string(*limit), "limit", "Member must have value less than or equal to 100");
+  DDB_TRY(v.status());
+  size_t max = static_cast<size_t>(limit.value_or(100));
+  std::vector<std::string> names;
+  bool more = false;
+  {
+    std::shared_lock lk(db.catalog_mu_);
+    auto it = start ? db.tables_.upper_bound(*start) : db.tables_.begin();
+    for (; it != db.tables_.end(); ++it) {
+      if (names.size() == max) { more = true; break; }
+      names.push_back(it->first);
+    }
+  }
+  JsonOut o;
+  o.w.StartObject();
+  o.key("TableNames");
+  o.w.StartArray();
+  for (auto& n : names) o.str(n);
+  o.w.EndArray();
+  if (more && !names.empty()) o.kv("LastEvaluatedTableName", names.back());
+  o.w.EndObject();
+  return o.take();
+}
+
+Result<std::string> Ops::delete_table(Database& db, const Json& req) {
+  std::optional<std::string> name;
+  DDB_ASSIGN(name, get_string(req, "TableName"));
+  Violations v;
+  check_table_name(v, name);
+  DDB_TRY(v.status());
+  std::lock_guard wl(db.write_mu_);
+  auto t = find_table(db, *name);
+  if (!t) return err::not_found("Requested resource not found: Table: " + *name + " not found");
+  if (t->def.deletion_protection)
+    return err::validation("Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.");
+  // Remove all data of the table: items, index entries, stream records, then the catalog entry.
+  WriteBatch b;
+  for (auto& prefix : {keys::table_data_prefix(t->def.id), keys::stream_prefix(t->def.id)}) {
+    db.kv_->scan(prefix, keys::prefix_end(prefix), false, [&](std::string_view k, std::string_view) {
+      b.del(std::string(k));
+      return true;
+    });
+  }
+  b.del(keys::catalog(t->def.name));
+  DDB_TRY(db.kv_->write(b));
+  {
+    std::unique_lock lk(db.catalog_mu_);
+    db.tables_.erase(*name);
+  }
+  JsonOut o;
+  o.w.StartObject();
+  o.key("TableDescription");
+  Table shown;
+  shown.def = t->def;
+  shown.status = "DELETING";
+  shown.item_count = t->item_count.load();
+  shown.size_bytes = t->size_bytes.load();
+  shown.index_stats = t->index_stats;
+  write_description(db, o, shown);
+  o.w.EndObject();
+  return o.take();
+}
+
+Result<std::string> Ops::update_table(Database& db, const Json& req) {
+  std::shared_ptr<Table> t;
+  DDB_ASSIGN(t, table_for_request(db, req));
+  std::optional<std::string> billing;
+  DDB_ASSIGN(billing, get_string(req, "BillingMode"));
+  Violations v;
+  check_enum(v, billing, "billingMode", {"PROVISIONED", "PAY_PER_REQUEST"});
+  long long rcu = 0, wcu = 0;
+  const Json* pt = member(req, "ProvisionedThroughput");
+  DDB_TRY(parse_throughput(pt, "provisionedThroughput", rcu, wcu, v));
+  std::optional<bool> protection;
+  DDB_ASSIGN(protection, get_bool(req, "DeletionProtectionEnabled"));
+  std::optional<std::string> table_class;
+  DDB_ASSIGN(table_class, get_string(req, "TableClass"));
+  check_enum(v, table_class, "tableClass", {"STANDARD", "STANDARD_INFREQUENT_ACCESS"});
+  DDB_TRY(v.status());
+  const Json* ss = member(req, "StreamSpecification");
+  const Json* gsu = member(req, "GlobalSecondaryIndexUpdates");
+  if (!billing && !pt && !protection && !ss && !gsu && !table_class && !member(req, "SSESpecification") &&
+      !member(req, "ReplicaUpdates"))
+    return err::validation("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required");
+
+  std::lock_guard wl(db.write_mu_);
+  TableDef d = t->def;
+  if (billing) {
+    if (*billing == "PAY_PER_REQUEST") {
+      if (pt) return err::validation("One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST");
+      if (d.billing_mode != "PAY_PER_REQUEST") d.billing_changed = now_epoch();
+      d.rcu = d.wcu = 0;
+      for (auto& i : d.indexes) i.rcu = i.wcu = 0;
+    } else if (!pt && d.billing_mode != "PROVISIONED") {
+      return err::validation("One or more parameter values were invalid: ProvisionedThroughput must be specified when BillingMode is PROVISIONED");
+    }
+    d.billing_mode = *billing;
+  }
+  if (pt) {
+    if (d.billing_mode == "PAY_PER_REQUEST")
+      return err::validation("One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST");
+    if (!billing && rcu == d.rcu && wcu == d.wcu && !ss && !gsu && !protection)
+      return err::validation("The provisioned throughput for the table will not change. The requested value equals the current value. Current ReadCapacityUnitsForTable: " +
+                             std::to_string(d.rcu) + ". Requested ReadCapacityUnitsForTable: " + std::to_string(rcu) +
+                             ". Current WriteCapacityUnitsForTable: " + std::to_string(d.wcu) +
+                             ". Requested WriteCapacityUnitsForTable: " + std::to_string(wcu) + ". Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.");
+    d.rcu = rcu;
+    d.wcu = wcu;
+  }
+  if (protection) d.deletion_protection = *protection;
+  if (table_class) { d.table_class = *table_class; d.table_class_set = true; }
+  if (ss) {
+    std::optional<bool> enabled;
+    std::optional<std::string> view;
+    DDB_ASSIGN(enabled, get_bool(*ss, "StreamEnabled"));
+    DDB_ASSIGN(view, get_string(*ss, "StreamViewType"));
+    if (!enabled) return err::validation("1 validation error detected: Value null at 'streamSpecification.streamEnabled' failed to satisfy constraint: Member must not be null");
+    if (*enabled) {
+      if (!view) return err::validation("One or more parameter values were invalid: You must specify a StreamViewType when you enable a stream");
+      if (d.stream_enabled)
+        return err::validation("Table already has an enabled stream: " + table_arn(db, d.name) + "/stream/" + d.stream_label);
+      d.stream_enabled = true;
+      d.stream_view_type = *view;
+      d.stream_label = stream_label_now();
+    } else {
+      if (!d.stream_enabled) return err::validation("Table already has no stream enabled");  // (real: no-op error)
+      d.stream_enabled = false;
+    }
+  }
+  std::vector<IndexDef> created;
+  if (gsu) {
+    if (!gsu->IsArray()) return err::serialization("Unexpected value type in payload");
+    for (auto& u : gsu->GetArray()) {
+      if (auto* c = member(u, "Create")) {
+        IndexDef idx;
+        std::optional<std::string> iname;
+        DDB_ASSIGN(iname, get_string(*c, "IndexName"));
+        bool present;
+        DDB_TRY(parse_key_schema(member(*c, "KeySchema"), "globalSecondaryIndexUpdates.1.member.create.keySchema", idx.key, v, present));
+        DDB_TRY(parse_projection(member(*c, "Projection"), "globalSecondaryIndexUpdates.1.member.create", idx, v));
+        DDB_TRY(parse_throughput(member(*c, "ProvisionedThroughput"), "globalSecondaryIndexUpdates.1.member.create.provisionedThroughput", idx.rcu, idx.wcu, v));
+        if (!iname) v.null_member("globalSecondaryIndexUpdates.1.member.create.indexName");
+        DDB_TRY(v.status());
+        idx.name = *iname;
+        for (auto& i : d.indexes)
+          if (i.name == idx.name) return err::validation("One or more parameter values were invalid: Duplicate index name: " + idx.name);
+        DDB_TRY(check_projection_semantics(idx, member(*c, "Projection")));
+        // New attribute definitions may come with the index.
+        if (auto* ad = member(req, "AttributeDefinitions")) {
+          for (auto& e : ad->GetArray()) {
+            std::optional<std::string> an, at;
+            DDB_ASSIGN(an, get_string(e, "AttributeName"));
+            DDB_ASSIGN(at, get_string(e, "AttributeType"));
+            if (!an || !at) continue;
+            bool found = false;
+            for (auto& [n, ty] : d.attrs) found = found || n == *an;
+            if (!found) d.attrs.emplace_back(*an, attr_type(*at));
+          }
+        }
+        for (auto* n : {&idx.key.hash, &idx.key.range}) {
+          if (n->empty()) continue;
+          bool found = false;
+          for (auto& [an, ty] : d.attrs)
+            if (an == *n) { found = true; (n == &idx.key.hash ? idx.key.hash_type : idx.key.range_type) = ty; }
+          if (!found)
+            return err::validation("One or more parameter values were invalid: Some index key attributes are not defined in AttributeDefinitions. Keys: [" +
+                                   idx.key.hash + (idx.key.has_range() ? ", " + idx.key.range : "") + "]");
+        }
+        if (d.billing_mode == "PROVISIONED" && !member(*c, "ProvisionedThroughput"))
+          return err::validation("One or more parameter values were invalid: ProvisionedThroughput must be specified for index: " + idx.name);
+        idx.global = true;
+        idx.id = d.next_index_id++;
+        idx.status = db.opt_.delay_transient_statuses ? "CREATING" : "ACTIVE";
+        created.push_back(idx);
+        d.indexes.push_back(std::move(idx));
+      } else if (auto* del = member(u, "Delete")) {
+        std::optional<std::string> iname;
+        DDB_ASSIGN(iname, get_string(*del, "IndexName"));
+        auto it = std::find_if(d.indexes.begin(), d.indexes.end(),
+                               [&](const IndexDef& i) { return i.global && iname && i.name == *iname; });
+        if (it == d.indexes.end())
+          return err::not_found("Requested resource not found: Requested index " + iname.value_or("") + " not found");
+        // Drop the index entries.
+        WriteBatch b;
+        std::string p = keys::index_prefix(d.id, it->id);
+        db.kv_->scan(p, keys::prefix_end(p), false, [&](std::string_view k, std::string_view) {
+          b.del(std::string(k));
+          return true;
+        });
+        DDB_TRY(db.kv_->write(b));
+        t->index_stats.erase(it->name);
+        d.indexes.erase(it);
+      } else if (auto* upd = member(u, "Update")) {
+        std::optional<std::string> iname;
+        DDB_ASSIGN(iname, get_string(*upd, "IndexName"));
+        auto it = std::find_if(d.indexes.begin(), d.indexes.end(),
+                               [&](const IndexDef& i) { return i.global && iname && i.name == *iname; });
+        if (it == d.indexes.end())
+          return err::not_found("Requested resource not found: Requested index " + iname.value_or("") + " not found");
+        DDB_TRY(parse_throughput(member(*upd, "ProvisionedThroughput"), "globalSecondaryIndexUpdates.1.member.update.provisionedThroughput", it->rcu, it->wcu, v));
+        DDB_TRY(v.status());
+      }
+    }
+  }
+  // Backfill new indexes from existing items, in one batch with the new definition.
+  WriteBatch b;
+  for (auto& idx : created) {
+    long long count = 0, bytes = 0;
+    std::string p = keys::items_prefix(d.id);
+    db.kv_->scan(p, keys::prefix_end(p), false, [&](std::string_view, std::string_view val) {
+      Item item;
+      if (!decode_item(val, item)) return true;
+      auto k = index_entry_key(d, idx, item);
+      if (!k) return true;
+      Item proj = project_for_index(d, idx, item);
+      std::string enc;
+      encode_item(enc, proj);
+      b.put(*k, std::move(enc));
+      ++count;
+      bytes += static_cast<long long>(item_size(proj));
+      return true;
+    });
+    t->index_stats[idx.name] = {count, bytes};
+  }
+  b.put(keys::catalog(d.name), def_to_json(d));
+  DDB_TRY(db.kv_->write(b));
+  t->def = d;
+  if (db.opt_.delay_transient_statuses) {
+    t->status = "UPDATING";
+    t->status_until = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
+  }
+  JsonOut o;
+  o.w.StartObject();
+  o.key("TableDescription");
+  write_description(db, o, *t);
+  o.w.EndObject();
+  return o.take();
+}
+
+Result<std::string> Ops::describe_limits(Database&, const Json&) {
+  return std::string(R"({"AccountMaxReadCapacityUnits":80000,"AccountMaxWriteCapacityUnits":80000,"TableMaxReadCapacityUnits":40000,"TableMaxWriteCapacityUnits":40000})");
+}
+
+Result<std::string> Ops::describe_endpoints(Database& db, const Json&) {
+  return std::string(R"({"Endpoints":[{"Address":"dynamodb.)") + db.options().region +
+         R"(.amazonaws.com","CachePeriodInMinutes":1440}]})";
+}
+
+// ---- tags ----
+namespace {
+Result<std::shared_ptr<Table>> table_for_arn(Database& db, const Json& req) {
+  std::optional<std::string> arn;
+  DDB_ASSIGN(arn, get_string(req, "ResourceArn"));
+  if (!arn) return err::validation("1 validation error detected: Value null at 'resourceArn' failed to satisfy constraint: Member must not be null");
+  auto p = arn->find(":table/");
+  if (arn->rfind("arn:aws:dynamodb:", 0) != 0 || p == std::string::npos)
+    return err::validation("Invalid TableArn: Invalid ResourceArn provided as input " + *arn);
+  std::string name = arn->substr(p + 7);
+  auto t = Ops::find_table(db, name);
+  if (!t) return err::not_found("Requested resource not found: ResourcArn: " + *arn + " not found");
+  return t;
+}
+}  // namespace
+
+Result<std::string> Ops::tag_resource(Database& db, const Json& req) {
+  std::shared_ptr<Table> t;
+  DDB_ASSIGN(t, table_for_arn(db, req));
+  auto* tags = member(req, "Tags");
+  if (!tags || !tags->IsArray()) return err::validation("1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member must not be null");
+  std::lock_guard wl(db.write_mu_);
+  TableDef d = t->def;
+  for (auto& e : tags->GetArray()) {
+    std::optional<std::string> k, v;
+    DDB_ASSIGN(k, get_string(e, "Key"));
+    DDB_ASSIGN(v, get_string(e, "Value"));
+    if (!k || !v) return err::validation("1 validation error detected: Value null at 'tags.1.member.key' failed to satisfy constraint: Member must not be null");
+    auto it = std::find_if(d.tags.begin(), d.tags.end(), [&](auto& p) { return p.first == *k; });
+    if (it != d.tags.end()) it->second = *v;
+    else d.tags.emplace_back(*k, *v);
+  }
+  DDB_TRY(persist_def(db, d));
+  t->def = d;
+  return std::string("{}");
+}
+
+Result<std::string> Ops::untag_resource(Database& db, const Json& req) {
+  std::shared_ptr<Table> t;
+  DDB_ASSIGN(t, table_for_arn(db, req));
+  auto* keys_j = member(req, "TagKeys");
+  if (!keys_j || !keys_j->IsArray()) return err::validation("1 validation error detected: Value null at 'tagKeys' failed to satisfy constraint: Member must not be null");
+  std::lock_guard wl(db.write_mu_);
+  TableDef d = t->def;
+  for (auto& k : keys_j->GetArray()) {
+    if (!k.IsString()) continue;
+    d.tags.erase(std::remove_if(d.tags.begin(), d.tags.end(), [&](auto& p) { return p.first == sv(k); }), d.tags.end());
+  }
+  DDB_TRY(persist_def(db, d));
+  t->def = d;
+  return std::string("{}");
+}
+
+Result<std::string> Ops::list_tags(Database& db, const Json& req) {
+  std::shared_ptr<Table> t;
+  DDB_ASSIGN(t, table_for_arn(db, req));
+  std::lock_guard wl(db.write_mu_);
+  JsonOut o;
+  o.w.StartObject();
+  o.key("Tags");
+  o.w.StartArray();
+  for (auto& [k, v] : t->def.tags) { o.w.StartObject(); o.kv("Key", k); o.kv("Value", v); o.w.EndObject(); }
+  o.w.EndArray();
+  o.w.EndObject();
+  return o.take();
+}
+
+// ---- TTL settings ----
+Result<std::string> Ops::update_ttl(Database& db, const Json& req) {
+  std::shared_ptr<Table> t;
+  DDB_ASSIGN(t, table_for_request(db, req));
+  auto* spec = member(req, "TimeToLiveSpecification");
+  if (!spec) return err::validation("1 validation error detected: Value null at 'timeToLiveSpecification' failed to satisfy constraint: Member must not be null");
+  std::optional<bool> enabled;
+  std::optional<std::string> attr;
+  DDB_ASSIGN(enabled, get_bool(*spec, "Enabled"));
+  DDB_ASSIGN(attr, get_string(*spec, "AttributeName"));
+  Violations v;
+  if (!attr) v.null_member("timeToLiveSpecification.attributeName");
+  else if (attr->empty()) v.constraint("''", "timeToLiveSpecification.attributeName", "Member must have length greater than or equal to 1");
+  if (!enabled) v.null_member("timeToLiveSpecification.enabled");
+  DDB_TRY(v.status());
+  std::lock_guard wl(db.write_mu_);
+  TableDef d = t->def;
+  if (*enabled && d.ttl_enabled) return err::validation("TimeToLive is already enabled");
+  if (!*enabled && !d.ttl_enabled) return err::validation("TimeToLive is already disabled");
+  if (!*enabled && d.ttl_attribute != *attr)
+    return err::validation("TimeToLive is active on a different AttributeName: current AttributeName is " + d.ttl_attribute);
+  d.ttl_enabled = *enabled;
+  d.ttl_attribute = *attr;
+  DDB_TRY(persist_def(db, d));
+  t->def = d;
+  JsonOut o;
+  o.w.StartObject();
+  o.key("TimeToLiveSpecification");
+  o.w.StartObject();
+  o.kv("AttributeName", *attr);
+  o.key("Enabled"); o.w.Bool(*enabled);
+  o.w.EndObject();
+  o.w.EndObject();
+  return o.take();
+}
+
+Result<std::string> Ops::describe_ttl(Database& db, const Json& req) {
+  std::shared_ptr<Table> t;
+  DDB_ASSIGN(t, table_for_request(db, req));
+  std::lock_guard wl(db.write_mu_);
+  JsonOut o;
+  o.w.StartObject();
+  o.key("TimeToLiveDescription");
+  o.w.StartObject();
+  o.kv("TimeToLiveStatus", t->def.ttl_enabled ? "ENABLED" : "DISABLED");
+  if (t->def.ttl_enabled) o.kv("AttributeName", t->def.ttl_attribute);
+  o.w.EndObject();
+  o.w.EndObject();
+  return o.take();
+}
+
+}  // namespace ddb

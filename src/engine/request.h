@@ -1,0 +1,46 @@
+// Request pieces shared by item, query, batch and transaction operations.
+#pragma once
+#include "engine/ops.h"
+
+namespace ddb {
+
+struct ExprParams {
+  const Json* names = nullptr;
+  std::optional<Item> values;
+};
+// Validates ExpressionAttributeNames/Values and that they come with an expression.
+Status check_expression_params(const Json& req, bool any_expression, ExprParams& p);
+Result<std::string> return_values(const Json& req, std::initializer_list<const char*> allowed, const char* message);
+Result<bool> return_old_on_failure(const Json& req);
+Result<Item> key_from_request(const Json& req, const TableDef& def);
+Error condition_failed(const std::optional<Item>& old, bool return_old);
+Result<std::optional<std::vector<expr::Path>>> read_projection(const Json& req, expr::Context& ctx);
+Result<expr::Update> legacy_updates(const Json& attribute_updates);
+void write_item_collection_metrics(JsonOut& o, const Json& req, const TableDef& def, const Item& any_item);
+
+}  // namespace ddb
+
+namespace ddb {
+
+// One validated write of one item (STYLE: read-modify-write as an object with a const apply()).
+// Used by PutItem, DeleteItem, UpdateItem, BatchWriteItem and TransactWriteItems.
+struct WriteOp {
+  enum Kind { kPut, kDelete, kUpdate, kCheck } kind = kPut;
+  std::shared_ptr<Table> table;
+  std::string storage_key;
+  Item key;                            // the item's primary key
+  Item item;                           // kPut: the new item
+  std::optional<expr::Update> update;  // kUpdate
+  std::optional<expr::Condition> condition;
+  bool return_old_on_failure = false;
+
+  // The item after this write given the item before it (nullopt: absent / deleted).
+  // Fails with ConditionalCheckFailedException or an update error. Safe to call repeatedly.
+  Result<std::optional<Item>> apply(const std::optional<Item>& old) const;
+};
+
+// Parses and validates one write request (the body of PutItem/DeleteItem/UpdateItem or of a
+// transaction/batch element). `legacy` allows Expected/AttributeUpdates.
+Result<WriteOp> prepare_write(Database& db, WriteOp::Kind kind, const Json& req, bool legacy);
+
+}  // namespace ddb

@@ -1,0 +1,587 @@
+// Stage 1 (parse) and stage 2 (resolve placeholders) of DynamoDB expressions.
+#include <cctype>
+
+#include "expr/expr.h"
+#include "util/errors.h"
+
+namespace ddb::expr {
+
+namespace {
+
+constexpr size_t kMaxExpressionLength = 4096;
+constexpr int kMaxDepth = 100;
+
+struct Tok {
+  enum Kind { kIdent, kName, kValue, kNumber, kPunct, kEnd } kind;
+  std::string text;
+  size_t pos = 0, end = 0;
+};
+
+std::string upper(std::string_view s) {
+  std::string u(s);
+  for (auto& c : u) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return u;
+}
+
+class Parser {
+ public:
+  Parser(std::string_view text, const char* which, Context& ctx) : text_(text), which_(which), ctx_(ctx) {}
+
+  Status lex() {
+    size_t i = 0;
+    while (i < text_.size()) {
+      char c = text_[i];
+      if (std::isspace(static_cast<unsigned char>(c))) { ++i; continue; }
+      size_t start = i;
+      auto word = [&](size_t from) {
+        size_t j = from;
+        while (j < text_.size() && (std::isalnum(static_cast<unsigned char>(text_[j])) || text_[j] == '_')) ++j;
+        return j;
+      };
+      if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
+        i = word(i);
+        toks_.push_back({Tok::kIdent, std::string(text_.substr(start, i - start)), start, i});
+      } else if (c == '#' || c == ':') {
+        i = word(i + 1);
+        if (i == start + 1) return syntax_error_at_char(start);
+        toks_.push_back({c == '#' ? Tok::kName : Tok::kValue, std::string(text_.substr(start, i - start)), start, i});
+      } else if (std::isdigit(static_cast<unsigned char>(c))) {
+        while (i < text_.size() && std::isdigit(static_cast<unsigned char>(text_[i]))) ++i;
+        toks_.push_back({Tok::kNumber, std::string(text_.substr(start, i - start)), start, i});
+      } else if (c == '<' || c == '>') {
+        ++i;
+        if (i < text_.size() && (text_[i] == '=' || (c == '<' && text_[i] == '>'))) ++i;
+        toks_.push_back({Tok::kPunct, std::string(text_.substr(start, i - start)), start, i});
+      } else if (std::string_view("=()[],.+-").find(c) != std::string_view::npos) {
+        ++i;
+        toks_.push_back({Tok::kPunct, std::string(1, c), start, i});
+      } else {
+        return syntax_error_at_char(start);
+      }
+    }
+    toks_.push_back({Tok::kEnd, "<EOF>", text_.size(), text_.size()});
+    return Status::OK();
+  }
+
+  Error fail(const std::string& what) { return err::validation("Invalid " + std::string(which_) + ": " + what); }
+
+  Error syntax_error() {
+    const Tok& t = toks_[pos_];
+    size_t from = t.pos, to = t.end;
+    if (t.kind == Tok::kEnd) {
+      if (pos_ >= 1) from = toks_[pos_ - 1].pos;
+      if (pos_ >= 2) from = toks_[pos_ - 2].pos;
+    } else {
+      if (pos_ >= 1) from = toks_[pos_ - 1].pos;
+      if (pos_ + 1 < toks_.size() && toks_[pos_ + 1].kind != Tok::kEnd) to = toks_[pos_ + 1].end;
+    }
+    return fail("Syntax error; token: \"" + t.text + "\", near: \"" + std::string(text_.substr(from, to - from)) + "\"");
+  }
+  Error syntax_error_at_char(size_t at) {
+    size_t from = at > 0 ? at - 1 : at;
+    while (from > 0 && !std::isspace(static_cast<unsigned char>(text_[from - 1]))) --from;
+    return fail("Invalid character encountered; character: \"" + std::string(1, text_[at]) + "\", position: " +
+                std::to_string(at + 1));
+  }
+
+  const Tok& peek(size_t ahead = 0) const { return toks_[std::min(pos_ + ahead, toks_.size() - 1)]; }
+  bool is_punct(const char* p, size_t ahead = 0) const {
+    return peek(ahead).kind == Tok::kPunct && peek(ahead).text == p;
+  }
+  bool is_keyword(const char* kw, size_t ahead = 0) const {
+    return peek(ahead).kind == Tok::kIdent && upper(peek(ahead).text) == kw;
+  }
+  Status expect_punct(const char* p) {
+    if (!is_punct(p)) return syntax_error();
+    ++pos_;
+    return Status::OK();
+  }
+
+  // path := (ident | #name) ( '.' (ident|#name) | '[' number ']' )*
+  Result<Path> parse_path() {
+    Path p;
+    auto elem = [&]() -> Status {
+      const Tok& t = peek();
+      if (t.kind == Tok::kIdent) {
+        if (is_reserved_word(t.text)) return fail("Attribute name is a reserved keyword; reserved keyword: " + t.text);
+        p.elems.push_back({t.text, -1, false});
+      } else if (t.kind == Tok::kName) {
+        DDB_TRY(resolve_name(t.text, p));
+      } else {
+        return syntax_error();
+      }
+      ++pos_;
+      return Status::OK();
+    };
+    DDB_TRY(elem());
+    for (;;) {
+      if (is_punct(".")) {
+        ++pos_;
+        DDB_TRY(elem());
+      } else if (is_punct("[")) {
+        ++pos_;
+        if (peek().kind != Tok::kNumber) return syntax_error();
+        long idx = 0;
+        for (char c : peek().text) idx = std::min(idx * 10 + (c - '0'), 100000000L);
+        ++pos_;
+        DDB_TRY(expect_punct("]"));
+        p.elems.push_back({"", idx, true});
+      } else {
+        break;
+      }
+    }
+    if (p.elems.size() > 32) return fail("The document path has too many nesting levels; nesting levels: " + std::to_string(p.elems.size()));
+    return p;
+  }
+
+  // Stage 2 for names: substitute #name from ExpressionAttributeNames.
+  Status resolve_name(const std::string& placeholder, Path& p) {
+    const rapidjson::Value* names = ctx_.names();
+    const rapidjson::Value* v = nullptr;
+    if (names && names->IsObject()) {
+      auto it = names->FindMember(rapidjson::StringRef(placeholder.data(), placeholder.size()));
+      if (it != names->MemberEnd() && it->value.IsString()) v = &it->value;
+    }
+    if (!v) return fail("An expression attribute name used in the document path is not defined; attribute name: " + placeholder);
+    ctx_.used_names.insert(placeholder);
+    p.elems.push_back({std::string(v->GetString(), v->GetStringLength()), -1, false});
+    return Status::OK();
+  }
+
+  // Stage 2 for values: substitute :value from ExpressionAttributeValues.
+  Status resolve_value(Operand& o) {
+    const Item* values = ctx_.values();
+    auto it = values ? values->find(o.placeholder) : Item::const_iterator();
+    if (!values || it == values->end())
+      return fail("An expression attribute value used in expression is not defined; attribute value: " + o.placeholder);
+    ctx_.used_values.insert(o.placeholder);
+    o.value = it->second;
+    return Status::OK();
+  }
+
+  // operand := path | :value | function '(' args ')'
+  Result<Operand> parse_operand(bool update_mode) {
+    if (++depth_ > kMaxDepth) return fail("The expression has too many nested levels");
+    Operand o;
+    const Tok& t = peek();
+    if (t.kind == Tok::kValue) {
+      o.kind = Operand::kValue;
+      o.placeholder = t.text;
+      ++pos_;
+      DDB_TRY(resolve_value(o));
+    } else if (t.kind == Tok::kIdent && is_punct("(", 1)) {
+      std::string fn = t.text;
+      pos_ += 2;
+      if (fn == "size" && !update_mode) {
+        o.kind = Operand::kSize;
+        DDB_ASSIGN(o.path, parse_path());
+        DDB_TRY(expect_punct(")"));
+      } else if ((fn == "if_not_exists" || fn == "list_append") && update_mode) {
+        o.kind = fn == "if_not_exists" ? Operand::kIfNotExists : Operand::kListAppend;
+        Operand a, b;
+        DDB_ASSIGN(a, parse_set_value());
+        DDB_TRY(expect_punct(","));
+        DDB_ASSIGN(b, parse_set_value());
+        DDB_TRY(expect_punct(")"));
+        if (o.kind == Operand::kIfNotExists && a.kind != Operand::kPath)
+          return fail("Operator or function requires a document path; operator or function: if_not_exists");
+        o.args.push_back(std::move(a));
+        o.args.push_back(std::move(b));
+      } else if (is_known_function(fn)) {
+        if (update_mode) return fail("The function is not allowed in an update expression; function: " + fn);
+        return fail("The function is not allowed to be used this way in an expression; function: " + fn);
+      } else {
+        return fail("Invalid function name; function: " + fn);
+      }
+    } else if (t.kind == Tok::kIdent || t.kind == Tok::kName) {
+      o.kind = Operand::kPath;
+      DDB_ASSIGN(o.path, parse_path());
+    } else {
+      return syntax_error();
+    }
+    --depth_;
+    return o;
+  }
+
+  static bool is_known_function(const std::string& fn) {
+    return fn == "attribute_exists" || fn == "attribute_not_exists" || fn == "attribute_type" ||
+           fn == "begins_with" || fn == "contains" || fn == "size" || fn == "if_not_exists" || fn == "list_append";
+  }
+
+  // set_value := operand (('+'|'-') operand)?
+  Result<Operand> parse_set_value() {
+    Operand a;
+    DDB_ASSIGN(a, parse_operand(true));
+    if (is_punct("+") || is_punct("-")) {
+      Operand o;
+      o.kind = is_punct("+") ? Operand::kPlus : Operand::kMinus;
+      ++pos_;
+      Operand b;
+      DDB_ASSIGN(b, parse_operand(true));
+      o.args.push_back(std::move(a));
+      o.args.push_back(std::move(b));
+      return o;
+    }
+    return a;
+  }
+
+  // ---- conditions ----
+  Result<Condition> parse_or() {
+    if (++depth_ > kMaxDepth) return fail("The expression has too many nested levels");
+    Condition left;
+    DDB_ASSIGN(left, parse_and());
+    while (is_keyword("OR")) {
+      ++pos_;
+      Condition right;
+      DDB_ASSIGN(right, parse_and());
+      Condition c;
+      c.kind = Condition::kOr;
+      c.children.push_back(std::move(left));
+      c.children.push_back(std::move(right));
+      left = std::move(c);
+    }
+    --depth_;
+    return left;
+  }
+  Result<Condition> parse_and() {
+    Condition left;
+    DDB_ASSIGN(left, parse_not());
+    while (is_keyword("AND")) {
+      ++pos_;
+      Condition right;
+      DDB_ASSIGN(right, parse_not());
+      Condition c;
+      c.kind = Condition::kAnd;
+      c.children.push_back(std::move(left));
+      c.children.push_back(std::move(right));
+      left = std::move(c);
+    }
+    return left;
+  }
+  Result<Condition> parse_not() {
+    if (is_keyword("NOT")) {
+      ++pos_;
+      if (++depth_ > kMaxDepth) return fail("The expression has too many nested levels");
+      Condition inner;
+      DDB_ASSIGN(inner, parse_not());
+      --depth_;
+      Condition c;
+      c.kind = Condition::kNot;
+      c.children.push_back(std::move(inner));
+      return c;
+    }
+    return parse_primary();
+  }
+  Result<Condition> parse_primary() {
+    if (is_punct("(")) {
+      ++pos_;
+      Condition c;
+      DDB_ASSIGN(c, parse_or());
+      DDB_TRY(expect_punct(")"));
+      return c;
+    }
+    const Tok& t = peek();
+    if (t.kind == Tok::kIdent && is_punct("(", 1) && t.text != "size") {
+      std::string fn = t.text;
+      if (fn == "attribute_exists" || fn == "attribute_not_exists" || fn == "attribute_type" ||
+          fn == "begins_with" || fn == "contains") {
+        pos_ += 2;
+        Condition c;
+        c.kind = Condition::kFunction;
+        c.op = fn;
+        for (;;) {
+          Operand o;
+          DDB_ASSIGN(o, parse_operand(false));
+          c.operands.push_back(std::move(o));
+          if (is_punct(",")) { ++pos_; continue; }
+          break;
+        }
+        DDB_TRY(expect_punct(")"));
+        DDB_TRY(check_function(c));
+        return c;
+      }
+      if (is_known_function(fn)) return fail("The function is not allowed to be used this way in an expression; function: " + fn);
+      return fail("Invalid function name; function: " + fn);
+    }
+    Operand left;
+    DDB_ASSIGN(left, parse_operand(false));
+    Condition c;
+    if (peek().kind == Tok::kPunct &&
+        (peek().text == "=" || peek().text == "<>" || peek().text == "<" || peek().text == "<=" ||
+         peek().text == ">" || peek().text == ">=")) {
+      c.kind = Condition::kCompare;
+      c.op = peek().text;
+      ++pos_;
+      Operand right;
+      DDB_ASSIGN(right, parse_operand(false));
+      c.operands.push_back(std::move(left));
+      c.operands.push_back(std::move(right));
+      DDB_TRY(check_compare(c));
+      return c;
+    }
+    if (is_keyword("BETWEEN")) {
+      ++pos_;
+      c.kind = Condition::kBetween;
+      c.op = "BETWEEN";
+      Operand lo, hi;
+      DDB_ASSIGN(lo, parse_operand(false));
+      if (!is_keyword("AND")) return syntax_error();
+      ++pos_;
+      DDB_ASSIGN(hi, parse_operand(false));
+      c.operands.push_back(std::move(left));
+      c.operands.push_back(std::move(lo));
+      c.operands.push_back(std::move(hi));
+      DDB_TRY(check_between(c));
+      return c;
+    }
+    if (is_keyword("IN")) {
+      ++pos_;
+      c.kind = Condition::kIn;
+      c.op = "IN";
+      DDB_TRY(expect_punct("("));
+      c.operands.push_back(std::move(left));
+      for (;;) {
+        Operand o;
+        DDB_ASSIGN(o, parse_operand(false));
+        c.operands.push_back(std::move(o));
+        if (is_punct(",")) { ++pos_; continue; }
+        break;
+      }
+      DDB_TRY(expect_punct(")"));
+      if (c.operands.size() > 101)
+        return fail("The IN operator is provided with too many operands; number of operands: " + std::to_string(c.operands.size() - 1));
+      return c;
+    }
+    return syntax_error();
+  }
+
+  static std::string type_of_literal(const Operand& o) { return vtype_name(o.value.type); }
+
+  Status check_compare(const Condition& c) {
+    if (c.op == "=" || c.op == "<>") return Status::OK();
+    for (auto& o : c.operands) {
+      if (o.kind == Operand::kValue && !o.value.is_scalar_key_type())
+        return fail("Incorrect operand type for operator or function; operator or function: " + c.op +
+                    ", operand type: " + type_of_literal(o));
+    }
+    return Status::OK();
+  }
+  Status check_between(const Condition& c) {
+    for (auto& o : c.operands)
+      if (o.kind == Operand::kValue && !o.value.is_scalar_key_type())
+        return fail("Incorrect operand type for operator or function; operator or function: BETWEEN, operand type: " +
+                    type_of_literal(o));
+    const Operand &lo = c.operands[1], &hi = c.operands[2];
+    if (lo.kind == Operand::kValue && hi.kind == Operand::kValue) {
+      if (lo.value.type != hi.value.type)
+        return fail("The BETWEEN operator requires same data type for lower and upper bounds; lower bound operand: AttributeValue: {" +
+                    std::string(vtype_name(lo.value.type)) + ":" + lo.value.s + "}, upper bound operand: AttributeValue: {" +
+                    vtype_name(hi.value.type) + ":" + hi.value.s + "}");
+      if (compare_scalars(lo.value, hi.value) > 0)
+        return fail("The BETWEEN operator requires upper bound to be greater than or equal to lower bound; lower bound operand: AttributeValue: {" +
+                    std::string(vtype_name(lo.value.type)) + ":" + lo.value.s + "}, upper bound operand: AttributeValue: {" +
+                    vtype_name(hi.value.type) + ":" + hi.value.s + "}");
+    }
+    return Status::OK();
+  }
+  Status check_function(const Condition& c) {
+    size_t want = (c.op == "attribute_exists" || c.op == "attribute_not_exists") ? 1 : 2;
+    if (c.operands.size() != want)
+      return fail("Incorrect number of operands for operator or function; operator or function: " + c.op +
+                  ", number of operands: " + std::to_string(c.operands.size()));
+    if (c.operands[0].kind != Operand::kPath && c.op != "begins_with" && c.op != "contains")
+      return fail("Operator or function requires a document path; operator or function: " + c.op);
+    if (c.op == "attribute_type") {
+      auto& t = c.operands[1];
+      if (t.kind != Operand::kValue || t.value.type != VType::S)
+        return fail("Incorrect operand type for operator or function; operator or function: attribute_type, operand type: " +
+                    std::string(t.kind == Operand::kValue ? vtype_name(t.value.type) : "path"));
+      static const char* types[] = {"S", "SS", "N", "NS", "B", "BS", "BOOL", "NULL", "L", "M"};
+      bool ok = false;
+      for (auto* x : types) ok = ok || t.value.s == x;
+      if (!ok)
+        return fail("Invalid attribute type name found; type: " + t.value.s +
+                    ", valid types: { B,N,S,BOOL,NULL,SS,NS,BS,L,M }");
+    }
+    if (c.op == "begins_with") {
+      for (auto& o : c.operands)
+        if (o.kind == Operand::kValue && o.value.type != VType::S && o.value.type != VType::B)
+          return fail("Incorrect operand type for operator or function; operator or function: begins_with, operand type: " +
+                      std::string(vtype_name(o.value.type)));
+    }
+    return Status::OK();
+  }
+
+  // ---- entry points ----
+  Result<Condition> condition() {
+    if (text_.size() > kMaxExpressionLength) return expression_too_long();
+    DDB_TRY(lex());
+    if (toks_.size() == 1) return fail("The expression can not be empty;");
+    Condition c;
+    DDB_ASSIGN(c, parse_or());
+    if (peek().kind != Tok::kEnd) return syntax_error();
+    return c;
+  }
+
+  Result<std::vector<Path>> projection() {
+    if (text_.size() > kMaxExpressionLength) return expression_too_long();
+    DDB_TRY(lex());
+    if (toks_.size() == 1) return fail("The expression can not be empty;");
+    std::vector<Path> paths;
+    for (;;) {
+      Path p;
+      DDB_ASSIGN(p, parse_path());
+      paths.push_back(std::move(p));
+      if (is_punct(",")) { ++pos_; continue; }
+      break;
+    }
+    if (peek().kind != Tok::kEnd) return syntax_error();
+    DDB_TRY(check_overlaps(paths));
+    return paths;
+  }
+
+  Result<Update> update() {
+    if (text_.size() > kMaxExpressionLength) return expression_too_long();
+    DDB_TRY(lex());
+    if (toks_.size() == 1) return fail("The expression can not be empty;");
+    Update u;
+    std::set<std::string> seen;
+    while (peek().kind != Tok::kEnd) {
+      if (peek().kind != Tok::kIdent) return syntax_error();
+      std::string kw = upper(peek().text);
+      UpdateAction::Kind kind;
+      if (kw == "SET") kind = UpdateAction::kSet;
+      else if (kw == "REMOVE") kind = UpdateAction::kRemove;
+      else if (kw == "ADD") kind = UpdateAction::kAdd;
+      else if (kw == "DELETE") kind = UpdateAction::kDelete;
+      else return syntax_error();
+      if (!seen.insert(kw).second)
+        return fail("The \"" + kw + "\" section can only be used once in an update expression;");
+      ++pos_;
+      for (;;) {
+        UpdateAction a{kind, {}, {}};
+        DDB_ASSIGN(a.path, parse_path());
+        if (kind == UpdateAction::kSet) {
+          DDB_TRY(expect_punct("="));
+          DDB_ASSIGN(a.value, parse_set_value());
+        } else if (kind == UpdateAction::kAdd || kind == UpdateAction::kDelete) {
+          DDB_ASSIGN(a.value, parse_operand(true));
+          if (a.value.kind != Operand::kValue) return syntax_error();
+          const Value& v = a.value.value;
+          bool ok = kind == UpdateAction::kAdd ? (v.type == VType::N || v.is_set()) : v.is_set();
+          if (!ok)
+            return fail("Incorrect operand type for operator or function; operator: " + kw +
+                        ", operand type: " + long_type_name(v.type));
+        }
+        u.actions.push_back(std::move(a));
+        if (is_punct(",")) { ++pos_; continue; }
+        break;
+      }
+    }
+    std::vector<Path> paths;
+    for (auto& a : u.actions) paths.push_back(a.path);
+    DDB_TRY(check_overlaps(paths));
+    return u;
+  }
+
+  static std::string long_type_name(VType t) {
+    switch (t) {
+      case VType::S: return "STRING";
+      case VType::N: return "NUMBER";
+      case VType::B: return "BINARY";
+      case VType::SS: return "STRING SET";
+      case VType::NS: return "NUMBER SET";
+      case VType::BS: return "BINARY SET";
+      case VType::M: return "MAP";
+      case VType::L: return "LIST";
+      case VType::BOOL: return "BOOLEAN";
+      case VType::NUL: return "NULL";
+    }
+    return "?";
+  }
+
+  static std::string path_for_message(const Path& p) {
+    std::string s = "[";
+    for (size_t i = 0; i < p.elems.size(); ++i) {
+      if (i) s += ", ";
+      s += p.elems[i].is_index ? "[" + std::to_string(p.elems[i].index) + "]" : p.elems[i].name;
+    }
+    return s + "]";
+  }
+
+  Status check_overlaps(const std::vector<Path>& paths) {
+    for (size_t i = 0; i < paths.size(); ++i) {
+      for (size_t j = i + 1; j < paths.size(); ++j) {
+        const auto &a = paths[i].elems, &b = paths[j].elems;
+        size_t n = std::min(a.size(), b.size());
+        bool conflict = false, same = true;
+        for (size_t k = 0; k < n; ++k) {
+          if (a[k].is_index != b[k].is_index) { conflict = true; same = false; break; }
+          if (a[k].is_index ? a[k].index != b[k].index : a[k].name != b[k].name) { same = false; break; }
+        }
+        if (conflict)
+          return fail("Two document paths conflict with each other; must remove or rewrite one of these paths; path one: " +
+                      path_for_message(paths[i]) + ", path two: " + path_for_message(paths[j]));
+        if (same)
+          return fail("Two document paths overlap with each other; must remove or rewrite one of these paths; path one: " +
+                      path_for_message(paths[i]) + ", path two: " + path_for_message(paths[j]));
+      }
+    }
+    return Status::OK();
+  }
+
+  Error expression_too_long() {
+    return fail("Expression size has exceeded the maximum allowed size; expression size: " + std::to_string(text_.size()));
+  }
+
+ private:
+  std::string_view text_;
+  const char* which_;
+  Context& ctx_;
+  std::vector<Tok> toks_;
+  size_t pos_ = 0;
+  int depth_ = 0;
+};
+
+}  // namespace
+
+std::string Path::to_string() const {
+  std::string s;
+  for (auto& e : elems) {
+    if (e.is_index) s += "[" + std::to_string(e.index) + "]";
+    else { if (!s.empty()) s += "."; s += e.name; }
+  }
+  return s;
+}
+
+Status Context::check_unused() const {
+  if (values_) {
+    std::string unused;
+    for (auto& [k, v] : *values_)
+      if (!used_values.count(k)) unused += (unused.empty() ? "" : ", ") + k;
+    if (!unused.empty())
+      return err::validation("Value provided in ExpressionAttributeValues unused in expressions: keys: {" + unused + "}");
+  }
+  if (names_ && names_->IsObject()) {
+    std::string unused;
+    for (auto it = names_->MemberBegin(); it != names_->MemberEnd(); ++it) {
+      std::string k(it->name.GetString(), it->name.GetStringLength());
+      if (!used_names.count(k)) unused += (unused.empty() ? "" : ", ") + k;
+    }
+    if (!unused.empty())
+      return err::validation("Value provided in ExpressionAttributeNames unused in expressions: keys: {" + unused + "}");
+  }
+  return Status::OK();
+}
+
+Result<Condition> parse_condition(std::string_view text, const char* which, Context& ctx) {
+  return Parser(text, which, ctx).condition();
+}
+Result<Update> parse_update(std::string_view text, Context& ctx) {
+  return Parser(text, "UpdateExpression", ctx).update();
+}
+Result<std::vector<Path>> parse_projection(std::string_view text, Context& ctx) {
+  return Parser(text, "ProjectionExpression", ctx).projection();
+}
+
+}  // namespace ddb::expr

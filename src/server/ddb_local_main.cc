@@ -1,0 +1,90 @@
+// ddb-local: the composition root. Parses flags, opens the engine, serves the protocol.
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include "engine/engine.h"
+#include "net/http_server.h"
+#include "server/options.h"
+#include "server/protocol.h"
+
+#ifndef DDB_VERSION
+#define DDB_VERSION "0.1.0"
+#endif
+
+namespace {
+ddb::net::Server* g_server = nullptr;
+void on_signal(int) {
+  if (g_server) std::thread([] { g_server->stop(); }).detach();
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  std::string error;
+  auto cfg = ddb::parse_options(args, &error);
+  if (!cfg) {
+    std::cerr << "ddb-local: " << error << "\n\n" << ddb::usage_text();
+    return 2;
+  }
+  if (cfg->help) { std::cout << ddb::usage_text(); return 0; }
+  if (cfg->version) { std::cout << "ddb-local " << DDB_VERSION << "\n"; return 0; }
+
+  ddb::EngineOptions eo;
+  eo.delay_transient_statuses = cfg->delay_transient_statuses;
+  eo.ttl_interval = std::chrono::milliseconds(cfg->ttl_interval_ms);
+  ddb::KvOptions ko;
+  if (!cfg->in_memory) ko.path = std::filesystem::absolute(cfg->db_path).lexically_normal().string();
+  ko.sync_writes = cfg->fsync;
+  ddb::Engine engine(eo, ko);
+
+  ddb::ProtocolOptions po;
+  po.shared_db = cfg->shared_db;
+  po.cors = cfg->cors;
+  ddb::DynamoProtocol protocol(engine, po);
+  protocol.on_new_database = [&](const std::string& name, const std::string& key, const std::string& region) {
+    if (cfg->shared_db) return;
+    std::fprintf(stderr, "ddb-local: using database '%s' (access key %s, region %s); tables of other access keys or regions are not visible here (-sharedDb shares one database)\n",
+                 name.c_str(), key.c_str(), region.c_str());
+  };
+
+  ddb::net::ServerOptions so;
+  so.host = cfg->host;
+  so.port = static_cast<unsigned short>(cfg->port);
+  so.threads = cfg->threads;
+  ddb::net::Server server(so, [&](const ddb::net::Request& req) {
+    ddb::HttpCall call{req.method, req.path, req.body, req.header("content-type"), req.header("x-amz-target"),
+                       req.header("authorization"), req.header("origin")};
+    ddb::HttpReply r = protocol.handle(call);
+    return ddb::net::Reply{r.status, std::move(r.content_type), std::move(r.body), std::move(r.headers)};
+  });
+  if (!server.listen(&error)) {
+    std::cerr << "ddb-local: " << error << "\n";
+    return 1;
+  }
+  engine.start_ttl_thread();
+
+  std::printf("Initializing DynamoDB Local with the following configuration:\n");
+  std::printf("Port:\t%u\nInMemory:\t%s\n", server.port(), cfg->in_memory ? "true" : "false");
+  if (!cfg->in_memory) std::printf("DbPath:\t%s\n", ko.path.c_str());
+  std::printf("SharedDb:\t%s\nshouldDelayTransientStatuses:\t%s\nCorsParams:\t%s\n", cfg->shared_db ? "true" : "false",
+              cfg->delay_transient_statuses ? "true" : "false", cfg->cors.empty() ? "none" : cfg->cors[0].c_str());
+  std::printf("Fsync:\t%s\n", cfg->fsync ? "every write" : "off (acknowledged writes survive a process crash)");
+  if (cfg->shared_db) {
+    std::printf("Databases:\tone shared database for all access keys and regions\n");
+  } else {
+    std::printf("Databases:\tone per access key and region (as DynamoDB Local; -sharedDb for one)\n");
+    for (auto& n : engine.database_names()) std::printf("  existing database: %s\n", n.c_str());
+  }
+  std::printf("Listening on http://%s:%u\n", cfg->host.c_str(), server.port());
+  std::fflush(stdout);
+
+  g_server = &server;
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  std::signal(SIGPIPE, SIG_IGN);
+  server.run();
+  std::fprintf(stderr, "ddb-local: stopped\n");
+  return 0;
+}

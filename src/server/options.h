@@ -1,0 +1,30 @@
+// Command-line options of ddb-local: DynamoDB Local's flags (single dash, same meaning) plus GNU
+// spellings (--port) and a few of our own. parse_options() is pure and unit-tested.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ddb {
+
+struct DdbLocalConfig {
+  int port = 8000;                       // -port; 0 picks a free port and prints it
+  std::string host = "127.0.0.1";        // --host (ours; DynamoDB Local listens on all interfaces)
+  bool in_memory = false;                // -inMemory
+  std::string db_path = ".";             // -dbPath (default: the current directory, as DynamoDB Local)
+  bool shared_db = false;                // -sharedDb
+  std::vector<std::string> cors = {"*"};  // -cors
+  bool delay_transient_statuses = false;  // -delayTransientStatuses
+  bool optimize_db_before_startup = false;  // -optimizeDbBeforeStartup (accepted; nothing to optimize)
+  bool disable_telemetry = false;        // -disableTelemetry (we have no telemetry)
+  bool fsync = false;                    // --fsync: fsync the log on every write
+  int threads = 4;                       // --threads
+  int ttl_interval_ms = 1000;            // --ttl-interval-ms: how often expired items are deleted
+  bool help = false, version = false;
+};
+
+// Parses argv[1..]. On error returns nullopt and sets `error`.
+std::optional<DdbLocalConfig> parse_options(const std::vector<std::string>& args, std::string* error);
+std::string usage_text();
+
+}  // namespace ddb

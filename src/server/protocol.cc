@@ -1,0 +1,146 @@
+#include "server/protocol.h"
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+
+#include <random>
+
+#include "auth/sigv4.h"
+#include "engine/json_util.h"
+#include "util/codec.h"
+
+namespace ddb {
+
+std::string error_body(const Error& e) {
+  JsonOut o;
+  o.w.StartObject();
+  o.kv("__type", e.type);
+  if (!e.message.empty() || e.type.find("coral") == std::string::npos) {
+    // DynamoDB writes "Message" for a few coral errors and "message" for its own.
+    o.kv("message", e.message);
+  }
+  o.w.EndObject();
+  std::string s = o.take();
+  if (!e.extra_json.empty()) s.insert(s.size() - 1, e.extra_json);
+  return s;
+}
+
+std::string make_request_id() {
+  static const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  std::string id(52, 'A');
+  uint64_t bits = 0;
+  for (size_t i = 0; i < id.size(); ++i) {
+    if (i % 10 == 0) bits = rng();
+    id[i] = alphabet[bits % 36];
+    bits /= 36;
+  }
+  return id;
+}
+
+HttpReply DynamoProtocol::error_reply(const Error& e) {
+  HttpReply r;
+  r.status = e.http_status;
+  r.body = error_body(e);
+  return r;
+}
+
+void DynamoProtocol::add_cors(const HttpCall& call, HttpReply& r) {
+  if (call.origin.empty() || opt_.cors.empty()) return;
+  bool allowed = false;
+  for (auto& o : opt_.cors) allowed = allowed || o == "*" || o == call.origin;
+  if (!allowed) return;
+  r.headers.emplace_back("Access-Control-Allow-Origin", opt_.cors.size() == 1 && opt_.cors[0] == "*" ? "*" : std::string(call.origin));
+  r.headers.emplace_back("Access-Control-Expose-Headers", "x-amzn-RequestId,x-amzn-ErrorType,x-amz-crc32,Date");
+}
+
+HttpReply DynamoProtocol::handle(const HttpCall& call) {
+  HttpReply r;
+  if (call.method == "OPTIONS") {
+    r.content_type = "text/plain";
+    r.headers.emplace_back("Access-Control-Allow-Methods", "GET,POST,OPTIONS");
+    r.headers.emplace_back("Access-Control-Allow-Headers", "*");
+    r.headers.emplace_back("Access-Control-Max-Age", "172800");
+    add_cors(call, r);
+    return r;
+  }
+  if (call.method == "GET" || call.method == "HEAD") {
+    r.content_type = "text/plain";
+    if (call.path == "/" && call.amz_target.empty()) {
+      // DynamoDB answers an unsigned GET / with a health line.
+      r.body = "healthy: dynamodb." + opt_.default_region + ".amazonaws.com ";
+    } else if (call.path == "/metrics") {
+      r.content_type = "text/plain; version=0.0.4";
+      r.body = metrics_text();
+    } else {
+      r.status = 404;
+      r.body = "Not Found";
+    }
+    add_cors(call, r);
+    return r;
+  }
+  std::string target(call.amz_target);
+  std::string op_name = target.substr(target.find('.') == std::string::npos ? 0 : target.find('.') + 1);
+  auto count = [&](bool error) {
+    std::lock_guard lk(mu_);
+    auto& c = counters_[op_name.empty() ? "unknown" : op_name];
+    ++c.first;
+    if (error) ++c.second;
+  };
+  auto fail = [&](const Error& e) {
+    HttpReply er = error_reply(e);
+    add_cors(call, er);
+    er.headers.emplace_back("x-amzn-RequestId", make_request_id());
+    er.headers.emplace_back("x-amz-crc32", std::to_string(crc32(er.body)));
+    count(true);
+    return er;
+  };
+  if (call.method != "POST") return fail(err::coral("UnknownOperationException", ""));
+  if (call.body.size() > opt_.max_body_bytes)
+    return fail(Error{std::string(err::kDdbPrefix) + "RequestEntityTooLarge",
+                      "Request size " + std::to_string(call.body.size()) + " exceeded " + std::to_string(opt_.max_body_bytes) + " bytes",
+                      413, {}});
+  if (target.empty() || (target.rfind("DynamoDB_20120810.", 0) != 0 && target.rfind("DynamoDBStreams_20120810.", 0) != 0))
+    return fail(err::unknown_operation());
+  if (call.authorization.empty())
+    return fail(Error{std::string(err::kDdbPrefix) + "MissingAuthenticationToken",
+                      "Request must contain either a valid (registered) AWS access key ID or X.509 certificate.", 400, {}});
+  std::string auth_error;
+  auto cred = sigv4::parse_authorization(call.authorization, &auth_error);
+  if (!cred) return fail(Error{std::string(err::kDdbPrefix) + "IncompleteSignatureException", auth_error, 400, {}});
+  std::string region = cred->region.empty() ? opt_.default_region : cred->region;
+  std::string db_name = opt_.shared_db ? "shared-local-instance" : cred->access_key + "_" + region;
+  {
+    std::lock_guard lk(mu_);
+    if (!known_dbs_.count(db_name)) {
+      known_dbs_[db_name] = true;
+      if (on_new_database) on_new_database(db_name, cred->access_key, region);
+    }
+  }
+  auto db = engine_.database(db_name, opt_.shared_db ? region : region);
+  if (!db.ok()) return fail(db.error());
+  rapidjson::Document doc;
+  doc.Parse<rapidjson::kParseStopWhenDoneFlag>(call.body.data(), call.body.size());
+  if (doc.HasParseError()) return fail(err::serialization(""));
+  auto result = (*db)->execute(target, doc);
+  if (!result.ok()) return fail(result.error());
+  r.body = std::move(result).value();
+  add_cors(call, r);
+  r.headers.emplace_back("x-amzn-RequestId", make_request_id());
+  r.headers.emplace_back("x-amz-crc32", std::to_string(crc32(r.body)));
+  count(false);
+  return r;
+}
+
+std::string DynamoProtocol::metrics_text() {
+  std::string s = "# HELP ddb_requests_total DynamoDB API requests by operation.\n# TYPE ddb_requests_total counter\n";
+  std::string e = "# HELP ddb_errors_total DynamoDB API requests that returned an error.\n# TYPE ddb_errors_total counter\n";
+  std::lock_guard lk(mu_);
+  for (auto& [op, c] : counters_) {
+    s += "ddb_requests_total{operation=\"" + op + "\"} " + std::to_string(c.first) + "\n";
+    e += "ddb_errors_total{operation=\"" + op + "\"} " + std::to_string(c.second) + "\n";
+  }
+  return s + e;
+}
+
+}  // namespace ddb

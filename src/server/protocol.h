@@ -1,0 +1,59 @@
+// The DynamoDB HTTP protocol (JSON 1.0 over POST /, X-Amz-Target, SigV4 credentials, errors,
+// x-amzn-RequestId and x-amz-crc32), as a pure function from an HTTP call to an HTTP reply.
+// Knows the protocol, not the storage: it hands the parsed request to the Engine.
+// Thread-safety: handle() may be called concurrently.
+#pragma once
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/engine.h"
+
+namespace ddb {
+
+struct HttpCall {
+  std::string_view method, path, body;
+  std::string_view content_type, amz_target, authorization, origin;
+};
+
+struct HttpReply {
+  int status = 200;
+  std::string content_type = "application/x-amz-json-1.0";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+struct ProtocolOptions {
+  bool shared_db = false;             // Default: false (one database per access key and region).
+  std::vector<std::string> cors = {"*"};  // Default: all origins, as DynamoDB Local.
+  std::string default_region = "us-east-1";
+  size_t max_body_bytes = 16 * 1024 * 1024;  // Default: 16 MiB.
+};
+
+class DynamoProtocol {
+ public:
+  DynamoProtocol(Engine& engine, ProtocolOptions options) : engine_(engine), opt_(std::move(options)) {}
+  HttpReply handle(const HttpCall& call);
+  // Prometheus text exposition of request counters.
+  std::string metrics_text();
+  // Called when a request creates a new database (for the log).
+  std::function<void(const std::string& name, const std::string& access_key, const std::string& region)> on_new_database;
+
+ private:
+  HttpReply error_reply(const Error& e);
+  void add_cors(const HttpCall& call, HttpReply& r);
+  Engine& engine_;
+  ProtocolOptions opt_;
+  std::mutex mu_;
+  std::map<std::string, std::pair<uint64_t, uint64_t>> counters_;  // GUARDED_BY(mu_): op -> (requests, errors)
+  std::map<std::string, bool> known_dbs_;                           // GUARDED_BY(mu_)
+};
+
+// The error body DynamoDB writes: {"__type":"...","message":"..."} (+ extra members).
+std::string error_body(const Error& e);
+std::string make_request_id();
+
+}  // namespace ddb

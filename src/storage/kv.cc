@@ -1,0 +1,126 @@
+#include "storage/kv.h"
+
+#include <rocksdb/db.h>
+#include <rocksdb/options.h>
+#include <rocksdb/table.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/write_batch.h>
+
+#include <map>
+#include <shared_mutex>
+
+#include "util/errors.h"
+
+namespace ddb {
+
+namespace {
+
+class MemKv final : public KvStore {
+ public:
+  bool get(std::string_view key, std::string* value) override {
+    std::shared_lock lk(mu_);
+    auto it = map_.find(key);
+    if (it == map_.end()) return false;
+    *value = it->second;
+    return true;
+  }
+  Status write(const WriteBatch& batch) override {
+    std::unique_lock lk(mu_);
+    for (auto& op : batch.ops()) {
+      if (op.is_delete) {
+        auto it = map_.find(op.key);
+        if (it != map_.end()) map_.erase(it);
+      } else {
+        map_.insert_or_assign(op.key, op.value);
+      }
+    }
+    return Status::OK();
+  }
+  void scan(std::string_view start, std::string_view end, bool reverse,
+            const std::function<bool(std::string_view, std::string_view)>& fn) override {
+    std::shared_lock lk(mu_);
+    auto lo = map_.lower_bound(start);
+    auto hi = end.empty() ? map_.end() : map_.lower_bound(end);
+    if (!reverse) {
+      for (auto it = lo; it != hi; ++it)
+        if (!fn(it->first, it->second)) return;
+    } else {
+      for (auto it = hi; it != lo;) {
+        --it;
+        if (!fn(it->first, it->second)) return;
+      }
+    }
+  }
+
+ private:
+  std::shared_mutex mu_;
+  std::map<std::string, std::string, std::less<>> map_;
+};
+
+class RocksKv final : public KvStore {
+ public:
+  RocksKv(rocksdb::DB* db, bool sync) : db_(db) { wopts_.sync = sync; }
+  ~RocksKv() override { delete db_; }
+  bool get(std::string_view key, std::string* value) override {
+    return db_->Get(rocksdb::ReadOptions(), rocksdb::Slice(key.data(), key.size()), value).ok();
+  }
+  Status write(const WriteBatch& batch) override {
+    rocksdb::WriteBatch wb;
+    for (auto& op : batch.ops()) {
+      if (op.is_delete) wb.Delete(op.key);
+      else wb.Put(op.key, op.value);
+    }
+    auto s = db_->Write(wopts_, &wb);
+    if (!s.ok()) return err::internal("storage write failed: " + s.ToString());
+    return Status::OK();
+  }
+  void scan(std::string_view start, std::string_view end, bool reverse,
+            const std::function<bool(std::string_view, std::string_view)>& fn) override {
+    rocksdb::ReadOptions ro;
+    std::string upper(end);
+    rocksdb::Slice ub(upper);
+    if (!end.empty()) ro.iterate_upper_bound = &ub;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro));
+    if (!reverse) {
+      for (it->Seek(rocksdb::Slice(start.data(), start.size())); it->Valid(); it->Next())
+        if (!fn(std::string_view(it->key().data(), it->key().size()),
+                std::string_view(it->value().data(), it->value().size())))
+          return;
+    } else {
+      if (end.empty()) it->SeekToLast();
+      else it->SeekForPrev(rocksdb::Slice(end.data(), end.size()));
+      for (; it->Valid(); it->Prev()) {
+        std::string_view k(it->key().data(), it->key().size());
+        if (!end.empty() && k >= end) continue;
+        if (k < start) return;
+        if (!fn(k, std::string_view(it->value().data(), it->value().size()))) return;
+      }
+    }
+  }
+
+ private:
+  rocksdb::DB* db_;
+  rocksdb::WriteOptions wopts_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<KvStore>> open_kv(const KvOptions& options) {
+  if (options.path.empty()) return std::unique_ptr<KvStore>(new MemKv());
+  rocksdb::Options o;
+  o.create_if_missing = true;
+  o.max_background_jobs = 2;
+  o.write_buffer_size = 16 << 20;
+  o.max_open_files = 256;
+  o.keep_log_file_num = 2;
+  rocksdb::BlockBasedTableOptions t;
+  t.block_cache = rocksdb::NewLRUCache(8 << 20);
+  t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
+  rocksdb::DB* db = nullptr;
+  auto s = rocksdb::DB::Open(o, options.path, &db);
+  if (!s.ok()) return err::internal("cannot open database at " + options.path + ": " + s.ToString());
+  return std::unique_ptr<KvStore>(new RocksKv(db, options.sync_writes));
+}
+
+}  // namespace ddb

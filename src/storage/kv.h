@@ -1,0 +1,50 @@
+// Ordered key-value storage behind one interface, so the engine runs the same on RocksDB
+// (persistent, -dbPath) and in memory (-inMemory, tests). Keys order by unsigned bytes.
+// Thread-safety: implementations are safe for concurrent use; the engine still serializes
+// writers itself, so a WriteBatch sees a stable state.
+#pragma once
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "util/status.h"
+
+namespace ddb {
+
+class WriteBatch {
+ public:
+  void put(std::string key, std::string value) { ops_.push_back({std::move(key), std::move(value), false}); }
+  void del(std::string key) { ops_.push_back({std::move(key), {}, true}); }
+  bool empty() const { return ops_.empty(); }
+  struct Op {
+    std::string key, value;
+    bool is_delete;
+  };
+  const std::vector<Op>& ops() const { return ops_; }
+
+ private:
+  std::vector<Op> ops_;
+};
+
+class KvStore {
+ public:
+  virtual ~KvStore() = default;
+  virtual bool get(std::string_view key, std::string* value) = 0;
+  // Applies the whole batch atomically. Once it returns OK the batch is durable against a
+  // process crash (and against power loss when the store was opened with sync).
+  virtual Status write(const WriteBatch& batch) = 0;
+  // Visits keys in [start, end) ascending (or descending when reverse) until fn returns false.
+  virtual void scan(std::string_view start, std::string_view end, bool reverse,
+                    const std::function<bool(std::string_view key, std::string_view value)>& fn) = 0;
+};
+
+struct KvOptions {
+  std::string path;         // empty: in memory. Default: "".
+  bool sync_writes = false;  // fsync the WAL on every write. Default: false (survives kill -9, not power loss).
+};
+Result<std::unique_ptr<KvStore>> open_kv(const KvOptions& options);
+
+}  // namespace ddb

@@ -1,0 +1,163 @@
+#include "types/decimal.h"
+
+#include <cctype>
+
+#include "util/errors.h"
+
+namespace ddb {
+
+using boost::multiprecision::cpp_int;
+
+namespace {
+cpp_int pow10(int n) {
+  cpp_int r = 1;
+  static const cpp_int ten18 = cpp_int(1000000000000000000ULL);
+  while (n >= 18) { r *= ten18; n -= 18; }
+  while (n-- > 0) r *= 10;
+  return r;
+}
+int digit_count(const cpp_int& v) {
+  if (v == 0) return 1;
+  // string conversion is fast enough for <= 40-digit numbers
+  return static_cast<int>(v.str().size());
+}
+}  // namespace
+
+Decimal Decimal::from_int(long long v) {
+  Decimal d;
+  d.neg_ = v < 0;
+  d.coef_ = v < 0 ? cpp_int(-(v + 1)) + 1 : cpp_int(v);
+  d.normalize();
+  return d;
+}
+
+void Decimal::normalize() {
+  if (coef_ == 0) { neg_ = false; exp_ = 0; return; }
+  while (coef_ % 10 == 0) { coef_ /= 10; ++exp_; }
+}
+
+int Decimal::significant_digits() const { return coef_ == 0 ? 0 : digit_count(coef_); }
+int Decimal::magnitude() const { return exp_ + digit_count(coef_) - 1; }
+
+Status Decimal::check_limits() const {
+  if (coef_ == 0) return Status::OK();
+  if (significant_digits() > 38) return err::validation(err::msg_num_digits());
+  if (magnitude() > 125) return err::validation(err::msg_num_overflow());
+  if (magnitude() < -130) return err::validation(err::msg_num_underflow());
+  return Status::OK();
+}
+
+Result<Decimal> Decimal::parse(std::string_view s) {
+  auto bad = [&]() { return err::validation("The parameter cannot be converted to a numeric value: " + std::string(s)); };
+  size_t i = 0;
+  Decimal d;
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) { d.neg_ = s[i] == '-'; ++i; }
+  std::string digits;
+  int frac = 0;
+  bool any = false, dot = false;
+  for (; i < s.size(); ++i) {
+    char c = s[i];
+    if (c >= '0' && c <= '9') {
+      any = true;
+      if (!(digits.empty() && c == '0')) digits.push_back(c);
+      if (dot) ++frac;
+    } else if (c == '.' && !dot) {
+      dot = true;
+    } else {
+      break;
+    }
+  }
+  if (!any) return bad();
+  long long e = 0;
+  if (i < s.size()) {
+    if (s[i] != 'e' && s[i] != 'E') return bad();
+    ++i;
+    bool eneg = false;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) { eneg = s[i] == '-'; ++i; }
+    if (i >= s.size()) return bad();
+    for (; i < s.size(); ++i) {
+      if (!std::isdigit(static_cast<unsigned char>(s[i]))) return bad();
+      if (e < 100000000) e = e * 10 + (s[i] - '0');
+    }
+    if (eneg) e = -e;
+  }
+  // Strip trailing zeros from the digit string before building the integer.
+  size_t nz = digits.size();
+  while (nz > 0 && digits[nz - 1] == '0') --nz;
+  long long exp = e - frac + static_cast<long long>(digits.size() - nz);
+  digits.resize(nz);
+  if (digits.empty()) return Decimal();  // zero, any sign or exponent
+  if (digits.size() > 38) return err::validation(err::msg_num_digits());
+  long long mag = exp + static_cast<long long>(digits.size()) - 1;
+  if (mag > 125) return err::validation(err::msg_num_overflow());
+  if (mag < -130) return err::validation(err::msg_num_underflow());
+  d.coef_ = cpp_int(digits);
+  d.exp_ = static_cast<int>(exp);
+  return d;
+}
+
+std::string Decimal::to_string() const {
+  if (coef_ == 0) return "0";
+  std::string digits = coef_.str();
+  std::string out = neg_ ? "-" : "";
+  if (exp_ >= 0) {
+    out += digits;
+    out.append(static_cast<size_t>(exp_), '0');
+  } else {
+    int point = static_cast<int>(digits.size()) + exp_;  // digits before the point
+    if (point > 0) {
+      out += digits.substr(0, point);
+      out += '.';
+      out += digits.substr(point);
+    } else {
+      out += "0.";
+      out.append(static_cast<size_t>(-point), '0');
+      out += digits;
+    }
+  }
+  return out;
+}
+
+int Decimal::compare(const Decimal& a, const Decimal& b) {
+  if (a.neg_ != b.neg_) {
+    if (a.coef_ == 0 && b.coef_ == 0) return 0;
+    return a.neg_ ? -1 : 1;
+  }
+  int sign = a.neg_ ? -1 : 1;
+  if (a.coef_ == 0 || b.coef_ == 0) {
+    if (a.coef_ == b.coef_) return 0;
+    return a.coef_ == 0 ? -sign : sign;
+  }
+  int ma = a.magnitude(), mb = b.magnitude();
+  if (ma != mb) return ma < mb ? -sign : sign;
+  int e = std::min(a.exp_, b.exp_);
+  cpp_int x = a.coef_ * pow10(a.exp_ - e), y = b.coef_ * pow10(b.exp_ - e);
+  if (x == y) return 0;
+  return x < y ? -sign : sign;
+}
+
+Result<Decimal> Decimal::add(const Decimal& a, const Decimal& b) {
+  if (a.is_zero()) return b;
+  if (b.is_zero()) return a;
+  int e = std::min(a.exp_, b.exp_);
+  cpp_int x = a.coef_ * pow10(a.exp_ - e);
+  cpp_int y = b.coef_ * pow10(b.exp_ - e);
+  if (a.neg_) x = -x;
+  if (b.neg_) y = -y;
+  cpp_int r = x + y;
+  Decimal d;
+  d.neg_ = r < 0;
+  d.coef_ = d.neg_ ? cpp_int(-r) : r;
+  d.exp_ = e;
+  d.normalize();
+  DDB_TRY(d.check_limits());
+  return d;
+}
+
+Result<Decimal> Decimal::sub(const Decimal& a, const Decimal& b) {
+  Decimal nb = b;
+  if (!nb.is_zero()) nb.neg_ = !nb.neg_;
+  return add(a, nb);
+}
+
+}  // namespace ddb

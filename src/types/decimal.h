@@ -1,0 +1,53 @@
+// Exact decimal numbers with DynamoDB's rules: up to 38 significant digits, magnitude in
+// [1E-130, 1E+126). Built on boost::multiprecision::cpp_int. Value = (neg ? -1 : 1) * coef * 10^exp,
+// normalized so that coef has no trailing zeros (zero is coef 0, exp 0, neg false).
+// Thread-safety: a value type; distinct objects may be used concurrently.
+#pragma once
+#include <boost/multiprecision/cpp_int.hpp>
+#include <string>
+#include <string_view>
+
+#include "util/status.h"
+
+namespace ddb {
+
+class Decimal {
+ public:
+  Decimal() = default;
+  static Decimal from_int(long long v);
+
+  // Parses a DynamoDB number string ("-1.5e3", ".5", "+7"). Fails with DynamoDB's
+  // ValidationException messages for malformed text, more than 38 significant digits,
+  // overflow and underflow.
+  static Result<Decimal> parse(std::string_view s);
+
+  // Canonical text: plain notation, no exponent, no trailing fractional zeros, "-" for negatives.
+  std::string to_string() const;
+
+  bool is_zero() const { return coef_ == 0; }
+  bool negative() const { return neg_; }
+  int significant_digits() const;
+  // Exponent of the most significant digit (value in [10^e, 10^(e+1))). Undefined for zero.
+  int magnitude() const;
+  const boost::multiprecision::cpp_int& coef() const { return coef_; }
+  int exp() const { return exp_; }
+
+  // Arithmetic checked against DynamoDB's limits (same messages as parse).
+  static Result<Decimal> add(const Decimal& a, const Decimal& b);
+  static Result<Decimal> sub(const Decimal& a, const Decimal& b);
+
+  static int compare(const Decimal& a, const Decimal& b);
+  friend bool operator==(const Decimal& a, const Decimal& b) { return compare(a, b) == 0; }
+  friend bool operator<(const Decimal& a, const Decimal& b) { return compare(a, b) < 0; }
+
+  // Validates range and precision of a computed value.
+  Status check_limits() const;
+
+ private:
+  void normalize();
+  bool neg_ = false;
+  boost::multiprecision::cpp_int coef_ = 0;
+  int exp_ = 0;
+};
+
+}  // namespace ddb

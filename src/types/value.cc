@@ -1,0 +1,428 @@
+#include "types/value.h"
+
+#include <algorithm>
+#include <unordered_set>
+
+#include "types/decimal.h"
+#include "util/codec.h"
+#include "util/errors.h"
+
+namespace ddb {
+
+namespace {
+constexpr int kMaxDepth = 32;
+
+const char* json_kind(const rapidjson::Value& j) {
+  if (j.IsString()) return "STRING_VALUE";
+  if (j.IsNumber()) return "NUMBER_VALUE";
+  if (j.IsBool()) return j.GetBool() ? "TRUE_VALUE" : "FALSE_VALUE";
+  if (j.IsNull()) return "NULL_VALUE";
+  if (j.IsArray()) return "START_ARRAY";
+  return "START_OBJECT";
+}
+Error ser_error(const rapidjson::Value& j, const char* target) {
+  return err::serialization(std::string(json_kind(j)) + " cannot be converted to " + target);
+}
+
+std::string set_for_message(const std::vector<std::string>& items) {
+  std::string s = "[";
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i) s += ", ";
+    s += items[i];
+  }
+  return s + "]";
+}
+
+Result<std::string> number_from_json(const rapidjson::Value& j) {
+  if (!j.IsString()) return ser_error(j, "String");
+  auto d = Decimal::parse(std::string_view(j.GetString(), j.GetStringLength()));
+  if (!d.ok()) return d.take_error();
+  return d->to_string();
+}
+Result<std::string> binary_from_json(const rapidjson::Value& j) {
+  if (!j.IsString()) return ser_error(j, "Blob");
+  auto b = base64_decode(std::string_view(j.GetString(), j.GetStringLength()));
+  if (!b) return err::serialization("Base64 encoded length is expected a multiple of 4 bytes but found: " +
+                                    std::to_string(j.GetStringLength()));
+  return std::move(*b);
+}
+}  // namespace
+
+const char* vtype_name(VType t) {
+  switch (t) {
+    case VType::S: return "S";
+    case VType::N: return "N";
+    case VType::B: return "B";
+    case VType::SS: return "SS";
+    case VType::NS: return "NS";
+    case VType::BS: return "BS";
+    case VType::M: return "M";
+    case VType::L: return "L";
+    case VType::BOOL: return "BOOL";
+    case VType::NUL: return "NULL";
+  }
+  return "?";
+}
+
+Result<Value> value_from_json(const rapidjson::Value& j, int depth) {
+  if (!j.IsObject()) return err::serialization(std::string("Unexpected value type in payload"));
+  if (depth > kMaxDepth) return err::validation("Nesting Levels have exceeded supported limits");
+  int count = 0;
+  const rapidjson::Value* mem = nullptr;
+  std::string_view name;
+  for (auto it = j.MemberBegin(); it != j.MemberEnd(); ++it) {
+    std::string_view n(it->name.GetString(), it->name.GetStringLength());
+    if (n == "S" || n == "N" || n == "B" || n == "SS" || n == "NS" || n == "BS" || n == "M" || n == "L" ||
+        n == "BOOL" || n == "NULL") {
+      if (it->value.IsNull()) continue;  // explicit null members are absent, as in the AWS SDKs' wire form
+      ++count;
+      mem = &it->value;
+      name = n;
+    }
+  }
+  if (count == 0)
+    return err::validation("Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
+  if (count > 1)
+    return err::validation(
+        "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes");
+  const rapidjson::Value& m = *mem;
+  Value v;
+  if (name == "S") {
+    if (!m.IsString()) return ser_error(m, "String");
+    v.type = VType::S;
+    v.s.assign(m.GetString(), m.GetStringLength());
+  } else if (name == "N") {
+    v.type = VType::N;
+    DDB_ASSIGN(v.s, number_from_json(m));
+  } else if (name == "B") {
+    v.type = VType::B;
+    DDB_ASSIGN(v.s, binary_from_json(m));
+  } else if (name == "SS" || name == "NS" || name == "BS") {
+    if (!m.IsArray()) return ser_error(m, "List");
+    v.type = name == "SS" ? VType::SS : name == "NS" ? VType::NS : VType::BS;
+    std::vector<std::string> shown;
+    for (auto& e : m.GetArray()) {
+      if (v.type == VType::SS) {
+        if (!e.IsString()) return ser_error(e, "String");
+        v.set.emplace_back(e.GetString(), e.GetStringLength());
+        shown.push_back(v.set.back());
+      } else if (v.type == VType::NS) {
+        std::string n;
+        DDB_ASSIGN(n, number_from_json(e));
+        v.set.push_back(std::move(n));
+        shown.emplace_back(e.GetString(), e.GetStringLength());
+      } else {
+        std::string b;
+        DDB_ASSIGN(b, binary_from_json(e));
+        v.set.push_back(std::move(b));
+        shown.emplace_back(e.GetString(), e.GetStringLength());
+      }
+    }
+    if (v.set.empty()) {
+      if (v.type == VType::SS)
+        return err::validation("One or more parameter values were invalid: An string set  may not be empty");
+      if (v.type == VType::NS)
+        return err::validation("One or more parameter values were invalid: An number set  may not be empty");
+      return err::validation("One or more parameter values were invalid: Binary sets should not be empty");
+    }
+    std::unordered_set<std::string_view> seen;
+    for (auto& e : v.set) {
+      if (!seen.insert(e).second)
+        return err::validation("One or more parameter values were invalid: Input collection " +
+                               set_for_message(shown) + " contains duplicates.");
+    }
+  } else if (name == "M") {
+    if (!m.IsObject()) return ser_error(m, "Map");
+    v.type = VType::M;
+    for (auto it = m.MemberBegin(); it != m.MemberEnd(); ++it) {
+      Value e;
+      DDB_ASSIGN(e, value_from_json(it->value, depth + 1));
+      v.map.insert_or_assign(std::string(it->name.GetString(), it->name.GetStringLength()), std::move(e));
+    }
+  } else if (name == "L") {
+    if (!m.IsArray()) return ser_error(m, "List");
+    v.type = VType::L;
+    v.list.reserve(m.Size());
+    for (auto& e : m.GetArray()) {
+      Value x;
+      DDB_ASSIGN(x, value_from_json(e, depth + 1));
+      v.list.push_back(std::move(x));
+    }
+  } else if (name == "BOOL") {
+    if (!m.IsBool()) return ser_error(m, "Boolean");
+    v.type = VType::BOOL;
+    v.boolean = m.GetBool();
+  } else {  // NULL
+    if (!m.IsBool()) return ser_error(m, "Boolean");
+    if (!m.GetBool())
+      return err::validation(
+          "One or more parameter values were invalid: Null attribute value types must have the value of true");
+    v.type = VType::NUL;
+  }
+  return v;
+}
+
+Result<Item> item_from_json(const rapidjson::Value& j) {
+  if (!j.IsObject()) return err::serialization("Unexpected value type in payload");
+  Item item;
+  for (auto it = j.MemberBegin(); it != j.MemberEnd(); ++it) {
+    Value v;
+    DDB_ASSIGN(v, value_from_json(it->value, 0));
+    item.insert_or_assign(std::string(it->name.GetString(), it->name.GetStringLength()), std::move(v));
+  }
+  return item;
+}
+
+void write_value(JsonWriter& w, const Value& v) {
+  w.StartObject();
+  w.Key(vtype_name(v.type));
+  switch (v.type) {
+    case VType::S:
+    case VType::N: w.String(v.s.data(), static_cast<rapidjson::SizeType>(v.s.size())); break;
+    case VType::B: {
+      auto b = base64_encode(v.s);
+      w.String(b.data(), static_cast<rapidjson::SizeType>(b.size()));
+      break;
+    }
+    case VType::SS:
+    case VType::NS:
+    case VType::BS:
+      w.StartArray();
+      for (auto& e : v.set) {
+        if (v.type == VType::BS) {
+          auto b = base64_encode(e);
+          w.String(b.data(), static_cast<rapidjson::SizeType>(b.size()));
+        } else {
+          w.String(e.data(), static_cast<rapidjson::SizeType>(e.size()));
+        }
+      }
+      w.EndArray();
+      break;
+    case VType::M: write_item(w, v.map); break;
+    case VType::L:
+      w.StartArray();
+      for (auto& e : v.list) write_value(w, e);
+      w.EndArray();
+      break;
+    case VType::BOOL: w.Bool(v.boolean); break;
+    case VType::NUL: w.Bool(true); break;
+  }
+  w.EndObject();
+}
+
+void write_item(JsonWriter& w, const Item& item) {
+  w.StartObject();
+  for (auto& [k, v] : item) {
+    w.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
+    write_value(w, v);
+  }
+  w.EndObject();
+}
+
+std::string item_to_json(const Item& item) {
+  rapidjson::StringBuffer sb;
+  JsonWriter w(sb);
+  write_item(w, item);
+  return sb.GetString();
+}
+std::string value_to_json(const Value& v) {
+  rapidjson::StringBuffer sb;
+  JsonWriter w(sb);
+  write_value(w, v);
+  return sb.GetString();
+}
+
+// ---- storage form ----
+namespace {
+void put_str(std::string& out, std::string_view s) {
+  put_varint(out, s.size());
+  out.append(s);
+}
+bool get_str(std::string_view& in, std::string& s) {
+  uint64_t n;
+  if (!get_varint(in, n) || n > in.size()) return false;
+  s.assign(in.substr(0, n));
+  in.remove_prefix(n);
+  return true;
+}
+void encode_map_body(std::string& out, const ValueMap& m) {
+  put_varint(out, m.size());
+  for (auto& [k, v] : m) {
+    put_str(out, k);
+    encode_value(out, v);
+  }
+}
+bool decode_map_body(std::string_view& in, ValueMap& m, int depth) {
+  uint64_t n;
+  if (!get_varint(in, n)) return false;
+  for (uint64_t i = 0; i < n; ++i) {
+    std::string k;
+    Value v;
+    if (!get_str(in, k) || !decode_value(in, v, depth + 1)) return false;
+    m.emplace_hint(m.end(), std::move(k), std::move(v));
+  }
+  return true;
+}
+}  // namespace
+
+void encode_value(std::string& out, const Value& v) {
+  out.push_back(static_cast<char>(v.type));
+  switch (v.type) {
+    case VType::S:
+    case VType::N:
+    case VType::B: put_str(out, v.s); break;
+    case VType::SS:
+    case VType::NS:
+    case VType::BS:
+      put_varint(out, v.set.size());
+      for (auto& e : v.set) put_str(out, e);
+      break;
+    case VType::M: encode_map_body(out, v.map); break;
+    case VType::L:
+      put_varint(out, v.list.size());
+      for (auto& e : v.list) encode_value(out, e);
+      break;
+    case VType::BOOL: out.push_back(v.boolean ? 1 : 0); break;
+    case VType::NUL: break;
+  }
+}
+
+void encode_item(std::string& out, const Item& item) { encode_map_body(out, item); }
+
+bool decode_value(std::string_view& in, Value& v, int depth) {
+  if (in.empty() || depth > 64) return false;
+  auto t = static_cast<uint8_t>(in.front());
+  in.remove_prefix(1);
+  if (t > static_cast<uint8_t>(VType::NUL)) return false;
+  v.type = static_cast<VType>(t);
+  switch (v.type) {
+    case VType::S:
+    case VType::N:
+    case VType::B: return get_str(in, v.s);
+    case VType::SS:
+    case VType::NS:
+    case VType::BS: {
+      uint64_t n;
+      if (!get_varint(in, n) || n > in.size()) return false;
+      v.set.resize(n);
+      for (auto& e : v.set)
+        if (!get_str(in, e)) return false;
+      return true;
+    }
+    case VType::M: return decode_map_body(in, v.map, depth);
+    case VType::L: {
+      uint64_t n;
+      if (!get_varint(in, n) || n > in.size()) return false;
+      v.list.resize(n);
+      for (auto& e : v.list)
+        if (!decode_value(in, e, depth + 1)) return false;
+      return true;
+    }
+    case VType::BOOL:
+      if (in.empty()) return false;
+      v.boolean = in.front() != 0;
+      in.remove_prefix(1);
+      return true;
+    case VType::NUL: return true;
+  }
+  return false;
+}
+
+bool decode_item(std::string_view in, Item& item) { return decode_map_body(in, item, 0) && in.empty(); }
+
+// ---- semantics ----
+int compare_scalars(const Value& a, const Value& b) {
+  if (a.type == VType::N) {
+    auto x = Decimal::parse(a.s), y = Decimal::parse(b.s);
+    return Decimal::compare(*x, *y);
+  }
+  // S by UTF-8 bytes and B by bytes, both unsigned.
+  int c = std::string_view(a.s).compare(b.s);
+  return c < 0 ? -1 : c > 0 ? 1 : 0;
+}
+
+bool values_equal(const Value& a, const Value& b) {
+  if (a.type != b.type) return false;
+  switch (a.type) {
+    case VType::S:
+    case VType::B: return a.s == b.s;
+    case VType::N: return a.s == b.s;  // canonical text is unique per value
+    case VType::SS:
+    case VType::NS:
+    case VType::BS: {
+      if (a.set.size() != b.set.size()) return false;
+      std::unordered_set<std::string_view> x(a.set.begin(), a.set.end());
+      for (auto& e : b.set)
+        if (!x.count(e)) return false;
+      return true;
+    }
+    case VType::M: {
+      if (a.map.size() != b.map.size()) return false;
+      for (auto ia = a.map.begin(), ib = b.map.begin(); ia != a.map.end(); ++ia, ++ib)
+        if (ia->first != ib->first || !values_equal(ia->second, ib->second)) return false;
+      return true;
+    }
+    case VType::L: {
+      if (a.list.size() != b.list.size()) return false;
+      for (size_t i = 0; i < a.list.size(); ++i)
+        if (!values_equal(a.list[i], b.list[i])) return false;
+      return true;
+    }
+    case VType::BOOL: return a.boolean == b.boolean;
+    case VType::NUL: return true;
+  }
+  return false;
+}
+
+namespace {
+size_t number_size(const std::string& canonical) {
+  // DynamoDB: 1 byte per two significant digits, plus 1 byte.
+  size_t digits = 0;
+  size_t first = canonical.find_first_not_of("-0.");
+  if (first == std::string::npos) return 1 + 1;
+  size_t last = canonical.find_last_not_of("0.");
+  for (size_t i = first; i <= last && last != std::string::npos; ++i)
+    if (canonical[i] >= '0' && canonical[i] <= '9') ++digits;
+  return (digits + 1) / 2 + 1;
+}
+}  // namespace
+
+size_t value_size(const Value& v) {
+  switch (v.type) {
+    case VType::S:
+    case VType::B: return v.s.size();
+    case VType::N: return number_size(v.s);
+    case VType::SS:
+    case VType::BS: {
+      size_t n = 0;
+      for (auto& e : v.set) n += e.size();
+      return n;
+    }
+    case VType::NS: {
+      size_t n = 0;
+      for (auto& e : v.set) n += number_size(e);
+      return n;
+    }
+    case VType::M: {
+      size_t n = 3;
+      for (auto& [k, e] : v.map) n += k.size() + value_size(e) + 1;
+      return n;
+    }
+    case VType::L: {
+      size_t n = 3;
+      for (auto& e : v.list) n += value_size(e) + 1;
+      return n;
+    }
+    case VType::BOOL:
+    case VType::NUL: return 1;
+  }
+  return 0;
+}
+
+size_t item_size(const Item& item) {
+  size_t n = 0;
+  for (auto& [k, v] : item) n += k.size() + value_size(v);
+  return n;
+}
+
+}  // namespace ddb
