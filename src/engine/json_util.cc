@@ -33,6 +33,7 @@ Result<std::optional<bool>> get_bool(const Json& obj, std::string_view name) {
 }
 
 Status Violations::status() const {
+  if (!custom_.empty()) return err::validation(custom_);
   if (list_.empty()) return Status::OK();
   std::string m = std::to_string(list_.size()) + (list_.size() == 1 ? " validation error detected: " : " validation errors detected: ");
   for (size_t i = 0; i < list_.size(); ++i) {
@@ -43,6 +44,14 @@ Status Violations::status() const {
 }
 
 void check_table_name(Violations& v, const std::optional<std::string>& name, std::string_view path) {
+  if (path == "tableName") {
+    // The real service checks presence and length of TableName before the other constraints.
+    if (!name) { v.custom("The parameter 'TableName' is required but was not present in the request"); return; }
+    if (name->size() < 3 || name->size() > 255) {
+      v.custom("TableName must be at least 3 characters long and at most 255 characters long");
+      return;
+    }
+  }
   if (!name) { v.null_member(path); return; }
   const std::string& n = *name;
   bool pattern_ok = !n.empty();

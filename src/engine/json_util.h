@@ -42,11 +42,14 @@ class Violations {
     add("Value " + std::string(shown) + " at '" + std::string(path) + "' failed to satisfy constraint: " +
         std::string(what));
   }
-  bool empty() const { return list_.empty(); }
+  // A check the real service makes before the constraint list; it wins over the list.
+  void custom(std::string message) { if (custom_.empty()) custom_ = std::move(message); }
+  bool empty() const { return list_.empty() && custom_.empty(); }
   Status status() const;
 
  private:
   std::vector<std::string> list_;
+  std::string custom_;
 };
 
 // Table-name checks shared by all operations (length 3..255, [a-zA-Z0-9_.-]+).

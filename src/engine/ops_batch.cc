@@ -67,8 +67,15 @@ Result<std::string> Ops::batch_write(Database& db, const Json& req) {
       if ((put != nullptr) == (del != nullptr))
         return err::validation("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes");
       auto body = with_table(put ? *put : *del, table);
-      WriteOp w;
-      DDB_ASSIGN(w, prepare_write(db, put ? WriteOp::kPut : WriteOp::kDelete, body, false));
+      auto prepared = prepare_write(db, put ? WriteOp::kPut : WriteOp::kDelete, body, false);
+      if (!prepared.ok()) {
+        // Inside a batch, every key problem is reported as a schema mismatch.
+        Error e = prepared.take_error();
+        if (e.message.find("Missing the key") != std::string::npos || e.message.find("Type mismatch for key") != std::string::npos)
+          e.message = "The provided key element does not match the schema";
+        return e;
+      }
+      WriteOp w = std::move(prepared).value();
       if (!seen.insert(w.storage_key).second) return err::validation("Provided list of item keys contains duplicates");
       ops.push_back(std::move(w));
     }

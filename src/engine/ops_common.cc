@@ -186,6 +186,8 @@ Status Ops::check_index_keys(const TableDef& def, const Item& item) {
         return err::validation("One or more parameter values were invalid: Type mismatch for Index Key " + *part +
                                " Expected: " + vtype_name(want) + " Actual: " + vtype_name(it->second.type) +
                                " IndexName: " + idx.name);
+      if (part == &idx.key.range && it->second.s.size() > 1024)
+        return err::validation("One or more parameter values were invalid: Aggregated size of all range keys has exceeded the size limit of 1024 bytes");
       if ((want == VType::S || want == VType::B) && it->second.s.empty())
         return err::validation("One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty string value. IndexName: " +
                                idx.name + ", IndexKey: " + *part);
@@ -505,11 +507,13 @@ Result<std::optional<expr::Condition>> Ops::legacy_conditions(const Json& conds,
       } else if (o == "IN") {
         if (args.empty()) DDB_TRY(need(1));
         one.kind = Condition::kIn;
+        one.op = "IN";
         one.operands.push_back(path);
         for (auto& a : args) one.operands.push_back(val(a));
       } else if (o == "BETWEEN") {
         DDB_TRY(need(2));
         one.kind = Condition::kBetween;
+        one.op = "BETWEEN";
         one.operands = {path, val(args[0]), val(args[1])};
       } else {
         return err::validation("1 validation error detected: Value '" + o + "' at '" + std::string(param) + "." + attr +

@@ -207,6 +207,13 @@ Result<WriteOp> prepare_write(Database& db, WriteOp::Kind kind, const Json& req,
   WriteOp w;
   w.kind = kind;
   DDB_ASSIGN(w.return_old_on_failure, return_old_on_failure(req));
+  // Values are deserialized and validated before the table is looked up, as DynamoDB does.
+  const Json* values_json = member(req, kind == WriteOp::kPut ? "Item" : "Key");
+  if (!values_json)
+    return err::validation(std::string("1 validation error detected: Value null at '") + (kind == WriteOp::kPut ? "item" : "key") +
+                           "' failed to satisfy constraint: Member must not be null");
+  Item parsed;
+  DDB_ASSIGN(parsed, item_from_json(*values_json));
   DDB_ASSIGN(w.table, Ops::table_for_request(db, req));
   const TableDef& def = w.table->def;
   std::optional<std::string> ue;
@@ -235,15 +242,14 @@ Result<WriteOp> prepare_write(Database& db, WriteOp::Kind kind, const Json& req,
   DDB_ASSIGN(w.condition, Ops::write_condition(req, ctx, legacy));
   DDB_TRY(ctx.check_unused());
   if (kind == WriteOp::kPut) {
-    auto* ij = member(req, "Item");
-    if (!ij) return err::validation("1 validation error detected: Value null at 'item' failed to satisfy constraint: Member must not be null");
-    DDB_ASSIGN(w.item, item_from_json(*ij));
+    w.item = std::move(parsed);
     DDB_TRY(Ops::check_item_key(def, w.item));
     DDB_TRY(Ops::check_index_keys(def, w.item));
     if (item_size(w.item) > kMaxItemSize) return err::validation("Item size has exceeded the maximum allowed size");
     w.key = Ops::key_of(def, w.item);
   } else {
-    DDB_ASSIGN(w.key, key_from_request(req, def));
+    DDB_TRY(Ops::check_key(def, parsed));
+    w.key = std::move(parsed);
   }
   if (w.update) {
     for (auto& a : w.update->actions) {
@@ -316,16 +322,19 @@ Result<std::string> Ops::get_item(Database& db, const Json& req) {
   DDB_ASSIGN(rcc, return_consumed(req));
   std::optional<bool> consistent;
   DDB_ASSIGN(consistent, get_bool(req, "ConsistentRead"));
-  std::shared_ptr<Table> t;
-  DDB_ASSIGN(t, table_for_request(db, req));
+  auto* kj = member(req, "Key");
+  if (!kj) return err::validation("1 validation error detected: Value null at 'key' failed to satisfy constraint: Member must not be null");
+  Item key;
+  DDB_ASSIGN(key, item_from_json(*kj));
   ExprParams ep;
   DDB_TRY(check_expression_params(req, member(req, "ProjectionExpression") != nullptr, ep));
   expr::Context ctx(ep.names, ep.values ? &*ep.values : nullptr);
   std::optional<std::vector<expr::Path>> proj;
   DDB_ASSIGN(proj, read_projection(req, ctx));
   DDB_TRY(ctx.check_unused());
-  Item key;
-  DDB_ASSIGN(key, key_from_request(req, t->def));
+  std::shared_ptr<Table> t;
+  DDB_ASSIGN(t, table_for_request(db, req));
+  DDB_TRY(check_key(t->def, key));
   auto item = load_item(db, item_key(t->def, key));
   Capacity cap;
   cap.table = read_units(item ? item_size(*item) : 0, consistent.value_or(false));

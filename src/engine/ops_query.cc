@@ -57,7 +57,7 @@ struct KeyRange {
 Result<KeyRange> analyze_key_condition(const expr::Condition& c, const KeyDef& key) {
   std::vector<const expr::Condition*> leaves;
   DDB_TRY(flatten_and(c, leaves));
-  if (leaves.size() > 2) return err::validation("Conditions can be of length 1 or 2 only");
+  if (leaves.size() > 2) return err::validation("KeyConditionExpressions must only contain one condition per key");
   KeyRange r;
   bool have_hash = false, have_range = false;
   for (auto* l : leaves) {
@@ -70,17 +70,16 @@ Result<KeyRange> analyze_key_condition(const expr::Condition& c, const KeyDef& k
       return err::validation("Invalid operator used in KeyConditionExpression: " + l->op);
     for (size_t i = 0; i < l->operands.size(); ++i) {
       auto& o = l->operands[i];
-      if (o.kind == expr::Operand::kPath && i == 0) path = &o;
+      if (o.kind == expr::Operand::kPath && !path) path = &o;
       else if (o.kind == expr::Operand::kValue) vals.push_back(&o.value);
-      else if (o.kind == expr::Operand::kSize) return err::validation("KeyConditionExpressions cannot contain functions: size");
+      else if (o.kind == expr::Operand::kSize) return err::validation("KeyConditionExpressions cannot contain nested operations");
       else return err::validation("Invalid KeyConditionExpression: The expression must contain a document path and a value");
     }
-    if (!path && l->kind == expr::Condition::kCompare && l->operands[1].kind == expr::Operand::kPath) {
+    if (path && l->kind == expr::Condition::kCompare && path == &l->operands[1]) {
       // ":v = pk" is allowed; flip it.
-      path = &l->operands[1];
-      vals = {&l->operands[0].value};
       if (op == "<") op = ">"; else if (op == ">") op = "<"; else if (op == "<=") op = ">="; else if (op == ">=") op = "<=";
     }
+    if (vals.empty()) return err::validation("Invalid KeyConditionExpression: The expression must contain a document path and a value");
     if (!path) return err::validation("Invalid KeyConditionExpression: The expression must contain a document path and a value");
     if (path->path.elems.size() != 1)
       return err::validation("KeyConditionExpressions cannot have conditions on nested attributes");
@@ -94,7 +93,7 @@ Result<KeyRange> analyze_key_condition(const expr::Condition& c, const KeyDef& k
       r.hash = *vals[0];
     } else if (key.has_range() && name == key.range) {
       if (have_range) return err::validation("KeyConditionExpressions must only contain one condition per key");
-      if (op == "<>") return err::validation("Unsupported operator on KeyCondition: <>");
+      if (op == "<>") return err::validation("Invalid operator used in KeyConditionExpression: <>");
       have_range = true;
       for (auto* v : vals)
         if (v->type != key.range_type)
@@ -181,21 +180,21 @@ Result<ReadRequest> parse_read(Database& db, const Json& req, bool is_query, exp
   r.forward = forward.value_or(true);
   Violations v;
   check_enum(v, select, "select", {"SPECIFIC_ATTRIBUTES", "COUNT", "ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES"});
-  if (r.limit && *r.limit < 1) v.constraint(std::to_string(*r.limit), "limit", "Member must have value greater than or equal to 1");
+  if (r.limit && *r.limit < 1) v.constraint("\'" + std::to_string(*r.limit) + "\'", "limit", "Member must have value greater than or equal to 1");
   if (index_name && (index_name->size() < 3 || index_name->size() > 255))
     v.constraint("'" + *index_name + "'", "indexName", index_name->size() < 3 ? "Member must have length greater than or equal to 3" : "Member must have length less than or equal to 255");
   std::optional<long long> segment, total;
   if (!is_query) {
     DDB_ASSIGN(segment, get_int(req, "Segment"));
     DDB_ASSIGN(total, get_int(req, "TotalSegments"));
-    if (segment && *segment < 0) v.constraint(std::to_string(*segment), "segment", "Member must have value greater than or equal to 0");
-    if (segment && *segment > 999999) v.constraint(std::to_string(*segment), "segment", "Member must have value less than or equal to 999999");
-    if (total && *total < 1) v.constraint(std::to_string(*total), "totalSegments", "Member must have value greater than or equal to 1");
-    if (total && *total > 1000000) v.constraint(std::to_string(*total), "totalSegments", "Member must have value less than or equal to 1000000");
+    if (segment && *segment < 0) v.constraint("\'" + std::to_string(*segment) + "\'", "segment", "Member must have value greater than or equal to 0");
+    if (segment && *segment > 999999) v.constraint("\'" + std::to_string(*segment) + "\'", "segment", "Member must have value less than or equal to 999999");
+    if (total && *total < 1) v.constraint("\'" + std::to_string(*total) + "\'", "totalSegments", "Member must have value greater than or equal to 1");
+    if (total && *total > 1000000) v.constraint("\'" + std::to_string(*total) + "\'", "totalSegments", "Member must have value less than or equal to 1000000");
   }
   DDB_TRY(v.status());
   if (!is_query) {
-    if (segment && !total) return err::validation("The TotalSegments parameter is required but was not present in the request when Segment parameter is present");
+    if (segment && !total) return err::validation("If segment is specified, total segment must also be specified");
     if (total && !segment) return err::validation("The Segment parameter is required but was not present in the request when parameter TotalSegments is present");
     if (segment && *segment >= *total)
       return err::validation("The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: " +
@@ -209,16 +208,17 @@ Result<ReadRequest> parse_read(Database& db, const Json& req, bool is_query, exp
   if (is_query) {
     DDB_ASSIGN(kce, get_string(req, "KeyConditionExpression"));
   }
-  // Legacy and expression parameters cannot be mixed.
+  // A legacy parameter and its expression counterpart cannot be used together (the others may mix,
+  // e.g. KeyConditions with a FilterExpression, as DynamoDB Local and dynalite both accept).
   std::vector<std::string> legacy, modern;
-  if (key_conditions) legacy.push_back("KeyConditions");
-  if (filter_legacy) legacy.push_back(filter_legacy_name);
-  if (member(req, "AttributesToGet")) legacy.push_back("AttributesToGet");
-  if (member(req, "ConditionalOperator")) legacy.push_back("ConditionalOperator");
-  if (kce) modern.push_back("KeyConditionExpression");
-  if (filter_text) modern.push_back("FilterExpression");
-  if (member(req, "ProjectionExpression")) modern.push_back("ProjectionExpression");
-  if (!legacy.empty() && !modern.empty()) return Ops::legacy_mix_error(legacy, modern);
+  auto pair = [&](bool l, const std::string& ln, bool m, const std::string& mn) {
+    if (l && m) { legacy.push_back(ln); modern.push_back(mn); }
+  };
+  pair(key_conditions, "KeyConditions", kce.has_value(), "KeyConditionExpression");
+  pair(filter_legacy, filter_legacy_name, filter_text.has_value(), "FilterExpression");
+  pair(member(req, "AttributesToGet"), "AttributesToGet", member(req, "ProjectionExpression"), "ProjectionExpression");
+  pair(member(req, "ConditionalOperator"), "ConditionalOperator", filter_text.has_value(), "FilterExpression");
+  if (!legacy.empty()) return Ops::legacy_mix_error(legacy, modern);
 
   DDB_ASSIGN(r.table, Ops::table_for_request(db, req));
   const TableDef& def = r.table->def;
@@ -226,7 +226,7 @@ Result<ReadRequest> parse_read(Database& db, const Json& req, bool is_query, exp
   if (r.target.index && r.target.index->global && r.consistent)
     return err::validation("Consistent reads are not supported on global secondary indexes");
 
-  DDB_TRY(check_expression_params(req, !modern.empty(), ep));
+  DDB_TRY(check_expression_params(req, kce || filter_text || member(req, "ProjectionExpression"), ep));
   ctx_holder = std::make_unique<expr::Context>(ep.names, ep.values ? &*ep.values : nullptr);
   expr::Context& ctx = *ctx_holder;
   ctx_out = &ctx;

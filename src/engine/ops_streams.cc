@@ -186,8 +186,8 @@ Result<std::string> Ops::get_records(Database& db, const Json& req) {
   DDB_ASSIGN(limit, get_int(req, "Limit"));
   Violations v;
   if (!it) v.null_member("shardIterator");
-  if (limit && *limit < 1) v.constraint(std::to_string(*limit), "limit", "Member must have value greater than or equal to 1");
-  if (limit && *limit > 1000) v.constraint(std::to_string(*limit), "limit", "Member must have value less than or equal to 1000");
+  if (limit && *limit < 1) v.constraint("\'" + std::to_string(*limit) + "\'", "limit", "Member must have value greater than or equal to 1");
+  if (limit && *limit > 1000) v.constraint("\'" + std::to_string(*limit) + "\'", "limit", "Member must have value less than or equal to 1000");
   DDB_TRY(v.status());
   auto raw = base64_decode(*it);
   auto invalid = [] { return err::validation("Invalid ShardIterator"); };

@@ -30,8 +30,20 @@ Status parse_key_schema(const Json* ks, std::string_view path, KeyDef& out, Viol
   present = ks != nullptr;
   if (!ks) { v.null_member(path); return Status::OK(); }
   if (!ks->IsArray()) return err::serialization("Unexpected value type in payload");
-  if (ks->Size() < 1) v.constraint("[]", path, "Member must have length greater than or equal to 1");
-  if (ks->Size() > 2) v.constraint("[...]", path, "Member must have length less than or equal to 2");
+  auto shown = [&]() {
+    std::string s = "'[";
+    bool first = true;
+    for (auto& e : ks->GetArray()) {
+      rapidjson::StringBuffer sb;
+      rapidjson::Writer<rapidjson::StringBuffer> w(sb);
+      e.Accept(w);
+      s += (first ? "" : ", ") + std::string(sb.GetString());
+      first = false;
+    }
+    return s + "]'";
+  };
+  if (ks->Size() < 1) v.constraint(shown(), path, "Member must have length greater than or equal to 1");
+  if (ks->Size() > 2) v.constraint(shown(), path, "Member must have length less than or equal to 2");
   int i = 0;
   for (auto& e : ks->GetArray()) {
     ++i;
@@ -84,7 +96,7 @@ Status check_projection_semantics(const IndexDef& idx, const Json* p) {
     return err::validation("One or more parameter values were invalid: Unknown ProjectionType: null");
   bool has_nk = p && member(*p, "NonKeyAttributes");
   if (idx.projection == "INCLUDE" && !has_nk)
-    return err::validation("One or more parameter values were invalid: ProjectionType is INCLUDE, but NonKeyAttributes is not specified");
+    return err::validation("If Projection type INCLUDE is specified, some non-key attributes to include in the projection must be specified as well");
   if (idx.projection != "INCLUDE" && has_nk)
     return err::validation("One or more parameter values were invalid: ProjectionType is " + idx.projection +
                            ", but NonKeyAttributes is specified");
@@ -97,9 +109,9 @@ Status parse_throughput(const Json* pt, std::string_view path, long long& rcu, l
   DDB_ASSIGN(r, get_int(*pt, "ReadCapacityUnits"));
   DDB_ASSIGN(w, get_int(*pt, "WriteCapacityUnits"));
   if (!r) v.null_member(std::string(path) + ".readCapacityUnits");
-  else if (*r < 1) v.constraint(std::to_string(*r), std::string(path) + ".readCapacityUnits", "Member must have value greater than or equal to 1");
+  else if (*r < 1) v.constraint("\'" + std::to_string(*r) + "\'", std::string(path) + ".readCapacityUnits", "Member must have value greater than or equal to 1");
   if (!w) v.null_member(std::string(path) + ".writeCapacityUnits");
-  else if (*w < 1) v.constraint(std::to_string(*w), std::string(path) + ".writeCapacityUnits", "Member must have value greater than or equal to 1");
+  else if (*w < 1) v.constraint("\'" + std::to_string(*w) + "\'", std::string(path) + ".writeCapacityUnits", "Member must have value greater than or equal to 1");
   rcu = r.value_or(0);
   wcu = w.value_or(0);
   return Status::OK();
@@ -116,6 +128,8 @@ void write_key_schema(JsonOut& o, const KeyDef& k) {
 void write_throughput(JsonOut& o, long long rcu, long long wcu) {
   o.key("ProvisionedThroughput");
   o.w.StartObject();
+  o.key("LastDecreaseDateTime"); o.w.Double(0.0);
+  o.key("LastIncreaseDateTime"); o.w.Double(0.0);
   o.key("NumberOfDecreasesToday"); o.w.Int(0);
   o.key("ReadCapacityUnits"); o.w.Int64(rcu);
   o.key("WriteCapacityUnits"); o.w.Int64(wcu);
@@ -412,7 +426,7 @@ Result<std::string> Ops::create_table(Database& db, const Json& req) {
       } else {
         bool has_pt = member(e, "ProvisionedThroughput") != nullptr;
         if (d.billing_mode == "PROVISIONED" && !has_pt)
-          return err::validation("One or more parameter values were invalid: ProvisionedThroughput must be specified for index: " + idx.name);
+          return err::validation("No provisioned throughput specified for the global secondary index");
         if (d.billing_mode == "PAY_PER_REQUEST" && has_pt)
           return err::validation("One or more parameter values were invalid: ProvisionedThroughput should not be specified for index: " +
                                  idx.name + " when BillingMode is PAY_PER_REQUEST");
@@ -535,8 +549,8 @@ Result<std::string> Ops::list_tables(Database& db, const Json& req) {
   DDB_ASSIGN(start, get_string(req, "ExclusiveStartTableName"));
   Violations v;
   if (start) check_table_name(v, start, "exclusiveStartTableName");
-  if (limit && *limit < 1) v.constraint(std::to_string(*limit), "limit", "Member must have value greater than or equal to 1");
-  if (limit && *limit > 100) v.constraint(std::to_string(*limit), "limit", "Member must have value less than or equal to 100");
+  if (limit && *limit < 1) v.constraint("\'" + std::to_string(*limit) + "\'", "limit", "Member must have value greater than or equal to 1");
+  if (limit && *limit > 100) v.constraint("\'" + std::to_string(*limit) + "\'", "limit", "Member must have value less than or equal to 100");
   DDB_TRY(v.status());
   size_t max = static_cast<size_t>(limit.value_or(100));
   std::vector<std::string> names;

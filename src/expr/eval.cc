@@ -286,6 +286,7 @@ Result<Item> apply_update(const Update& u, const Item& old_item) {
       } else {
         for (auto& e : arg.set)
           if (std::find(cur->set.begin(), cur->set.end(), e) == cur->set.end()) cur->set.push_back(e);
+        sort_set(*cur);
       }
     } else {
       if (!cur) continue;

@@ -56,7 +56,8 @@ class Parser {
         ++i;
         toks_.push_back({Tok::kPunct, std::string(1, c), start, i});
       } else {
-        return syntax_error_at_char(start);
+        ++i;
+        toks_.push_back({Tok::kPunct, std::string(1, c), start, i});
       }
     }
     toks_.push_back({Tok::kEnd, "<EOF>", text_.size(), text_.size()});
@@ -70,7 +71,7 @@ class Parser {
     size_t from = t.pos, to = t.end;
     if (t.kind == Tok::kEnd) {
       if (pos_ >= 1) from = toks_[pos_ - 1].pos;
-      if (pos_ >= 2) from = toks_[pos_ - 2].pos;
+      to = text_.size();
     } else {
       if (pos_ >= 1) from = toks_[pos_ - 1].pos;
       if (pos_ + 1 < toks_.size() && toks_[pos_ + 1].kind != Tok::kEnd) to = toks_[pos_ + 1].end;
@@ -218,6 +219,10 @@ class Parser {
       ++pos_;
       Operand b;
       DDB_ASSIGN(b, parse_operand(true));
+      for (auto* x : {&a, &b})
+        if (x->kind == Operand::kValue && x->value.type != VType::N)
+          return fail(std::string("Incorrect operand type for operator or function; operator or function: ") +
+                      (o.kind == Operand::kPlus ? "+" : "-") + ", operand type: " + vtype_name(x->value.type));
       o.args.push_back(std::move(a));
       o.args.push_back(std::move(b));
       return o;
@@ -306,6 +311,10 @@ class Parser {
     Operand left;
     DDB_ASSIGN(left, parse_operand(false));
     Condition c;
+    bool comparator_follows = (peek().kind == Tok::kPunct && peek().text != ")" && peek().text != ",") ||
+                              is_keyword("BETWEEN") || is_keyword("IN");
+    if (left.kind == Operand::kSize && !comparator_follows)
+      return fail("The function is not allowed to be used this way in an expression; function: size");
     if (peek().kind == Tok::kPunct &&
         (peek().text == "=" || peek().text == "<>" || peek().text == "<" || peek().text == "<=" ||
          peek().text == ">" || peek().text == ">=")) {
@@ -401,7 +410,7 @@ class Parser {
       for (auto* x : types) ok = ok || t.value.s == x;
       if (!ok)
         return fail("Invalid attribute type name found; type: " + t.value.s +
-                    ", valid types: { B,N,S,BOOL,NULL,SS,NS,BS,L,M }");
+                    ", valid types: {N,BS,L,B,NULL,M,S,SS,NS,BOOL}");
     }
     if (c.op == "begins_with") {
       for (auto& o : c.operands)

@@ -8,6 +8,8 @@
 #include <boost/beast/http.hpp>
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 namespace ddb::net {
@@ -110,6 +112,9 @@ struct Server::Impl {
   tcp::acceptor acceptor{ioc};
   std::vector<std::thread> threads;
   std::atomic<bool> stopping{false};
+  std::mutex done_mu;
+  std::condition_variable done_cv;
+  bool done = false;  // GUARDED_BY(done_mu)
 
   void accept() {
     acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
@@ -156,8 +161,8 @@ void Server::start() {
 
 void Server::run() {
   start();
-  for (auto& t : impl_->threads) t.join();
-  impl_->threads.clear();
+  std::unique_lock lk(impl_->done_mu);
+  impl_->done_cv.wait(lk, [this] { return impl_->done; });
 }
 
 void Server::stop() {
@@ -170,6 +175,9 @@ void Server::stop() {
   for (auto& t : impl_->threads)
     if (t.joinable() && t.get_id() != std::this_thread::get_id()) t.join();
   impl_->threads.clear();
+  std::lock_guard lk(impl_->done_mu);
+  impl_->done = true;
+  impl_->done_cv.notify_all();
 }
 
 }  // namespace ddb::net

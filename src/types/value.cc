@@ -48,6 +48,16 @@ Result<std::string> binary_from_json(const rapidjson::Value& j) {
 }
 }  // namespace
 
+void sort_set(Value& v) {
+  if (v.type == VType::NS) {
+    std::sort(v.set.begin(), v.set.end(), [](const std::string& a, const std::string& b) {
+      return Decimal::compare(*Decimal::parse(a), *Decimal::parse(b)) < 0;
+    });
+  } else {
+    std::sort(v.set.begin(), v.set.end());
+  }
+}
+
 const char* vtype_name(VType t) {
   switch (t) {
     case VType::S: return "S";
@@ -131,6 +141,7 @@ Result<Value> value_from_json(const rapidjson::Value& j, int depth) {
         return err::validation("One or more parameter values were invalid: Input collection " +
                                set_for_message(shown) + " contains duplicates.");
     }
+    sort_set(v);
   } else if (name == "M") {
     if (!m.IsObject()) return ser_error(m, "Map");
     v.type = VType::M;

@@ -24,6 +24,11 @@ enum class VType : uint8_t { S = 0, N = 1, B = 2, SS = 3, NS = 4, BS = 5, M = 6,
 const char* vtype_name(VType t);  // "S", "N", ..., "NULL"
 
 struct Value;
+// Puts a set's elements in canonical order (bytes for SS/BS, numeric for NS), as DynamoDB Local
+// returns them. Sets have no order in DynamoDB; a canonical one keeps answers deterministic.
+void sort_set(Value& v);
+
+struct Value;
 using ValueMap = std::map<std::string, Value, std::less<>>;
 using Item = ValueMap;
 

@@ -1,0 +1,108 @@
+"""Starts ddb-local on a free port on 127.0.0.1 for the tests and stops it afterwards."""
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+
+import boto3
+from botocore.config import Config
+import pytest
+
+BIN = os.environ.get("DDB_LOCAL_BIN", os.path.join(os.path.dirname(__file__), "../../build/ddb-local"))
+CREDS = dict(aws_access_key_id="dummy", aws_secret_access_key="dummy", region_name="eu-central-1")
+
+
+class Server:
+    def __init__(self, *args, data_dir=None):
+        self.args = list(args)
+        self.data_dir = data_dir
+        self.proc = None
+        self.port = None
+
+    def start(self):
+        cmd = [BIN, "--port", "0"] + self.args
+        if self.data_dir:
+            cmd += ["-dbPath", self.data_dir]
+        elif "-inMemory" not in self.args:
+            cmd += ["-inMemory"]
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.time() + 10
+        banner = []
+        while time.time() < deadline:
+            line = self.proc.stdout.readline()
+            if not line:
+                break
+            banner.append(line)
+            m = re.match(r"Listening on http://127\.0\.0\.1:(\d+)", line)
+            if m:
+                self.port = int(m.group(1))
+                self.banner = "".join(banner)
+                return self
+        raise RuntimeError("ddb-local did not start: " + "".join(banner) + self.proc.stderr.read())
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def client(self, **kw):
+        args = dict(CREDS)
+        args["config"] = Config(retries={"max_attempts": 1}, connect_timeout=5, read_timeout=30)
+        args.update(kw)
+        return boto3.client("dynamodb", endpoint_url=self.url, **args)
+
+    def resource(self, **kw):
+        args = dict(CREDS)
+        args.update(kw)
+        return boto3.resource("dynamodb", endpoint_url=self.url, **args)
+
+    def stop(self, sig=signal.SIGTERM):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if self.proc:
+            for f in (self.proc.stdout, self.proc.stderr):
+                f.close()
+
+
+@pytest.fixture
+def server():
+    s = Server().start()
+    yield s
+    s.stop()
+
+
+@pytest.fixture
+def data_dir():
+    d = tempfile.mkdtemp(prefix="ddb-bb-")
+    yield d
+    shutil.rmtree(d, ignore_errors=True)
+
+
+def messages_table_spec(name="cruddur-messages"):
+    """The table of MESSAGING.md, as the original schema-load script created it."""
+    return dict(
+        TableName=name,
+        AttributeDefinitions=[
+            {"AttributeName": "message_group_uuid", "AttributeType": "S"},
+            {"AttributeName": "pk", "AttributeType": "S"},
+            {"AttributeName": "sk", "AttributeType": "S"},
+        ],
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        GlobalSecondaryIndexes=[{
+            "IndexName": "message-group-sk-index",
+            "KeySchema": [{"AttributeName": "message_group_uuid", "KeyType": "HASH"},
+                          {"AttributeName": "sk", "KeyType": "RANGE"}],
+            "Projection": {"ProjectionType": "ALL"},
+            "ProvisionedThroughput": {"ReadCapacityUnits": 5, "WriteCapacityUnits": 5},
+        }],
+        BillingMode="PROVISIONED",
+        ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 5},
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"},
+    )

@@ -1,0 +1,148 @@
+#!/usr/bin/env python3
+"""Differential test: replays cases.py against ddb-local and compares every answer with DynamoDB Local's.
+
+  run_diff.py --binary build/ddb-local            compare with the answers recorded in expected.json
+  run_diff.py --binary build/ddb-local --oracle http://127.0.0.1:8001
+                                                   compare live with a running DynamoDB Local
+  run_diff.py --record --oracle http://127.0.0.1:8001 --dynalite http://127.0.0.1:8002
+                                                   (re)record expected.json from DynamoDB Local and dynalite
+
+DynamoDB Local is the oracle. Its validation messages often differ from the real service's (it has its own
+texts, e.g. "Invalid table/index name..." where DynamoDB says "1 validation error detected: ..."). dynalite's
+validation was written against the real service, so where the two disagree and we match dynalite, the case
+passes and is listed as following the real service. A case with `real=...` states the real answer outright.
+"""
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cases import CASES, FIXTURE  # noqa: E402
+from ddbclient import Raw, outcome  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+EXPECTED = os.path.join(HERE, "expected.json")
+
+
+def run_all(port):
+    # A fresh access key is a fresh database in DynamoDB Local (no -sharedDb), so runs never collide.
+    c = Raw(port, key=f"diff{int(time.time() * 1000)}")
+    for op, req in FIXTURE:
+        st, body = c.call(op, req)
+        if st != 200:
+            raise SystemExit(f"fixture {op} failed: {body}")
+        if op == "CreateTable":  # wait for ACTIVE, as a client would
+            for _ in range(200):
+                st, d = c.call("DescribeTable", {"TableName": req["TableName"]})
+                if d.get("Table", {}).get("TableStatus") == "ACTIVE":
+                    break
+                time.sleep(0.05)
+    out = {}
+    for name, op, req, _ in CASES:
+        st, body = c.call(op, req)
+        out[name] = outcome(st, body)
+    return out
+
+
+def start_ours(binary):
+    p = subprocess.Popen([binary, "-inMemory", "--port", "0"], stdout=subprocess.PIPE, text=True)
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        line = p.stdout.readline()
+        m = re.match(r"Listening on http://127\.0\.0\.1:(\d+)", line)
+        if m:
+            return p, int(m.group(1))
+    p.kill()
+    raise SystemExit("ddb-local did not start")
+
+
+def matches(exp, got, opts):
+    if opts.get("count_only") and exp.get("status") == 200 and got.get("status") == 200:
+        return all(exp["body"].get(k) == got["body"].get(k) for k in ("Count", "ScannedCount"))
+    if opts.get("loose"):
+        return exp.get("status") == got.get("status") and exp.get("type") == got.get("type")
+    return exp == got
+
+
+def port_of(url):
+    return int(url.rsplit(":", 1)[1].strip("/"))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--binary")
+    ap.add_argument("--oracle")
+    ap.add_argument("--dynalite")
+    ap.add_argument("--record", action="store_true")
+    a = ap.parse_args()
+    if a.record:
+        local = run_all(port_of(a.oracle))
+        dyn = run_all(port_of(a.dynalite)) if a.dynalite else {}
+        expected = {k: {"ddblocal": v, "dynalite": dyn.get(k)} for k, v in local.items()}
+        with open(EXPECTED, "w") as f:
+            json.dump(expected, f, indent=1, sort_keys=True)
+        print(f"recorded {len(expected)} answers of DynamoDB Local and dynalite")
+        return 0
+    if a.oracle:
+        expected = {k: {"ddblocal": v, "dynalite": None} for k, v in run_all(port_of(a.oracle)).items()}
+    else:
+        expected = json.load(open(EXPECTED))
+    proc, port = start_ours(a.binary)
+    try:
+        ours = run_all(port)
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    passed = failed = 0
+    differences = []
+    follows_dynalite = []
+    names = [c[0] for c in CASES]
+    assert len(names) == len(set(names)), "duplicate case names"
+    for name, op, req, opts in CASES:
+        rec = expected.get(name)
+        got = ours[name]
+        if rec is None:
+            print(f"MISSING expectation for {name} (re-record)")
+            failed += 1
+            continue
+        exp, dyn = rec["ddblocal"], rec.get("dynalite")
+        if "real" not in opts and not matches(exp, got, opts) and dyn and dyn != exp and matches(dyn, got, opts) \
+                and dyn.get("type") != "UnknownOperationException":
+            follows_dynalite.append((name, exp, dyn))
+            passed += 1
+            continue
+        if "real" in opts:
+            want = {"status": 400, **opts["real"]}
+            differences.append((name, exp, want))
+            ok = got.get("status") == want["status"] and got.get("type") == want["type"] and got.get("message") == want["message"]
+        elif opts.get("loose") or (opts.get("count_only") and exp.get("status") == 200):
+            if exp.get("status") == 200 and got.get("status") == 200 and opts.get("count_only"):
+                ok = all(exp["body"].get(k) == got["body"].get(k) for k in ("Count", "ScannedCount"))
+            else:
+                ok = exp.get("status") == got.get("status") and exp.get("type") == got.get("type")
+        else:
+            ok = exp == got
+        if ok:
+            passed += 1
+        else:
+            failed += 1
+            print(f"FAIL {name} ({op})\n  DynamoDB Local: {json.dumps(exp)[:600]}\n  ddb-local:      {json.dumps(got)[:600]}")
+    if differences:
+        print(f"\n{len(differences)} cases follow the real service where DynamoDB Local differs:")
+        for name, exp, want in differences:
+            print(f"  {name}: DynamoDB Local says {exp.get('type')}: {exp.get('message')!r}; real: {want['message']!r}")
+    if follows_dynalite:
+        print(f"\n{len(follows_dynalite)} cases follow dynalite (the real service's validation) where DynamoDB Local differs:")
+        for name, exp, dyn in follows_dynalite:
+            print(f"  {name}: DynamoDB Local {exp.get('type', exp.get('status'))}: {str(exp.get('message', ''))[:90]!r}")
+            print(f"  {' ' * len(name)}  real     {dyn.get('type', dyn.get('status'))}: {str(dyn.get('message', ''))[:90]!r}")
+    print(f"\n{passed} passed, {failed} failed")
+    return 0 if failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,220 @@
+// Engine operations through the DynamoDB API JSON, in process (no HTTP).
+#include "engine/engine.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <thread>
+
+using namespace ddb;
+
+namespace {
+struct Db {
+  std::unique_ptr<Engine> engine;
+  Database* db;
+  explicit Db(const std::string& path = "") {
+    KvOptions ko;
+    ko.path = path;
+    engine = std::make_unique<Engine>(EngineOptions{}, ko);
+    db = *engine->database("test", "us-east-1");
+  }
+  // Returns the response body, or "ERR <Name>: <message>".
+  std::string call(const std::string& op, const std::string& body) {
+    rapidjson::Document d;
+    d.Parse(body.c_str());
+    EXPECT_FALSE(d.HasParseError()) << body;
+    auto r = db->execute("DynamoDB_20120810." + op, d);
+    if (!r.ok()) return "ERR " + r.error().name() + ": " + r.error().message;
+    return *r;
+  }
+  std::string streams(const std::string& op, const std::string& body) {
+    rapidjson::Document d;
+    d.Parse(body.c_str());
+    auto r = db->execute("DynamoDBStreams_20120810." + op, d);
+    if (!r.ok()) return "ERR " + r.error().name() + ": " + r.error().message;
+    return *r;
+  }
+  rapidjson::Document json(const std::string& op, const std::string& body) {
+    rapidjson::Document d;
+    d.Parse(call(op, body).c_str());
+    return d;
+  }
+};
+
+const char* kMessagesTable = R"({"TableName":"cruddur-messages",
+  "AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"},{"AttributeName":"sk","AttributeType":"S"},
+                          {"AttributeName":"message_group_uuid","AttributeType":"S"}],
+  "KeySchema":[{"AttributeName":"pk","KeyType":"HASH"},{"AttributeName":"sk","KeyType":"RANGE"}],
+  "GlobalSecondaryIndexes":[{"IndexName":"message-group-sk-index",
+     "KeySchema":[{"AttributeName":"message_group_uuid","KeyType":"HASH"},{"AttributeName":"sk","KeyType":"RANGE"}],
+     "Projection":{"ProjectionType":"ALL"},"ProvisionedThroughput":{"ReadCapacityUnits":5,"WriteCapacityUnits":5}}],
+  "StreamSpecification":{"StreamEnabled":true,"StreamViewType":"NEW_IMAGE"},
+  "ProvisionedThroughput":{"ReadCapacityUnits":5,"WriteCapacityUnits":5}})";
+}  // namespace
+
+TEST(Engine, CreateDescribeListDelete) {
+  Db t;
+  auto created = t.json("CreateTable", kMessagesTable);
+  EXPECT_STREQ(created["TableDescription"]["TableStatus"].GetString(), "CREATING");
+  auto d = t.json("DescribeTable", R"({"TableName":"cruddur-messages"})");
+  EXPECT_STREQ(d["Table"]["TableStatus"].GetString(), "ACTIVE");
+  EXPECT_STREQ(d["Table"]["GlobalSecondaryIndexes"][0]["IndexName"].GetString(), "message-group-sk-index");
+  EXPECT_TRUE(d["Table"].HasMember("LatestStreamArn"));
+  EXPECT_EQ(t.call("CreateTable", kMessagesTable), "ERR ResourceInUseException: Table already exists: cruddur-messages");
+  EXPECT_EQ(t.call("ListTables", "{}"), R"({"TableNames":["cruddur-messages"]})");
+  t.call("DeleteTable", R"({"TableName":"cruddur-messages"})");
+  EXPECT_EQ(t.call("DescribeTable", R"({"TableName":"cruddur-messages"})"),
+            "ERR ResourceNotFoundException: Requested resource not found: Table: cruddur-messages not found");
+}
+
+TEST(Engine, CreateTableValidation) {
+  Db t;
+  EXPECT_EQ(t.call("CreateTable", R"({"TableName":"ab","KeySchema":[{"AttributeName":"k","KeyType":"HASH"}],"AttributeDefinitions":[{"AttributeName":"k","AttributeType":"S"}],"BillingMode":"PAY_PER_REQUEST"})"),
+            "ERR ValidationException: 1 validation error detected: Value 'ab' at 'tableName' failed to satisfy constraint: Member must have length greater than or equal to 3");
+  EXPECT_EQ(t.call("CreateTable", R"({"TableName":"abc","KeySchema":[{"AttributeName":"k","KeyType":"HASH"}],"AttributeDefinitions":[{"AttributeName":"x","AttributeType":"S"}],"BillingMode":"PAY_PER_REQUEST"})"),
+            "ERR ValidationException: One or more parameter values were invalid: Some index key attributes are not defined in AttributeDefinitions. Keys: [k], AttributeDefinitions: [x]");
+  EXPECT_EQ(t.call("CreateTable", R"({"TableName":"abc","KeySchema":[{"AttributeName":"k","KeyType":"HASH"}],"AttributeDefinitions":[{"AttributeName":"k","AttributeType":"S"}]})"),
+            "ERR ValidationException: One or more parameter values were invalid: ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED");
+}
+
+TEST(Engine, ItemsQueryOrderAndPagination) {
+  Db t;
+  t.call("CreateTable", R"({"TableName":"nums","KeySchema":[{"AttributeName":"p","KeyType":"HASH"},{"AttributeName":"n","KeyType":"RANGE"}],
+    "AttributeDefinitions":[{"AttributeName":"p","AttributeType":"S"},{"AttributeName":"n","AttributeType":"N"}],"BillingMode":"PAY_PER_REQUEST"})");
+  for (const char* n : {"10", "-2.5", "3", "100", "0", "-100", "2.5"})
+    ASSERT_EQ(t.call("PutItem", std::string(R"({"TableName":"nums","Item":{"p":{"S":"a"},"n":{"N":")") + n + "\"}}}"), "{}");
+  auto q = t.json("Query", R"({"TableName":"nums","KeyConditionExpression":"p = :p","ExpressionAttributeValues":{":p":{"S":"a"}}})");
+  std::string order;
+  for (auto& i : q["Items"].GetArray()) order += std::string(i["n"]["N"].GetString()) + " ";
+  EXPECT_EQ(order, "-100 -2.5 0 2.5 3 10 100 ");
+  auto page = t.json("Query", R"({"TableName":"nums","KeyConditionExpression":"p = :p AND n > :z","ScanIndexForward":false,"Limit":2,
+    "ExpressionAttributeValues":{":p":{"S":"a"},":z":{"N":"0"}}})");
+  EXPECT_EQ(page["Count"].GetInt(), 2);
+  EXPECT_STREQ(page["Items"][0]["n"]["N"].GetString(), "100");
+  EXPECT_STREQ(page["LastEvaluatedKey"]["n"]["N"].GetString(), "10");
+  auto next = t.json("Query", R"({"TableName":"nums","KeyConditionExpression":"p = :p AND n > :z","ScanIndexForward":false,"Limit":2,
+    "ExclusiveStartKey":{"p":{"S":"a"},"n":{"N":"10"}},"ExpressionAttributeValues":{":p":{"S":"a"},":z":{"N":"0"}}})");
+  EXPECT_STREQ(next["Items"][0]["n"]["N"].GetString(), "3");
+  EXPECT_STREQ(next["Items"][1]["n"]["N"].GetString(), "2.5");
+}
+
+TEST(Engine, GsiIsMaintainedAndSparse) {
+  Db t;
+  t.call("CreateTable", kMessagesTable);
+  t.call("PutItem", R"({"TableName":"cruddur-messages","Item":{"pk":{"S":"GRP#1"},"sk":{"S":"2026"},"message_group_uuid":{"S":"g1"}}})");
+  t.call("PutItem", R"({"TableName":"cruddur-messages","Item":{"pk":{"S":"MSG#g1"},"sk":{"S":"2026"},"message":{"S":"hi"}}})");
+  auto q = t.json("Query", R"({"TableName":"cruddur-messages","IndexName":"message-group-sk-index",
+    "KeyConditionExpression":"message_group_uuid = :g","ExpressionAttributeValues":{":g":{"S":"g1"}}})");
+  EXPECT_EQ(q["Count"].GetInt(), 1);
+  EXPECT_STREQ(q["Items"][0]["pk"]["S"].GetString(), "GRP#1");
+  t.call("UpdateItem", R"({"TableName":"cruddur-messages","Key":{"pk":{"S":"GRP#1"},"sk":{"S":"2026"}},
+    "UpdateExpression":"REMOVE message_group_uuid"})");
+  auto q2 = t.json("Query", R"({"TableName":"cruddur-messages","IndexName":"message-group-sk-index",
+    "KeyConditionExpression":"message_group_uuid = :g","ExpressionAttributeValues":{":g":{"S":"g1"}}})");
+  EXPECT_EQ(q2["Count"].GetInt(), 0);
+  EXPECT_EQ(t.call("Query", R"({"TableName":"cruddur-messages","IndexName":"message-group-sk-index","ConsistentRead":true,
+    "KeyConditionExpression":"message_group_uuid = :g","ExpressionAttributeValues":{":g":{"S":"g1"}}})"),
+            "ERR ValidationException: Consistent reads are not supported on global secondary indexes");
+}
+
+TEST(Engine, TransactionsAreAllOrNothing) {
+  Db t;
+  t.call("CreateTable", R"({"TableName":"acct","KeySchema":[{"AttributeName":"id","KeyType":"HASH"}],
+    "AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"}],"BillingMode":"PAY_PER_REQUEST"})");
+  t.call("PutItem", R"({"TableName":"acct","Item":{"id":{"S":"a"},"bal":{"N":"10"}}})");
+  t.call("PutItem", R"({"TableName":"acct","Item":{"id":{"S":"b"},"bal":{"N":"0"}}})");
+  const char* transfer = R"({"TransactItems":[
+    {"Update":{"TableName":"acct","Key":{"id":{"S":"a"}},"UpdateExpression":"SET bal = bal - :x","ConditionExpression":"bal >= :x","ExpressionAttributeValues":{":x":{"N":"7"}}}},
+    {"Update":{"TableName":"acct","Key":{"id":{"S":"b"}},"UpdateExpression":"SET bal = bal + :x","ExpressionAttributeValues":{":x":{"N":"7"}}}}]})";
+  EXPECT_EQ(t.call("TransactWriteItems", transfer), "{}");
+  EXPECT_EQ(t.call("TransactWriteItems", transfer),
+            "ERR TransactionCanceledException: Transaction cancelled, please refer cancellation reasons for specific reasons [ConditionalCheckFailed, None]");
+  EXPECT_EQ(t.call("GetItem", R"({"TableName":"acct","Key":{"id":{"S":"b"}}})"), R"({"Item":{"bal":{"N":"7"},"id":{"S":"b"}}})");
+  EXPECT_EQ(t.call("TransactWriteItems", R"({"TransactItems":[
+    {"Put":{"TableName":"acct","Item":{"id":{"S":"a"}}}},{"Delete":{"TableName":"acct","Key":{"id":{"S":"a"}}}}]})"),
+            "ERR ValidationException: Transaction request cannot include multiple operations on one item");
+}
+
+TEST(Engine, ConcurrentConditionalIncrementsLoseNothing) {
+  Db t;
+  t.call("CreateTable", R"({"TableName":"ctr","KeySchema":[{"AttributeName":"id","KeyType":"HASH"}],
+    "AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"}],"BillingMode":"PAY_PER_REQUEST"})");
+  t.call("PutItem", R"({"TableName":"ctr","Item":{"id":{"S":"x"},"v":{"N":"0"},"n":{"N":"0"}}})");
+  std::atomic<int> wins{0}, losses{0};
+  std::vector<std::thread> th;
+  for (int i = 0; i < 8; ++i) {
+    th.emplace_back([&] {
+      for (int j = 0; j < 200; ++j) {
+        t.call("UpdateItem", R"({"TableName":"ctr","Key":{"id":{"S":"x"}},"UpdateExpression":"ADD n :one","ExpressionAttributeValues":{":one":{"N":"1"}}})");
+        auto cur = t.json("GetItem", R"({"TableName":"ctr","Key":{"id":{"S":"x"}},"ConsistentRead":true})");
+        std::string v = cur["Item"]["v"]["N"].GetString();
+        std::string next = std::to_string(std::stoll(v) + 1);
+        auto r = t.call("UpdateItem", R"({"TableName":"ctr","Key":{"id":{"S":"x"}},"UpdateExpression":"SET v = :n","ConditionExpression":"v = :old",
+          "ExpressionAttributeValues":{":n":{"N":")" + next + R"("},":old":{"N":")" + v + "\"}}}");
+        if (r == "{}") ++wins;
+        else if (r.find("ConditionalCheckFailedException") != std::string::npos) ++losses;
+      }
+    });
+  }
+  for (auto& x : th) x.join();
+  auto cur = t.json("GetItem", R"({"TableName":"ctr","Key":{"id":{"S":"x"}}})");
+  EXPECT_EQ(std::string(cur["Item"]["n"]["N"].GetString()), "1600");
+  EXPECT_EQ(std::string(cur["Item"]["v"]["N"].GetString()), std::to_string(wins.load()));
+  EXPECT_EQ(wins + losses, 1600);
+}
+
+TEST(Engine, StreamRecordsFollowWrites) {
+  Db t;
+  t.call("CreateTable", kMessagesTable);
+  t.call("PutItem", R"({"TableName":"cruddur-messages","Item":{"pk":{"S":"a"},"sk":{"S":"1"},"x":{"S":"1"}}})");
+  t.call("PutItem", R"({"TableName":"cruddur-messages","Item":{"pk":{"S":"a"},"sk":{"S":"1"},"x":{"S":"1"}}})");  // no change: no record
+  t.call("PutItem", R"({"TableName":"cruddur-messages","Item":{"pk":{"S":"a"},"sk":{"S":"1"},"x":{"S":"2"}}})");
+  t.call("DeleteItem", R"({"TableName":"cruddur-messages","Key":{"pk":{"S":"a"},"sk":{"S":"1"}}})");
+  rapidjson::Document ls;
+  ls.Parse(t.streams("ListStreams", "{}").c_str());
+  std::string arn = ls["Streams"][0]["StreamArn"].GetString();
+  rapidjson::Document ds;
+  ds.Parse(t.streams("DescribeStream", R"({"StreamArn":")" + arn + "\"}").c_str());
+  std::string shard = ds["StreamDescription"]["Shards"][0]["ShardId"].GetString();
+  rapidjson::Document it;
+  it.Parse(t.streams("GetShardIterator", R"({"StreamArn":")" + arn + R"(","ShardId":")" + shard + R"(","ShardIteratorType":"TRIM_HORIZON"})").c_str());
+  rapidjson::Document recs;
+  recs.Parse(t.streams("GetRecords", R"({"ShardIterator":")" + std::string(it["ShardIterator"].GetString()) + "\"}").c_str());
+  ASSERT_EQ(recs["Records"].Size(), 3u);
+  EXPECT_STREQ(recs["Records"][0]["eventName"].GetString(), "INSERT");
+  EXPECT_STREQ(recs["Records"][1]["eventName"].GetString(), "MODIFY");
+  EXPECT_STREQ(recs["Records"][2]["eventName"].GetString(), "REMOVE");
+  EXPECT_STREQ(recs["Records"][1]["dynamodb"]["NewImage"]["x"]["S"].GetString(), "2");
+  EXPECT_FALSE(recs["Records"][1]["dynamodb"].HasMember("OldImage"));
+}
+
+TEST(Engine, TtlDeletesExpiredItemsWithServiceIdentity) {
+  Db t;
+  t.call("CreateTable", kMessagesTable);
+  t.call("UpdateTimeToLive", R"({"TableName":"cruddur-messages","TimeToLiveSpecification":{"AttributeName":"exp","Enabled":true}})");
+  t.call("PutItem", R"({"TableName":"cruddur-messages","Item":{"pk":{"S":"old"},"sk":{"S":"1"},"exp":{"N":"1000000000"}}})");
+  t.call("PutItem", R"({"TableName":"cruddur-messages","Item":{"pk":{"S":"new"},"sk":{"S":"1"},"exp":{"N":"99999999999"}}})");
+  // Expired but not yet swept: still readable, as on AWS.
+  EXPECT_NE(t.call("GetItem", R"({"TableName":"cruddur-messages","Key":{"pk":{"S":"old"},"sk":{"S":"1"}}})"), "{}");
+  EXPECT_EQ(t.db->expire_ttl_items(1000000100.0), 1u);
+  EXPECT_EQ(t.call("GetItem", R"({"TableName":"cruddur-messages","Key":{"pk":{"S":"old"},"sk":{"S":"1"}}})"), "{}");
+  EXPECT_NE(t.call("GetItem", R"({"TableName":"cruddur-messages","Key":{"pk":{"S":"new"},"sk":{"S":"1"}}})"), "{}");
+}
+
+TEST(Engine, PersistsAcrossReopen) {
+  auto dir = std::filesystem::temp_directory_path() / ("ddb-engine-test-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  {
+    Db t(dir.string());
+    t.call("CreateTable", kMessagesTable);
+    t.call("PutItem", R"({"TableName":"cruddur-messages","Item":{"pk":{"S":"GRP#1"},"sk":{"S":"2026"},"message_group_uuid":{"S":"g1"}}})");
+  }
+  {
+    Db t(dir.string());
+    auto d = t.json("DescribeTable", R"({"TableName":"cruddur-messages"})");
+    EXPECT_EQ(d["Table"]["ItemCount"].GetInt(), 1);
+    EXPECT_EQ(d["Table"]["GlobalSecondaryIndexes"][0]["ItemCount"].GetInt(), 1);
+    EXPECT_NE(t.call("GetItem", R"({"TableName":"cruddur-messages","Key":{"pk":{"S":"GRP#1"},"sk":{"S":"2026"}}})"), "{}");
+  }
+  std::filesystem::remove_all(dir);
+}

@@ -1,0 +1,93 @@
+#include "types/value.h"
+
+#include <gtest/gtest.h>
+
+#include "types/keycodec.h"
+
+using namespace ddb;
+
+static Result<Value> parse(const char* json) {
+  rapidjson::Document d;
+  d.Parse(json);
+  return value_from_json(d);
+}
+
+TEST(Value, RoundTripAllTypes) {
+  const char* json =
+      R"({"M":{"s":{"S":"x"},"n":{"N":"1.5"},"b":{"B":"AAEC"},"ss":{"SS":["a","b"]},"ns":{"NS":["1","2"]},)"
+      R"("bs":{"BS":["AA=="]},"l":{"L":[{"BOOL":true},{"NULL":true}]}}})";
+  auto v = parse(json);
+  ASSERT_TRUE(v.ok()) << v.error().message;
+  // Map members come back in name order.
+  EXPECT_EQ(value_to_json(*v),
+            R"({"M":{"b":{"B":"AAEC"},"bs":{"BS":["AA=="]},"l":{"L":[{"BOOL":true},{"NULL":true}]},"n":{"N":"1.5"},)"
+            R"("ns":{"NS":["1","2"]},"s":{"S":"x"},"ss":{"SS":["a","b"]}}})");
+  std::string enc;
+  encode_value(enc, *v);
+  std::string_view in(enc);
+  Value back;
+  ASSERT_TRUE(decode_value(in, back));
+  EXPECT_TRUE(values_equal(*v, back));
+}
+
+TEST(Value, ValidationMessages) {
+  EXPECT_EQ(parse("{}").error().message,
+            "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
+  EXPECT_EQ(parse(R"({"S":"a","N":"1"})").error().message,
+            "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes");
+  EXPECT_EQ(parse(R"({"SS":[]})").error().message,
+            "One or more parameter values were invalid: An string set  may not be empty");
+  EXPECT_EQ(parse(R"({"SS":["a","a"]})").error().message,
+            "One or more parameter values were invalid: Input collection [a, a] contains duplicates.");
+  EXPECT_EQ(parse(R"({"NULL":false})").error().message,
+            "One or more parameter values were invalid: Null attribute value types must have the value of true");
+  EXPECT_EQ(parse(R"({"S":5})").error().name(), "SerializationException");
+  EXPECT_EQ(parse(R"({"NS":["1","1.0"]})").error().message.substr(0, 62),
+            "One or more parameter values were invalid: Input collection [1");
+}
+
+TEST(Value, SetEqualityIgnoresOrder) {
+  EXPECT_TRUE(values_equal(*parse(R"({"SS":["a","b"]})"), *parse(R"({"SS":["b","a"]})")));
+  EXPECT_FALSE(values_equal(*parse(R"({"SS":["a"]})"), *parse(R"({"S":"a"})")));
+  EXPECT_TRUE(values_equal(*parse(R"({"N":"1.0"})"), *parse(R"({"N":"1"})")));
+}
+
+TEST(Value, ItemSizeFollowsDynamoDB) {
+  auto v = parse(R"({"M":{"ab":{"S":"xyz"},"n":{"N":"123"}}})");
+  EXPECT_EQ(item_size(v->map), 2 + 3 + 1 + 3);  // names + "xyz" + (ceil(3/2)+1)
+  auto l = parse(R"({"L":[{"S":"a"},{"BOOL":true}]})");
+  EXPECT_EQ(value_size(*l), 3 + (1 + 1) + (1 + 1));
+}
+
+TEST(KeyCodec, NumbersSortNumerically) {
+  std::vector<const char*> nums = {"-1E+100", "-12.5", "-12", "-1.05", "-1", "-0.5", "0", "1E-130", "0.5", "1",
+                                   "1.05", "9", "10", "12", "12.5", "100", "9.99E+125"};
+  std::string prev;
+  for (size_t i = 0; i < nums.size(); ++i) {
+    auto v = parse((std::string(R"({"N":")") + nums[i] + "\"}").c_str());
+    std::string enc;
+    encode_key_part(enc, *v);
+    if (i) EXPECT_LT(prev, enc) << nums[i - 1] << " < " << nums[i];
+    std::string_view in(enc);
+    Value back;
+    ASSERT_TRUE(decode_key_part(in, VType::N, back));
+    EXPECT_EQ(back.s, v->s);
+    prev = enc;
+  }
+}
+
+TEST(KeyCodec, StringsSortByBytesAndAreSelfDelimiting) {
+  std::vector<std::string> ss = {"", std::string("\0", 1), "a", std::string("a\0", 2), "ab", "b", "\xc3\xa9"};
+  std::string prev;
+  for (size_t i = 0; i < ss.size(); ++i) {
+    std::string enc;
+    encode_key_part(enc, Value::S(ss[i]));
+    if (i) EXPECT_LT(prev, enc);
+    prev = enc;
+    std::string_view in(enc);
+    Value back;
+    ASSERT_TRUE(decode_key_part(in, VType::S, back));
+    EXPECT_EQ(back.s, ss[i]);
+    EXPECT_TRUE(in.empty());
+  }
+}
