@@ -1,0 +1,48 @@
+// libFuzzer target: untrusted request bytes -> JSON -> typed values -> every operation of the
+// engine. The first byte picks the operation; the rest is the request body.
+#include <rapidjson/document.h>
+
+#include <cstdint>
+#include <string>
+
+#include "engine/engine.h"
+#include "types/value.h"
+
+using namespace ddb;
+
+namespace {
+const char* kOps[] = {"PutItem", "GetItem", "UpdateItem", "DeleteItem", "Query", "Scan", "BatchWriteItem",
+                      "BatchGetItem", "TransactWriteItems", "TransactGetItems", "CreateTable", "UpdateTable",
+                      "DescribeTable", "ListTables", "UpdateTimeToLive"};
+
+Database* db() {
+  static Engine engine(EngineOptions{}, KvOptions{});
+  static Database* d = [] {
+    Database* x = *engine.database("fuzz", "us-east-1");
+    rapidjson::Document req;
+    req.Parse(R"({"TableName":"t","BillingMode":"PAY_PER_REQUEST",
+      "KeySchema":[{"AttributeName":"pk","KeyType":"HASH"},{"AttributeName":"sk","KeyType":"RANGE"}],
+      "AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"},{"AttributeName":"sk","AttributeType":"N"},
+                              {"AttributeName":"g","AttributeType":"S"}],
+      "GlobalSecondaryIndexes":[{"IndexName":"gsi","KeySchema":[{"AttributeName":"g","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"}}],
+      "StreamSpecification":{"StreamEnabled":true,"StreamViewType":"NEW_AND_OLD_IMAGES"}})");
+    (void)x->execute("DynamoDB_20120810.CreateTable", req);
+    return x;
+  }();
+  return d;
+}
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size < 1 || size > 64 * 1024) return 0;
+  std::string body(reinterpret_cast<const char*>(data + 1), size - 1);
+  rapidjson::Document doc;
+  doc.Parse(body.c_str(), body.size());
+  if (doc.HasParseError()) return 0;
+  (void)value_from_json(doc);
+  (void)item_from_json(doc);
+  std::string op = std::string("DynamoDB_20120810.") + kOps[data[0] % (sizeof kOps / sizeof *kOps)];
+  auto r = db()->execute(op, doc);
+  (void)r;
+  return 0;
+}
