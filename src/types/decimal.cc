@@ -16,31 +16,29 @@ cpp_int pow10(int n) {
   while (n-- > 0) r *= 10;
   return r;
 }
-int digit_count(const cpp_int& v) {
-  if (v == 0) return 1;
-  // string conversion is fast enough for <= 40-digit numbers
-  return static_cast<int>(v.str().size());
-}
 }  // namespace
 
 Decimal Decimal::from_int(long long v) {
+  return from_cpp_int(v < 0 ? -(cpp_int(-(v + 1)) + 1) : cpp_int(v), 0);
+}
+
+Decimal Decimal::from_cpp_int(const cpp_int& v, int exp) {
   Decimal d;
+  if (v == 0) return d;
   d.neg_ = v < 0;
-  d.coef_ = v < 0 ? cpp_int(-(v + 1)) + 1 : cpp_int(v);
-  d.normalize();
+  d.digits_ = (d.neg_ ? cpp_int(-v) : v).str();
+  d.exp_ = exp;
+  while (!d.digits_.empty() && d.digits_.back() == '0') { d.digits_.pop_back(); ++d.exp_; }
   return d;
 }
 
-void Decimal::normalize() {
-  if (coef_ == 0) { neg_ = false; exp_ = 0; return; }
-  while (coef_ % 10 == 0) { coef_ /= 10; ++exp_; }
-}
+cpp_int Decimal::coef_int() const { return digits_.empty() ? cpp_int(0) : cpp_int(digits_); }
 
-int Decimal::significant_digits() const { return coef_ == 0 ? 0 : digit_count(coef_); }
-int Decimal::magnitude() const { return exp_ + digit_count(coef_) - 1; }
+int Decimal::significant_digits() const { return static_cast<int>(digits_.size()); }
+int Decimal::magnitude() const { return exp_ + static_cast<int>(digits_.size()) - 1; }
 
 Status Decimal::check_limits() const {
-  if (coef_ == 0) return Status::OK();
+  if (is_zero()) return Status::OK();
   if (significant_digits() > 38) return err::validation(err::msg_num_digits());
   if (magnitude() > 125) return err::validation(err::msg_num_overflow());
   if (magnitude() < -130) return err::validation(err::msg_num_underflow());
@@ -91,14 +89,14 @@ Result<Decimal> Decimal::parse(std::string_view s) {
   long long mag = exp + static_cast<long long>(digits.size()) - 1;
   if (mag > 125) return err::validation(err::msg_num_overflow());
   if (mag < -130) return err::validation(err::msg_num_underflow());
-  d.coef_ = cpp_int(digits);
+  d.digits_ = std::move(digits);
   d.exp_ = static_cast<int>(exp);
   return d;
 }
 
 std::string Decimal::to_string() const {
-  if (coef_ == 0) return "0";
-  std::string digits = coef_.str();
+  if (is_zero()) return "0";
+  const std::string& digits = digits_;
   std::string out = neg_ ? "-" : "";
   if (exp_ >= 0) {
     out += digits;
@@ -119,37 +117,29 @@ std::string Decimal::to_string() const {
 }
 
 int Decimal::compare(const Decimal& a, const Decimal& b) {
-  if (a.neg_ != b.neg_) {
-    if (a.coef_ == 0 && b.coef_ == 0) return 0;
+  if (a.is_zero() || b.is_zero()) {
+    if (a.is_zero() && b.is_zero()) return 0;
+    if (a.is_zero()) return b.neg_ ? 1 : -1;
     return a.neg_ ? -1 : 1;
   }
+  if (a.neg_ != b.neg_) return a.neg_ ? -1 : 1;
   int sign = a.neg_ ? -1 : 1;
-  if (a.coef_ == 0 || b.coef_ == 0) {
-    if (a.coef_ == b.coef_) return 0;
-    return a.coef_ == 0 ? -sign : sign;
-  }
   int ma = a.magnitude(), mb = b.magnitude();
   if (ma != mb) return ma < mb ? -sign : sign;
-  int e = std::min(a.exp_, b.exp_);
-  cpp_int x = a.coef_ * pow10(a.exp_ - e), y = b.coef_ * pow10(b.exp_ - e);
-  if (x == y) return 0;
-  return x < y ? -sign : sign;
+  // Same magnitude: digit strings compare like the numbers (a shorter prefix is smaller).
+  int c = a.digits_.compare(b.digits_);
+  return c == 0 ? 0 : (c < 0 ? -sign : sign);
 }
 
 Result<Decimal> Decimal::add(const Decimal& a, const Decimal& b) {
   if (a.is_zero()) return b;
   if (b.is_zero()) return a;
   int e = std::min(a.exp_, b.exp_);
-  cpp_int x = a.coef_ * pow10(a.exp_ - e);
-  cpp_int y = b.coef_ * pow10(b.exp_ - e);
+  cpp_int x = a.coef_int() * pow10(a.exp_ - e);
+  cpp_int y = b.coef_int() * pow10(b.exp_ - e);
   if (a.neg_) x = -x;
   if (b.neg_) y = -y;
-  cpp_int r = x + y;
-  Decimal d;
-  d.neg_ = r < 0;
-  d.coef_ = d.neg_ ? cpp_int(-r) : r;
-  d.exp_ = e;
-  d.normalize();
+  Decimal d = from_cpp_int(x + y, e);
   DDB_TRY(d.check_limits());
   return d;
 }

@@ -1,6 +1,7 @@
 // Exact decimal numbers with DynamoDB's rules: up to 38 significant digits, magnitude in
-// [1E-130, 1E+126). Built on boost::multiprecision::cpp_int. Value = (neg ? -1 : 1) * coef * 10^exp,
-// normalized so that coef has no trailing zeros (zero is coef 0, exp 0, neg false).
+// [1E-130, 1E+126). Value = (neg ? -1 : 1) * digits * 10^exp, where `digits` is the coefficient as
+// decimal text with no leading or trailing zeros (empty for zero). Parsing, printing, comparing and
+// key encoding work on the text; add/sub use boost::multiprecision::cpp_int.
 // Thread-safety: a value type; distinct objects may be used concurrently.
 #pragma once
 #include <boost/multiprecision/cpp_int.hpp>
@@ -24,12 +25,13 @@ class Decimal {
   // Canonical text: plain notation, no exponent, no trailing fractional zeros, "-" for negatives.
   std::string to_string() const;
 
-  bool is_zero() const { return coef_ == 0; }
+  bool is_zero() const { return digits_.empty(); }
   bool negative() const { return neg_; }
   int significant_digits() const;
   // Exponent of the most significant digit (value in [10^e, 10^(e+1))). Undefined for zero.
   int magnitude() const;
-  const boost::multiprecision::cpp_int& coef() const { return coef_; }
+  // The coefficient's digits, no leading or trailing zeros; empty for zero.
+  const std::string& digits() const { return digits_; }
   int exp() const { return exp_; }
 
   // Arithmetic checked against DynamoDB's limits (same messages as parse).
@@ -44,9 +46,10 @@ class Decimal {
   Status check_limits() const;
 
  private:
-  void normalize();
+  static Decimal from_cpp_int(const boost::multiprecision::cpp_int& v, int exp);
+  boost::multiprecision::cpp_int coef_int() const;
   bool neg_ = false;
-  boost::multiprecision::cpp_int coef_ = 0;
+  std::string digits_;
   int exp_ = 0;
 };
 

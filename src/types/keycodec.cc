@@ -46,7 +46,7 @@ void encode_key_part(std::string& out, const Value& v) {
   out.push_back(neg ? '\x01' : '\x03');
   out.push_back(static_cast<char>(m >> 8));
   out.push_back(static_cast<char>(m & 0xff));
-  std::string digits = d->coef().str();
+  const std::string& digits = d->digits();
   for (char c : digits) out.push_back(neg ? static_cast<char>('9' - c + '0') : c);
   out.push_back(neg ? '\xff' : '\0');
 }

@@ -70,7 +70,7 @@ TEST(Engine, CreateDescribeListDelete) {
 TEST(Engine, CreateTableValidation) {
   Db t;
   EXPECT_EQ(t.call("CreateTable", R"({"TableName":"ab","KeySchema":[{"AttributeName":"k","KeyType":"HASH"}],"AttributeDefinitions":[{"AttributeName":"k","AttributeType":"S"}],"BillingMode":"PAY_PER_REQUEST"})"),
-            "ERR ValidationException: 1 validation error detected: Value 'ab' at 'tableName' failed to satisfy constraint: Member must have length greater than or equal to 3");
+            "ERR ValidationException: TableName must be at least 3 characters long and at most 255 characters long");
   EXPECT_EQ(t.call("CreateTable", R"({"TableName":"abc","KeySchema":[{"AttributeName":"k","KeyType":"HASH"}],"AttributeDefinitions":[{"AttributeName":"x","AttributeType":"S"}],"BillingMode":"PAY_PER_REQUEST"})"),
             "ERR ValidationException: One or more parameter values were invalid: Some index key attributes are not defined in AttributeDefinitions. Keys: [k], AttributeDefinitions: [x]");
   EXPECT_EQ(t.call("CreateTable", R"({"TableName":"abc","KeySchema":[{"AttributeName":"k","KeyType":"HASH"}],"AttributeDefinitions":[{"AttributeName":"k","AttributeType":"S"}]})"),

@@ -67,7 +67,7 @@ TEST(Expr, Errors) {
   EXPECT_EQ(cond_error("#n = :v", "{}", R"({":v":{"S":"x"}})"),
             "Invalid ConditionExpression: An expression attribute name used in the document path is not defined; attribute name: #n");
   EXPECT_EQ(cond_error(""), "Invalid ConditionExpression: The expression can not be empty;");
-  EXPECT_EQ(cond_error("a = ", "{}", "{}"), "Invalid ConditionExpression: Syntax error; token: \"<EOF>\", near: \"a =\"");
+  EXPECT_EQ(cond_error("a = ", "{}", "{}"), "Invalid ConditionExpression: Syntax error; token: \"<EOF>\", near: \"= \"");
   EXPECT_EQ(cond_error("foo(a)"), "Invalid ConditionExpression: Invalid function name; function: foo");
   EXPECT_EQ(cond_error("begins_with(a, :n)", "{}", R"({":n":{"N":"1"}})"),
             "Invalid ConditionExpression: Incorrect operand type for operator or function; operator or function: begins_with, operand type: N");
@@ -103,9 +103,11 @@ TEST(Expr, UpdateErrors) {
   auto add = expr::parse_update("ADD a :v", *f.ctx);
   EXPECT_EQ(add.error().message,
             "Invalid UpdateExpression: Incorrect operand type for operator or function; operator: ADD, operand type: STRING");
-  auto plus = expr::parse_update("SET a = b + :v", *f.ctx);
+  EXPECT_EQ(expr::parse_update("SET a = b + :v", *f.ctx).error().message,
+            "Invalid UpdateExpression: Incorrect operand type for operator or function; operator or function: +, operand type: S");
+  auto plus = expr::parse_update("SET a = b + c", *f.ctx);
   ASSERT_TRUE(plus.ok());
-  EXPECT_EQ(expr::apply_update(*plus, item(R"({"b":{"N":"1"}})")).error().message,
+  EXPECT_EQ(expr::apply_update(*plus, item(R"({"b":{"N":"1"},"c":{"S":"x"}})")).error().message,
             "An operand in the update expression has an incorrect data type");
   auto nested = expr::parse_update("SET x.y = :v", *f.ctx);
   EXPECT_EQ(expr::apply_update(*nested, Item{}).error().message,

@@ -67,7 +67,9 @@ TEST(KeyCodec, NumbersSortNumerically) {
     auto v = parse((std::string(R"({"N":")") + nums[i] + "\"}").c_str());
     std::string enc;
     encode_key_part(enc, *v);
-    if (i) EXPECT_LT(prev, enc) << nums[i - 1] << " < " << nums[i];
+    if (i) {
+      EXPECT_LT(prev, enc) << nums[i - 1] << " < " << nums[i];
+    }
     std::string_view in(enc);
     Value back;
     ASSERT_TRUE(decode_key_part(in, VType::N, back));
@@ -82,7 +84,9 @@ TEST(KeyCodec, StringsSortByBytesAndAreSelfDelimiting) {
   for (size_t i = 0; i < ss.size(); ++i) {
     std::string enc;
     encode_key_part(enc, Value::S(ss[i]));
-    if (i) EXPECT_LT(prev, enc);
+    if (i) {
+      EXPECT_LT(prev, enc);
+    }
     prev = enc;
     std::string_view in(enc);
     Value back;
