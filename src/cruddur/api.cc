@@ -1,0 +1,185 @@
+#include "cruddur/api.h"
+
+#include "cruddur/json.h"
+
+namespace cruddur {
+
+using ddb::net::Reply;
+using ddb::net::Request;
+
+namespace {
+Reply json_reply(int status, std::string body) { return Reply{status, "application/json", std::move(body), {}}; }
+Reply failure_reply(const Failure& f) {
+  if (f.status == 422) {
+    Json j;
+    j.arr();
+    for (auto& c : f.codes) j.str(c);
+    j.end_arr();
+    return json_reply(422, j.take());
+  }
+  return json_reply(f.status, Json().obj().kv("error", f.message).end_obj().take());
+}
+void write_row(Json& j, const Row& r) {
+  j.obj().kv("uuid", r.uuid).kv("display_name", r.display_name).kv("handle", r.handle).kv("message", r.message)
+      .kv("created_at", r.created_at).end_obj();
+}
+bool is_hex_uuid(const std::string& s) {
+  if (s.size() != 36) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash ? c != '-' : !std::isxdigit(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
+}
+}  // namespace
+
+std::string url_decode(const std::string& s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      out.push_back(static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16)));
+      i += 2;
+    } else {
+      out.push_back(s[i] == '+' ? ' ' : s[i]);
+    }
+  }
+  return out;
+}
+
+std::string query_param(const std::string& query, const std::string& name) {
+  size_t i = 0;
+  while (i <= query.size()) {
+    size_t amp = query.find('&', i);
+    std::string part = query.substr(i, amp == std::string::npos ? std::string::npos : amp - i);
+    auto eq = part.find('=');
+    if (part.substr(0, eq) == name) return eq == std::string::npos ? "" : url_decode(part.substr(eq + 1));
+    if (amp == std::string::npos) break;
+    i = amp + 1;
+  }
+  return "";
+}
+
+Api::Api(MessagingService& service, UserDirectory& users, ddb::jwt::Verifier& verifier, ddb::client::DynamoClient& ddb,
+         ApiOptions options)
+    : service_(service), users_(users), verifier_(verifier), ddb_(ddb), opt_(std::move(options)) {}
+
+std::optional<User> Api::authenticate(const Request& req) {
+  std::string_view auth = req.header("authorization");
+  if (auth.rfind("Bearer ", 0) != 0) return std::nullopt;
+  auto claims = verifier_.verify(std::string(auth.substr(7)));
+  if (!claims.ok()) return std::nullopt;
+  auto u = users_.by_cognito_id(claims->sub);
+  if (!u.ok() || !*u) return std::nullopt;
+  return **u;
+}
+
+Reply Api::handle(const Request& req) {
+  Reply r;
+  bool api = req.path.rfind("/api/", 0) == 0;
+  if (api && req.method == "OPTIONS") {
+    r.status = 200;
+    r.body = "";
+  } else if (extra) {
+    if (auto x = extra(req)) r = std::move(*x);
+    else r.status = 0;
+  } else {
+    r.status = 0;
+  }
+  if (r.status == 0) {
+    const std::string& p = req.path;
+    if (p == "/api/health-check" && req.method == "GET") {
+      r = health();
+    } else if (p.rfind("/api/users/@", 0) == 0 && p.size() > 18 && p.substr(p.size() - 6) == "/short" && req.method == "GET") {
+      std::string handle = url_decode(p.substr(12, p.size() - 18));
+      auto u = users_.by_handle(handle);
+      if (!u.ok()) r = json_reply(500, "{}");
+      else if (!*u) r = json_reply(404, Json().obj().kv("error", "user not found").end_obj().take());
+      else r = json_reply(200, Json().obj().kv("uuid", (*u)->uuid).kv("handle", (*u)->handle).kv("display_name", (*u)->display_name).end_obj().take());
+    } else if (p == "/api/message_groups" || p.rfind("/api/messages", 0) == 0) {
+      auto me = authenticate(req);
+      if (!me) {
+        r = json_reply(401, "{}");
+      } else if (p == "/api/message_groups" && req.method == "GET") {
+        r = list(req, *me, "");
+      } else if (p == "/api/messages" && req.method == "POST") {
+        r = post_message(req, *me);
+      } else if (p.rfind("/api/messages/", 0) == 0 && req.method == "GET") {
+        std::string group = url_decode(p.substr(14));
+        if (!is_hex_uuid(group)) r = json_reply(404, Json().obj().kv("error", "conversation not found").end_obj().take());
+        else r = list(req, *me, group);
+      } else {
+        r = json_reply(405, Json().obj().kv("error", "method not allowed").end_obj().take());
+      }
+    } else {
+      r = json_reply(404, Json().obj().kv("error", "not found").end_obj().take());
+    }
+  }
+  if (api) {
+    r.headers.emplace_back("Access-Control-Allow-Origin", opt_.frontend_url);
+    r.headers.emplace_back("Access-Control-Allow-Headers", "Content-Type, Authorization");
+    r.headers.emplace_back("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+    r.headers.emplace_back("Access-Control-Expose-Headers", "Link");
+    r.headers.emplace_back("Vary", "Origin");
+  }
+  return r;
+}
+
+Reply Api::list(const Request& req, const User& me, const std::string& group) {
+  int limit = 20;
+  std::string l = query_param(req.query, "limit");
+  if (!l.empty()) {
+    char* end = nullptr;
+    long v = std::strtol(l.c_str(), &end, 10);
+    if (*end || v < 1 || v > 100) return json_reply(422, "[\"limit_invalid\"]");
+    limit = static_cast<int>(v);
+  }
+  std::string cursor = query_param(req.query, "cursor");
+  auto out = group.empty() ? service_.list_groups(me, limit, cursor) : service_.list_messages(me, group, limit, cursor);
+  if (out.failure) return failure_reply(*out.failure);
+  Json j;
+  j.arr();
+  for (auto& row : out.value->rows) write_row(j, row);
+  j.end_arr();
+  Reply r = json_reply(200, j.take());
+  if (!out.value->next_cursor.empty()) {
+    std::string base = opt_.public_url + req.path + "?limit=" + std::to_string(limit) + "&cursor=" + out.value->next_cursor;
+    r.headers.emplace_back("Link", "<" + base + ">; rel=\"next\"");
+  }
+  return r;
+}
+
+Reply Api::post_message(const Request& req, const User& me) {
+  rapidjson::Document d;
+  d.Parse(req.body.c_str(), req.body.size());
+  if (d.HasParseError() || !d.IsObject()) return json_reply(400, Json().obj().kv("error", "malformed JSON").end_obj().take());
+  SendRequest s;
+  auto str = [&](const char* k) -> std::optional<std::string> {
+    if (!d.HasMember(k) || d[k].IsNull()) return std::nullopt;
+    if (!d[k].IsString()) return std::string();  // wrong type counts as blank
+    return std::string(d[k].GetString(), d[k].GetStringLength());
+  };
+  s.message = str("message");
+  s.message_group_uuid = str("message_group_uuid");
+  s.handle = str("handle");
+  if (s.handle && !s.handle->empty() && (*s.handle)[0] == '@') s.handle = s.handle->substr(1);
+  if (s.message_group_uuid && !s.message_group_uuid->empty() && !is_hex_uuid(*s.message_group_uuid))
+    return json_reply(404, Json().obj().kv("error", "conversation not found").end_obj().take());
+  auto out = service_.send(me, s);
+  if (out.failure) return failure_reply(*out.failure);
+  auto& m = *out.value;
+  return json_reply(200, Json().obj().kv("message_group_uuid", m.message_group_uuid).kv("uuid", m.uuid)
+                             .kv("display_name", m.display_name).kv("handle", m.handle).kv("message", m.message)
+                             .kv("created_at", m.created_at).end_obj().take());
+}
+
+Reply Api::health() {
+  bool dir_ok = users_.ping().ok();
+  bool ddb_ok = ddb_.op("DescribeTable", Json().obj().kv("TableName", service_.table()).end_obj().take()).ok();
+  Json j;
+  j.obj().key("api").boolean(true).key("dynamodb").boolean(ddb_ok).key("directory").boolean(dir_ok).end_obj();
+  return json_reply(dir_ok && ddb_ok ? 200 : 503, j.take());
+}
+
+}  // namespace cruddur

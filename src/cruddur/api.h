@@ -1,0 +1,42 @@
+// The messaging HTTP API (MESSAGING.md), as a function from net::Request to net::Reply. Handlers
+// decode, call MessagingService / UserDirectory, and encode; the rules live in those classes.
+#pragma once
+#include <memory>
+#include <string>
+
+#include "auth/jwt.h"
+#include "cruddur/directory.h"
+#include "cruddur/messaging.h"
+#include "net/http_server.h"
+
+namespace cruddur {
+
+struct ApiOptions {
+  std::string frontend_url = "*";  // FRONTEND_URL: the origin allowed by CORS. Default: any.
+  std::string public_url;          // base URL for Link headers, e.g. http://127.0.0.1:4567
+};
+
+class Api {
+ public:
+  Api(MessagingService& service, UserDirectory& users, ddb::jwt::Verifier& verifier,
+      ddb::client::DynamoClient& ddb, ApiOptions options);
+  ddb::net::Reply handle(const ddb::net::Request& req);
+  // Extra routes (e.g. the local issuer's JWKS and token page) handled before the API's own.
+  std::function<std::optional<ddb::net::Reply>(const ddb::net::Request&)> extra;
+
+ private:
+  std::optional<User> authenticate(const ddb::net::Request& req);
+  ddb::net::Reply list(const ddb::net::Request& req, const User& me, const std::string& group);
+  ddb::net::Reply post_message(const ddb::net::Request& req, const User& me);
+  ddb::net::Reply health();
+  MessagingService& service_;
+  UserDirectory& users_;
+  ddb::jwt::Verifier& verifier_;
+  ddb::client::DynamoClient& ddb_;
+  ApiOptions opt_;
+};
+
+std::string url_decode(const std::string& s);
+std::string query_param(const std::string& query, const std::string& name);
+
+}  // namespace cruddur

@@ -1,0 +1,174 @@
+// cruddur: the composition root. Wires configuration, the DynamoDB client (embedded engine or HTTP),
+// the user directory, identity, the messaging service, the stream worker and the HTTP servers, and
+// dispatches the helper commands of the original bin/ scripts.
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+#include "auth/jwt.h"
+#include "client/dynamo_client.h"
+#include "cruddur/api.h"
+#include "cruddur/commands.h"
+#include "cruddur/config.h"
+#include "cruddur/directory.h"
+#include "cruddur/messaging.h"
+#include "cruddur/stream_worker.h"
+#include "cruddur/timefmt.h"
+#include "engine/engine.h"
+#include "server/protocol.h"
+
+using namespace cruddur;
+
+namespace {
+std::atomic<bool> g_stop{false};
+void on_signal(int) { g_stop = true; }
+
+int fail(const std::string& m) {
+  std::cerr << "cruddur: " << m << "\n";
+  return 1;
+}
+
+int serve(const Config& cfg) {
+  std::filesystem::create_directories(cfg.data_dir);
+  std::string data = std::filesystem::absolute(cfg.data_dir).lexically_normal().string();
+
+  // DynamoDB: the embedded engine (with its own DynamoDB endpoint) or any endpoint over HTTP.
+  std::unique_ptr<ddb::Engine> engine;
+  std::unique_ptr<ddb::client::DynamoClient> ddb_client;
+  ddb::Database* db = nullptr;
+  if (cfg.ddb_endpoint.empty()) {
+    ddb::KvOptions ko;
+    ko.path = data + "/dynamodb";
+    engine = std::make_unique<ddb::Engine>(ddb::EngineOptions{}, ko);
+    auto d = engine->database("shared-local-instance", cfg.region);
+    if (!d.ok()) return fail(d.error().message);
+    db = *d;
+    ddb_client = std::make_unique<ddb::client::InProcessClient>(db);
+    engine->start_ttl_thread();
+  } else {
+    ddb_client = ddb::client::make_http_client(cfg.ddb_endpoint, cfg.region);
+  }
+  std::unique_ptr<ddb::DynamoProtocol> protocol;
+  std::unique_ptr<ddb::net::Server> ddb_server;
+  if (engine && cfg.ddb_port != 0) {
+    ddb::ProtocolOptions po;
+    po.shared_db = true;  // any credentials see the app's table, as the notes' aws CLI command expects
+    po.default_region = cfg.region;
+    protocol = std::make_unique<ddb::DynamoProtocol>(*engine, po);
+    ddb::net::ServerOptions so;
+    so.host = cfg.host;
+    so.port = static_cast<unsigned short>(cfg.ddb_port);
+    so.threads = 2;
+    ddb_server = std::make_unique<ddb::net::Server>(so, [&](const ddb::net::Request& req) {
+      ddb::HttpCall call{req.method, req.path, req.body, req.header("content-type"), req.header("x-amz-target"),
+                         req.header("authorization"), req.header("origin")};
+      ddb::HttpReply r = protocol->handle(call);
+      return ddb::net::Reply{r.status, std::move(r.content_type), std::move(r.body), std::move(r.headers)};
+    });
+    std::string error;
+    if (!ddb_server->listen(&error)) return fail(error);
+    ddb_server->start();
+  }
+
+  // User directory.
+  auto dir = open_directory(cfg.connection_url, data + "/users.sqlite3");
+  if (!dir.ok()) return fail(dir.error().message);
+  auto& users = **dir;
+  if (auto st = users.ensure_schema(); !st.ok()) return fail(st.error().message);
+
+  // Identity.
+  std::unique_ptr<ddb::jwt::Issuer> issuer;
+  std::unique_ptr<ddb::jwt::Verifier> verifier;
+  bool local_identity = cfg.user_pool_id.empty();
+  if (local_identity) {
+    auto is = ddb::jwt::Issuer::open(data + "/issuer-key.pem", "cruddur-local-issuer", "cruddur-local");
+    if (!is.ok()) return fail(is.error().message);
+    issuer = std::move(*is);
+    verifier = std::make_unique<ddb::jwt::Verifier>(issuer->issuer(), issuer->client_id(),
+                                                    [&]() -> ddb::Result<std::string> { return issuer->jwks_json(); });
+  } else {
+    std::string iss = cognito_issuer(cfg);
+    verifier = std::make_unique<ddb::jwt::Verifier>(iss, cfg.client_id, [iss]() { return ddb::client::http_get(iss + "/.well-known/jwks.json"); });
+  }
+
+  // Schema and demo data on first start.
+  MessagingService service(*ddb_client, users, cfg.table);
+  if (auto st = first_start_setup(cfg, users, service, local_identity); !st.ok()) return fail(st.error().message);
+
+  // Stream worker (pattern D).
+  StreamWorkerOptions wo;
+  wo.checkpoint_path = data + "/stream-checkpoint.json";
+  StreamWorker worker(*ddb_client, service, wo);
+  std::thread worker_thread([&] {
+    auto st = worker.run();
+    if (!st.ok()) std::fprintf(stderr, "cruddur: stream worker stopped: %s\n", st.error().message.c_str());
+  });
+
+  // The API.
+  ApiOptions ao;
+  ao.frontend_url = cfg.frontend_url;
+  ao.public_url = "http://" + cfg.host + ":" + std::to_string(cfg.port);
+  Api api(service, users, *verifier, *ddb_client, ao);
+  if (issuer) {
+    api.extra = [&](const ddb::net::Request& req) -> std::optional<ddb::net::Reply> {
+      if (req.path == "/.well-known/jwks.json" && req.method == "GET") return ddb::net::Reply{200, "application/json", issuer->jwks_json(), {}};
+      return std::nullopt;
+    };
+  }
+  ddb::net::ServerOptions so;
+  so.host = cfg.host;
+  so.port = static_cast<unsigned short>(cfg.port);
+  so.server_name = "cruddur";
+  so.max_body_bytes = 64 * 1024;
+  ddb::net::Server api_server(so, [&](const ddb::net::Request& r) { return api.handle(r); });
+  std::string error;
+  if (!api_server.listen(&error)) return fail(error);
+  api_server.start();
+
+  std::printf("cruddur is running\n");
+  std::printf("  API:          http://%s:%u/api/  (health: /api/health-check)\n", cfg.host.c_str(), api_server.port());
+  if (ddb_server) {
+    std::printf("  DynamoDB:     http://%s:%u  (embedded engine; data in %s/dynamodb)\n", cfg.host.c_str(), ddb_server->port(), data.c_str());
+    std::printf("                aws dynamodb list-tables --endpoint-url http://localhost:%u\n", ddb_server->port());
+  } else {
+    std::printf("  DynamoDB:     %s\n", ddb_client->describe().c_str());
+  }
+  std::printf("  Directory:    %s\n", users.describe().c_str());
+  std::printf("  Identity:     %s\n", local_identity ? "local issuer (RS256; JWKS at /.well-known/jwks.json)" : cognito_issuer(cfg).c_str());
+  std::printf("  Stream worker: running (checkpoint %s)\n", wo.checkpoint_path.c_str());
+  if (local_identity)
+    std::printf("  Get a token:  cruddur auth token andrewbrown --data-dir %s\n", cfg.data_dir.c_str());
+  std::printf("Listening on http://%s:%u\n", cfg.host.c_str(), api_server.port());
+  std::fflush(stdout);
+
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  std::signal(SIGPIPE, SIG_IGN);
+  while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  api_server.stop();
+  worker.stop();
+  worker_thread.join();
+  if (ddb_server) ddb_server->stop();
+  std::fprintf(stderr, "cruddur: stopped\n");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Config cfg;
+  std::string error;
+  if (!parse_config(argc, argv, cfg, &error)) {
+    std::cerr << "cruddur: " << error << "\n\n" << usage();
+    return 2;
+  }
+  if (cfg.help || cfg.args.empty()) {
+    std::cout << usage();
+    return cfg.help ? 0 : 2;
+  }
+  const std::string& cmd = cfg.args[0];
+  if (cmd == "serve") return serve(cfg);
+  return run_command(cfg);
+}

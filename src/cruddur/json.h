@@ -1,0 +1,49 @@
+// Small JSON helpers for building DynamoDB requests and API answers (RapidJSON underneath).
+#pragma once
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <string>
+#include <string_view>
+
+namespace cruddur {
+
+class Json {
+ public:
+  Json() : w_(sb_) {}
+  Json& obj() { w_.StartObject(); return *this; }
+  Json& end_obj() { w_.EndObject(); return *this; }
+  Json& arr() { w_.StartArray(); return *this; }
+  Json& end_arr() { w_.EndArray(); return *this; }
+  Json& key(std::string_view k) { w_.Key(k.data(), static_cast<rapidjson::SizeType>(k.size())); return *this; }
+  Json& str(std::string_view s) { w_.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); return *this; }
+  Json& num(long long n) { w_.Int64(n); return *this; }
+  Json& boolean(bool b) { w_.Bool(b); return *this; }
+  Json& kv(std::string_view k, std::string_view v) { return key(k).str(v); }
+  // {"S": s}
+  Json& s(std::string_view k, std::string_view v) { return key(k).obj().kv("S", v).end_obj(); }
+  Json& raw(std::string_view json) { w_.RawValue(json.data(), json.size(), rapidjson::kObjectType); return *this; }
+  std::string take() { return std::string(sb_.GetString(), sb_.GetSize()); }
+
+ private:
+  rapidjson::StringBuffer sb_;
+  rapidjson::Writer<rapidjson::StringBuffer> w_;
+};
+
+// Serializes any RapidJSON value.
+inline std::string to_json(const rapidjson::Value& v) {
+  rapidjson::StringBuffer sb;
+  rapidjson::Writer<rapidjson::StringBuffer> w(sb);
+  v.Accept(w);
+  return std::string(sb.GetString(), sb.GetSize());
+}
+// The S value of attribute `name` of a DynamoDB item, or "".
+inline std::string attr_s(const rapidjson::Value& item, const char* name) {
+  if (!item.IsObject() || !item.HasMember(name)) return "";
+  const auto& v = item[name];
+  if (!v.IsObject() || !v.HasMember("S") || !v["S"].IsString()) return "";
+  return v["S"].GetString();
+}
+
+}  // namespace cruddur

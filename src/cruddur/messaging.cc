@@ -1,0 +1,366 @@
+#include "cruddur/messaging.h"
+
+#include <algorithm>
+#include <random>
+#include <thread>
+
+#include "auth/jwt.h"
+#include "cruddur/json.h"
+#include "cruddur/timefmt.h"
+#include "util/errors.h"
+
+namespace cruddur {
+
+using ddb::Error;
+using ddb::Result;
+using ddb::Status;
+
+namespace {
+
+constexpr int kMaxLimit = 100;
+
+std::string new_uuid() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  uint64_t a = rng(), b = rng();
+  a = (a & 0xffffffffffff0fffULL) | 0x4000ULL;
+  b = (b & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%08llx-%04llx-%04llx-%04llx-%012llx", (unsigned long long)(a >> 32),
+                (unsigned long long)((a >> 16) & 0xffff), (unsigned long long)(a & 0xffff), (unsigned long long)(b >> 48),
+                (unsigned long long)(b & 0xffffffffffffULL));
+  return buf;
+}
+
+std::string encode_cursor(const rapidjson::Value& last_key) { return ddb::jwt::base64url_encode(to_json(last_key)); }
+
+bool decode_cursor(const std::string& cursor, std::string* json) {
+  if (cursor.empty()) return true;
+  auto raw = ddb::jwt::base64url_decode(cursor);
+  if (!raw) return false;
+  rapidjson::Document d;
+  d.Parse(raw->c_str());
+  if (d.HasParseError() || !d.IsObject()) return false;
+  *json = *raw;
+  return true;
+}
+
+Failure server_error(const Error& e) { return Failure{500, {}, e.name() + ": " + e.message}; }
+
+int clamp_limit(int limit) { return limit <= 0 ? 20 : std::min(limit, kMaxLimit); }
+
+bool is_ccf_only(const Error& e) {
+  // TransactionCanceledException whose reasons are only ConditionalCheckFailed/None.
+  return e.name() == "TransactionCanceledException" && e.message.find("ConditionalCheckFailed") != std::string::npos;
+}
+
+}  // namespace
+
+std::string pair_key(const std::string& a, const std::string& b) {
+  return "PAIR#" + std::min(a, b) + "#" + std::max(a, b);
+}
+
+size_t utf8_length(const std::string& s) {
+  size_t n = 0;
+  for (unsigned char c : s)
+    if ((c & 0xC0) != 0x80) ++n;
+  return n;
+}
+
+std::vector<std::string> validate_send(const SendRequest& r, const User& sender) {
+  std::vector<std::string> codes;
+  std::string text = r.message.value_or("");
+  bool blank = text.find_first_not_of(" \t\r\n") == std::string::npos;
+  if (blank) codes.push_back("message_blank");
+  else if (utf8_length(text) > 1024) codes.push_back("message_exceed_max_chars_1024");
+  bool has_group = r.message_group_uuid && !r.message_group_uuid->empty();
+  bool has_handle = r.handle && !r.handle->empty();
+  if (!has_group && !has_handle) {
+    if (r.handle) codes.push_back("user_receiver_handle_blank");
+    else codes.push_back("message_group_uuid_blank");
+  }
+  if (has_handle && !has_group && *r.handle == sender.handle) codes.push_back("cannot_message_self");
+  return codes;
+}
+
+MessagingService::MessagingService(ddb::client::DynamoClient& ddb, UserDirectory& users, std::string table)
+    : ddb_(ddb), users_(users), table_(std::move(table)) {}
+
+Status MessagingService::create_table(bool if_missing) {
+  Json j;
+  j.obj().kv("TableName", table_);
+  j.key("AttributeDefinitions").arr();
+  for (const char* a : {"message_group_uuid", "pk", "sk"}) j.obj().kv("AttributeName", a).kv("AttributeType", "S").end_obj();
+  j.end_arr();
+  j.key("KeySchema").arr().obj().kv("AttributeName", "pk").kv("KeyType", "HASH").end_obj()
+      .obj().kv("AttributeName", "sk").kv("KeyType", "RANGE").end_obj().end_arr();
+  j.key("GlobalSecondaryIndexes").arr().obj().kv("IndexName", "message-group-sk-index");
+  j.key("KeySchema").arr().obj().kv("AttributeName", "message_group_uuid").kv("KeyType", "HASH").end_obj()
+      .obj().kv("AttributeName", "sk").kv("KeyType", "RANGE").end_obj().end_arr();
+  j.key("Projection").obj().kv("ProjectionType", "ALL").end_obj();
+  j.key("ProvisionedThroughput").obj().key("ReadCapacityUnits").num(5).key("WriteCapacityUnits").num(5).end_obj();
+  j.end_obj().end_arr();
+  j.key("StreamSpecification").obj().key("StreamEnabled").boolean(true).kv("StreamViewType", "NEW_IMAGE").end_obj();
+  j.kv("BillingMode", "PROVISIONED");
+  j.key("ProvisionedThroughput").obj().key("ReadCapacityUnits").num(5).key("WriteCapacityUnits").num(5).end_obj();
+  j.end_obj();
+  auto r = ddb_.op("CreateTable", j.take());
+  if (!r.ok()) {
+    if (if_missing && r.error().name() == "ResourceInUseException") return Status::OK();
+    return r.take_error();
+  }
+  // Wait until ACTIVE (real DynamoDB answers CREATING first).
+  for (int i = 0; i < 600; ++i) {
+    auto d = ddb_.op("DescribeTable", Json().obj().kv("TableName", table_).end_obj().take());
+    if (d.ok() && std::string((*d)["Table"]["TableStatus"].GetString()) == "ACTIVE") return Status::OK();
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return Error{"Timeout", "table " + table_ + " did not become ACTIVE", 500, {}};
+}
+
+Result<std::vector<std::string>> MessagingService::group_members(const std::string& group) {
+  Json q;
+  q.obj().kv("TableName", table_).kv("IndexName", "message-group-sk-index")
+      .kv("KeyConditionExpression", "message_group_uuid = :g")
+      .key("ExpressionAttributeValues").obj().s(":g", group).end_obj().end_obj();
+  auto r = ddb_.op("Query", q.take());
+  if (!r.ok()) return r.take_error();
+  std::vector<std::string> members;
+  for (auto& item : (*r)["Items"].GetArray()) {
+    std::string pk = attr_s(item, "pk");
+    if (pk.rfind("GRP#", 0) == 0) members.push_back(pk.substr(4));
+  }
+  return members;
+}
+
+Outcome<Page> MessagingService::list_groups(const User& me, int limit, const std::string& cursor) {
+  std::string start;
+  if (!decode_cursor(cursor, &start)) return Outcome<Page>::fail({400, {}, "invalid cursor"});
+  Json q;
+  q.obj().kv("TableName", table_).kv("KeyConditionExpression", "pk = :pk")
+      .key("ExpressionAttributeValues").obj().s(":pk", "GRP#" + me.uuid).end_obj()
+      .key("ScanIndexForward").boolean(false).key("Limit").num(clamp_limit(limit));
+  if (!start.empty()) q.key("ExclusiveStartKey").raw(start);
+  q.end_obj();
+  auto r = ddb_.op("Query", q.take());
+  if (!r.ok()) {
+    if (r.error().name() == "ValidationException") return Outcome<Page>::fail({400, {}, "invalid cursor"});
+    return Outcome<Page>::fail(server_error(r.error()));
+  }
+  Page p;
+  for (auto& item : (*r)["Items"].GetArray())
+    p.rows.push_back({attr_s(item, "message_group_uuid"), attr_s(item, "user_display_name"), attr_s(item, "user_handle"),
+                      attr_s(item, "message"), attr_s(item, "sk")});
+  if (r->HasMember("LastEvaluatedKey")) p.next_cursor = encode_cursor((*r)["LastEvaluatedKey"]);
+  return Outcome<Page>::ok(std::move(p));
+}
+
+Outcome<Page> MessagingService::list_messages(const User& me, const std::string& group, int limit, const std::string& cursor) {
+  std::string start;
+  if (!decode_cursor(cursor, &start)) return Outcome<Page>::fail({400, {}, "invalid cursor"});
+  auto members = group_members(group);
+  if (!members.ok()) return Outcome<Page>::fail(server_error(members.error()));
+  if (members->empty()) return Outcome<Page>::fail({404, {}, "conversation not found"});
+  if (std::find(members->begin(), members->end(), me.uuid) == members->end())
+    return Outcome<Page>::fail({403, {}, "not a participant of this conversation"});
+  Json q;
+  q.obj().kv("TableName", table_).kv("KeyConditionExpression", "pk = :pk")
+      .key("ExpressionAttributeValues").obj().s(":pk", "MSG#" + group).end_obj()
+      .key("ScanIndexForward").boolean(false).key("Limit").num(clamp_limit(limit));
+  if (!start.empty()) q.key("ExclusiveStartKey").raw(start);
+  q.end_obj();
+  auto r = ddb_.op("Query", q.take());
+  if (!r.ok()) {
+    if (r.error().name() == "ValidationException") return Outcome<Page>::fail({400, {}, "invalid cursor"});
+    return Outcome<Page>::fail(server_error(r.error()));
+  }
+  Page p;
+  for (auto& item : (*r)["Items"].GetArray())
+    p.rows.push_back({attr_s(item, "message_uuid"), attr_s(item, "user_display_name"), attr_s(item, "user_handle"),
+                      attr_s(item, "message"), attr_s(item, "sk")});
+  std::reverse(p.rows.begin(), p.rows.end());  // oldest to newest within the page
+  if (r->HasMember("LastEvaluatedKey")) p.next_cursor = encode_cursor((*r)["LastEvaluatedKey"]);
+  return Outcome<Page>::ok(std::move(p));
+}
+
+// Writes one message row at the current time; if another row has the same (pk, sk) the time moves
+// on by a microsecond until it is unique, so no message ever overwrites another.
+Result<std::string> MessagingService::put_message_row(const std::string& group, const User& sender, const std::string& text,
+                                                      std::string* message_uuid) {
+  *message_uuid = new_uuid();
+  int64_t t = now_micros();
+  for (int attempt = 0; attempt < 1000; ++attempt, ++t) {
+    std::string sk = format_time(t);
+    Json j;
+    j.obj().kv("TableName", table_).key("Item").obj()
+        .s("pk", "MSG#" + group).s("sk", sk).s("message_uuid", *message_uuid).s("message", text)
+        .s("user_uuid", sender.uuid).s("user_display_name", sender.display_name).s("user_handle", sender.handle)
+        .end_obj().kv("ConditionExpression", "attribute_not_exists(pk)").end_obj();
+    auto r = ddb_.op("PutItem", j.take());
+    if (r.ok()) return sk;
+    if (r.error().name() != "ConditionalCheckFailedException") return r.take_error();
+  }
+  return Error{"Conflict", "could not find a free timestamp", 500, {}};
+}
+
+Outcome<SentMessage> MessagingService::post_to_group(const User& me, const std::string& group, const std::string& text) {
+  auto members = group_members(group);
+  if (!members.ok()) return Outcome<SentMessage>::fail(server_error(members.error()));
+  if (members->empty()) return Outcome<SentMessage>::fail({404, {}, "conversation not found"});
+  if (std::find(members->begin(), members->end(), me.uuid) == members->end())
+    return Outcome<SentMessage>::fail({403, {}, "not a participant of this conversation"});
+  std::string uuid;
+  auto sk = put_message_row(group, me, text, &uuid);
+  if (!sk.ok()) return Outcome<SentMessage>::fail(server_error(sk.error()));
+  return Outcome<SentMessage>::ok({group, uuid, me.display_name, me.handle, text, *sk});
+}
+
+Outcome<SentMessage> MessagingService::send(const User& me, const SendRequest& r) {
+  auto codes = validate_send(r, me);
+  std::optional<User> receiver;
+  bool by_handle = !(r.message_group_uuid && !r.message_group_uuid->empty()) && r.handle && !r.handle->empty();
+  if (by_handle && *r.handle != me.handle) {
+    auto u = users_.by_handle(*r.handle);
+    if (!u.ok()) return Outcome<SentMessage>::fail(server_error(u.error()));
+    if (!*u) codes.push_back("user_receiver_not_found");
+    receiver = *u;
+  }
+  if (!codes.empty()) return Outcome<SentMessage>::fail({422, codes, ""});
+  const std::string& text = *r.message;
+  if (!by_handle) return post_to_group(me, *r.message_group_uuid, text);
+
+  // C': start (or reuse) the conversation with @handle. The pair row PAIR#<a>#<b> names the one
+  // conversation of two users; creating it conditionally inside the transaction makes this race-free.
+  std::string pk_pair = pair_key(me.uuid, receiver->uuid);
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    Json g;
+    g.obj().kv("TableName", table_).key("Key").obj().s("pk", pk_pair).s("sk", "PAIR").end_obj()
+        .key("ConsistentRead").boolean(true).end_obj();
+    auto existing = ddb_.op("GetItem", g.take());
+    if (!existing.ok()) return Outcome<SentMessage>::fail(server_error(existing.error()));
+    if (existing->HasMember("Item")) return post_to_group(me, attr_s((*existing)["Item"], "pair_group_uuid"), text);
+
+    std::string group = new_uuid(), message_uuid = new_uuid();
+    std::string sk = format_time(now_micros() + attempt);
+    auto conv = [&](Json& j, const User& owner, const User& other) {
+      j.obj().key("Put").obj().kv("TableName", table_).key("Item").obj()
+          .s("pk", "GRP#" + owner.uuid).s("sk", sk).s("message_group_uuid", group).s("message", text)
+          .s("user_uuid", other.uuid).s("user_display_name", other.display_name).s("user_handle", other.handle)
+          .end_obj().kv("ConditionExpression", "attribute_not_exists(pk)").end_obj().end_obj();
+    };
+    Json t;
+    t.obj().key("TransactItems").arr();
+    t.obj().key("Put").obj().kv("TableName", table_).key("Item").obj()
+        .s("pk", pk_pair).s("sk", "PAIR").s("pair_group_uuid", group).end_obj()
+        .kv("ConditionExpression", "attribute_not_exists(pk)").end_obj().end_obj();
+    conv(t, me, *receiver);
+    conv(t, *receiver, me);
+    t.obj().key("Put").obj().kv("TableName", table_).key("Item").obj()
+        .s("pk", "MSG#" + group).s("sk", sk).s("message_uuid", message_uuid).s("message", text)
+        .s("user_uuid", me.uuid).s("user_display_name", me.display_name).s("user_handle", me.handle)
+        .end_obj().kv("ConditionExpression", "attribute_not_exists(pk)").end_obj().end_obj();
+    t.end_arr().end_obj();
+    auto w = ddb_.op("TransactWriteItems", t.take());
+    if (w.ok()) return Outcome<SentMessage>::ok({group, message_uuid, me.display_name, me.handle, text, sk});
+    // Someone created the pair meanwhile, or a row collided on its timestamp: look again.
+    if (!is_ccf_only(w.error()) && w.error().name() != "TransactionConflictException")
+      return Outcome<SentMessage>::fail(server_error(w.error()));
+  }
+  return Outcome<SentMessage>::fail({500, {}, "could not start the conversation"});
+}
+
+Status MessagingService::apply_message_to_conversations(const std::string& group, const std::string& sk,
+                                                       const std::string& message) {
+  for (int attempt = 0; attempt < 20; ++attempt) {
+    Json q;
+    q.obj().kv("TableName", table_).kv("IndexName", "message-group-sk-index")
+        .kv("KeyConditionExpression", "message_group_uuid = :g")
+        .key("ExpressionAttributeValues").obj().s(":g", group).end_obj().end_obj();
+    auto r = ddb_.op("Query", q.take());
+    if (!r.ok()) return r.take_error();
+    bool retry = false;
+    for (auto& row : (*r)["Items"].GetArray()) {
+      std::string old_sk = attr_s(row, "sk");
+      if (old_sk >= sk) continue;  // already at this message or a newer one: nothing to do
+      // Delete the old row and put the new one in one transaction, both conditional, so neither a
+      // concurrent move nor a replay can lose a row or move it backwards.
+      Json t;
+      t.obj().key("TransactItems").arr();
+      t.obj().key("Delete").obj().kv("TableName", table_).key("Key").obj()
+          .s("pk", attr_s(row, "pk")).s("sk", old_sk).end_obj()
+          .kv("ConditionExpression", "attribute_exists(pk)").end_obj().end_obj();
+      t.obj().key("Put").obj().kv("TableName", table_).key("Item").obj()
+          .s("pk", attr_s(row, "pk")).s("sk", sk).s("message_group_uuid", group).s("message", message)
+          .s("user_uuid", attr_s(row, "user_uuid")).s("user_display_name", attr_s(row, "user_display_name"))
+          .s("user_handle", attr_s(row, "user_handle")).end_obj()
+          .kv("ConditionExpression", "attribute_not_exists(pk)").end_obj().end_obj();
+      t.end_arr().end_obj();
+      auto w = ddb_.op("TransactWriteItems", t.take());
+      if (!w.ok()) {
+        if (is_ccf_only(w.error()) || w.error().name() == "TransactionConflictException") { retry = true; continue; }
+        return w.take_error();
+      }
+    }
+    if (!retry) return Status::OK();
+  }
+  return Error{"Conflict", "conversation rows of " + group + " kept changing", 500, {}};
+}
+
+Status MessagingService::seed_demo(const std::vector<User>& users) {
+  auto find = [&](const std::string& h) -> const User* {
+    for (auto& u : users)
+      if (u.handle == h) return &u;
+    return nullptr;
+  };
+  const User* a = find("andrewbrown");
+  const User* b = find("bayko");
+  if (!a || !b) return Error{"SeedError", "seed users andrewbrown and bayko are missing", 500, {}};
+  const std::string group = "5ae290ed-55d1-47a0-bc6d-fe2bc2700399";  // the original seed's group uuid
+  int64_t now = now_micros();
+  const int n = 100;
+  std::vector<std::string> items;
+  std::string last_text, last_sk;
+  for (int i = 0; i < n; ++i) {
+    const User* from = i % 2 == 0 ? a : b;
+    std::string sk = format_time(now - static_cast<int64_t>(n - 1 - i) * 60 * 1000000);
+    std::string text = "Demo message " + std::to_string(i + 1) + " of " + std::to_string(n) + " from @" + from->handle;
+    Json j;
+    j.obj().key("PutRequest").obj().key("Item").obj()
+        .s("pk", "MSG#" + group).s("sk", sk).s("message_uuid", new_uuid()).s("message", text)
+        .s("user_uuid", from->uuid).s("user_display_name", from->display_name).s("user_handle", from->handle)
+        .end_obj().end_obj().end_obj();
+    items.push_back(j.take());
+    last_text = text;
+    last_sk = sk;
+  }
+  auto conv = [&](const User& owner, const User& other) {
+    Json j;
+    j.obj().key("PutRequest").obj().key("Item").obj()
+        .s("pk", "GRP#" + owner.uuid).s("sk", last_sk).s("message_group_uuid", group).s("message", last_text)
+        .s("user_uuid", other.uuid).s("user_display_name", other.display_name).s("user_handle", other.handle)
+        .end_obj().end_obj().end_obj();
+    return j.take();
+  };
+  items.push_back(conv(*a, *b));
+  items.push_back(conv(*b, *a));
+  Json pair;
+  pair.obj().key("PutRequest").obj().key("Item").obj()
+      .s("pk", pair_key(a->uuid, b->uuid)).s("sk", "PAIR").s("pair_group_uuid", group).end_obj().end_obj().end_obj();
+  items.push_back(pair.take());
+  for (size_t i = 0; i < items.size(); i += 25) {
+    std::string body = "{\"RequestItems\":{\"" + table_ + "\":[";
+    for (size_t k = i; k < std::min(items.size(), i + 25); ++k) body += (k > i ? "," : "") + items[k];
+    body += "]}}";
+    // Follow UnprocessedItems until everything is written.
+    for (int tries = 0; tries < 20; ++tries) {
+      auto r = ddb_.op("BatchWriteItem", body);
+      if (!r.ok()) return r.take_error();
+      auto& un = (*r)["UnprocessedItems"];
+      if (!un.IsObject() || un.MemberCount() == 0) break;
+      body = "{\"RequestItems\":" + to_json(un) + "}";
+      std::this_thread::sleep_for(std::chrono::milliseconds(50 << std::min(tries, 5)));
+    }
+  }
+  return Status::OK();
+}
+
+}  // namespace cruddur
