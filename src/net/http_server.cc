@@ -63,9 +63,9 @@ class Session : public std::enable_shared_from_this<Session> {
     if (q != std::string_view::npos) req.query = std::string(target.substr(q + 1));
     req.headers.reserve(12);
     for (auto& f : msg) {
-      std::string name(f.name_string());
-      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      req.headers.emplace_back(std::move(name), std::string(f.value()));
+      auto n = f.name_string();
+      auto v = f.value();
+      req.headers.emplace_back(std::string_view(n.data(), n.size()), std::string_view(v.data(), v.size()));
     }
     req.body = std::move(msg.body());
     Reply reply = handler_(req);
@@ -108,8 +108,13 @@ class Session : public std::enable_shared_from_this<Session> {
 struct Server::Impl {
   ServerOptions opt;
   Handler handler;
-  asio::io_context ioc;
-  tcp::acceptor acceptor{ioc};
+  // One event loop per thread: a connection lives on one loop, so no request crosses threads.
+  std::vector<std::unique_ptr<asio::io_context>> loops;
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
+  size_t next_loop = 0;
+  asio::io_context& ioc() { return *loops[0]; }
+  std::unique_ptr<tcp::acceptor> acceptor_ptr;
+  tcp::acceptor& acceptor() { return *acceptor_ptr; }
   std::vector<std::thread> threads;
   std::atomic<bool> stopping{false};
   std::mutex done_mu;
@@ -117,7 +122,8 @@ struct Server::Impl {
   bool done = false;  // GUARDED_BY(done_mu)
 
   void accept() {
-    acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+    auto& loop = *loops[next_loop++ % loops.size()];
+    acceptor().async_accept(loop, [this](beast::error_code ec, tcp::socket socket) {
       if (stopping) return;
       if (!ec) {
         socket.set_option(tcp::no_delay(true), ec);
@@ -131,6 +137,12 @@ struct Server::Impl {
 Server::Server(ServerOptions options, Handler handler) : impl_(std::make_unique<Impl>()) {
   impl_->opt = std::move(options);
   impl_->handler = std::move(handler);
+  int n = impl_->opt.threads > 0 ? impl_->opt.threads : std::max(2u, std::thread::hardware_concurrency());
+  for (int i = 0; i < n; ++i) {
+    impl_->loops.push_back(std::make_unique<asio::io_context>(1));
+    impl_->guards.push_back(asio::make_work_guard(*impl_->loops.back()));
+  }
+  impl_->acceptor_ptr = std::make_unique<tcp::acceptor>(impl_->ioc());
 }
 
 Server::~Server() { stop(); }
@@ -140,10 +152,11 @@ bool Server::listen(std::string* error) {
   auto addr = asio::ip::make_address(impl_->opt.host, ec);
   if (ec) { if (error) *error = "invalid address " + impl_->opt.host; return false; }
   tcp::endpoint ep(addr, impl_->opt.port);
-  impl_->acceptor.open(ep.protocol(), ec);
-  if (!ec) impl_->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec) impl_->acceptor.bind(ep, ec);
-  if (!ec) impl_->acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  auto& acc = impl_->acceptor();
+  acc.open(ep.protocol(), ec);
+  if (!ec) acc.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acc.bind(ep, ec);
+  if (!ec) acc.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {
     if (error) *error = "cannot listen on " + impl_->opt.host + ":" + std::to_string(impl_->opt.port) + ": " + ec.message();
     return false;
@@ -152,11 +165,10 @@ bool Server::listen(std::string* error) {
   return true;
 }
 
-unsigned short Server::port() const { return impl_->acceptor.local_endpoint().port(); }
+unsigned short Server::port() const { return impl_->acceptor_ptr->local_endpoint().port(); }
 
 void Server::start() {
-  int n = std::max(1, impl_->opt.threads);
-  for (int i = 0; i < n; ++i) impl_->threads.emplace_back([this] { impl_->ioc.run(); });
+  for (auto& loop : impl_->loops) impl_->threads.emplace_back([l = loop.get()] { l->run(); });
 }
 
 void Server::run() {
@@ -167,11 +179,14 @@ void Server::run() {
 
 void Server::stop() {
   if (impl_->stopping.exchange(true)) return;
-  asio::post(impl_->ioc, [this] {
+  asio::post(impl_->ioc(), [this] {
     beast::error_code ec;
-    impl_->acceptor.close(ec);
+    impl_->acceptor().close(ec);
   });
-  impl_->ioc.stop();
+  // Let in-flight requests finish: release the loops' work guards, then stop them after a short drain.
+  impl_->guards.clear();
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  for (auto& loop : impl_->loops) loop->stop();
   for (auto& t : impl_->threads)
     if (t.joinable() && t.get_id() != std::this_thread::get_id()) t.join();
   impl_->threads.clear();

@@ -3,6 +3,7 @@
 // application: each request is passed to a Handler, a function from request to reply.
 // Thread-safety: the handler is called from several threads at once.
 #pragma once
+#include <cctype>
 #include <functional>
 #include <memory>
 #include <string>
@@ -10,12 +11,20 @@
 
 namespace ddb::net {
 
+// A request as the handler sees it. Header names and values are views into the connection's
+// buffers: valid only during the handler call.
 struct Request {
   std::string method, path, query, body;
-  std::vector<std::pair<std::string, std::string>> headers;  // names lower-case
+  std::vector<std::pair<std::string_view, std::string_view>> headers;
+  // Case-insensitive lookup; `name` must be lower-case.
   std::string_view header(std::string_view name) const {
-    for (auto& [k, v] : headers)
-      if (k == name) return v;
+    for (auto& [k, v] : headers) {
+      if (k.size() != name.size()) continue;
+      bool eq = true;
+      for (size_t i = 0; i < k.size() && eq; ++i)
+        eq = static_cast<char>(std::tolower(static_cast<unsigned char>(k[i]))) == name[i];
+      if (eq) return v;
+    }
     return {};
   }
 };
@@ -32,7 +41,8 @@ using Handler = std::function<Reply(const Request&)>;
 struct ServerOptions {
   std::string host = "127.0.0.1";      // Default: loopback only.
   unsigned short port = 8000;          // Default: 8000; 0 picks a free port.
-  int threads = 4;                     // Default: 4 I/O threads.
+  int threads = 0;                     // Default: 0 = one per core (at least 2). Each thread runs its own
+                                       // event loop; connections are dealt to them round-robin.
   size_t max_body_bytes = 16 << 20;    // Default: 16 MiB; larger bodies get 413 before being read.
   int idle_timeout_seconds = 300;      // Default: 5 minutes.
   std::string server_name = "ddb-local";

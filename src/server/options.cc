@@ -24,7 +24,7 @@ A DynamoDB-compatible server: a drop-in replacement for Amazon DynamoDB Local.
                            all interfaces, use --host 0.0.0.0 for that).
  --fsync                   fsync the write-ahead log on every write (survives power loss; by
                            default acknowledged writes survive a crash or kill -9 of the process).
- --threads <n>             I/O threads (default 4).
+ --threads <n>             I/O threads, each with its own event loop (default: one per core).
  --ttl-interval-ms <ms>    How often expired TTL items are deleted (default 1000).
  -help                     Show this help.
  -version                  Show the version.

@@ -18,7 +18,7 @@ struct DdbLocalConfig {
   bool optimize_db_before_startup = false;  // -optimizeDbBeforeStartup (accepted; nothing to optimize)
   bool disable_telemetry = false;        // -disableTelemetry (we have no telemetry)
   bool fsync = false;                    // --fsync: fsync the log on every write
-  int threads = 4;                       // --threads
+  int threads = 0;                       // --threads (0: one per core)
   int ttl_interval_ms = 1000;            // --ttl-interval-ms: how often expired items are deleted
   bool help = false, version = false;
 };
