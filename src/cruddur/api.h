@@ -13,7 +13,7 @@ namespace cruddur {
 
 struct ApiOptions {
   std::string frontend_url = "*";  // FRONTEND_URL: the origin allowed by CORS. Default: any.
-  std::string public_url;          // base URL for Link headers, e.g. http://127.0.0.1:4567
+  std::string public_url;          // prefix for Link headers. Default: "" (a relative reference, valid per RFC 8288)
 };
 
 class Api {

@@ -109,7 +109,6 @@ int serve(const Config& cfg) {
   // The API.
   ApiOptions ao;
   ao.frontend_url = cfg.frontend_url;
-  ao.public_url = "http://" + cfg.host + ":" + std::to_string(cfg.port);
   Api api(service, users, *verifier, *ddb_client, ao);
   if (issuer) {
     api.extra = [&](const ddb::net::Request& req) -> std::optional<ddb::net::Reply> {

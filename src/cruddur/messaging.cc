@@ -268,6 +268,23 @@ Outcome<SentMessage> MessagingService::send(const User& me, const SendRequest& r
   return Outcome<SentMessage>::fail({500, {}, "could not start the conversation"});
 }
 
+namespace {
+// Index of the first ConditionalCheckFailed reason of a cancelled transaction, or -1.
+int failed_action(const Error& e) {
+  auto p = e.extra_json.find("CancellationReasons");
+  if (p == std::string::npos) return -1;
+  rapidjson::Document d;
+  d.Parse(("{\"" + e.extra_json.substr(p)).c_str());  // extra_json is ,"CancellationReasons":[...]
+  if (d.HasParseError() || !d["CancellationReasons"].IsArray()) return -1;
+  int i = 0;
+  for (auto& r : d["CancellationReasons"].GetArray()) {
+    if (r.HasMember("Code") && std::string(r["Code"].GetString()) == "ConditionalCheckFailed") return i;
+    ++i;
+  }
+  return -1;
+}
+}  // namespace
+
 Status MessagingService::apply_message_to_conversations(const std::string& group, const std::string& sk,
                                                        const std::string& message) {
   for (int attempt = 0; attempt < 20; ++attempt) {
@@ -282,22 +299,29 @@ Status MessagingService::apply_message_to_conversations(const std::string& group
       std::string old_sk = attr_s(row, "sk");
       if (old_sk >= sk) continue;  // already at this message or a newer one: nothing to do
       // Delete the old row and put the new one in one transaction, both conditional, so neither a
-      // concurrent move nor a replay can lose a row or move it backwards.
-      Json t;
-      t.obj().key("TransactItems").arr();
-      t.obj().key("Delete").obj().kv("TableName", table_).key("Key").obj()
-          .s("pk", attr_s(row, "pk")).s("sk", old_sk).end_obj()
-          .kv("ConditionExpression", "attribute_exists(pk)").end_obj().end_obj();
-      t.obj().key("Put").obj().kv("TableName", table_).key("Item").obj()
-          .s("pk", attr_s(row, "pk")).s("sk", sk).s("message_group_uuid", group).s("message", message)
-          .s("user_uuid", attr_s(row, "user_uuid")).s("user_display_name", attr_s(row, "user_display_name"))
-          .s("user_handle", attr_s(row, "user_handle")).end_obj()
-          .kv("ConditionExpression", "attribute_not_exists(pk)").end_obj().end_obj();
-      t.end_arr().end_obj();
-      auto w = ddb_.op("TransactWriteItems", t.take());
-      if (!w.ok()) {
-        if (is_ccf_only(w.error()) || w.error().name() == "TransactionConflictException") { retry = true; continue; }
-        return w.take_error();
+      // concurrent move nor a replay can lose a row or move it backwards. If another conversation of
+      // the same owner already sits at this time, the row moves on by a microsecond.
+      std::string new_sk = sk;
+      for (int bump = 0; bump < 100; ++bump) {
+        Json t;
+        t.obj().key("TransactItems").arr();
+        t.obj().key("Delete").obj().kv("TableName", table_).key("Key").obj()
+            .s("pk", attr_s(row, "pk")).s("sk", old_sk).end_obj()
+            .kv("ConditionExpression", "attribute_exists(pk)").end_obj().end_obj();
+        t.obj().key("Put").obj().kv("TableName", table_).key("Item").obj()
+            .s("pk", attr_s(row, "pk")).s("sk", new_sk).s("message_group_uuid", group).s("message", message)
+            .s("user_uuid", attr_s(row, "user_uuid")).s("user_display_name", attr_s(row, "user_display_name"))
+            .s("user_handle", attr_s(row, "user_handle")).end_obj()
+            .kv("ConditionExpression", "attribute_not_exists(pk)").end_obj().end_obj();
+        t.end_arr().end_obj();
+        auto w = ddb_.op("TransactWriteItems", t.take());
+        if (w.ok()) break;
+        if (w.error().name() == "TransactionConflictException") { retry = true; break; }
+        if (!is_ccf_only(w.error())) return w.take_error();
+        if (failed_action(w.error()) != 1) { retry = true; break; }  // the old row moved meanwhile: look again
+        auto t_us = parse_time(new_sk);
+        if (!t_us) return Error{"BadTimestamp", "unexpected sk " + new_sk, 500, {}};
+        new_sk = format_time(*t_us + 1);
       }
     }
     if (!retry) return Status::OK();

@@ -1,0 +1,175 @@
+"""Starts `cruddur serve` (and, for the HTTP variant, a separate ddb-local) on free ports."""
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+BUILD = os.environ.get("DDB_BUILD_DIR", os.path.join(os.path.dirname(__file__), "../../build"))
+CRUDDUR = os.path.join(BUILD, "cruddur")
+DDB_LOCAL = os.path.join(BUILD, "ddb-local")
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+def wait_line(proc, pattern, timeout=20):
+    deadline = time.time() + timeout
+    seen = []
+    while time.time() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        seen.append(line)
+        m = re.search(pattern, line)
+        if m:
+            return m, "".join(seen)
+    raise RuntimeError("process did not start: " + "".join(seen))
+
+
+class Cruddur:
+    def __init__(self, ddb_endpoint=None, env=None):
+        self.data_dir = tempfile.mkdtemp(prefix="cruddur-test-")
+        self.ddb_port = free_port()
+        self.ddb_endpoint = ddb_endpoint
+        self.env = dict(os.environ, AWS_ACCESS_KEY_ID="dummy", AWS_SECRET_ACCESS_KEY="dummy", AWS_DEFAULT_REGION="eu-central-1")
+        self.env.pop("AWS_ENDPOINT_URL", None)
+        self.env.update(env or {})
+        self.proc = None
+
+    def start(self):
+        cmd = [CRUDDUR, "serve", "--port", "0", "--data-dir", self.data_dir]
+        if self.ddb_endpoint:
+            cmd += ["--ddb-endpoint", self.ddb_endpoint]
+        else:
+            cmd += ["--ddb-port", str(self.ddb_port)]
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=self.env)
+        m, self.banner = wait_line(self.proc, r"Listening on http://127\.0\.0\.1:(\d+)")
+        self.url = f"http://127.0.0.1:{m.group(1)}"
+        return self
+
+    @property
+    def dynamodb_url(self):
+        return self.ddb_endpoint or f"http://127.0.0.1:{self.ddb_port}"
+
+    def run(self, *args, check=True):
+        out = subprocess.run([CRUDDUR, *args, "--data-dir", self.data_dir], capture_output=True, text=True,
+                             env=self.env, timeout=60)
+        if check and out.returncode != 0:
+            raise AssertionError(f"cruddur {' '.join(args)} failed: {out.stderr}")
+        return out
+
+    def token(self, handle):
+        return self.run("auth", "token", handle).stdout.strip()
+
+    def request(self, method, path, token=None, body=None, raw=None):
+        data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+        req = urllib.request.Request(self.url + path if path.startswith("/") else path, data=data, method=method)
+        if token:
+            req.add_header("Authorization", "Bearer " + token)
+        if data is not None:
+            req.add_header("Content-Type", "application/json")
+        try:
+            with urllib.request.urlopen(req, timeout=30) as r:
+                return r.status, json.loads(r.read() or b"null"), dict(r.headers)
+        except urllib.error.HTTPError as e:
+            text = e.read()
+            return e.code, json.loads(text) if text else None, dict(e.headers)
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if self.proc:
+            self.proc.stdout.close()
+            self.proc.stderr.close()
+        shutil.rmtree(self.data_dir, ignore_errors=True)
+
+
+class DdbLocal:
+    def start(self):
+        self.proc = subprocess.Popen([DDB_LOCAL, "-inMemory", "-sharedDb", "--port", "0"], stdout=subprocess.PIPE, text=True)
+        m, _ = wait_line(self.proc, r"Listening on http://127\.0\.0\.1:(\d+)")
+        self.url = f"http://127.0.0.1:{m.group(1)}"
+        return self
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(10)
+        self.proc.stdout.close()
+
+
+class Postgres:
+    """A throwaway PostgreSQL 15 cluster from Debian's package (ORACLES.md), on a free port."""
+    BIN = "/usr/lib/postgresql/15/bin"
+
+    def start(self):
+        self.dir = tempfile.mkdtemp(prefix="pg-")
+        self.port = free_port()
+        root = os.geteuid() == 0
+        if root:
+            shutil.chown(self.dir, "postgres", "postgres")
+        self.as_pg = ["runuser", "-u", "postgres", "--"] if root else []
+        subprocess.run(self.as_pg + [f"{self.BIN}/initdb", "-D", f"{self.dir}/data", "-A", "trust", "-U", "postgres",
+                                     "-E", "UTF8", "--no-sync"], check=True, capture_output=True)
+        subprocess.run(self.as_pg + [f"{self.BIN}/pg_ctl", "-D", f"{self.dir}/data", "-l", f"{self.dir}/log", "-w", "-o",
+                                     f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off", "start"],
+                       check=True, capture_output=True)
+        self.url = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+        return self
+
+    def stop(self):
+        subprocess.run(self.as_pg + [f"{self.BIN}/pg_ctl", "-D", f"{self.dir}/data", "-m", "immediate", "-w", "stop"],
+                       capture_output=True)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    if not os.path.exists(Postgres.BIN + "/initdb"):
+        pytest.skip("PostgreSQL 15 is not installed (scripts/deps.sh --test installs it)")
+    pg = Postgres().start()
+    yield pg
+    pg.stop()
+
+
+@pytest.fixture(params=["embedded", "ddb-local-over-http", "postgres-directory"])
+def app(request):
+    ddb = None
+    env = {}
+    if request.param == "ddb-local-over-http":
+        ddb = DdbLocal().start()
+    if request.param == "postgres-directory":
+        pg = request.getfixturevalue("postgres")
+        env["CONNECTION_URL"] = pg.url
+        # A fresh users table for each test.
+        subprocess.run([CRUDDUR, "db", "schema-load", "--connection-url", pg.url], check=True, capture_output=True)
+    c = Cruddur(ddb_endpoint=ddb.url if ddb else None, env=env).start()
+    yield c
+    c.stop()
+    if ddb:
+        ddb.stop()
+
+
+@pytest.fixture
+def embedded():
+    c = Cruddur().start()
+    yield c
+    c.stop()
