@@ -5,9 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh --test
 export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
-if [ -f tests/js/package.json ] && [ ! -d tests/js/node_modules ]; then
-  (cd tests/js && npm ci --no-audit --no-fund --loglevel=error)
-fi
+for d in tests/js tests/cognito; do
+  if [ ! -d "$d/node_modules" ]; then (cd "$d" && npm ci --no-audit --no-fund --loglevel=error); fi
+done
 # Fuzzers: clang's libFuzzer, a short run each over the kept corpus (crash inputs included).
 CXX=clang++ CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDDB_FUZZ=ON -DDDB_TESTS=OFF >/dev/null
 cmake --build build-fuzz -j"$(nproc)" --target fuzz_request fuzz_expression
