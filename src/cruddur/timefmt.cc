@@ -16,7 +16,7 @@ std::string format_time(int64_t us) {
   int frac = static_cast<int>(us % 1000000);
   struct tm tm;
   gmtime_r(&secs, &tm);
-  char buf[40];
+  char buf[96];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
                 tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
   return buf;
