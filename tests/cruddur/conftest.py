@@ -116,6 +116,31 @@ class DdbLocal:
         self.proc.stdout.close()
 
 
+class DynamoDbLocal:
+    """Amazon's DynamoDB Local (Java), from tests/oracle (npm amplify-dynamodb-simulator)."""
+    DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../oracle/node_modules/amplify-dynamodb-simulator/emulator")
+
+    def start(self):
+        port = free_port()
+        self.proc = subprocess.Popen(["java", f"-Djava.library.path={self.DIR}/DynamoDBLocal_lib", "-jar",
+                                      f"{self.DIR}/DynamoDBLocal.jar", "-inMemory", "-sharedDb", "-port", str(port),
+                                      "-disableTelemetry"], cwd=self.DIR, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.url = f"http://127.0.0.1:{port}"
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            try:
+                urllib.request.urlopen(self.url, timeout=1)
+            except urllib.error.HTTPError:
+                return self  # it answers (400 to an unsigned GET)
+            except Exception:
+                time.sleep(0.1)
+        raise RuntimeError("DynamoDB Local did not start")
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(15)
+
+
 class Postgres:
     """A throwaway PostgreSQL 15 cluster from Debian's package (ORACLES.md), on a free port."""
     BIN = "/usr/lib/postgresql/15/bin"
@@ -150,12 +175,16 @@ def postgres():
     pg.stop()
 
 
-@pytest.fixture(params=["embedded", "ddb-local-over-http", "postgres-directory"])
+@pytest.fixture(params=["embedded", "ddb-local-over-http", "dynamodb-local", "postgres-directory"])
 def app(request):
     ddb = None
     env = {}
     if request.param == "ddb-local-over-http":
         ddb = DdbLocal().start()
+    if request.param == "dynamodb-local":
+        if not (os.path.exists(DynamoDbLocal.DIR) and shutil.which("java")):
+            pytest.skip("DynamoDB Local is not installed (scripts/test.sh runs npm ci in tests/oracle)")
+        ddb = DynamoDbLocal().start()
     if request.param == "postgres-directory":
         pg = request.getfixturevalue("postgres")
         env["CONNECTION_URL"] = pg.url
