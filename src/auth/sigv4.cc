@@ -50,38 +50,42 @@ std::optional<Credential> parse_authorization(std::string_view h, std::string* e
                 "Authorization header requires 'SignedHeaders' parameter. Authorization header requires existence of either a "
                 "'X-Amz-Date' or a 'Date' header. Authorization=" + std::string(h));
   }
-  std::string_view rest = h.substr(scheme.size());
-  std::string cred;
+  auto strip = [](std::string_view v) {
+    while (!v.empty() && std::isspace(static_cast<unsigned char>(v.front()))) v.remove_prefix(1);
+    while (!v.empty() && std::isspace(static_cast<unsigned char>(v.back()))) v.remove_suffix(1);
+    return v;
+  };
+  std::string_view rest = h.substr(scheme.size()), cred;
   while (!rest.empty()) {
     size_t comma = rest.find(',');
-    std::string part = trim(rest.substr(0, comma));
+    std::string_view part = strip(rest.substr(0, comma));
     rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
     auto eq = part.find('=');
-    if (eq == std::string::npos) continue;
-    std::string k = part.substr(0, eq), v = part.substr(eq + 1);
+    if (eq == std::string_view::npos) continue;
+    std::string_view k = part.substr(0, eq), v = part.substr(eq + 1);
     if (k == "Credential") cred = v;
-    else if (k == "SignedHeaders") c.signed_headers = v;
-    else if (k == "Signature") c.signature = v;
+    else if (k == "SignedHeaders") c.signed_headers.assign(v);
+    else if (k == "Signature") c.signature.assign(v);
   }
   std::string missing;
   if (cred.empty()) missing += "Authorization header requires 'Credential' parameter. ";
   if (c.signature.empty()) missing += "Authorization header requires 'Signature' parameter. ";
   if (c.signed_headers.empty()) missing += "Authorization header requires 'SignedHeaders' parameter. ";
   if (!missing.empty()) return fail(missing + "Authorization=" + std::string(h));
-  std::vector<std::string> parts;
-  size_t start = 0;
-  for (size_t i = 0; i <= cred.size(); ++i) {
+  std::string_view parts[5];
+  size_t n = 0, start = 0;
+  for (size_t i = 0; i <= cred.size() && n < 6; ++i) {
     if (i == cred.size() || cred[i] == '/') {
-      parts.push_back(cred.substr(start, i - start));
+      if (n < 5) parts[n] = cred.substr(start, i - start);
+      ++n;
       start = i + 1;
     }
   }
-  if (parts.size() != 5 || parts[4] != "aws4_request" || parts[0].empty())
-    return fail("Credential should be scoped to a valid region. ");
-  c.access_key = parts[0];
-  c.date = parts[1];
-  c.region = parts[2];
-  c.service = parts[3];
+  if (n != 5 || parts[4] != "aws4_request" || parts[0].empty()) return fail("Credential should be scoped to a valid region. ");
+  c.access_key.assign(parts[0]);
+  c.date.assign(parts[1]);
+  c.region.assign(parts[2]);
+  c.service.assign(parts[3]);
   return c;
 }
 

@@ -335,14 +335,18 @@ Result<std::string> Ops::get_item(Database& db, const Json& req) {
   std::shared_ptr<Table> t;
   DDB_ASSIGN(t, table_for_request(db, req));
   DDB_TRY(check_key(t->def, key));
-  auto item = load_item(db, item_key(t->def, key));
+  std::string raw;
+  bool found = db.store().get(item_key(t->def, key), &raw);
+  Item item;
+  if (found && !decode_item(raw, item)) return err::internal("corrupt item");
   Capacity cap;
-  cap.table = read_units(item ? item_size(*item) : 0, consistent.value_or(false));
+  cap.table = read_units(found ? item_size(item) : 0, consistent.value_or(false));
   JsonOut o;
   o.w.StartObject();
-  if (item) {
+  if (found) {
     o.key("Item");
-    write_item(o.w, proj ? expr::project(*item, *proj) : *item);
+    if (proj) write_item(o.w, expr::project(item, *proj));
+    else write_encoded_item(o.w, raw);  // straight from the stored bytes
   }
   write_capacity(o, rcc, t->def.name, cap);
   o.w.EndObject();

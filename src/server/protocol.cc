@@ -119,7 +119,13 @@ HttpReply DynamoProtocol::handle(const HttpCall& call) {
   }
   auto db = engine_.database(db_name, opt_.shared_db ? region : region);
   if (!db.ok()) return fail(db.error());
-  rapidjson::Document doc;
+  // Parse into a per-thread arena: no allocation for ordinary requests.
+  thread_local char arena[32 * 1024];
+  thread_local char stack_arena[8 * 1024];
+  rapidjson::MemoryPoolAllocator<> value_alloc(arena, sizeof arena);
+  rapidjson::MemoryPoolAllocator<> stack_alloc(stack_arena, sizeof stack_arena);
+  rapidjson::GenericDocument<rapidjson::UTF8<>, rapidjson::MemoryPoolAllocator<>, rapidjson::MemoryPoolAllocator<>> doc(
+      &value_alloc, sizeof stack_arena, &stack_alloc);
   doc.Parse<rapidjson::kParseStopWhenDoneFlag>(call.body.data(), call.body.size());
   if (doc.HasParseError()) return fail(err::serialization(""));
   auto result = (*db)->execute(target, doc);

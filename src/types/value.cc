@@ -341,6 +341,88 @@ bool decode_value(std::string_view& in, Value& v, int depth) {
 
 bool decode_item(std::string_view in, Item& item) { return decode_map_body(in, item, 0) && in.empty(); }
 
+namespace {
+bool get_view(std::string_view& in, std::string_view& s) {
+  uint64_t n;
+  if (!get_varint(in, n) || n > in.size()) return false;
+  s = in.substr(0, n);
+  in.remove_prefix(n);
+  return true;
+}
+void write_str(JsonWriter& w, std::string_view s) { w.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
+bool write_encoded_map(JsonWriter& w, std::string_view& in, int depth);
+bool write_encoded_value(JsonWriter& w, std::string_view& in, int depth) {
+  if (in.empty() || depth > 64) return false;
+  auto t = static_cast<uint8_t>(in.front());
+  in.remove_prefix(1);
+  if (t > static_cast<uint8_t>(VType::NUL)) return false;
+  VType type = static_cast<VType>(t);
+  w.StartObject();
+  w.Key(vtype_name(type));
+  std::string_view s;
+  switch (type) {
+    case VType::S:
+    case VType::N:
+      if (!get_view(in, s)) return false;
+      write_str(w, s);
+      break;
+    case VType::B:
+      if (!get_view(in, s)) return false;
+      write_str(w, base64_encode(s));
+      break;
+    case VType::SS:
+    case VType::NS:
+    case VType::BS: {
+      uint64_t n;
+      if (!get_varint(in, n) || n > in.size()) return false;
+      w.StartArray();
+      for (uint64_t i = 0; i < n; ++i) {
+        if (!get_view(in, s)) return false;
+        if (type == VType::BS) write_str(w, base64_encode(s));
+        else write_str(w, s);
+      }
+      w.EndArray();
+      break;
+    }
+    case VType::M:
+      if (!write_encoded_map(w, in, depth + 1)) return false;
+      break;
+    case VType::L: {
+      uint64_t n;
+      if (!get_varint(in, n) || n > in.size()) return false;
+      w.StartArray();
+      for (uint64_t i = 0; i < n; ++i)
+        if (!write_encoded_value(w, in, depth + 1)) return false;
+      w.EndArray();
+      break;
+    }
+    case VType::BOOL:
+      if (in.empty()) return false;
+      w.Bool(in.front() != 0);
+      in.remove_prefix(1);
+      break;
+    case VType::NUL: w.Bool(true); break;
+  }
+  w.EndObject();
+  return true;
+}
+bool write_encoded_map(JsonWriter& w, std::string_view& in, int depth) {
+  uint64_t n;
+  if (!get_varint(in, n) || n > in.size()) return false;
+  w.StartObject();
+  for (uint64_t i = 0; i < n; ++i) {
+    std::string_view k;
+    if (!get_view(in, k)) return false;
+    w.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
+    if (!write_encoded_value(w, in, depth)) return false;
+  }
+  w.EndObject();
+  return true;
+}
+}  // namespace
+
+bool write_encoded_item(JsonWriter& w, std::string_view encoded) { return write_encoded_map(w, encoded, 0); }
+
 // ---- semantics ----
 int compare_scalars(const Value& a, const Value& b) {
   if (a.type == VType::N) {
