@@ -103,6 +103,35 @@ class RocksKv final : public KvStore {
   rocksdb::WriteOptions wopts_;
 };
 
+// Persistent store: RocksDB holds the durable copy; every key is also kept in memory, where all reads
+// are served. A write goes to RocksDB first (atomic batch, WAL) and then to memory, so what a reader
+// sees is always durable. Reads never iterate RocksDB, whose range scans slow down over the
+// tombstones that delete-and-reinsert patterns (conversation rows, index entries) leave behind.
+class CachedRocksKv final : public KvStore {
+ public:
+  explicit CachedRocksKv(std::unique_ptr<RocksKv> disk) : disk_(std::move(disk)) {
+    WriteBatch all;
+    disk_->scan("", "", false, [&](std::string_view k, std::string_view v) {
+      all.put(std::string(k), std::string(v));
+      return true;
+    });
+    (void)mem_.write(all);
+  }
+  bool get(std::string_view key, std::string* value) override { return mem_.get(key, value); }
+  Status write(const WriteBatch& batch) override {
+    DDB_TRY(disk_->write(batch));
+    return mem_.write(batch);
+  }
+  void scan(std::string_view start, std::string_view end, bool reverse,
+            const std::function<bool(std::string_view, std::string_view)>& fn) override {
+    mem_.scan(start, end, reverse, fn);
+  }
+
+ private:
+  std::unique_ptr<RocksKv> disk_;
+  MemKv mem_;
+};
+
 }  // namespace
 
 Result<std::unique_ptr<KvStore>> open_kv(const KvOptions& options) {
@@ -120,7 +149,7 @@ Result<std::unique_ptr<KvStore>> open_kv(const KvOptions& options) {
   rocksdb::DB* db = nullptr;
   auto s = rocksdb::DB::Open(o, options.path, &db);
   if (!s.ok()) return err::internal("cannot open database at " + options.path + ": " + s.ToString());
-  return std::unique_ptr<KvStore>(new RocksKv(db, options.sync_writes));
+  return std::unique_ptr<KvStore>(new CachedRocksKv(std::make_unique<RocksKv>(db, options.sync_writes)));
 }
 
 }  // namespace ddb

@@ -42,7 +42,8 @@ class KvStore {
 };
 
 struct KvOptions {
-  std::string path;         // empty: in memory. Default: "".
+  std::string path;         // empty: in memory only. Otherwise RocksDB at this path, with every key
+                            // also held in memory for reads (loaded at open). Default: "".
   bool sync_writes = false;  // fsync the WAL on every write. Default: false (survives kill -9, not power loss).
 };
 Result<std::unique_ptr<KvStore>> open_kv(const KvOptions& options);
