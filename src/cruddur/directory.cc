@@ -69,7 +69,7 @@ class SqliteDirectory final : public UserDirectory {
     if (rc != SQLITE_DONE) return db_error(sqlite3_errmsg(db_));
     return Status::OK();
   }
-  Result<std::vector<User>> query(const std::string& where, const std::string& arg) {
+  Result<std::vector<User>> query(const std::string& where, const std::string& arg) override {
     std::lock_guard lk(mu_);
     std::string sql = std::string(kCols) + where;
     sqlite3_stmt* st = nullptr;
@@ -89,16 +89,6 @@ class SqliteDirectory final : public UserDirectory {
     if (rc != SQLITE_DONE) return db_error(sqlite3_errmsg(db_));
     return out;
   }
-  Result<std::optional<User>> one(const std::string& where, const std::string& arg) {
-    auto r = query(where, arg);
-    if (!r.ok()) return r.take_error();
-    if (r->empty()) return std::optional<User>();
-    return std::optional<User>(r->front());
-  }
-  Result<std::optional<User>> by_handle(const std::string& h) override { return one(" WHERE handle = $1", h); }
-  Result<std::optional<User>> by_uuid(const std::string& u) override { return one(" WHERE uuid = $1", u); }
-  Result<std::optional<User>> by_cognito_id(const std::string& s) override { return one(" WHERE cognito_user_id = $1", s); }
-  Result<std::vector<User>> all() override { return query(" ORDER BY handle", ""); }
   Result<bool> set_cognito_id(const std::string& handle, const std::string& sub) override {
     std::lock_guard lk(mu_);
     sqlite3_stmt* st = nullptr;
@@ -172,7 +162,7 @@ class PostgresDirectory final : public UserDirectory {
     PQclear(*r);
     return Status::OK();
   }
-  Result<std::vector<User>> query(const std::string& where, const std::string& arg) {
+  Result<std::vector<User>> query(const std::string& where, const std::string& arg) override {
     std::lock_guard lk(mu_);
     std::string sql = std::string(kCols) + where;
     std::vector<const char*> p;
@@ -187,16 +177,6 @@ class PostgresDirectory final : public UserDirectory {
     PQclear(*r);
     return out;
   }
-  Result<std::optional<User>> one(const std::string& where, const std::string& arg) {
-    auto r = query(where, arg);
-    if (!r.ok()) return r.take_error();
-    if (r->empty()) return std::optional<User>();
-    return std::optional<User>(r->front());
-  }
-  Result<std::optional<User>> by_handle(const std::string& h) override { return one(" WHERE handle = $1", h); }
-  Result<std::optional<User>> by_uuid(const std::string& u) override { return one(" WHERE uuid = $1", u); }
-  Result<std::optional<User>> by_cognito_id(const std::string& s) override { return one(" WHERE cognito_user_id = $1", s); }
-  Result<std::vector<User>> all() override { return query(" ORDER BY handle", ""); }
   Result<bool> set_cognito_id(const std::string& handle, const std::string& sub) override {
     std::lock_guard lk(mu_);
     auto r = run("UPDATE users SET cognito_user_id = $1 WHERE handle = $2", {sub.c_str(), handle.c_str()});

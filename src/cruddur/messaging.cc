@@ -132,12 +132,14 @@ Result<std::vector<std::string>> MessagingService::group_members(const std::stri
   return members;
 }
 
-Outcome<Page> MessagingService::list_groups(const User& me, int limit, const std::string& cursor) {
+// One page of a partition, newest first, starting after the cursor's key. Rows come from `row_of`.
+Outcome<Page> MessagingService::query_page(const std::string& pk, int limit, const std::string& cursor,
+                                           Row (*row_of)(const rapidjson::Value&)) {
   std::string start;
   if (!decode_cursor(cursor, &start)) return Outcome<Page>::fail({400, {}, "invalid cursor"});
   Json q;
   q.obj().kv("TableName", table_).kv("KeyConditionExpression", "pk = :pk")
-      .key("ExpressionAttributeValues").obj().s(":pk", "GRP#" + me.uuid).end_obj()
+      .key("ExpressionAttributeValues").obj().s(":pk", pk).end_obj()
       .key("ScanIndexForward").boolean(false).key("Limit").num(clamp_limit(limit));
   if (!start.empty()) q.key("ExclusiveStartKey").raw(start);
   q.end_obj();
@@ -147,39 +149,32 @@ Outcome<Page> MessagingService::list_groups(const User& me, int limit, const std
     return Outcome<Page>::fail(server_error(r.error()));
   }
   Page p;
-  for (auto& item : (*r)["Items"].GetArray())
-    p.rows.push_back({attr_s(item, "message_group_uuid"), attr_s(item, "user_display_name"), attr_s(item, "user_handle"),
-                      attr_s(item, "message"), attr_s(item, "sk")});
+  for (auto& item : (*r)["Items"].GetArray()) p.rows.push_back(row_of(item));
   if (r->HasMember("LastEvaluatedKey")) p.next_cursor = encode_cursor((*r)["LastEvaluatedKey"]);
   return Outcome<Page>::ok(std::move(p));
 }
 
+Outcome<Page> MessagingService::list_groups(const User& me, int limit, const std::string& cursor) {
+  // uuid = the conversation; name and handle = the other person.
+  return query_page("GRP#" + me.uuid, limit, cursor, [](const rapidjson::Value& item) {
+    return Row{attr_s(item, "message_group_uuid"), attr_s(item, "user_display_name"), attr_s(item, "user_handle"),
+               attr_s(item, "message"), attr_s(item, "sk")};
+  });
+}
+
 Outcome<Page> MessagingService::list_messages(const User& me, const std::string& group, int limit, const std::string& cursor) {
-  std::string start;
-  if (!decode_cursor(cursor, &start)) return Outcome<Page>::fail({400, {}, "invalid cursor"});
   auto members = group_members(group);
   if (!members.ok()) return Outcome<Page>::fail(server_error(members.error()));
   if (members->empty()) return Outcome<Page>::fail({404, {}, "conversation not found"});
   if (std::find(members->begin(), members->end(), me.uuid) == members->end())
     return Outcome<Page>::fail({403, {}, "not a participant of this conversation"});
-  Json q;
-  q.obj().kv("TableName", table_).kv("KeyConditionExpression", "pk = :pk")
-      .key("ExpressionAttributeValues").obj().s(":pk", "MSG#" + group).end_obj()
-      .key("ScanIndexForward").boolean(false).key("Limit").num(clamp_limit(limit));
-  if (!start.empty()) q.key("ExclusiveStartKey").raw(start);
-  q.end_obj();
-  auto r = ddb_.op("Query", q.take());
-  if (!r.ok()) {
-    if (r.error().name() == "ValidationException") return Outcome<Page>::fail({400, {}, "invalid cursor"});
-    return Outcome<Page>::fail(server_error(r.error()));
-  }
-  Page p;
-  for (auto& item : (*r)["Items"].GetArray())
-    p.rows.push_back({attr_s(item, "message_uuid"), attr_s(item, "user_display_name"), attr_s(item, "user_handle"),
-                      attr_s(item, "message"), attr_s(item, "sk")});
-  std::reverse(p.rows.begin(), p.rows.end());  // oldest to newest within the page
-  if (r->HasMember("LastEvaluatedKey")) p.next_cursor = encode_cursor((*r)["LastEvaluatedKey"]);
-  return Outcome<Page>::ok(std::move(p));
+  // uuid = the message; name and handle = the sender.
+  auto page = query_page("MSG#" + group, limit, cursor, [](const rapidjson::Value& item) {
+    return Row{attr_s(item, "message_uuid"), attr_s(item, "user_display_name"), attr_s(item, "user_handle"),
+               attr_s(item, "message"), attr_s(item, "sk")};
+  });
+  if (page.value) std::reverse(page.value->rows.begin(), page.value->rows.end());  // oldest to newest within the page
+  return page;
 }
 
 // Writes one message row at the current time; if another row has the same (pk, sk) the time moves

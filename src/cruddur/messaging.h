@@ -68,6 +68,7 @@ class MessagingService {
 
  private:
   ddb::Result<std::vector<std::string>> group_members(const std::string& group);
+  Outcome<Page> query_page(const std::string& pk, int limit, const std::string& cursor, Row (*row_of)(const rapidjson::Value&));
   Outcome<SentMessage> post_to_group(const User& me, const std::string& group, const std::string& text);
   ddb::Result<std::string> put_message_row(const std::string& group, const User& sender, const std::string& text,
                                            std::string* message_uuid);

@@ -72,7 +72,6 @@ Result<std::string> Ops::list_streams(Database& db, const Json& req) {
     for (auto& [n, t] : db.tables_)
       if ((!table || n == *table) && !t->def.stream_label.empty()) tables.push_back(t);
   }
-  if (table && !find_table(db, *table)) return err::not_found("Requested resource not found: Table: " + *table + " not found");
   JsonOut o;
   o.w.StartObject();
   o.key("Streams");

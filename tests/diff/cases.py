@@ -27,6 +27,9 @@ FIXTURE = [
                                                                                 {"AttributeName": "lsk", "KeyType": "RANGE"}],
                                                 "Projection": {"ProjectionType": "ALL"}}],
                      "BillingMode": "PAY_PER_REQUEST"}),
+    ("CreateTable", {"TableName": "d_stream", "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+                     "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}], "BillingMode": "PAY_PER_REQUEST",
+                     "StreamSpecification": {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"}}),
 ] + [
     ("PutItem", {"TableName": "d_range", "Item": {"pk": S("a"), "sk": N(str(i)), "v": N(str(i * 10)), "s": S(f"str{i}"),
                                                    "lsk": S(f"l{10 - i:02d}"), **({"gpk": S("g")} if i % 3 == 0 else {}),
@@ -37,6 +40,9 @@ FIXTURE = [
 ]
 
 CASES = []
+# Tables whose whole stream is read after the cases and compared record by record (ids, sequence
+# numbers, times and region left out).
+STREAM_TABLES = ["d_stream"]
 
 
 def case(name, op, req, **opts):
@@ -462,3 +468,27 @@ case("transact_capacity", "TransactWriteItems", loose=True, req={"ReturnConsumed
 
 # ---------------------------------------------------------------- protocol
 case("unknown_operation", "Frobnicate", {}, loose=True)
+
+# ---------------------------------------------------------------- stream records (compared via STREAM_TABLES)
+case("stream_put_new", "PutItem", {"TableName": "d_stream", "Item": {"pk": S("s1"), "v": N("1")}})
+case("stream_put_same", "PutItem", {"TableName": "d_stream", "Item": {"pk": S("s1"), "v": N("1")}})
+case("stream_put_changed", "PutItem", {"TableName": "d_stream", "Item": {"pk": S("s1"), "v": N("2"), "w": {"SS": ["b", "a"]}}})
+case("stream_update_set", "UpdateItem", {"TableName": "d_stream", "Key": {"pk": S("s1")}, "UpdateExpression": "SET v = :v",
+                                         "ExpressionAttributeValues": {":v": N("3")}})
+case("stream_update_noop", "UpdateItem", {"TableName": "d_stream", "Key": {"pk": S("s1")}, "UpdateExpression": "SET v = :v",
+                                          "ExpressionAttributeValues": {":v": N("3")}})
+case("stream_update_creates", "UpdateItem", {"TableName": "d_stream", "Key": {"pk": S("s2")}, "UpdateExpression": "ADD n :one",
+                                             "ExpressionAttributeValues": {":one": N("1")}})
+case("stream_delete", "DeleteItem", {"TableName": "d_stream", "Key": {"pk": S("s1")}})
+case("stream_delete_missing", "DeleteItem", {"TableName": "d_stream", "Key": {"pk": S("s1")}})
+case("stream_failed_condition", "PutItem", {"TableName": "d_stream", "Item": {"pk": S("s2")}, "ConditionExpression": "attribute_not_exists(pk)"})
+case("stream_batch", "BatchWriteItem", {"RequestItems": {"d_stream": [{"PutRequest": {"Item": {"pk": S("s3"), "b": {"B": "AAE="}}}},
+                                                                       {"DeleteRequest": {"Key": {"pk": S("s2")}}}]}})
+case("stream_transaction", "TransactWriteItems", {"TransactItems": [
+    {"Put": {"TableName": "d_stream", "Item": {"pk": S("s4"), "m": {"M": {"x": {"L": [N("1")]}}}}}},
+    {"Update": {"TableName": "d_stream", "Key": {"pk": S("s3")}, "UpdateExpression": "REMOVE b"}}]})
+case("stream_list_streams", "ListStreams", {"TableName": "d_stream"}, streams=True)
+case("stream_list_streams_missing", "ListStreams", {"TableName": "nope"}, streams=True, loose=True)
+case("stream_describe_bad_arn", "DescribeStream", {"StreamArn": "arn:aws:dynamodb:us-east-1:000000000000:table/nope/stream/2020-01-01T00:00:00.000"},
+     streams=True, loose=True)
+case("stream_get_records_bad_iterator", "GetRecords", {"ShardIterator": "x" * 40}, streams=True, loose=True)

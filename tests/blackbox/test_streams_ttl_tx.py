@@ -1,0 +1,188 @@
+"""Streams, TTL, transactions and index backfill through boto3."""
+import threading
+import time
+
+import pytest
+from botocore.exceptions import ClientError
+
+from conftest import Server
+
+
+def wait(fn, timeout=10):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        v = fn()
+        if v:
+            return v
+        time.sleep(0.05)
+    return fn()
+
+
+def test_gsi_created_on_a_table_with_data_is_backfilled(server):
+    c = server.client()
+    c.create_table(TableName="backfill", KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                   AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST")
+    for i in range(50):
+        item = {"pk": {"S": f"p{i}"}}
+        if i % 5 == 0:
+            item["color"] = {"S": "red" if i % 10 == 0 else "blue"}
+        c.put_item(TableName="backfill", Item=item)
+    c.update_table(TableName="backfill", AttributeDefinitions=[{"AttributeName": "color", "AttributeType": "S"}],
+                   GlobalSecondaryIndexUpdates=[{"Create": {"IndexName": "by-color",
+                                                            "KeySchema": [{"AttributeName": "color", "KeyType": "HASH"}],
+                                                            "Projection": {"ProjectionType": "KEYS_ONLY"}}}])
+    d = c.describe_table(TableName="backfill")["Table"]["GlobalSecondaryIndexes"][0]
+    assert d["IndexStatus"] == "ACTIVE" and d["ItemCount"] == 10
+    red = c.query(TableName="backfill", IndexName="by-color", KeyConditionExpression="color = :c",
+                  ExpressionAttributeValues={":c": {"S": "red"}})
+    assert sorted(i["pk"]["S"] for i in red["Items"]) == ["p0", "p10", "p20", "p30", "p40"]
+    # New writes are indexed too; deleting the index removes it.
+    c.put_item(TableName="backfill", Item={"pk": {"S": "new"}, "color": {"S": "red"}})
+    assert c.query(TableName="backfill", IndexName="by-color", KeyConditionExpression="color = :c",
+                   ExpressionAttributeValues={":c": {"S": "red"}})["Count"] == 6
+    c.update_table(TableName="backfill", GlobalSecondaryIndexUpdates=[{"Delete": {"IndexName": "by-color"}}])
+    with pytest.raises(ClientError) as e:
+        c.query(TableName="backfill", IndexName="by-color", KeyConditionExpression="color = :c",
+                ExpressionAttributeValues={":c": {"S": "red"}})
+    assert e.value.response["Error"]["Code"] == "ValidationException"
+
+
+def test_delay_transient_statuses_shows_creating():
+    s = Server("-delayTransientStatuses").start()
+    try:
+        c = s.client()
+        r = c.create_table(TableName="slow", KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                           AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST")
+        assert r["TableDescription"]["TableStatus"] == "CREATING"
+        assert c.describe_table(TableName="slow")["Table"]["TableStatus"] == "CREATING"
+        c.get_waiter("table_exists").wait(TableName="slow", WaiterConfig={"Delay": 0.1})
+        assert c.describe_table(TableName="slow")["Table"]["TableStatus"] == "ACTIVE"
+    finally:
+        s.stop()
+
+
+def test_concurrent_transfers_conserve_the_total_and_are_never_seen_half_done(server):
+    c = server.client()
+    c.create_table(TableName="bank", KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+                   AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "sk", "AttributeType": "S"}],
+                   BillingMode="PAY_PER_REQUEST", StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"})
+    accounts = [f"acct{i}" for i in range(5)]
+    for a in accounts:
+        c.put_item(TableName="bank", Item={"pk": {"S": "bank"}, "sk": {"S": a}, "bal": {"N": "100"}})
+    stop = threading.Event()
+    bad = []
+    done = {"ok": 0, "cancelled": 0}
+    lock = threading.Lock()
+
+    def transfer(seed):
+        cl = server.client()
+        n = 0
+        while not stop.is_set():
+            a, b = accounts[(seed + n) % 5], accounts[(seed + 2 * n + 1) % 5]
+            n += 1
+            if a == b:
+                continue
+            try:
+                cl.transact_write_items(TransactItems=[
+                    {"Update": {"TableName": "bank", "Key": {"pk": {"S": "bank"}, "sk": {"S": a}},
+                                "UpdateExpression": "SET bal = bal - :x", "ConditionExpression": "bal >= :x",
+                                "ExpressionAttributeValues": {":x": {"N": "7"}}}},
+                    {"Update": {"TableName": "bank", "Key": {"pk": {"S": "bank"}, "sk": {"S": b}},
+                                "UpdateExpression": "SET bal = bal + :x", "ExpressionAttributeValues": {":x": {"N": "7"}}}}])
+                with lock:
+                    done["ok"] += 1
+            except ClientError as e:
+                assert e.response["Error"]["Code"] == "TransactionCanceledException"
+                with lock:
+                    done["cancelled"] += 1
+
+    def reader():
+        cl = server.client()
+        while not stop.is_set():
+            items = cl.query(TableName="bank", KeyConditionExpression="pk = :p", ConsistentRead=True,
+                             ExpressionAttributeValues={":p": {"S": "bank"}})["Items"]
+            total = sum(int(i["bal"]["N"]) for i in items)
+            if total != 500:
+                bad.append(total)
+            got = cl.transact_get_items(TransactItems=[{"Get": {"TableName": "bank", "Key": {"pk": {"S": "bank"}, "sk": {"S": a}}}}
+                                                       for a in accounts])["Responses"]
+            if sum(int(g["Item"]["bal"]["N"]) for g in got) != 500:
+                bad.append(-1)
+
+    threads = [threading.Thread(target=transfer, args=(i,)) for i in range(6)] + [threading.Thread(target=reader) for _ in range(2)]
+    for t in threads:
+        t.start()
+    time.sleep(3)
+    stop.set()
+    for t in threads:
+        t.join()
+    assert bad == []
+    assert done["ok"] > 50
+    # A stream reader applying the records in order sees the total conserved after every transaction
+    # (each transaction's two records are adjacent).
+    arn = c.describe_table(TableName="bank")["Table"]["LatestStreamArn"]
+    import boto3
+    streams = boto3.client("dynamodbstreams", endpoint_url=server.url, region_name="eu-central-1",
+                           aws_access_key_id="dummy", aws_secret_access_key="dummy")
+    shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
+    it = streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+    balances, records = {}, []
+    while it:
+        r = streams.get_records(ShardIterator=it, Limit=1000)
+        records += r["Records"]
+        it = r.get("NextShardIterator") if r["Records"] else None
+    assert len(records) == 5 + 2 * done["ok"]
+    for i, rec in enumerate(records):
+        balances[rec["dynamodb"]["Keys"]["sk"]["S"]] = int(rec["dynamodb"]["NewImage"]["bal"]["N"])
+        if i >= 4 and (i - 4) % 2 == 0:
+            assert sum(balances.values()) == 500
+
+
+def test_ttl_really_expires_items_with_a_service_remove_record():
+    s = Server("--ttl-interval-ms", "100").start()
+    try:
+        c = s.client()
+        c.create_table(TableName="ttl", KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                       AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST",
+                       StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"})
+        c.update_time_to_live(TableName="ttl", TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires"})
+        assert c.describe_time_to_live(TableName="ttl")["TimeToLiveDescription"] == {"TimeToLiveStatus": "ENABLED", "AttributeName": "expires"}
+        now = int(time.time())
+        c.put_item(TableName="ttl", Item={"pk": {"S": "old"}, "expires": {"N": str(now - 10)}})
+        c.put_item(TableName="ttl", Item={"pk": {"S": "later"}, "expires": {"N": str(now + 3600)}})
+        c.put_item(TableName="ttl", Item={"pk": {"S": "never"}, "expires": {"S": "not a number"}})
+        assert wait(lambda: "Item" not in c.get_item(TableName="ttl", Key={"pk": {"S": "old"}}))
+        assert "Item" in c.get_item(TableName="ttl", Key={"pk": {"S": "later"}})
+        assert "Item" in c.get_item(TableName="ttl", Key={"pk": {"S": "never"}})
+        import boto3
+        streams = boto3.client("dynamodbstreams", endpoint_url=s.url, region_name="eu-central-1",
+                               aws_access_key_id="dummy", aws_secret_access_key="dummy")
+        arn = c.describe_table(TableName="ttl")["Table"]["LatestStreamArn"]
+        shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
+        it = streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+        recs = streams.get_records(ShardIterator=it)["Records"]
+        removes = [r for r in recs if r["eventName"] == "REMOVE"]
+        assert len(removes) == 1
+        assert removes[0]["userIdentity"] == {"PrincipalId": "dynamodb.amazonaws.com", "Type": "Service"}
+        assert removes[0]["dynamodb"]["OldImage"]["pk"]["S"] == "old"
+        with pytest.raises(ClientError) as e:
+            c.update_time_to_live(TableName="ttl", TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires"})
+        assert e.value.response["Error"]["Message"] == "TimeToLive is already enabled"
+    finally:
+        s.stop()
+
+
+def test_stream_can_be_disabled_and_a_new_one_enabled(server):
+    c = server.client()
+    c.create_table(TableName="streamy", KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                   AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST",
+                   StreamSpecification={"StreamEnabled": True, "StreamViewType": "KEYS_ONLY"})
+    first = c.describe_table(TableName="streamy")["Table"]["LatestStreamArn"]
+    c.update_table(TableName="streamy", StreamSpecification={"StreamEnabled": False})
+    d = c.describe_table(TableName="streamy")["Table"]
+    assert "StreamSpecification" not in d and d["LatestStreamArn"] == first
+    time.sleep(0.002)
+    c.update_table(TableName="streamy", StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"})
+    d = c.describe_table(TableName="streamy")["Table"]
+    assert d["StreamSpecification"] == {"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"}
+    assert d["LatestStreamArn"] != first
