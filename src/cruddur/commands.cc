@@ -354,8 +354,6 @@ Status first_start_setup(const Config& cfg, UserDirectory& users, MessagingServi
     if (!existing.ok()) return existing.take_error();
   }
   DDB_TRY(service.create_table(true));
-  auto client_probe = service.list_groups(existing->front(), 1, "");
-  (void)client_probe;
   // Seed the demo conversation once: look for its messages.
   std::vector<User> all = *existing;
   const User* a = nullptr;
