@@ -163,11 +163,13 @@ Result<std::pair<int, std::string>> HttpClient::post_once(std::string_view targe
   sr.headers = {{"host", host_header}, {"x-amz-date", amz_date}, {"content-type", opt_.target_content_type}};
   if (!target.empty()) sr.headers.emplace_back("x-amz-target", std::string(target));
   sr.body = body;
-  std::string auth = sigv4::sign(sr, opt_.access_key, opt_.secret_key, opt_.session_token, opt_.region, opt_.service, amz_date);
   http::request<http::string_body> req{http::verb::post, path_, 11};
   for (auto& [k, v] : sr.headers) req.set(k, v);
-  if (!opt_.session_token.empty()) req.set("x-amz-security-token", opt_.session_token);
-  req.set(http::field::authorization, auth);
+  if (opt_.sign) {
+    if (!opt_.session_token.empty()) req.set("x-amz-security-token", opt_.session_token);
+    req.set(http::field::authorization,
+            sigv4::sign(sr, opt_.access_key, opt_.secret_key, opt_.session_token, opt_.region, opt_.service, amz_date));
+  }
   req.keep_alive(true);
   req.body() = body;
   req.prepare_payload();

@@ -52,6 +52,7 @@ struct HttpClientOptions {
   int max_attempts = 5;       // Default: 5 (1 try + 4 retries).
   int base_backoff_ms = 25;   // Default: 25 ms, doubled per retry, full jitter.
   int timeout_ms = 10000;     // Default: 10 s per attempt.
+  bool sign = true;           // Default: SigV4-sign every request (false for unauthenticated APIs).
 };
 
 // Plain HTTP(S) POST with SigV4; also used for Cognito's JSON API.

@@ -97,6 +97,10 @@ Reply Api::handle(const Request& req) {
       if (!u.ok()) r = json_reply(500, "{}");
       else if (!*u) r = json_reply(404, Json().obj().kv("error", "user not found").end_obj().take());
       else r = json_reply(200, Json().obj().kv("uuid", (*u)->uuid).kv("handle", (*u)->handle).kv("display_name", (*u)->display_name).end_obj().take());
+    } else if (p == "/api/me" && req.method == "GET") {
+      auto me = authenticate(req);
+      if (!me) r = json_reply(401, "{}");
+      else r = json_reply(200, Json().obj().kv("uuid", me->uuid).kv("handle", me->handle).kv("display_name", me->display_name).end_obj().take());
     } else if (p == "/api/message_groups" || p.rfind("/api/messages", 0) == 0) {
       auto me = authenticate(req);
       if (!me) {

@@ -33,6 +33,7 @@ Options (each also read from the environment variable in brackets):
   --cognito-issuer URL   token issuer override, e.g. for cognito-local [COGNITO_ISSUER_URL]
   --cognito-endpoint URL Cognito API endpoint override [COGNITO_ENDPOINT_URL]
   --frontend-url URL     origin allowed by CORS [FRONTEND_URL] (default *)
+  --web-dir DIR          the web client's files (default: web/ of the source tree)
   --json                 print JSON instead of tables
   --help                 this text
 Credentials for AWS come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN.
@@ -56,7 +57,7 @@ bool parse_config(int argc, char** argv, Config& c, std::string* error) {
       {"--data-dir", &c.data_dir}, {"--host", &c.host}, {"--ddb-endpoint", &c.ddb_endpoint}, {"--endpoint", &c.ddb_endpoint},
       {"--region", &c.region}, {"--table", &c.table}, {"--connection-url", &c.connection_url},
       {"--user-pool-id", &c.user_pool_id}, {"--client-id", &c.client_id}, {"--cognito-issuer", &c.cognito_issuer},
-      {"--cognito-endpoint", &c.cognito_endpoint}, {"--frontend-url", &c.frontend_url}};
+      {"--cognito-endpoint", &c.cognito_endpoint}, {"--frontend-url", &c.frontend_url}, {"--web-dir", &c.web_dir}};
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i], v;
     auto eq = a.find('=');

@@ -16,6 +16,7 @@
 #include "cruddur/messaging.h"
 #include "cruddur/stream_worker.h"
 #include "cruddur/timefmt.h"
+#include "cruddur/web.h"
 #include "engine/engine.h"
 #include "server/protocol.h"
 
@@ -110,12 +111,18 @@ int serve(const Config& cfg) {
   ApiOptions ao;
   ao.frontend_url = cfg.frontend_url;
   Api api(service, users, *verifier, *ddb_client, ao);
-  if (issuer) {
-    api.extra = [&](const ddb::net::Request& req) -> std::optional<ddb::net::Reply> {
-      if (req.path == "/.well-known/jwks.json" && req.method == "GET") return ddb::net::Reply{200, "application/json", issuer->jwks_json(), {}};
-      return std::nullopt;
-    };
-  }
+  WebOptions web_opt;
+  web_opt.web_dir = cfg.web_dir;
+  web_opt.local_issuer = issuer.get();
+  web_opt.cognito_endpoint = cfg.cognito_endpoint.empty() ? "https://cognito-idp." + cfg.region + ".amazonaws.com/" : cfg.cognito_endpoint;
+  web_opt.cognito_client_id = cfg.client_id;
+  web_opt.region = cfg.region;
+  WebRoutes web(users, web_opt);
+  api.extra = [&](const ddb::net::Request& req) -> std::optional<ddb::net::Reply> {
+    if (issuer && req.path == "/.well-known/jwks.json" && req.method == "GET")
+      return ddb::net::Reply{200, "application/json", issuer->jwks_json(), {}};
+    return web.handle(req);
+  };
   ddb::net::ServerOptions so;
   so.host = cfg.host;
   so.port = static_cast<unsigned short>(cfg.port);
@@ -127,6 +134,7 @@ int serve(const Config& cfg) {
   api_server.start();
 
   std::printf("cruddur is running\n");
+  std::printf("  Web client:   http://%s:%u/  (sign in as a demo user)\n", cfg.host.c_str(), api_server.port());
   std::printf("  API:          http://%s:%u/api/  (health: /api/health-check)\n", cfg.host.c_str(), api_server.port());
   if (ddb_server) {
     std::printf("  DynamoDB:     http://%s:%u  (embedded engine; data in %s/dynamodb)\n", cfg.host.c_str(), ddb_server->port(), data.c_str());

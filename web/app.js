@@ -1,0 +1,263 @@
+// Cruddur messages: a small single-page client on the HTTP API of MESSAGING.md. No framework.
+// Routes: /messages, /messages/<group uuid>, /messages/new/<handle>. New messages are fetched by
+// polling every POLL_MS.
+"use strict";
+const POLL_MS = 3000;
+const MAX_CHARS = 1024;
+const $ = (id) => document.getElementById(id);
+const state = { token: localStorage.getItem("cruddur_token"), me: null, group: null, newHandle: null, groups: {},
+                groupsNext: null, olderNext: null, shown: new Set(), poll: null };
+
+// ---- API ----
+async function api(method, path, body) {
+  const r = await fetch(path, { method, headers: { "Content-Type": "application/json",
+    ...(state.token ? { Authorization: "Bearer " + state.token } : {}) }, body: body ? JSON.stringify(body) : undefined });
+  if (r.status === 401) { signOut(); throw new Error("signed out"); }
+  const text = await r.text();
+  const data = text ? JSON.parse(text) : null;
+  const link = r.headers.get("Link");
+  const next = link && link.match(/<([^>]+)>;\s*rel="next"/);
+  return { status: r.status, data, next: next ? next[1] : null };
+}
+
+// ---- time ----
+function relative(iso) {
+  const t = new Date(iso), s = (Date.now() - t.getTime()) / 1000;
+  if (s < 60) return "now";
+  if (s < 3600) return Math.floor(s / 60) + "m";
+  if (s < 86400) return Math.floor(s / 3600) + "h";
+  return t.toLocaleDateString();
+}
+const localTime = (iso) => new Date(iso).toLocaleString();  // the browser's time zone
+const chars = (s) => Array.from(s).length;                  // Unicode characters, not bytes
+
+const ERRORS = {
+  message_blank: "Write a message first.",
+  message_exceed_max_chars_1024: "Messages can be at most 1024 characters.",
+  message_group_uuid_blank: "Choose a conversation.",
+  user_receiver_handle_blank: "Say who to write to.",
+  user_receiver_not_found: "There is no user with that handle.",
+  cannot_message_self: "You cannot message yourself.",
+};
+
+// ---- sign in / out ----
+async function showSignIn(message) {
+  $("app").hidden = true; $("signin").hidden = false; $("who").hidden = true; $("signout").hidden = true;
+  $("signin-error").textContent = message || "";
+  const cfg = await (await fetch("/api/auth/config")).json();
+  if (cfg.mode === "local") {
+    $("local-signin").hidden = false;
+    const box = $("demo-users");
+    box.textContent = "";
+    for (const u of cfg.users) {
+      const b = document.createElement("button");
+      b.textContent = `${u.display_name} (@${u.handle})`;
+      b.dataset.handle = u.handle;
+      b.onclick = async () => {
+        const r = await fetch("/api/auth/local-token", { method: "POST", headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ handle: u.handle }) });
+        if (r.ok) { state.token = (await r.json()).access_token; localStorage.setItem("cruddur_token", state.token); start(); }
+        else $("signin-error").textContent = "Sign-in failed.";
+      };
+      box.appendChild(b);
+    }
+  } else {
+    $("password-signin").hidden = false;
+  }
+}
+$("password-signin").onsubmit = async (e) => {
+  e.preventDefault();
+  const f = new FormData(e.target);
+  const r = await fetch("/api/auth/password", { method: "POST", headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ username: f.get("username"), password: f.get("password") }) });
+  if (!r.ok) { $("signin-error").textContent = "Wrong username or password."; return; }
+  state.token = (await r.json()).access_token;
+  localStorage.setItem("cruddur_token", state.token);
+  start();
+};
+function signOut() {
+  state.token = null; state.me = null;
+  localStorage.removeItem("cruddur_token");
+  clearInterval(state.poll);
+  showSignIn();
+}
+$("signout").onclick = () => { signOut(); history.pushState(null, "", "/messages"); };
+
+// ---- conversations ----
+function groupItem(g) {
+  const li = document.createElement("li");
+  const a = document.createElement("a");
+  a.href = "/messages/" + g.uuid;
+  a.dataset.group = g.uuid;
+  if (g.uuid === state.group) a.className = "active";
+  const time = document.createElement("span"); time.className = "time"; time.textContent = relative(g.created_at);
+  time.title = localTime(g.created_at);
+  const name = document.createElement("span"); name.className = "name"; name.textContent = g.display_name + " ";
+  const handle = document.createElement("span"); handle.className = "handle"; handle.textContent = "@" + g.handle;
+  const last = document.createElement("span"); last.className = "last"; last.textContent = g.message;
+  a.append(time, name, handle, last);
+  a.onclick = (e) => { e.preventDefault(); go("/messages/" + g.uuid); };
+  li.appendChild(a);
+  return li;
+}
+async function loadGroups(more) {
+  const r = await api("GET", more ? state.groupsNext : "/api/message_groups?limit=20");
+  if (r.status !== 200) return;
+  const list = $("group-list");
+  if (!more) list.textContent = "";
+  for (const g of r.data) { state.groups[g.uuid] = g; list.appendChild(groupItem(g)); }
+  state.groupsNext = r.next;
+  if (state.group && state.groups[state.group]) setHead(state.groups[state.group]);
+  $("groups-more").hidden = !r.next;
+}
+$("groups-more").onclick = () => loadGroups(true);
+$("group-list").parentElement.addEventListener("scroll", (e) => {
+  const el = e.target;
+  if (state.groupsNext && el.scrollTop + el.clientHeight >= el.scrollHeight - 20) loadGroups(true);
+});
+
+// ---- a conversation ----
+function messageEl(m) {
+  const div = document.createElement("div");
+  div.className = "msg" + (state.me && m.handle === state.me.handle ? " mine" : "");
+  div.dataset.uuid = m.uuid;
+  const meta = document.createElement("span"); meta.className = "meta";
+  meta.textContent = `${m.display_name} @${m.handle} · ${localTime(m.created_at)}`;
+  const text = document.createElement("span"); text.className = "text"; text.textContent = m.message;
+  div.append(meta, text);
+  return div;
+}
+function appendMessages(msgs, atTop) {
+  const box = $("messages");
+  const fresh = msgs.filter((m) => !state.shown.has(m.uuid));
+  fresh.forEach((m) => state.shown.add(m.uuid));
+  if (!fresh.length) return;
+  $("thread-empty").hidden = true;
+  if (atTop) {
+    const before = box.scrollHeight;
+    const first = box.querySelector(".msg");
+    fresh.forEach((m) => box.insertBefore(messageEl(m), first));
+    box.scrollTop += box.scrollHeight - before;  // keep the reader's place
+  } else {
+    const nearBottom = box.scrollTop + box.clientHeight >= box.scrollHeight - 40;
+    fresh.forEach((m) => box.appendChild(messageEl(m)));
+    if (nearBottom) box.scrollTop = box.scrollHeight;
+  }
+}
+async function openGroup(group) {
+  state.group = group; state.newHandle = null; state.shown = new Set(); state.olderNext = null;
+  const box = $("messages");
+  box.querySelectorAll(".msg").forEach((n) => n.remove());
+  $("send-form").hidden = false;
+  const r = await api("GET", `/api/messages/${group}?limit=30`);
+  if (r.status !== 200) { $("thread-head").textContent = r.status === 403 ? "You are not part of this conversation." : "Conversation not found."; $("send-form").hidden = true; return; }
+  const other = state.groups[group] || r.data.find((m) => m.handle !== state.me.handle);
+  if (other) setHead(other); else $("thread-head").textContent = "Conversation";
+  appendMessages(r.data, false);
+  box.scrollTop = box.scrollHeight;
+  state.olderNext = r.next;
+  fillUp();
+  document.querySelectorAll(".group-list a").forEach((a) => a.classList.toggle("active", a.dataset.group === group));
+}
+// The thread's title: the other person (from the conversation list, or their message).
+function setHead(other) { $("thread-head").textContent = `${other.display_name} @${other.handle}`; }
+async function loadOlder() {
+  if (!state.olderNext || state.loadingOlder) return;
+  state.loadingOlder = true;
+  const url = state.olderNext;
+  state.olderNext = null;
+  const r = await api("GET", url);
+  state.loadingOlder = false;
+  if (r.status !== 200) return;
+  appendMessages(r.data, true);
+  state.olderNext = r.next;
+  fillUp();
+}
+// While the thread does not fill its pane there is nothing to scroll: load older pages until it does.
+function fillUp() {
+  const box = $("messages");
+  if (state.olderNext && box.scrollHeight <= box.clientHeight + 40) loadOlder();
+}
+$("messages").addEventListener("scroll", (e) => { if (e.target.scrollTop < 40) loadOlder(); });
+async function openNew(handle) {
+  state.group = null; state.newHandle = handle; state.shown = new Set();
+  $("messages").querySelectorAll(".msg").forEach((n) => n.remove());
+  const r = await fetch(`/api/users/@${encodeURIComponent(handle)}/short`);
+  if (!r.ok) { $("thread-head").textContent = `No user @${handle}.`; $("send-form").hidden = true; return; }
+  const u = await r.json();
+  $("thread-head").textContent = `New message to ${u.display_name} @${u.handle}`;
+  $("thread-empty").hidden = false;
+  $("thread-empty").textContent = "Write the first message; an existing conversation with them is reused.";
+  $("send-form").hidden = false;
+  $("send-text").focus();
+}
+
+// ---- sending ----
+function updateCounter() {
+  const n = chars($("send-text").value);
+  $("counter").textContent = `${n} / ${MAX_CHARS}`;
+  $("counter").classList.toggle("over", n > MAX_CHARS);
+}
+$("send-text").addEventListener("input", updateCounter);
+$("send-text").addEventListener("keydown", (e) => {
+  if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); $("send-form").requestSubmit(); }
+});
+$("send-form").onsubmit = async (e) => {
+  e.preventDefault();
+  const text = $("send-text").value;
+  const body = state.group ? { message: text, message_group_uuid: state.group } : { message: text, handle: state.newHandle };
+  const r = await api("POST", "/api/messages", body);
+  if (r.status === 200) {
+    $("send-error").textContent = "";
+    $("send-text").value = "";
+    updateCounter();
+    if (!state.group) { history.pushState(null, "", "/messages/" + r.data.message_group_uuid); await openGroup(r.data.message_group_uuid); }
+    else appendMessages([r.data], false);
+    $("messages").scrollTop = $("messages").scrollHeight;
+    loadGroups(false);
+  } else if (r.status === 422) {
+    $("send-error").textContent = r.data.map((c) => ERRORS[c] || c).join(" ");  // the text stays in the box
+  } else {
+    $("send-error").textContent = r.status === 403 ? "You are not part of this conversation." : "Could not send (" + r.status + ").";
+  }
+};
+$("new-form").onsubmit = (e) => {
+  e.preventDefault();
+  const h = $("new-handle").value.trim().replace(/^@/, "");
+  if (h) go("/messages/new/" + h);
+};
+
+// ---- routing and polling ----
+function route() {
+  const p = location.pathname;
+  let m;
+  document.querySelector(".layout").classList.toggle("in-thread", p !== "/messages" && p !== "/");
+  if ((m = p.match(/^\/messages\/new\/([^/]+)$/))) openNew(decodeURIComponent(m[1]).replace(/^@/, ""));
+  else if ((m = p.match(/^\/messages\/([0-9a-f-]{36})$/))) openGroup(m[1]);
+  else { state.group = null; $("send-form").hidden = true; $("thread-head").textContent = ""; }
+}
+function go(path) { history.pushState(null, "", path); route(); }
+window.addEventListener("popstate", route);
+async function poll() {
+  if (!state.token) return;
+  await loadGroups(false);
+  if (state.group) {
+    const r = await api("GET", `/api/messages/${state.group}?limit=30`);
+    if (r.status === 200) appendMessages(r.data, false);
+  }
+}
+async function start() {
+  if (!state.token) return showSignIn();
+  const r = await fetch("/api/me", { headers: { Authorization: "Bearer " + state.token } });
+  if (!r.ok) return signOut();
+  state.me = await r.json();
+  $("signin").hidden = true; $("app").hidden = false;
+  $("who").hidden = false; $("who").textContent = `${state.me.display_name} @${state.me.handle}`;
+  $("signout").hidden = false;
+  if (location.pathname === "/") history.replaceState(null, "", "/messages");
+  await loadGroups(false);
+  route();
+  clearInterval(state.poll);
+  state.poll = setInterval(poll, POLL_MS);
+}
+start();
