@@ -155,6 +155,17 @@ Status Verifier::refresh() {
 }
 
 Result<Claims> Verifier::verify(const std::string& token) {
+  {
+    std::lock_guard lk(mu_);
+    auto it = verified_.find(token);
+    if (it != verified_.end()) {
+      if (it->second.exp <= static_cast<long long>(std::time(nullptr))) {
+        verified_.erase(it);
+        return bad("expired");
+      }
+      return it->second;
+    }
+  }
   auto d1 = token.find('.'), d2 = token.rfind('.');
   if (d1 == std::string::npos || d2 == d1) return bad("malformed token");
   auto header = base64url_decode(std::string_view(token).substr(0, d1));
@@ -197,6 +208,9 @@ Result<Claims> Verifier::verify(const std::string& token) {
   if (c.token_use != "access") return bad("not an access token");
   if (!client_id_.empty() && c.client_id != client_id_) return bad("wrong client_id");
   if (c.sub.empty()) return bad("no sub");
+  std::lock_guard lk(mu_);
+  if (verified_.size() >= 10000) verified_.clear();
+  verified_.emplace(token, c);
   return c;
 }
 

@@ -55,6 +55,9 @@ class Verifier {
   std::function<Result<std::string>()> fetch_;
   std::mutex mu_;
   std::map<std::string, void*> keys_;  // kid -> EVP_PKEY*; GUARDED_BY(mu_)
+  // Tokens already verified (signature and claims), so a client's repeated requests skip the RSA
+  // check; exp is still checked on every use. Bounded: cleared when it reaches 10,000 entries.
+  std::map<std::string, Claims> verified_;  // GUARDED_BY(mu_)
   std::chrono::steady_clock::time_point last_fetch_{};
   int fetches_ = 0;
 };

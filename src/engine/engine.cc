@@ -137,6 +137,34 @@ size_t Database::expire_ttl_items(double now) {
   return deleted;
 }
 
+size_t Database::trim_streams(double now) {
+  constexpr double kRetention = 24 * 3600;
+  std::vector<uint32_t> ids;
+  {
+    std::shared_lock lk(catalog_mu_);
+    for (auto& [n, t] : tables_) ids.push_back(t->def.id);
+  }
+  size_t trimmed = 0;
+  for (uint32_t id : ids) {
+    std::string p = keys::stream_prefix(id);
+    WriteBatch b;
+    // Records are in sequence order, which is time order: stop at the first one still retained.
+    kv_->scan(p, keys::prefix_end(p), false, [&](std::string_view k, std::string_view v) {
+      static constexpr std::string_view kField = "\"ApproximateCreationDateTime\":";
+      auto at = v.find(kField);
+      if (at == std::string_view::npos) return false;
+      double created = std::strtod(std::string(v.substr(at + kField.size(), 20)).c_str(), nullptr);
+      if (created >= now - kRetention) return false;
+      b.del(std::string(k));
+      return b.ops().size() < 10000;
+    });
+    if (b.empty()) continue;
+    std::lock_guard wl(write_mu_);
+    if (kv_->write(b).ok()) trimmed += b.ops().size();
+  }
+  return trimmed;
+}
+
 Engine::Engine(EngineOptions options, KvOptions base) : opt_(std::move(options)), base_(std::move(base)) {}
 
 Engine::~Engine() {
@@ -190,7 +218,10 @@ void Engine::start_ttl_thread() {
         std::lock_guard lk(mu_);
         for (auto& [n, d] : dbs_) dbs.push_back(d.get());
       }
-      for (auto* d : dbs) d->expire_ttl_items(now_epoch());
+      for (auto* d : dbs) {
+        d->expire_ttl_items(now_epoch());
+        d->trim_streams(now_epoch());
+      }
     }
   });
 }

@@ -97,6 +97,8 @@ class Database {
 
   // Deletes items whose TTL has passed. Returns how many were deleted. Called by the TTL thread.
   size_t expire_ttl_items(double now_epoch_seconds);
+  // Deletes stream records older than the 24-hour retention. Returns how many were deleted.
+  size_t trim_streams(double now_epoch_seconds);
 
   std::vector<std::string> table_names();
   const EngineOptions& options() const { return opt_; }

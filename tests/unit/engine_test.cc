@@ -218,3 +218,25 @@ TEST(Engine, PersistsAcrossReopen) {
   }
   std::filesystem::remove_all(dir);
 }
+
+TEST(Engine, StreamRecordsAreKeptTwentyFourHours) {
+  Db t;
+  t.call("CreateTable", kMessagesTable);
+  t.call("PutItem", R"({"TableName":"cruddur-messages","Item":{"pk":{"S":"a"},"sk":{"S":"1"}}})");
+  t.call("PutItem", R"({"TableName":"cruddur-messages","Item":{"pk":{"S":"b"},"sk":{"S":"1"}}})");
+  double now = static_cast<double>(time(nullptr));
+  EXPECT_EQ(t.db->trim_streams(now), 0u);
+  EXPECT_EQ(t.db->trim_streams(now + 23 * 3600), 0u);
+  EXPECT_EQ(t.db->trim_streams(now + 25 * 3600), 2u);
+  rapidjson::Document ls;
+  ls.Parse(t.streams("ListStreams", "{}").c_str());
+  std::string arn = ls["Streams"][0]["StreamArn"].GetString();
+  rapidjson::Document ds;
+  ds.Parse(t.streams("DescribeStream", R"({"StreamArn":")" + arn + "\"}").c_str());
+  std::string shard = ds["StreamDescription"]["Shards"][0]["ShardId"].GetString();
+  rapidjson::Document it;
+  it.Parse(t.streams("GetShardIterator", R"({"StreamArn":")" + arn + R"(","ShardId":")" + shard + R"(","ShardIteratorType":"TRIM_HORIZON"})").c_str());
+  rapidjson::Document recs;
+  recs.Parse(t.streams("GetRecords", R"({"ShardIterator":")" + std::string(it["ShardIterator"].GetString()) + "\"}").c_str());
+  EXPECT_EQ(recs["Records"].Size(), 0u);
+}
