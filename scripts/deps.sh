@@ -4,8 +4,9 @@ set -euo pipefail
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 BUILD_PKGS=(build-essential cmake g++ ccache libboost-dev librocksdb-dev rapidjson-dev libfmt-dev libssl-dev
-            libsqlite3-dev libpq-dev)
-TEST_PKGS=(libgtest-dev clang libclang-rt-14-dev awscli python3-boto3 python3-pytest nodejs npm postgresql wrk)
+            libsqlite3-dev libpq-dev zlib1g-dev)
+TEST_PKGS=(libgtest-dev clang libclang-rt-14-dev awscli python3-boto3 python3-pytest nodejs npm postgresql wrk
+           openjdk-17-jre-headless chromium)
 want=("${BUILD_PKGS[@]}")
 if [ "${1:-}" = "--test" ]; then want+=("${TEST_PKGS[@]}"); fi
 missing=()
@@ -13,6 +14,7 @@ for p in "${want[@]}"; do
   # node/npm may come from outside Debian on some machines; a working binary is enough.
   if [ "$p" = nodejs ] && command -v node >/dev/null; then continue; fi
   if [ "$p" = npm ] && command -v npm >/dev/null; then continue; fi
+  if [ "$p" = openjdk-17-jre-headless ] && command -v java >/dev/null; then continue; fi
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then

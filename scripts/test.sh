@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh --test
 export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
-for d in tests/js tests/cognito; do
+for d in tests/js tests/cognito tests/oracle tests/web; do
   if [ ! -d "$d/node_modules" ]; then (cd "$d" && npm ci --no-audit --no-fund --loglevel=error); fi
 done
 # Fuzzers: clang's libFuzzer, a short run each over the kept corpus (crash inputs included).
