@@ -293,7 +293,6 @@ Result<std::string> run_read(Database& db, ReadRequest& r, std::string start, st
   std::optional<Item> last;
   bool stopped = false;
   bool fetch_base = t.index && !t.index->global && t.index->projection != "ALL" && r.select == "ALL_ATTRIBUTES";
-  std::string hash_prefix_seen;
   if (start < end || end.empty()) {
     db.store().scan(start, end, !r.forward, [&](std::string_view key, std::string_view val) {
       if (scanned >= limit || bytes >= kPageBytes) { stopped = true; return false; }

@@ -170,12 +170,10 @@ Result<Value> eval_set_value(const Operand& o, const Item& item) {
   }
 }
 
-// Finds the container for the last element of `p`, or null when the parent is missing or of
-// the wrong kind.
-Value* parent_of(Item& item, const Path& p, Value& root_holder) {
-  // root_holder wraps the item as a map value so the walk is uniform.
-  (void)item;
-  Value* v = &root_holder;
+// Finds the container for the last element of `p` under `root` (the item as a map value), or null
+// when the parent is missing or of the wrong kind.
+Value* parent_of(Value& root, const Path& p) {
+  Value* v = &root;
   for (size_t i = 0; i + 1 < p.elems.size(); ++i) {
     const PathElem& e = p.elems[i];
     if (e.is_index) {
@@ -192,8 +190,7 @@ Value* parent_of(Item& item, const Path& p, Value& root_holder) {
 }
 
 Status set_path(Value& root, const Path& p, Value val) {
-  Item dummy;
-  Value* parent = parent_of(dummy, p, root);
+  Value* parent = parent_of(root, p);
   if (!parent) return invalid_path();
   const PathElem& last = p.elems.back();
   if (last.is_index) {
@@ -208,8 +205,7 @@ Status set_path(Value& root, const Path& p, Value val) {
 }
 
 void remove_path(Value& root, const Path& p) {
-  Item dummy;
-  Value* parent = parent_of(dummy, p, root);
+  Value* parent = parent_of(root, p);
   if (!parent) return;
   const PathElem& last = p.elems.back();
   if (last.is_index) {
@@ -333,16 +329,15 @@ void project_into(Value& dst, const Value& src, const Path& p, size_t i) {
 }  // namespace
 
 Item project(const Item& item, const std::vector<Path>& paths) {
-  Value root;
-  root.type = VType::M;
-  Value src;
-  src.type = VType::M;
-  src.map = item;  // NOTE: copies; projections are on the read path of small items only
+  Item out;
   for (auto& p : paths) {
     if (!find_path(item, p)) continue;
-    project_into(root, src, p, 0);
+    const Value& top = item.find(p.elems[0].name)->second;
+    auto it = out.find(p.elems[0].name);
+    if (it == out.end()) it = out.emplace(p.elems[0].name, Value()).first;
+    project_into(it->second, top, p, 1);
   }
-  return std::move(root.map);
+  return out;
 }
 
 }  // namespace ddb::expr
