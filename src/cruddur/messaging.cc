@@ -117,12 +117,17 @@ Status MessagingService::create_table(bool if_missing) {
   return Error{"Timeout", "table " + table_ + " did not become ACTIVE", 500, {}};
 }
 
-Result<std::vector<std::string>> MessagingService::group_members(const std::string& group) {
+// The conversation rows of a group (one per participant), through the GSI.
+Result<rapidjson::Document> MessagingService::conversation_rows(const std::string& group) {
   Json q;
   q.obj().kv("TableName", table_).kv("IndexName", "message-group-sk-index")
       .kv("KeyConditionExpression", "message_group_uuid = :g")
       .key("ExpressionAttributeValues").obj().s(":g", group).end_obj().end_obj();
-  auto r = ddb_.op("Query", q.take());
+  return ddb_.op("Query", q.take());
+}
+
+Result<std::vector<std::string>> MessagingService::group_members(const std::string& group) {
+  auto r = conversation_rows(group);
   if (!r.ok()) return r.take_error();
   std::vector<std::string> members;
   for (auto& item : (*r)["Items"].GetArray()) {
@@ -283,11 +288,7 @@ int failed_action(const Error& e) {
 Status MessagingService::apply_message_to_conversations(const std::string& group, const std::string& sk,
                                                        const std::string& message) {
   for (int attempt = 0; attempt < 20; ++attempt) {
-    Json q;
-    q.obj().kv("TableName", table_).kv("IndexName", "message-group-sk-index")
-        .kv("KeyConditionExpression", "message_group_uuid = :g")
-        .key("ExpressionAttributeValues").obj().s(":g", group).end_obj().end_obj();
-    auto r = ddb_.op("Query", q.take());
+    auto r = conversation_rows(group);
     if (!r.ok()) return r.take_error();
     bool retry = false;
     for (auto& row : (*r)["Items"].GetArray()) {

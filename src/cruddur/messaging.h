@@ -67,6 +67,7 @@ class MessagingService {
   const std::string& table() const { return table_; }
 
  private:
+  ddb::Result<rapidjson::Document> conversation_rows(const std::string& group);
   ddb::Result<std::vector<std::string>> group_members(const std::string& group);
   Outcome<Page> query_page(const std::string& pk, int limit, const std::string& cursor, Row (*row_of)(const rapidjson::Value&));
   Outcome<SentMessage> post_to_group(const User& me, const std::string& group, const std::string& text);

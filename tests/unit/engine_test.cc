@@ -34,6 +34,21 @@ struct Db {
     if (!r.ok()) return "ERR " + r.error().name() + ": " + r.error().message;
     return *r;
   }
+  // GetRecords from TRIM_HORIZON of the first stream, through the Streams API.
+  rapidjson::Document stream_records() {
+    rapidjson::Document ls;
+    ls.Parse(streams("ListStreams", "{}").c_str());
+    std::string arn = ls["Streams"][0]["StreamArn"].GetString();
+    rapidjson::Document ds;
+    ds.Parse(streams("DescribeStream", R"({"StreamArn":")" + arn + "\"}").c_str());
+    std::string shard = ds["StreamDescription"]["Shards"][0]["ShardId"].GetString();
+    rapidjson::Document it;
+    it.Parse(streams("GetShardIterator", R"({"StreamArn":")" + arn + R"(","ShardId":")" + shard +
+                                             R"(","ShardIteratorType":"TRIM_HORIZON"})").c_str());
+    rapidjson::Document recs;
+    recs.Parse(streams("GetRecords", R"({"ShardIterator":")" + std::string(it["ShardIterator"].GetString()) + "\"}").c_str());
+    return recs;
+  }
   rapidjson::Document json(const std::string& op, const std::string& body) {
     rapidjson::Document d;
     d.Parse(call(op, body).c_str());
@@ -170,16 +185,7 @@ TEST(Engine, StreamRecordsFollowWrites) {
   t.call("PutItem", R"({"TableName":"cruddur-messages","Item":{"pk":{"S":"a"},"sk":{"S":"1"},"x":{"S":"1"}}})");  // no change: no record
   t.call("PutItem", R"({"TableName":"cruddur-messages","Item":{"pk":{"S":"a"},"sk":{"S":"1"},"x":{"S":"2"}}})");
   t.call("DeleteItem", R"({"TableName":"cruddur-messages","Key":{"pk":{"S":"a"},"sk":{"S":"1"}}})");
-  rapidjson::Document ls;
-  ls.Parse(t.streams("ListStreams", "{}").c_str());
-  std::string arn = ls["Streams"][0]["StreamArn"].GetString();
-  rapidjson::Document ds;
-  ds.Parse(t.streams("DescribeStream", R"({"StreamArn":")" + arn + "\"}").c_str());
-  std::string shard = ds["StreamDescription"]["Shards"][0]["ShardId"].GetString();
-  rapidjson::Document it;
-  it.Parse(t.streams("GetShardIterator", R"({"StreamArn":")" + arn + R"(","ShardId":")" + shard + R"(","ShardIteratorType":"TRIM_HORIZON"})").c_str());
-  rapidjson::Document recs;
-  recs.Parse(t.streams("GetRecords", R"({"ShardIterator":")" + std::string(it["ShardIterator"].GetString()) + "\"}").c_str());
+  rapidjson::Document recs = t.stream_records();
   ASSERT_EQ(recs["Records"].Size(), 3u);
   EXPECT_STREQ(recs["Records"][0]["eventName"].GetString(), "INSERT");
   EXPECT_STREQ(recs["Records"][1]["eventName"].GetString(), "MODIFY");
@@ -228,15 +234,6 @@ TEST(Engine, StreamRecordsAreKeptTwentyFourHours) {
   EXPECT_EQ(t.db->trim_streams(now), 0u);
   EXPECT_EQ(t.db->trim_streams(now + 23 * 3600), 0u);
   EXPECT_EQ(t.db->trim_streams(now + 25 * 3600), 2u);
-  rapidjson::Document ls;
-  ls.Parse(t.streams("ListStreams", "{}").c_str());
-  std::string arn = ls["Streams"][0]["StreamArn"].GetString();
-  rapidjson::Document ds;
-  ds.Parse(t.streams("DescribeStream", R"({"StreamArn":")" + arn + "\"}").c_str());
-  std::string shard = ds["StreamDescription"]["Shards"][0]["ShardId"].GetString();
-  rapidjson::Document it;
-  it.Parse(t.streams("GetShardIterator", R"({"StreamArn":")" + arn + R"(","ShardId":")" + shard + R"(","ShardIteratorType":"TRIM_HORIZON"})").c_str());
-  rapidjson::Document recs;
-  recs.Parse(t.streams("GetRecords", R"({"ShardIterator":")" + std::string(it["ShardIterator"].GetString()) + "\"}").c_str());
+  rapidjson::Document recs = t.stream_records();
   EXPECT_EQ(recs["Records"].Size(), 0u);
 }
