@@ -287,15 +287,30 @@ Result<std::string> run_read(Database& db, ReadRequest& r, std::string start, st
     else if (k < end || end.empty()) end = k;
   }
   size_t limit = r.limit ? static_cast<size_t>(*r.limit) : SIZE_MAX;
-  size_t scanned = 0, bytes = 0;
-  std::vector<Item> items;
-  size_t count = 0;
-  std::optional<Item> last;
+  size_t scanned = 0, bytes = 0, count = 0;
+  std::string last_raw;  // storage form of the last item read (its key becomes LastEvaluatedKey)
   bool stopped = false;
   bool fetch_base = t.index && !t.index->global && t.index->projection != "ALL" && r.select == "ALL_ATTRIBUTES";
+  // Without filter, projection or segments, items go from their stored bytes straight to JSON.
+  bool raw = !r.filter && !r.projection && !fetch_base && r.total_segments == 1;
+  bool write_items = r.select != "COUNT";
+  JsonOut o;
+  o.w.StartObject();
+  if (write_items) {
+    o.key("Items");
+    o.w.StartArray();
+  }
   if (start < end || end.empty()) {
-    db.store().scan(start, end, !r.forward, [&](std::string_view key, std::string_view val) {
+    db.store().scan(start, end, !r.forward, [&](std::string_view, std::string_view val) {
       if (scanned >= limit || bytes >= kPageBytes) { stopped = true; return false; }
+      if (raw) {
+        ++scanned;
+        ++count;
+        bytes += encoded_item_size(val);
+        last_raw.assign(val);
+        if (write_items) write_encoded_item(o.w, val);
+        return true;
+      }
       Item item;
       if (!decode_item(val, item)) return true;
       if (r.total_segments > 1) {
@@ -303,19 +318,20 @@ Result<std::string> run_read(Database& db, ReadRequest& r, std::string start, st
         encode_key_part(hk, item.find(def.key.hash)->second);
         if (static_cast<int>(segment_hash(hk) % r.total_segments) != r.segment) return true;
       }
+      last_raw.assign(val);
       if (fetch_base) {
         auto base = Ops::load_item(db, Ops::item_key(def, item));
         if (base) item = std::move(*base);
       }
       ++scanned;
       bytes += item_size(item);
-      last = t.index ? Ops::index_key_of(def, *t.index, item) : Ops::key_of(def, item);
       if (r.filter && !expr::evaluate(*r.filter, item)) return true;
       ++count;
-      if (r.select != "COUNT") items.push_back(r.projection ? expr::project(item, *r.projection) : std::move(item));
+      if (write_items) write_item(o.w, r.projection ? expr::project(item, *r.projection) : item);
       return true;
     });
   }
+  if (write_items) o.w.EndArray();
   // A page that ended on the limit or the size cap carries LastEvaluatedKey even if nothing follows
   // (DynamoDB does not look ahead).
   bool more = stopped || (scanned >= limit && scanned > 0) || bytes >= kPageBytes;
@@ -325,17 +341,13 @@ Result<std::string> run_read(Database& db, ReadRequest& r, std::string start, st
     (t.index->global ? cap.gsi : cap.lsi)[t.index->name] = cap.table;
     cap.table = 0;
   }
-  JsonOut o;
-  o.w.StartObject();
-  if (r.select != "COUNT") {
-    o.key("Items");
-    o.w.StartArray();
-    for (auto& i : items) write_item(o.w, i);
-    o.w.EndArray();
-  }
   o.key("Count"); o.w.Uint64(count);
   o.key("ScannedCount"); o.w.Uint64(scanned);
-  if (more && last) { o.key("LastEvaluatedKey"); write_item(o.w, *last); }
+  Item last;
+  if (more && !last_raw.empty() && decode_item(last_raw, last)) {
+    o.key("LastEvaluatedKey");
+    write_item(o.w, t.index ? Ops::index_key_of(def, *t.index, last) : Ops::key_of(def, last));
+  }
   Ops::write_capacity(o, r.rcc, def.name, cap);
   o.w.EndObject();
   return o.take();

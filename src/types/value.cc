@@ -245,6 +245,7 @@ std::string value_to_json(const Value& v) {
 
 // ---- storage form ----
 namespace {
+size_t number_size(const std::string& canonical);
 void put_str(std::string& out, std::string_view s) {
   put_varint(out, s.size());
   out.append(s);
@@ -422,6 +423,73 @@ bool write_encoded_map(JsonWriter& w, std::string_view& in, int depth) {
 }  // namespace
 
 bool write_encoded_item(JsonWriter& w, std::string_view encoded) { return write_encoded_map(w, encoded, 0); }
+
+namespace {
+bool encoded_map_size(std::string_view& in, size_t& out, bool top, int depth);
+bool encoded_value_size(std::string_view& in, size_t& out, int depth) {
+  if (in.empty() || depth > 64) return false;
+  auto t = static_cast<uint8_t>(in.front());
+  in.remove_prefix(1);
+  std::string_view s;
+  uint64_t n;
+  switch (static_cast<VType>(t)) {
+    case VType::S:
+    case VType::B:
+      if (!get_view(in, s)) return false;
+      out += s.size();
+      return true;
+    case VType::N:
+      if (!get_view(in, s)) return false;
+      out += number_size(std::string(s));
+      return true;
+    case VType::SS:
+    case VType::NS:
+    case VType::BS:
+      if (!get_varint(in, n) || n > in.size()) return false;
+      for (uint64_t i = 0; i < n; ++i) {
+        if (!get_view(in, s)) return false;
+        out += static_cast<VType>(t) == VType::NS ? number_size(std::string(s)) : s.size();
+      }
+      return true;
+    case VType::M: return encoded_map_size(in, out, false, depth + 1);
+    case VType::L:
+      if (!get_varint(in, n) || n > in.size()) return false;
+      out += 3;
+      for (uint64_t i = 0; i < n; ++i) {
+        if (!encoded_value_size(in, out, depth + 1)) return false;
+        out += 1;
+      }
+      return true;
+    case VType::BOOL:
+      if (in.empty()) return false;
+      in.remove_prefix(1);
+      out += 1;
+      return true;
+    case VType::NUL: out += 1; return true;
+  }
+  return false;
+}
+// An item counts names + values; a nested map also 3 bytes plus 1 per element.
+bool encoded_map_size(std::string_view& in, size_t& out, bool top, int depth) {
+  uint64_t n;
+  if (!get_varint(in, n) || n > in.size()) return false;
+  if (!top) out += 3;
+  for (uint64_t i = 0; i < n; ++i) {
+    std::string_view k;
+    if (!get_view(in, k)) return false;
+    out += k.size();
+    if (!encoded_value_size(in, out, depth)) return false;
+    if (!top) out += 1;
+  }
+  return true;
+}
+}  // namespace
+
+size_t encoded_item_size(std::string_view encoded) {
+  size_t n = 0;
+  encoded_map_size(encoded, n, true, 0);
+  return n;
+}
 
 // ---- semantics ----
 int compare_scalars(const Value& a, const Value& b) {

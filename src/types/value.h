@@ -69,6 +69,8 @@ bool decode_value(std::string_view& in, Value& v, int depth = 0);
 bool decode_item(std::string_view in, Item& item);
 // Writes the wire JSON of an item straight from its storage form (no typed values built).
 bool write_encoded_item(JsonWriter& w, std::string_view encoded);
+// DynamoDB's size of an item, computed from its storage form (same as item_size of the decoded item).
+size_t encoded_item_size(std::string_view encoded);
 
 // DynamoDB semantics.
 bool values_equal(const Value& a, const Value& b);  // same type and value; sets ignore order

@@ -95,3 +95,17 @@ TEST(KeyCodec, StringsSortByBytesAndAreSelfDelimiting) {
     EXPECT_TRUE(in.empty());
   }
 }
+
+TEST(Value, SizeAndJsonFromStorageFormMatchTypedValues) {
+  rapidjson::Document d;
+  d.Parse(R"({"a":{"S":"xyz"},"n":{"N":"-123.45"},"b":{"B":"AAEC"},"ss":{"SS":["p","qq"]},"ns":{"NS":["1","22"]},
+             "m":{"M":{"k":{"L":[{"BOOL":true},{"NULL":true},{"N":"7"}]}}},"l":{"L":[]}})");
+  auto item = *item_from_json(d);
+  std::string enc;
+  encode_item(enc, item);
+  EXPECT_EQ(encoded_item_size(enc), item_size(item));
+  rapidjson::StringBuffer sb;
+  JsonWriter w(sb);
+  ASSERT_TRUE(write_encoded_item(w, enc));
+  EXPECT_EQ(std::string(sb.GetString()), item_to_json(item));
+}
