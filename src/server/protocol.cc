@@ -117,7 +117,7 @@ HttpReply DynamoProtocol::handle(const HttpCall& call) {
       if (on_new_database) on_new_database(db_name, cred->access_key, region);
     }
   }
-  auto db = engine_.database(db_name, opt_.shared_db ? region : region);
+  auto db = engine_.database(db_name, region);
   if (!db.ok()) return fail(db.error());
   // Parse into a per-thread arena: no allocation for ordinary requests.
   thread_local char arena[32 * 1024];
