@@ -25,6 +25,7 @@ using namespace cruddur;
 namespace {
 std::atomic<bool> g_stop{false};
 void on_signal(int) { g_stop = true; }
+std::string g_self = "cruddur";  // how this binary was invoked, for the banner
 
 int fail(const std::string& m) {
   std::cerr << "cruddur: " << m << "\n";
@@ -146,7 +147,7 @@ int serve(const Config& cfg) {
   std::printf("  Identity:     %s\n", local_identity ? "local issuer (RS256; JWKS at /.well-known/jwks.json)" : cognito_issuer(cfg).c_str());
   std::printf("  Stream worker: running (checkpoint %s)\n", wo.checkpoint_path.c_str());
   if (local_identity)
-    std::printf("  Get a token:  cruddur auth token andrewbrown --data-dir %s\n", cfg.data_dir.c_str());
+    std::printf("  Get a token:  %s auth token andrewbrown --data-dir %s\n", g_self.c_str(), cfg.data_dir.c_str());
   std::printf("Listening on http://%s:%u\n", cfg.host.c_str(), api_server.port());
   std::fflush(stdout);
 
@@ -165,6 +166,7 @@ int serve(const Config& cfg) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc > 0) g_self = argv[0];
   Config cfg;
   std::string error;
   if (!parse_config(argc, argv, cfg, &error)) {
