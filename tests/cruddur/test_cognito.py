@@ -83,6 +83,13 @@ def test_cognito_tokens_commands_and_api(cognito):
         assert app.request("GET", "/api/message_groups", local)[0] == 401
         # An ID token is not an access token (token_use is checked).
         assert app.request("GET", "/api/message_groups", cognito["token"]("bayko", "IdToken"))[0] == 401
+        # The web client's sign-in: USER_PASSWORD_AUTH through the server, on its own origin.
+        assert app.request("GET", "/api/auth/config")[1] == {"mode": "cognito"}
+        status, body, _ = app.request("POST", "/api/auth/password", None, {"username": "bayko", "password": "Passw0rd!"})
+        assert status == 200
+        assert app.request("GET", "/api/me", body["access_token"])[1]["handle"] == "bayko"
+        assert app.request("POST", "/api/auth/password", None, {"username": "bayko", "password": "wrong"})[0] == 401
+        assert app.request("POST", "/api/auth/local-token", None, {"handle": "bayko"})[0] == 404  # no local tokens with Cognito
         a = cognito["token"]("andrewbrown")
         assert app.request("POST", "/api/messages", a, {"message": "via Cognito", "handle": "bayko"})[0] == 200
     finally:
