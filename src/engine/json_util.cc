@@ -1,6 +1,5 @@
 #include "engine/json_util.h"
 
-#include <regex>
 
 namespace ddb {
 

@@ -78,7 +78,10 @@ struct Ops {
   // ---- common request pieces ----
   static Result<std::optional<Item>> attribute_values(const Json& req);
   static Result<std::string> return_consumed(const Json& req);  // NONE | TOTAL | INDEXES
+  // "ConsumedCapacity":{...} when mode is TOTAL or INDEXES.
   static void write_capacity(JsonOut& o, const std::string& mode, const std::string& table, const Capacity& c);
+  // Just the {...} object (batch and transaction answers list one per table).
+  static void write_capacity_object(JsonOut& o, const std::string& mode, const std::string& table, const Capacity& c);
   static double write_units(size_t bytes);
   static double read_units(size_t bytes, bool consistent);
 

@@ -26,17 +26,7 @@ void write_capacity_list(JsonOut& o, const std::string& mode, const std::map<std
   if (mode == "NONE") return;
   o.key("ConsumedCapacity");
   o.w.StartArray();
-  for (auto& [table, c] : caps) {
-    JsonOut one;
-    one.w.StartObject();
-    Ops::write_capacity(one, mode, table, c);
-    one.w.EndObject();
-    // write_capacity writes "ConsumedCapacity":{...}; take the inner object.
-    rapidjson::Document d;
-    std::string s = one.take();
-    d.Parse(s.c_str());
-    d["ConsumedCapacity"].Accept(o.w);
-  }
+  for (auto& [table, c] : caps) Ops::write_capacity_object(o, mode, table, c);
   o.w.EndArray();
 }
 }  // namespace

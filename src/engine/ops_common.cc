@@ -81,9 +81,7 @@ Result<std::string> Ops::return_consumed(const Json& req) {
   return v.value_or("NONE");
 }
 
-void Ops::write_capacity(JsonOut& o, const std::string& mode, const std::string& table, const Capacity& c) {
-  if (mode == "NONE") return;
-  o.key("ConsumedCapacity");
+void Ops::write_capacity_object(JsonOut& o, const std::string& mode, const std::string& table, const Capacity& c) {
   o.w.StartObject();
   o.kv("TableName", table);
   o.key("CapacityUnits");
@@ -109,6 +107,12 @@ void Ops::write_capacity(JsonOut& o, const std::string& mode, const std::string&
     }
   }
   o.w.EndObject();
+}
+
+void Ops::write_capacity(JsonOut& o, const std::string& mode, const std::string& table, const Capacity& c) {
+  if (mode == "NONE") return;
+  o.key("ConsumedCapacity");
+  write_capacity_object(o, mode, table, c);
 }
 
 // ---- catalog ----
@@ -316,8 +320,7 @@ void Ops::stage_write(Database& db, const std::shared_ptr<Table>& t, const std::
   size_t new_size = new_item ? item_size(*new_item) : 0;
   if (cap) cap->table += write_units(std::max(old_size, new_size));
   if (!old_item && !new_item) return;  // deleting a missing item changes nothing
-  if (old_item && new_item && values_equal(Value{VType::M, false, {}, {}, {}, *old_item},
-                                           Value{VType::M, false, {}, {}, {}, *new_item})) {
+  if (old_item && new_item && items_equal(*old_item, *new_item)) {
     return;  // an identical overwrite writes nothing and emits no stream record
   }
   Staged::Delta d;

@@ -517,12 +517,7 @@ bool values_equal(const Value& a, const Value& b) {
         if (!x.count(e)) return false;
       return true;
     }
-    case VType::M: {
-      if (a.map.size() != b.map.size()) return false;
-      for (auto ia = a.map.begin(), ib = b.map.begin(); ia != a.map.end(); ++ia, ++ib)
-        if (ia->first != ib->first || !values_equal(ia->second, ib->second)) return false;
-      return true;
-    }
+    case VType::M: return items_equal(a.map, b.map);
     case VType::L: {
       if (a.list.size() != b.list.size()) return false;
       for (size_t i = 0; i < a.list.size(); ++i)
@@ -533,6 +528,13 @@ bool values_equal(const Value& a, const Value& b) {
     case VType::NUL: return true;
   }
   return false;
+}
+
+bool items_equal(const Item& a, const Item& b) {
+  if (a.size() != b.size()) return false;
+  for (auto ia = a.begin(), ib = b.begin(); ia != a.end(); ++ia, ++ib)
+    if (ia->first != ib->first || !values_equal(ia->second, ib->second)) return false;
+  return true;
 }
 
 namespace {

@@ -74,6 +74,7 @@ size_t encoded_item_size(std::string_view encoded);
 
 // DynamoDB semantics.
 bool values_equal(const Value& a, const Value& b);  // same type and value; sets ignore order
+bool items_equal(const Item& a, const Item& b);
 // Orders two values of the same scalar type (S, N, B). REQUIRES: a.type == b.type, scalar.
 int compare_scalars(const Value& a, const Value& b);
 size_t value_size(const Value& v);
