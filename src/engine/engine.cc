@@ -9,6 +9,11 @@
 
 namespace ddb {
 
+namespace {
+// A database's RocksDB directory is <dbPath>/<name>.ddb (docs/storage-format.md); only those are listed.
+const std::string kDirSuffix = ".ddb";
+}  // namespace
+
 Database::Database(std::unique_ptr<KvStore> kv, EngineOptions options) : kv_(std::move(kv)), opt_(std::move(options)) {}
 
 Status Database::open() {
@@ -180,7 +185,7 @@ Result<Database*> Engine::database(const std::string& name, const std::string& r
   if (!ko.path.empty()) {
     std::error_code ec;
     std::filesystem::create_directories(base_.path, ec);
-    ko.path = (std::filesystem::path(base_.path) / name).string();
+    ko.path = (std::filesystem::path(base_.path) / (name + kDirSuffix)).string();
   }
   std::unique_ptr<KvStore> kv;
   DDB_ASSIGN(kv, open_kv(ko));
@@ -197,8 +202,11 @@ std::vector<std::string> Engine::database_names() {
   std::vector<std::string> names;
   if (!base_.path.empty()) {
     std::error_code ec;
-    for (auto& e : std::filesystem::directory_iterator(base_.path, ec))
-      if (e.is_directory()) names.push_back(e.path().filename().string());
+    for (auto& e : std::filesystem::directory_iterator(base_.path, ec)) {
+      std::string f = e.path().filename().string();
+      if (e.is_directory() && f.size() > kDirSuffix.size() && f.compare(f.size() - kDirSuffix.size(), kDirSuffix.size(), kDirSuffix) == 0)
+        names.push_back(f.substr(0, f.size() - kDirSuffix.size()));
+    }
   }
   std::lock_guard lk(mu_);
   for (auto& [n, d] : dbs_)

@@ -156,9 +156,12 @@ def test_restart_keeps_tables_and_items(data_dir):
     c.create_table(**messages_table_spec())
     c.put_item(TableName="cruddur-messages", Item={"pk": {"S": "a"}, "sk": {"S": "b"}, "message_group_uuid": {"S": "g"}})
     s.stop()
+    os.makedirs(os.path.join(data_dir, "some-other-folder"))
     s = Server(data_dir=data_dir).start()
     try:
         assert "existing database: dummy_eu-central-1" in s.banner
+        assert "some-other-folder" not in s.banner  # only <name>.ddb directories are databases
+        assert os.path.isdir(os.path.join(data_dir, "dummy_eu-central-1.ddb"))
         c = s.client()
         assert c.list_tables()["TableNames"] == ["cruddur-messages"]
         assert c.get_item(TableName="cruddur-messages", Key={"pk": {"S": "a"}, "sk": {"S": "b"}})["Item"]
