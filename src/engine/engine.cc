@@ -16,49 +16,60 @@ const std::string kDirSuffix = ".ddb";
 
 Database::Database(std::unique_ptr<KvStore> kv, EngineOptions options) : kv_(std::move(kv)), opt_(std::move(options)) {}
 
+namespace {
+// Counts the entries under a prefix and their DynamoDB size.
+Status count_prefix(KvStore& kv, const std::string& p, long long& count, long long& bytes) {
+  return kv.scan(p, keys::prefix_end(p), false, [&](std::string_view, std::string_view v) {
+    ++count;
+    bytes += static_cast<long long>(encoded_item_size(v));
+    return true;
+  });
+}
+}  // namespace
+
 Status Database::open() {
   std::string prefix("\0T", 2);
   std::vector<TableDef> defs;
   Status status;
-  kv_->scan(prefix, keys::prefix_end(prefix), false, [&](std::string_view, std::string_view v) {
+  DDB_TRY(kv_->scan(prefix, keys::prefix_end(prefix), false, [&](std::string_view, std::string_view v) {
     auto d = Ops::def_from_json(v);
     if (!d.ok()) { status = d.take_error(); return false; }
     defs.push_back(std::move(d).value());
     return true;
-  });
+  }));
   DDB_TRY(std::move(status));
-  std::string next;
-  if (kv_->get(std::string("\0S", 2), &next)) next_table_id_ = static_cast<uint32_t>(std::stoul(next));
+  std::string next, version;
+  if (kv_->get(std::string("\0S", 2), &next)) {
+    char* end = nullptr;
+    unsigned long n = std::strtoul(next.c_str(), &end, 10);
+    if (next.empty() || *end != 0 || n > UINT32_MAX) return err::internal("corrupt table id counter");
+    next_table_id_ = static_cast<uint32_t>(n);
+  }
+  bool has_version = kv_->get(keys::format_version(), &version);
+  if (has_version && version != std::to_string(keys::kFormatVersion))
+    return err::internal("unsupported storage format " + version + " (this build reads format " +
+                         std::to_string(keys::kFormatVersion) + ")");
+  if (!has_version) DDB_TRY(Ops::upgrade_format(*this, defs));
   for (auto& d : defs) {
-    auto t = std::make_shared<Table>();
-    t->def = std::move(d);
-    next_table_id_ = std::max(next_table_id_, t->def.id + 1);
+    auto state = std::make_shared<TableState>();
+    next_table_id_ = std::max(next_table_id_, d.id + 1);
     // Recount items, sizes and index entries: counters are not persisted.
     long long count = 0, bytes = 0;
-    std::string ip = keys::items_prefix(t->def.id);
-    kv_->scan(ip, keys::prefix_end(ip), false, [&](std::string_view, std::string_view v) {
-      Item item;
-      if (decode_item(v, item)) { ++count; bytes += static_cast<long long>(item_size(item)); }
-      return true;
-    });
-    t->item_count = count;
-    t->size_bytes = bytes;
-    for (auto& idx : t->def.indexes) {
+    DDB_TRY(count_prefix(*kv_, keys::items_prefix(d.id), count, bytes));
+    state->item_count = count;
+    state->size_bytes = bytes;
+    for (auto& idx : d.indexes) {
       long long c = 0, b = 0;
-      std::string p = keys::index_prefix(t->def.id, idx.id);
-      kv_->scan(p, keys::prefix_end(p), false, [&](std::string_view, std::string_view v) {
-        Item item;
-        if (decode_item(v, item)) { ++c; b += static_cast<long long>(item_size(item)); }
-        return true;
-      });
-      t->index_stats[idx.name] = {c, b};
+      DDB_TRY(count_prefix(*kv_, keys::index_prefix(d.id, idx.id), c, b));
+      state->index_stats[idx.name] = {c, b};
     }
-    std::string sp = keys::stream_prefix(t->def.id);
-    kv_->scan(sp, keys::prefix_end(sp), true, [&](std::string_view k, std::string_view) {
+    std::string sp = keys::stream_prefix(d.id);
+    DDB_TRY(kv_->scan(sp, keys::prefix_end(sp), true, [&](std::string_view k, std::string_view) {
       stream_seq_ = std::max<uint64_t>(stream_seq_.load(), get_u64be(k.substr(sp.size())));
       return false;
-    });
-    tables_[t->def.name] = t;
+    }));
+    std::string name = d.name;
+    tables_[name] = std::make_shared<Table>(std::move(d), std::move(state));
   }
   return Status::OK();
 }
@@ -70,9 +81,10 @@ std::vector<std::string> Database::table_names() {
   return names;
 }
 
-Result<std::string> Database::execute(std::string_view target, const Json& request) {
-  using Fn = Result<std::string> (*)(Database&, const Json&);
-  static const std::unordered_map<std::string_view, Fn> ops = {
+namespace {
+using OpFn = Result<std::string> (*)(Database&, const Json&);
+const std::unordered_map<std::string_view, OpFn>& operations() {
+  static const std::unordered_map<std::string_view, OpFn> ops = {
       {"DynamoDB_20120810.CreateTable", &Ops::create_table},
       {"DynamoDB_20120810.DescribeTable", &Ops::describe_table},
       {"DynamoDB_20120810.ListTables", &Ops::list_tables},
@@ -100,10 +112,33 @@ Result<std::string> Database::execute(std::string_view target, const Json& reque
       {"DynamoDBStreams_20120810.GetShardIterator", &Ops::get_shard_iterator},
       {"DynamoDBStreams_20120810.GetRecords", &Ops::get_records},
   };
+  return ops;
+}
+}  // namespace
+
+bool Database::is_operation(std::string_view target) { return operations().count(target) != 0; }
+
+Result<std::string> Database::execute(std::string_view target, const Json& request) {
+  const auto& ops = operations();
   auto it = ops.find(target);
   if (it == ops.end()) return err::unknown_operation();
   if (!request.IsObject()) return err::serialization("Start of structure or map found where not expected");
+  DDB_TRY(check_request_json(request));
   return it->second(*this, request);
+}
+
+void Database::expire_tokens(std::chrono::steady_clock::time_point now) {
+  while (!token_expiry_.empty() && token_expiry_.front().first < now) {
+    auto it = tokens_.find(token_expiry_.front().second);
+    if (it != tokens_.end() && it->second.expires < now) tokens_.erase(it);
+    token_expiry_.pop_front();
+  }
+}
+
+void Database::remember_token(const std::string& token, std::string request_hash, std::string response) {
+  auto expires = std::chrono::steady_clock::now() + std::chrono::minutes(10);
+  tokens_[token] = {std::move(request_hash), std::move(response), expires};
+  token_expiry_.emplace_back(expires, token);
 }
 
 size_t Database::expire_ttl_items(double now) {
@@ -125,17 +160,20 @@ size_t Database::expire_ttl_items(double now) {
       // AWS ignores TTL values more than five years in the past.
       return when < now && when > now - 5 * 365.25 * 86400;
     };
-    kv_->scan(p, keys::prefix_end(p), false, [&](std::string_view k, std::string_view v) {
-      Item item;
-      if (decode_item(v, item) && is_expired(item)) expired.emplace_back(k);
-      return true;
-    });
+    if (!kv_->scan(p, keys::prefix_end(p), false, [&](std::string_view k, std::string_view v) {
+          Item item;
+          if (decode_item(v, item) && is_expired(item)) expired.emplace_back(k);
+          return true;
+        }).ok())
+      continue;
     for (auto& k : expired) {
       std::lock_guard wl(write_mu_);
+      auto cur = Ops::recheck(*this, t);  // the table may have been deleted or changed meanwhile
+      if (!cur.ok()) break;
       auto item = Ops::load_item(*this, k);  // re-check under the lock: it may have changed
-      if (!item || !is_expired(*item) || !Ops::find_table(*this, t->def.name)) continue;
+      if (!item || !is_expired(*item)) continue;
       Ops::Staged st;
-      Ops::stage_write(*this, t, k, &*item, nullptr, st, nullptr, /*ttl_delete=*/true);
+      Ops::stage_write(*this, *cur, k, &*item, nullptr, st, nullptr, /*ttl_delete=*/true);
       if (Ops::commit(*this, st).ok()) ++deleted;
     }
   }
@@ -154,7 +192,7 @@ size_t Database::trim_streams(double now) {
     std::string p = keys::stream_prefix(id);
     WriteBatch b;
     // Records are in sequence order, which is time order: stop at the first one still retained.
-    kv_->scan(p, keys::prefix_end(p), false, [&](std::string_view k, std::string_view v) {
+    (void)kv_->scan(p, keys::prefix_end(p), false, [&](std::string_view k, std::string_view v) {
       static constexpr std::string_view kField = "\"ApproximateCreationDateTime\":";
       auto at = v.find(kField);
       if (at == std::string_view::npos) return false;

@@ -37,7 +37,7 @@ struct KeyDef {
 struct IndexDef {
   std::string name;
   bool global = true;
-  uint8_t id = 0;  // persisted; unique within the table, never reused
+  uint32_t id = 0;  // persisted; unique within the table, never reused (docs/storage-format.md)
   KeyDef key;
   std::string projection = "ALL";  // ALL | KEYS_ONLY | INCLUDE
   std::vector<std::string> non_key;
@@ -64,15 +64,25 @@ struct TableDef {
   std::vector<std::pair<std::string, std::string>> tags;
   std::string ttl_attribute;
   bool ttl_enabled = false;
-  uint8_t next_index_id = 1;
+  uint32_t next_index_id = 1;
 };
 
-struct Table {
-  TableDef def;
+// What one table keeps across versions of its definition: counters and the transient status.
+struct TableState {
+  std::atomic<long long> item_count{0}, size_bytes{0};
+  // The fields below change only under the database's write_mu_, and are read under it.
+  std::map<std::string, std::pair<long long, long long>> index_stats;  // index name -> count, bytes
   std::string status = "ACTIVE";
   std::chrono::steady_clock::time_point status_until{};
-  std::atomic<long long> item_count{0}, size_bytes{0};
-  std::map<std::string, std::pair<long long, long long>> index_stats;  // name -> count, bytes; under write_mu_
+};
+
+// One version of a table: an immutable definition plus the state all its versions share.
+// A control-plane change installs a new version in the catalog; readers keep the version they
+// took (a shared_ptr), so nothing they hold changes under them.
+struct Table {
+  Table(TableDef d, std::shared_ptr<TableState> s) : def(std::move(d)), state(std::move(s)) {}
+  const TableDef def;
+  const std::shared_ptr<TableState> state;
 };
 
 struct EngineOptions {
@@ -94,6 +104,8 @@ class Database {
   // Runs one DynamoDB (DynamoDB_20120810) or Streams (DynamoDBStreams_20120810) operation.
   // Returns the response JSON body or the DynamoDB error.
   Result<std::string> execute(std::string_view op, const Json& request);
+  // True for the X-Amz-Target of an operation execute() knows.
+  static bool is_operation(std::string_view target);
 
   // Deletes items whose TTL has passed. Returns how many were deleted. Called by the TTL thread.
   size_t expire_ttl_items(double now_epoch_seconds);
@@ -124,6 +136,11 @@ class Database {
     std::chrono::steady_clock::time_point expires;
   };
   std::map<std::string, TokenEntry> tokens_;  // GUARDED_BY(write_mu_)
+  // Tokens in the order they expire (all live ten minutes): expiry is O(expired), not O(live).
+  std::deque<std::pair<std::chrono::steady_clock::time_point, std::string>> token_expiry_;  // GUARDED_BY(write_mu_)
+  // REQUIRES: write_mu_ held.
+  void expire_tokens(std::chrono::steady_clock::time_point now);
+  void remember_token(const std::string& token, std::string request_hash, std::string response);
 };
 
 class Engine {

@@ -1,5 +1,9 @@
 #include "engine/json_util.h"
 
+#include <vector>
+
+#include "util/codec.h"
+
 
 namespace ddb {
 
@@ -29,6 +33,41 @@ Result<std::optional<bool>> get_bool(const Json& obj, std::string_view name) {
   if (m->IsBool()) return std::optional<bool>(m->GetBool());
   if (m->IsString()) return err::serialization("STRING_VALUE can not be converted to a Boolean");
   return err::serialization("Unexpected field type");
+}
+
+Result<const Json*> get_array(const Json& obj, std::string_view name) {
+  auto* m = member(obj, name);
+  if (m && !m->IsArray()) return err::serialization("Unexpected value type in payload");
+  return m;
+}
+
+Result<const Json*> get_object(const Json& obj, std::string_view name) {
+  auto* m = member(obj, name);
+  if (m && !m->IsObject()) return err::serialization("Unexpected value type in payload");
+  return m;
+}
+
+Status check_request_json(const Json& doc) {
+  std::vector<std::pair<const Json*, int>> todo{{&doc, 1}};
+  auto utf8 = [](const Json& s) { return valid_utf8(std::string_view(s.GetString(), s.GetStringLength())); };
+  while (!todo.empty()) {
+    auto [v, depth] = todo.back();
+    todo.pop_back();
+    if (v->IsString()) {
+      if (!utf8(*v)) return err::serialization("");
+    } else if (v->IsObject() || v->IsArray()) {
+      if (depth > kMaxJsonDepth) return err::serialization("");
+      if (v->IsObject()) {
+        for (auto it = v->MemberBegin(); it != v->MemberEnd(); ++it) {
+          if (!utf8(it->name)) return err::serialization("");
+          todo.emplace_back(&it->value, depth + 1);
+        }
+      } else {
+        for (auto& e : v->GetArray()) todo.emplace_back(&e, depth + 1);
+      }
+    }
+  }
+  return Status::OK();
 }
 
 Status Violations::status() const {

@@ -25,10 +25,24 @@ inline const Json* member(const Json& obj, std::string_view name) {
 }
 inline std::string_view sv(const Json& j) { return {j.GetString(), j.GetStringLength()}; }
 
+// JSON nested deeper than this is refused before any operation looks at it, so nothing that
+// walks a request recursively can run out of stack. Attribute values have their own limit of 32
+// levels (about 70 JSON levels), checked with DynamoDB's message.
+inline constexpr int kMaxJsonDepth = 256;
+// Parse flags for request bodies: iterative (no recursion however deep the input), stop after the
+// one top-level value.
+inline constexpr unsigned kRequestParseFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseStopWhenDoneFlag;
+// Checks a parsed request: depth within kMaxJsonDepth and every name and string well-formed UTF-8.
+// Either failure is DynamoDB's SerializationException.
+Status check_request_json(const Json& doc);
+
 // Typed optional accessors: absent -> nullopt; wrong JSON type -> SerializationException.
 Result<std::optional<std::string>> get_string(const Json& obj, std::string_view name);
 Result<std::optional<long long>> get_int(const Json& obj, std::string_view name);
 Result<std::optional<bool>> get_bool(const Json& obj, std::string_view name);
+// An array or object member: absent -> nullptr; any other JSON type -> SerializationException.
+Result<const Json*> get_array(const Json& obj, std::string_view name);
+Result<const Json*> get_object(const Json& obj, std::string_view name);
 
 // Collects "Value ... at '...' failed to satisfy constraint: ..." violations the way DynamoDB
 // reports them: "N validation error(s) detected: a; b".

@@ -15,9 +15,12 @@ inline constexpr char kCatalog = '\x00';  // "\0T" + table name -> table definit
 inline constexpr char kData = '\x01';     // "\1" + be32(table id) + sub + ...
 inline constexpr char kStream = '\x02';   // "\2" + be32(table id) + be64(sequence) -> stream record
 inline constexpr char kItems = '\x00';    // sub-tag: base table items
+inline constexpr char kIndex = '\x01';    // sub-tag: index entries, followed by be32(index id)
+inline constexpr int kFormatVersion = 2;  // "\0V": 2 = 32-bit index ids (format 1 had one byte)
+std::string format_version();
 std::string catalog(const std::string& table);
 std::string items_prefix(uint32_t table_id);                  // all items of a table
-std::string index_prefix(uint32_t table_id, uint8_t index_id);  // all entries of an index
+std::string index_prefix(uint32_t table_id, uint32_t index_id);  // all entries of an index
 std::string table_data_prefix(uint32_t table_id);             // items and indexes
 std::string stream_prefix(uint32_t table_id);
 std::string prefix_end(std::string prefix);  // smallest key greater than every key with this prefix
@@ -40,7 +43,26 @@ struct Ops {
   static Status persist_def(Database& db, const TableDef& def);
   static std::string def_to_json(const TableDef& def);
   static Result<TableDef> def_from_json(std::string_view s);
-  static void write_description(Database& db, JsonOut& o, const Table& t);
+  // What DescribeTable shows besides the definition.
+  struct TableView {
+    std::string status = "ACTIVE";
+    long long count = 0, bytes = 0;
+    std::map<std::string, std::pair<long long, long long>> index_stats;
+    bool indexes_creating = false;  // GSIs shown as CREATING
+  };
+  // REQUIRES: write_mu_ held (the state's status and index_stats are read).
+  static TableView view_of(const Table& t);
+  static void write_description(Database& db, JsonOut& o, const TableDef& d, const TableView& v);
+  // Installs a new version of a table's definition in the catalog.
+  static std::shared_ptr<Table> install(Database& db, TableDef def, std::shared_ptr<TableState> state);
+  // Under write_mu_: the table's current version, or ResourceNotFoundException when it was
+  // deleted (or deleted and created again) since `t` was looked up.
+  static Result<std::shared_ptr<Table>> recheck(Database& db, const std::shared_ptr<Table>& t);
+  // Rewrites a database of storage format 1 (8-bit index ids) in format 2: one atomic batch.
+  static Status upgrade_format(Database& db, const std::vector<TableDef>& defs);
+  // Puts the entries of a new index, built from the table's items, into `b`.
+  static Status backfill(Database& db, const TableDef& d, const IndexDef& idx, WriteBatch& b,
+                         std::pair<long long, long long>& stats);
   static std::string table_arn(Database& db, const std::string& name);
 
   // ---- keys ----

@@ -75,6 +75,7 @@ Result<std::string> Ops::batch_write(Database& db, const Json& req) {
     std::lock_guard wl(db.write_mu());
     Staged st;
     for (auto& w : ops) {
+      DDB_ASSIGN(w.table, recheck(db, w.table));  // deleted or changed since it was looked up?
       auto old = load_item(db, w.storage_key);
       std::optional<Item> next;
       DDB_ASSIGN(next, w.apply(old));
@@ -228,8 +229,7 @@ Result<std::string> Ops::transact_write(Database& db, const Json& req) {
     rapidjson::Writer<rapidjson::StringBuffer> w(sb);
     ti->Accept(w);
     request_hash = std::to_string(crc32(std::string_view(sb.GetString(), sb.GetSize()))) + ":" + std::to_string(sb.GetSize());
-    auto now = std::chrono::steady_clock::now();
-    for (auto it = db.tokens_.begin(); it != db.tokens_.end();) it = it->second.expires < now ? db.tokens_.erase(it) : std::next(it);
+    db.expire_tokens(std::chrono::steady_clock::now());
     auto it = db.tokens_.find(*token);
     if (it != db.tokens_.end()) {
       if (it->second.request_hash != request_hash)
@@ -242,6 +242,9 @@ Result<std::string> Ops::transact_write(Database& db, const Json& req) {
   std::vector<std::optional<Item>> olds, nexts;
   std::vector<std::optional<Error>> failures;
   bool failed = false;
+  for (auto& w : ops) {
+    DDB_ASSIGN(w.table, recheck(db, w.table));  // deleted or changed meanwhile?
+  }
   for (auto& w : ops) {
     auto old = load_item(db, w.storage_key);
     auto r = w.apply(old);
@@ -303,7 +306,7 @@ Result<std::string> Ops::transact_write(Database& db, const Json& req) {
   o.w.EndObject();
   std::string response = o.take();
   if (token)
-    db.tokens_[*token] = {request_hash, response, std::chrono::steady_clock::now() + std::chrono::minutes(10)};
+    db.remember_token(*token, request_hash, response);
   return response;
 }
 

@@ -33,9 +33,12 @@ std::string table_data_prefix(uint32_t table_id) {
   return k;
 }
 std::string items_prefix(uint32_t table_id) { return table_data_prefix(table_id) + kItems; }
-std::string index_prefix(uint32_t table_id, uint8_t index_id) {
-  return table_data_prefix(table_id) + static_cast<char>(index_id);
+std::string index_prefix(uint32_t table_id, uint32_t index_id) {
+  std::string k = table_data_prefix(table_id) + kIndex;
+  put_u32be(k, index_id);
+  return k;
 }
+std::string format_version() { return std::string("\0V", 2); }
 std::string stream_prefix(uint32_t table_id) {
   std::string k(1, kStream);
   put_u32be(k, table_id);
@@ -377,10 +380,10 @@ void Ops::stage_write(Database& db, const std::shared_ptr<Table>& t, const std::
 Status Ops::commit(Database& db, Staged& st) {
   if (!st.batch.empty()) DDB_TRY(db.kv_->write(st.batch));
   for (auto& d : st.deltas) {
-    d.table->item_count += d.count;
-    d.table->size_bytes += d.bytes;
+    d.table->state->item_count += d.count;
+    d.table->state->size_bytes += d.bytes;
     for (auto& [name, cb] : d.idx) {
-      auto& s = d.table->index_stats[name];
+      auto& s = d.table->state->index_stats[name];
       s.first += cb.first;
       s.second += cb.second;
     }
@@ -427,7 +430,8 @@ Result<std::optional<expr::Condition>> Ops::legacy_conditions(const Json& conds,
                              "' at 'conditionalOperator' failed to satisfy constraint: Member must satisfy enum value set: [AND, OR]");
   }
   if (!conds.IsObject()) return err::serialization("Unexpected value type in payload");
-  std::optional<Condition> all;
+  Condition all;
+  all.kind = op == "AND" ? Condition::kAnd : Condition::kOr;
   for (auto it = conds.MemberBegin(); it != conds.MemberEnd(); ++it) {
     std::string attr(it->name.GetString(), it->name.GetStringLength());
     const Json& c = it->value;
@@ -524,17 +528,12 @@ Result<std::optional<expr::Condition>> Ops::legacy_conditions(const Json& conds,
                                "[IN, NULL, BETWEEN, LT, NOT_CONTAINS, EQ, GT, NOT_NULL, NE, LE, BEGINS_WITH, GE, CONTAINS]");
       }
     }
-    if (!all) {
-      all = std::move(one);
-    } else {
-      Condition c;
-      c.kind = op == "AND" ? Condition::kAnd : Condition::kOr;
-      c.children.push_back(std::move(*all));
-      c.children.push_back(std::move(one));
-      all = std::move(c);
-    }
+    all.children.push_back(std::move(one));
   }
-  return all;
+  // One flat node for the whole map, so evaluating (and destroying) it never recurses per entry.
+  if (all.children.empty()) return std::optional<Condition>();
+  if (all.children.size() == 1) return std::optional<Condition>(std::move(all.children[0]));
+  return std::optional<Condition>(std::move(all));
 }
 
 Result<std::optional<expr::Condition>> Ops::write_condition(const Json& req, expr::Context& ctx, bool allow_legacy) {

@@ -195,6 +195,7 @@ Result<std::optional<Item>> WriteOp::apply(const std::optional<Item>& old) const
       if (update) {
         DDB_ASSIGN(next, expr::apply_update(*update, next));
       }
+      if (!nesting_within_limit(next)) return err::validation(err::msg_nesting());
       DDB_TRY(Ops::check_index_keys(table->def, next));
       if (item_size(next) > kMaxItemSize) return err::validation("Item size to update has exceeded the maximum allowed size");
       return std::optional<Item>(std::move(next));
@@ -212,8 +213,13 @@ Result<WriteOp> prepare_write(Database& db, WriteOp::Kind kind, const Json& req,
   if (!values_json)
     return err::validation(std::string("1 validation error detected: Value null at '") + (kind == WriteOp::kPut ? "item" : "key") +
                            "' failed to satisfy constraint: Member must not be null");
-  Item parsed;
-  DDB_ASSIGN(parsed, item_from_json(*values_json));
+  auto parsed_or = item_from_json(*values_json);
+  if (!parsed_or.ok()) {
+    Error e = parsed_or.take_error();
+    if (kind == WriteOp::kPut && e.message == err::msg_nesting()) e.message = err::msg_item_nesting();
+    return e;
+  }
+  Item parsed = std::move(parsed_or).value();
   DDB_ASSIGN(w.table, Ops::table_for_request(db, req));
   const TableDef& def = w.table->def;
   std::optional<std::string> ue;
@@ -274,6 +280,7 @@ Result<std::string> single_write(Database& db, WriteOp::Kind kind, const Json& r
   std::optional<Item> old, next;
   {
     std::lock_guard wl(db.write_mu());
+    DDB_ASSIGN(w.table, Ops::recheck(db, w.table));  // deleted or changed since it was looked up?
     old = Ops::load_item(db, w.storage_key);
     DDB_ASSIGN(next, w.apply(old));
     Ops::Staged st;

@@ -39,8 +39,8 @@ Result<Target> target_for(const TableDef& def, const std::optional<std::string>&
 // Flattens a key condition into its AND-ed leaves.
 Status flatten_and(const expr::Condition& c, std::vector<const expr::Condition*>& out) {
   if (c.kind == expr::Condition::kAnd) {
-    DDB_TRY(flatten_and(c.children[0], out));
-    return flatten_and(c.children[1], out);
+    for (auto& ch : c.children) DDB_TRY(flatten_and(ch, out));
+    return Status::OK();
   }
   if (c.kind == expr::Condition::kOr) return err::validation("Invalid operator used in KeyConditionExpression: OR");
   if (c.kind == expr::Condition::kNot) return err::validation("Invalid operator used in KeyConditionExpression: NOT");
@@ -301,7 +301,7 @@ Result<std::string> run_read(Database& db, ReadRequest& r, std::string start, st
     o.w.StartArray();
   }
   if (start < end || end.empty()) {
-    db.store().scan(start, end, !r.forward, [&](std::string_view, std::string_view val) {
+    DDB_TRY(db.store().scan(start, end, !r.forward, [&](std::string_view, std::string_view val) {
       if (scanned >= limit || bytes >= kPageBytes) { stopped = true; return false; }
       if (raw) {
         ++scanned;
@@ -329,7 +329,7 @@ Result<std::string> run_read(Database& db, ReadRequest& r, std::string start, st
       ++count;
       if (write_items) write_item(o.w, r.projection ? expr::project(item, *r.projection) : item);
       return true;
-    });
+    }));
   }
   if (write_items) o.w.EndArray();
   // A page that ended on the limit or the size cap carries LastEvaluatedKey even if nothing follows

@@ -39,11 +39,11 @@ Result<StreamRef> stream_for_arn(Database& db, const std::string& arn) {
 std::pair<uint64_t, uint64_t> seq_range(Database& db, uint32_t table_id) {
   std::string p = keys::stream_prefix(table_id);
   uint64_t first = 0, last = 0;
-  db.store().scan(p, keys::prefix_end(p), false, [&](std::string_view k, std::string_view) {
+  (void)db.store().scan(p, keys::prefix_end(p), false, [&](std::string_view k, std::string_view) {
     first = get_u64be(k.substr(p.size()));
     return false;
   });
-  db.store().scan(p, keys::prefix_end(p), true, [&](std::string_view k, std::string_view) {
+  (void)db.store().scan(p, keys::prefix_end(p), true, [&](std::string_view k, std::string_view) {
     last = get_u64be(k.substr(p.size()));
     return false;
   });
@@ -214,14 +214,14 @@ Result<std::string> Ops::get_records(Database& db, const Json& req) {
   o.w.StartObject();
   o.key("Records");
   o.w.StartArray();
-  db.store().scan(start, end, false, [&](std::string_view k, std::string_view val) {
+  DDB_TRY(db.store().scan(start, end, false, [&](std::string_view k, std::string_view val) {
     if (n >= max || bytes >= 1024 * 1024) return false;
     o.w.RawValue(val.data(), val.size(), rapidjson::kObjectType);
     next = get_u64be(k.substr(5));
     ++n;
     bytes += val.size();
     return true;
-  });
+  }));
   o.w.EndArray();
   // A disabled stream's shard is closed: once drained, no NextShardIterator.
   if (s.table->def.stream_enabled || n > 0) o.kv("NextShardIterator", make_iterator(arn, next));

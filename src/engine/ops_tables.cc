@@ -7,11 +7,12 @@
 #include <thread>
 
 #include "engine/ops.h"
+#include "engine/table_parse.h"
 #include "types/keycodec.h"
 
 namespace ddb {
 
-namespace {
+namespace tables {
 
 VType attr_type(std::string_view t) { return t == "N" ? VType::N : t == "B" ? VType::B : VType::S; }
 
@@ -117,6 +118,11 @@ Status parse_throughput(const Json* pt, std::string_view path, long long& rcu, l
   return Status::OK();
 }
 
+}  // namespace tables
+
+namespace {
+using namespace tables;
+
 void write_key_schema(JsonOut& o, const KeyDef& k) {
   o.key("KeySchema");
   o.w.StartArray();
@@ -136,110 +142,40 @@ void write_throughput(JsonOut& o, long long rcu, long long wcu) {
   o.w.EndObject();
 }
 
-void refresh_status(Table& t) {
-  if (t.status != "ACTIVE" && t.status != "DELETING" && std::chrono::steady_clock::now() >= t.status_until)
-    t.status = "ACTIVE";
+// The transient status ends when its time is up (-delayTransientStatuses). REQUIRES: write_mu_.
+void refresh_status(TableState& st) {
+  if (st.status != "ACTIVE" && st.status != "DELETING" && std::chrono::steady_clock::now() >= st.status_until)
+    st.status = "ACTIVE";
 }
 
 }  // namespace
 
-// ---- catalog persistence (internal JSON form) ----
-std::string Ops::def_to_json(const TableDef& d) {
-  JsonOut o;
-  auto key = [&](const char* n, const KeyDef& k) {
-    o.key(n);
-    o.w.StartObject();
-    o.kv("h", k.hash); o.key("ht"); o.w.Int(static_cast<int>(k.hash_type));
-    o.kv("r", k.range); o.key("rt"); o.w.Int(static_cast<int>(k.range_type));
-    o.w.EndObject();
-  };
-  o.w.StartObject();
-  o.key("id"); o.w.Uint(d.id);
-  o.kv("name", d.name);
-  o.kv("uuid", d.uuid);
-  key("key", d.key);
-  o.key("attrs"); o.w.StartArray();
-  for (auto& [n, t] : d.attrs) { o.w.StartArray(); o.str(n); o.w.Int(static_cast<int>(t)); o.w.EndArray(); }
-  o.w.EndArray();
-  o.key("indexes"); o.w.StartArray();
-  for (auto& i : d.indexes) {
-    o.w.StartObject();
-    o.kv("name", i.name); o.key("global"); o.w.Bool(i.global); o.key("id"); o.w.Uint(i.id);
-    key("key", i.key);
-    o.kv("projection", i.projection);
-    o.key("non_key"); o.w.StartArray(); for (auto& n : i.non_key) o.str(n); o.w.EndArray();
-    o.key("rcu"); o.w.Int64(i.rcu); o.key("wcu"); o.w.Int64(i.wcu);
-    o.w.EndObject();
-  }
-  o.w.EndArray();
-  o.kv("billing", d.billing_mode);
-  o.key("rcu"); o.w.Int64(d.rcu); o.key("wcu"); o.w.Int64(d.wcu);
-  o.key("created"); o.w.Double(d.created);
-  o.key("billing_changed"); o.w.Double(d.billing_changed);
-  o.key("stream"); o.w.Bool(d.stream_enabled);
-  o.kv("stream_view", d.stream_view_type);
-  o.kv("stream_label", d.stream_label);
-  o.kv("class", d.table_class); o.key("class_set"); o.w.Bool(d.table_class_set);
-  o.key("deletion_protection"); o.w.Bool(d.deletion_protection);
-  o.key("sse"); o.w.Bool(d.sse_enabled); o.kv("sse_type", d.sse_type);
-  o.key("tags"); o.w.StartArray();
-  for (auto& [k, v] : d.tags) { o.w.StartArray(); o.str(k); o.str(v); o.w.EndArray(); }
-  o.w.EndArray();
-  o.kv("ttl_attr", d.ttl_attribute); o.key("ttl"); o.w.Bool(d.ttl_enabled);
-  o.key("next_index_id"); o.w.Uint(d.next_index_id);
-  o.w.EndObject();
-  return o.take();
+Ops::TableView Ops::view_of(const Table& t) {
+  refresh_status(*t.state);
+  TableView v;
+  v.status = t.state->status;
+  v.count = t.state->item_count.load();
+  v.bytes = t.state->size_bytes.load();
+  v.index_stats = t.state->index_stats;
+  v.indexes_creating = v.status == "CREATING" || (v.status == "UPDATING" && t.state->status_until > std::chrono::steady_clock::now());
+  return v;
 }
 
-Result<TableDef> Ops::def_from_json(std::string_view s) {
-  rapidjson::Document doc;
-  doc.Parse(s.data(), s.size());
-  if (doc.HasParseError() || !doc.IsObject()) return err::internal("corrupt table definition");
-  auto key = [](const Json& j) {
-    KeyDef k;
-    k.hash = std::string(sv(j["h"])); k.hash_type = static_cast<VType>(j["ht"].GetInt());
-    k.range = std::string(sv(j["r"])); k.range_type = static_cast<VType>(j["rt"].GetInt());
-    return k;
-  };
-  TableDef d;
-  d.id = doc["id"].GetUint();
-  d.name = std::string(sv(doc["name"]));
-  d.uuid = std::string(sv(doc["uuid"]));
-  d.key = key(doc["key"]);
-  for (auto& a : doc["attrs"].GetArray()) d.attrs.emplace_back(std::string(sv(a[0])), static_cast<VType>(a[1].GetInt()));
-  for (auto& i : doc["indexes"].GetArray()) {
-    IndexDef x;
-    x.name = std::string(sv(i["name"])); x.global = i["global"].GetBool(); x.id = static_cast<uint8_t>(i["id"].GetUint());
-    x.key = key(i["key"]);
-    x.projection = std::string(sv(i["projection"]));
-    for (auto& n : i["non_key"].GetArray()) x.non_key.emplace_back(sv(n));
-    x.rcu = i["rcu"].GetInt64(); x.wcu = i["wcu"].GetInt64();
-    d.indexes.push_back(std::move(x));
-  }
-  d.billing_mode = std::string(sv(doc["billing"]));
-  d.rcu = doc["rcu"].GetInt64(); d.wcu = doc["wcu"].GetInt64();
-  d.created = doc["created"].GetDouble();
-  d.billing_changed = doc["billing_changed"].GetDouble();
-  d.stream_enabled = doc["stream"].GetBool();
-  d.stream_view_type = std::string(sv(doc["stream_view"]));
-  d.stream_label = std::string(sv(doc["stream_label"]));
-  d.table_class = std::string(sv(doc["class"])); d.table_class_set = doc["class_set"].GetBool();
-  d.deletion_protection = doc["deletion_protection"].GetBool();
-  d.sse_enabled = doc["sse"].GetBool(); d.sse_type = std::string(sv(doc["sse_type"]));
-  for (auto& t : doc["tags"].GetArray()) d.tags.emplace_back(std::string(sv(t[0])), std::string(sv(t[1])));
-  d.ttl_attribute = std::string(sv(doc["ttl_attr"])); d.ttl_enabled = doc["ttl"].GetBool();
-  d.next_index_id = static_cast<uint8_t>(doc["next_index_id"].GetUint());
-  return d;
+std::shared_ptr<Table> Ops::install(Database& db, TableDef def, std::shared_ptr<TableState> state) {
+  std::string name = def.name;
+  auto t = std::make_shared<Table>(std::move(def), std::move(state));
+  std::unique_lock lk(db.catalog_mu_);
+  db.tables_[name] = t;
+  return t;
 }
 
-Status Ops::persist_def(Database& db, const TableDef& def) {
-  WriteBatch b;
-  b.put(keys::catalog(def.name), def_to_json(def));
-  return db.kv_->write(b);
+Result<std::shared_ptr<Table>> Ops::recheck(Database& db, const std::shared_ptr<Table>& t) {
+  auto cur = find_table(db, t->def.name);
+  if (!cur || cur->state != t->state) return err::not_found();
+  return cur;
 }
 
-void Ops::write_description(Database& db, JsonOut& o, const Table& t) {
-  const TableDef& d = t.def;
+void Ops::write_description(Database& db, JsonOut& o, const TableDef& d, const TableView& t) {
   o.w.StartObject();
   o.key("AttributeDefinitions");
   o.w.StartArray();
@@ -250,8 +186,8 @@ void Ops::write_description(Database& db, JsonOut& o, const Table& t) {
   o.kv("TableStatus", t.status);
   o.key("CreationDateTime"); o.w.Double(d.created);
   write_throughput(o, d.rcu, d.wcu);
-  o.key("TableSizeBytes"); o.w.Int64(t.size_bytes.load());
-  o.key("ItemCount"); o.w.Int64(t.item_count.load());
+  o.key("TableSizeBytes"); o.w.Int64(t.bytes);
+  o.key("ItemCount"); o.w.Int64(t.count);
   o.kv("TableArn", table_arn(db, d.name));
   o.kv("TableId", d.uuid);
   if (d.billing_mode == "PAY_PER_REQUEST") {
@@ -278,7 +214,7 @@ void Ops::write_description(Database& db, JsonOut& o, const Table& t) {
       if (!i.non_key.empty()) { o.key("NonKeyAttributes"); o.w.StartArray(); for (auto& n : i.non_key) o.str(n); o.w.EndArray(); }
       o.w.EndObject();
       if (global) {
-        o.kv("IndexStatus", i.status);
+        o.kv("IndexStatus", t.indexes_creating && i.status == "CREATING" ? "CREATING" : "ACTIVE");
         write_throughput(o, i.rcu, i.wcu);
       }
       auto st = t.index_stats.find(i.name);
@@ -490,34 +426,27 @@ Result<std::string> Ops::create_table(Database& db, const Json& req) {
   d.uuid = make_uuid();
   d.created = now_epoch();
   d.billing_changed = d.created;
+  for (auto& i : d.indexes) i.status = i.global ? "CREATING" : "ACTIVE";  // until the table's status ends
   {
     WriteBatch b;
     b.put(keys::catalog(d.name), def_to_json(d));
     b.put(std::string("\0S", 2), std::to_string(db.next_table_id_));
     DDB_TRY(db.kv_->write(b));
   }
-  auto t = std::make_shared<Table>();
-  t->def = std::move(d);
-  for (auto& i : t->def.indexes) t->index_stats[i.name] = {0, 0};
+  auto state = std::make_shared<TableState>();
+  for (auto& i : d.indexes) state->index_stats[i.name] = {0, 0};
   // Real DynamoDB answers CREATING; the table is usable at once here unless
   // -delayTransientStatuses asks for the transition to be visible.
-  t->status = db.opt_.delay_transient_statuses ? "CREATING" : "ACTIVE";
-  t->status_until = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
-  for (auto& i : t->def.indexes)
-    if (db.opt_.delay_transient_statuses && i.global) i.status = "CREATING";
-  {
-    std::unique_lock lk(db.catalog_mu_);
-    db.tables_[t->def.name] = t;
-  }
+  state->status = db.opt_.delay_transient_statuses ? "CREATING" : "ACTIVE";
+  state->status_until = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
+  auto t = install(db, std::move(d), state);
+  TableView shown = view_of(*t);
+  shown.status = "CREATING";
+  shown.indexes_creating = true;
   JsonOut o;
   o.w.StartObject();
   o.key("TableDescription");
-  Table shown;
-  shown.def = t->def;
-  shown.status = "CREATING";
-  for (auto& i : shown.def.indexes) if (i.global) i.status = "CREATING";
-  shown.index_stats = t->index_stats;
-  write_description(db, o, shown);
+  write_description(db, o, t->def, shown);
   o.w.EndObject();
   return o.take();
 }
@@ -530,14 +459,15 @@ Result<std::string> Ops::describe_table(Database& db, const Json& req) {
   DDB_TRY(v.status());
   auto t = find_table(db, *name);
   if (!t) return err::not_found("Requested resource not found: Table: " + *name + " not found");
-  std::lock_guard wl(db.write_mu_);  // index_stats and def are changed under write_mu_
-  refresh_status(*t);
-  for (auto& i : t->def.indexes)
-    if (i.status == "CREATING" && std::chrono::steady_clock::now() >= t->status_until) i.status = "ACTIVE";
+  TableView view;
+  {
+    std::lock_guard wl(db.write_mu_);  // the state's status and index_stats change under write_mu_
+    view = view_of(*t);
+  }
   JsonOut o;
   o.w.StartObject();
   o.key("Table");
-  write_description(db, o, *t);
+  write_description(db, o, t->def, view);
   o.w.EndObject();
   return o.take();
 }
@@ -588,10 +518,10 @@ Result<std::string> Ops::delete_table(Database& db, const Json& req) {
   // Remove all data of the table: items, index entries, stream records, then the catalog entry.
   WriteBatch b;
   for (auto& prefix : {keys::table_data_prefix(t->def.id), keys::stream_prefix(t->def.id)}) {
-    db.kv_->scan(prefix, keys::prefix_end(prefix), false, [&](std::string_view k, std::string_view) {
+    DDB_TRY(db.kv_->scan(prefix, keys::prefix_end(prefix), false, [&](std::string_view k, std::string_view) {
       b.del(std::string(k));
       return true;
-    });
+    }));
   }
   b.del(keys::catalog(t->def.name));
   DDB_TRY(db.kv_->write(b));
@@ -599,192 +529,12 @@ Result<std::string> Ops::delete_table(Database& db, const Json& req) {
     std::unique_lock lk(db.catalog_mu_);
     db.tables_.erase(*name);
   }
-  JsonOut o;
-  o.w.StartObject();
-  o.key("TableDescription");
-  Table shown;
-  shown.def = t->def;
+  TableView shown = view_of(*t);
   shown.status = "DELETING";
-  shown.item_count = t->item_count.load();
-  shown.size_bytes = t->size_bytes.load();
-  shown.index_stats = t->index_stats;
-  write_description(db, o, shown);
-  o.w.EndObject();
-  return o.take();
-}
-
-Result<std::string> Ops::update_table(Database& db, const Json& req) {
-  std::shared_ptr<Table> t;
-  DDB_ASSIGN(t, table_for_request(db, req));
-  std::optional<std::string> billing;
-  DDB_ASSIGN(billing, get_string(req, "BillingMode"));
-  Violations v;
-  check_enum(v, billing, "billingMode", {"PROVISIONED", "PAY_PER_REQUEST"});
-  long long rcu = 0, wcu = 0;
-  const Json* pt = member(req, "ProvisionedThroughput");
-  DDB_TRY(parse_throughput(pt, "provisionedThroughput", rcu, wcu, v));
-  std::optional<bool> protection;
-  DDB_ASSIGN(protection, get_bool(req, "DeletionProtectionEnabled"));
-  std::optional<std::string> table_class;
-  DDB_ASSIGN(table_class, get_string(req, "TableClass"));
-  check_enum(v, table_class, "tableClass", {"STANDARD", "STANDARD_INFREQUENT_ACCESS"});
-  DDB_TRY(v.status());
-  const Json* ss = member(req, "StreamSpecification");
-  const Json* gsu = member(req, "GlobalSecondaryIndexUpdates");
-  if (!billing && !pt && !protection && !ss && !gsu && !table_class && !member(req, "SSESpecification") &&
-      !member(req, "ReplicaUpdates"))
-    return err::validation("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required");
-
-  std::lock_guard wl(db.write_mu_);
-  TableDef d = t->def;
-  if (billing) {
-    if (*billing == "PAY_PER_REQUEST") {
-      if (pt) return err::validation("One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST");
-      if (d.billing_mode != "PAY_PER_REQUEST") d.billing_changed = now_epoch();
-      d.rcu = d.wcu = 0;
-      for (auto& i : d.indexes) i.rcu = i.wcu = 0;
-    } else if (!pt && d.billing_mode != "PROVISIONED") {
-      return err::validation("One or more parameter values were invalid: ProvisionedThroughput must be specified when BillingMode is PROVISIONED");
-    }
-    d.billing_mode = *billing;
-  }
-  if (pt) {
-    if (d.billing_mode == "PAY_PER_REQUEST")
-      return err::validation("One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST");
-    if (!billing && rcu == d.rcu && wcu == d.wcu && !ss && !gsu && !protection)
-      return err::validation("The provisioned throughput for the table will not change. The requested value equals the current value. Current ReadCapacityUnitsForTable: " +
-                             std::to_string(d.rcu) + ". Requested ReadCapacityUnitsForTable: " + std::to_string(rcu) +
-                             ". Current WriteCapacityUnitsForTable: " + std::to_string(d.wcu) +
-                             ". Requested WriteCapacityUnitsForTable: " + std::to_string(wcu) + ". Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.");
-    d.rcu = rcu;
-    d.wcu = wcu;
-  }
-  if (protection) d.deletion_protection = *protection;
-  if (table_class) { d.table_class = *table_class; d.table_class_set = true; }
-  if (ss) {
-    std::optional<bool> enabled;
-    std::optional<std::string> view;
-    DDB_ASSIGN(enabled, get_bool(*ss, "StreamEnabled"));
-    DDB_ASSIGN(view, get_string(*ss, "StreamViewType"));
-    if (!enabled) return err::validation("1 validation error detected: Value null at 'streamSpecification.streamEnabled' failed to satisfy constraint: Member must not be null");
-    if (*enabled) {
-      if (!view) return err::validation("One or more parameter values were invalid: You must specify a StreamViewType when you enable a stream");
-      if (d.stream_enabled)
-        return err::validation("Table already has an enabled stream: " + table_arn(db, d.name) + "/stream/" + d.stream_label);
-      d.stream_enabled = true;
-      d.stream_view_type = *view;
-      d.stream_label = stream_label_now();
-    } else {
-      if (!d.stream_enabled) return err::validation("Table already has no stream enabled");  // (real: no-op error)
-      d.stream_enabled = false;
-    }
-  }
-  std::vector<IndexDef> created;
-  if (gsu) {
-    if (!gsu->IsArray()) return err::serialization("Unexpected value type in payload");
-    for (auto& u : gsu->GetArray()) {
-      if (auto* c = member(u, "Create")) {
-        IndexDef idx;
-        std::optional<std::string> iname;
-        DDB_ASSIGN(iname, get_string(*c, "IndexName"));
-        bool present;
-        DDB_TRY(parse_key_schema(member(*c, "KeySchema"), "globalSecondaryIndexUpdates.1.member.create.keySchema", idx.key, v, present));
-        DDB_TRY(parse_projection(member(*c, "Projection"), "globalSecondaryIndexUpdates.1.member.create", idx, v));
-        DDB_TRY(parse_throughput(member(*c, "ProvisionedThroughput"), "globalSecondaryIndexUpdates.1.member.create.provisionedThroughput", idx.rcu, idx.wcu, v));
-        if (!iname) v.null_member("globalSecondaryIndexUpdates.1.member.create.indexName");
-        DDB_TRY(v.status());
-        idx.name = *iname;
-        for (auto& i : d.indexes)
-          if (i.name == idx.name) return err::validation("One or more parameter values were invalid: Duplicate index name: " + idx.name);
-        DDB_TRY(check_projection_semantics(idx, member(*c, "Projection")));
-        // New attribute definitions may come with the index.
-        if (auto* ad = member(req, "AttributeDefinitions")) {
-          for (auto& e : ad->GetArray()) {
-            std::optional<std::string> an, at;
-            DDB_ASSIGN(an, get_string(e, "AttributeName"));
-            DDB_ASSIGN(at, get_string(e, "AttributeType"));
-            if (!an || !at) continue;
-            bool found = false;
-            for (auto& [n, ty] : d.attrs) found = found || n == *an;
-            if (!found) d.attrs.emplace_back(*an, attr_type(*at));
-          }
-        }
-        for (auto* n : {&idx.key.hash, &idx.key.range}) {
-          if (n->empty()) continue;
-          bool found = false;
-          for (auto& [an, ty] : d.attrs)
-            if (an == *n) { found = true; (n == &idx.key.hash ? idx.key.hash_type : idx.key.range_type) = ty; }
-          if (!found)
-            return err::validation("One or more parameter values were invalid: Some index key attributes are not defined in AttributeDefinitions. Keys: [" +
-                                   idx.key.hash + (idx.key.has_range() ? ", " + idx.key.range : "") + "]");
-        }
-        if (d.billing_mode == "PROVISIONED" && !member(*c, "ProvisionedThroughput"))
-          return err::validation("One or more parameter values were invalid: ProvisionedThroughput must be specified for index: " + idx.name);
-        idx.global = true;
-        idx.id = d.next_index_id++;
-        idx.status = db.opt_.delay_transient_statuses ? "CREATING" : "ACTIVE";
-        created.push_back(idx);
-        d.indexes.push_back(std::move(idx));
-      } else if (auto* del = member(u, "Delete")) {
-        std::optional<std::string> iname;
-        DDB_ASSIGN(iname, get_string(*del, "IndexName"));
-        auto it = std::find_if(d.indexes.begin(), d.indexes.end(),
-                               [&](const IndexDef& i) { return i.global && iname && i.name == *iname; });
-        if (it == d.indexes.end())
-          return err::not_found("Requested resource not found: Requested index " + iname.value_or("") + " not found");
-        // Drop the index entries.
-        WriteBatch b;
-        std::string p = keys::index_prefix(d.id, it->id);
-        db.kv_->scan(p, keys::prefix_end(p), false, [&](std::string_view k, std::string_view) {
-          b.del(std::string(k));
-          return true;
-        });
-        DDB_TRY(db.kv_->write(b));
-        t->index_stats.erase(it->name);
-        d.indexes.erase(it);
-      } else if (auto* upd = member(u, "Update")) {
-        std::optional<std::string> iname;
-        DDB_ASSIGN(iname, get_string(*upd, "IndexName"));
-        auto it = std::find_if(d.indexes.begin(), d.indexes.end(),
-                               [&](const IndexDef& i) { return i.global && iname && i.name == *iname; });
-        if (it == d.indexes.end())
-          return err::not_found("Requested resource not found: Requested index " + iname.value_or("") + " not found");
-        DDB_TRY(parse_throughput(member(*upd, "ProvisionedThroughput"), "globalSecondaryIndexUpdates.1.member.update.provisionedThroughput", it->rcu, it->wcu, v));
-        DDB_TRY(v.status());
-      }
-    }
-  }
-  // Backfill new indexes from existing items, in one batch with the new definition.
-  WriteBatch b;
-  for (auto& idx : created) {
-    long long count = 0, bytes = 0;
-    std::string p = keys::items_prefix(d.id);
-    db.kv_->scan(p, keys::prefix_end(p), false, [&](std::string_view, std::string_view val) {
-      Item item;
-      if (!decode_item(val, item)) return true;
-      auto k = index_entry_key(d, idx, item);
-      if (!k) return true;
-      Item proj = project_for_index(d, idx, item);
-      std::string enc;
-      encode_item(enc, proj);
-      b.put(*k, std::move(enc));
-      ++count;
-      bytes += static_cast<long long>(item_size(proj));
-      return true;
-    });
-    t->index_stats[idx.name] = {count, bytes};
-  }
-  b.put(keys::catalog(d.name), def_to_json(d));
-  DDB_TRY(db.kv_->write(b));
-  t->def = d;
-  if (db.opt_.delay_transient_statuses) {
-    t->status = "UPDATING";
-    t->status_until = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
-  }
   JsonOut o;
   o.w.StartObject();
   o.key("TableDescription");
-  write_description(db, o, *t);
+  write_description(db, o, t->def, shown);
   o.w.EndObject();
   return o.take();
 }
@@ -820,6 +570,7 @@ Result<std::string> Ops::tag_resource(Database& db, const Json& req) {
   auto* tags = member(req, "Tags");
   if (!tags || !tags->IsArray()) return err::validation("1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member must not be null");
   std::lock_guard wl(db.write_mu_);
+  DDB_ASSIGN(t, recheck(db, t));
   TableDef d = t->def;
   for (auto& e : tags->GetArray()) {
     std::optional<std::string> k, v;
@@ -831,7 +582,7 @@ Result<std::string> Ops::tag_resource(Database& db, const Json& req) {
     else d.tags.emplace_back(*k, *v);
   }
   DDB_TRY(persist_def(db, d));
-  t->def = d;
+  install(db, std::move(d), t->state);
   return std::string("{}");
 }
 
@@ -841,21 +592,21 @@ Result<std::string> Ops::untag_resource(Database& db, const Json& req) {
   auto* keys_j = member(req, "TagKeys");
   if (!keys_j || !keys_j->IsArray()) return err::validation("1 validation error detected: Value null at 'tagKeys' failed to satisfy constraint: Member must not be null");
   std::lock_guard wl(db.write_mu_);
+  DDB_ASSIGN(t, recheck(db, t));
   TableDef d = t->def;
   for (auto& k : keys_j->GetArray()) {
     if (!k.IsString()) continue;
     d.tags.erase(std::remove_if(d.tags.begin(), d.tags.end(), [&](auto& p) { return p.first == sv(k); }), d.tags.end());
   }
   DDB_TRY(persist_def(db, d));
-  t->def = d;
+  install(db, std::move(d), t->state);
   return std::string("{}");
 }
 
 Result<std::string> Ops::list_tags(Database& db, const Json& req) {
   std::shared_ptr<Table> t;
   DDB_ASSIGN(t, table_for_arn(db, req));
-  std::lock_guard wl(db.write_mu_);
-  JsonOut o;
+  JsonOut o;  // the definition is immutable: no lock needed to read it
   o.w.StartObject();
   o.key("Tags");
   o.w.StartArray();
@@ -881,6 +632,7 @@ Result<std::string> Ops::update_ttl(Database& db, const Json& req) {
   if (!enabled) v.null_member("timeToLiveSpecification.enabled");
   DDB_TRY(v.status());
   std::lock_guard wl(db.write_mu_);
+  DDB_ASSIGN(t, recheck(db, t));
   TableDef d = t->def;
   if (*enabled && d.ttl_enabled) return err::validation("TimeToLive is already enabled");
   if (!*enabled && !d.ttl_enabled) return err::validation("TimeToLive is already disabled");
@@ -889,7 +641,7 @@ Result<std::string> Ops::update_ttl(Database& db, const Json& req) {
   d.ttl_enabled = *enabled;
   d.ttl_attribute = *attr;
   DDB_TRY(persist_def(db, d));
-  t->def = d;
+  install(db, std::move(d), t->state);
   JsonOut o;
   o.w.StartObject();
   o.key("TimeToLiveSpecification");
@@ -904,8 +656,7 @@ Result<std::string> Ops::update_ttl(Database& db, const Json& req) {
 Result<std::string> Ops::describe_ttl(Database& db, const Json& req) {
   std::shared_ptr<Table> t;
   DDB_ASSIGN(t, table_for_request(db, req));
-  std::lock_guard wl(db.write_mu_);
-  JsonOut o;
+  JsonOut o;  // the definition is immutable: no lock needed to read it
   o.w.StartObject();
   o.key("TimeToLiveDescription");
   o.w.StartObject();

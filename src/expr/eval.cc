@@ -74,8 +74,14 @@ const Value* find_path(const Item& item, const Path& p) {
 
 bool evaluate(const Condition& c, const Item& item) {
   switch (c.kind) {
-    case Condition::kAnd: return evaluate(c.children[0], item) && evaluate(c.children[1], item);
-    case Condition::kOr: return evaluate(c.children[0], item) || evaluate(c.children[1], item);
+    case Condition::kAnd:  // n-ary: legacy condition maps build one flat node, never a deep chain
+      for (auto& ch : c.children)
+        if (!evaluate(ch, item)) return false;
+      return true;
+    case Condition::kOr:
+      for (auto& ch : c.children)
+        if (evaluate(ch, item)) return true;
+      return false;
     case Condition::kNot: return !evaluate(c.children[0], item);
     case Condition::kCompare:
       return compare_op(c.op, operand_value(c.operands[0], item), operand_value(c.operands[1], item));

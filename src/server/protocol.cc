@@ -80,10 +80,11 @@ HttpReply DynamoProtocol::handle(const HttpCall& call) {
     return r;
   }
   std::string target(call.amz_target);
-  std::string op_name = target.substr(target.find('.') == std::string::npos ? 0 : target.find('.') + 1);
+  // Metric labels only ever name known operations: a client's target is never copied into them.
+  std::string op_name = Database::is_operation(target) ? target.substr(target.find('.') + 1) : "unknown";
   auto count = [&](bool error) {
     std::lock_guard lk(mu_);
-    auto& c = counters_[op_name.empty() ? "unknown" : op_name];
+    auto& c = counters_[op_name];
     ++c.first;
     if (error) ++c.second;
   };
@@ -126,7 +127,7 @@ HttpReply DynamoProtocol::handle(const HttpCall& call) {
   rapidjson::MemoryPoolAllocator<> stack_alloc(stack_arena, sizeof stack_arena);
   rapidjson::GenericDocument<rapidjson::UTF8<>, rapidjson::MemoryPoolAllocator<>, rapidjson::MemoryPoolAllocator<>> doc(
       &value_alloc, sizeof stack_arena, &stack_alloc);
-  doc.Parse<rapidjson::kParseStopWhenDoneFlag>(call.body.data(), call.body.size());
+  doc.Parse<kRequestParseFlags>(call.body.data(), call.body.size());
   if (doc.HasParseError()) return fail(err::serialization(""));
   auto result = (*db)->execute(target, doc);
   if (!result.ok()) return fail(result.error());

@@ -36,20 +36,21 @@ class MemKv final : public KvStore {
     }
     return Status::OK();
   }
-  void scan(std::string_view start, std::string_view end, bool reverse,
-            const std::function<bool(std::string_view, std::string_view)>& fn) override {
+  Status scan(std::string_view start, std::string_view end, bool reverse,
+              const std::function<bool(std::string_view, std::string_view)>& fn) override {
     std::shared_lock lk(mu_);
     auto lo = map_.lower_bound(start);
     auto hi = end.empty() ? map_.end() : map_.lower_bound(end);
     if (!reverse) {
       for (auto it = lo; it != hi; ++it)
-        if (!fn(it->first, it->second)) return;
+        if (!fn(it->first, it->second)) break;
     } else {
       for (auto it = hi; it != lo;) {
         --it;
-        if (!fn(it->first, it->second)) return;
+        if (!fn(it->first, it->second)) break;
       }
     }
+    return Status::OK();
   }
 
  private:
@@ -74,9 +75,10 @@ class RocksKv final : public KvStore {
     if (!s.ok()) return err::internal("storage write failed: " + s.ToString());
     return Status::OK();
   }
-  void scan(std::string_view start, std::string_view end, bool reverse,
-            const std::function<bool(std::string_view, std::string_view)>& fn) override {
+  Status scan(std::string_view start, std::string_view end, bool reverse,
+              const std::function<bool(std::string_view, std::string_view)>& fn) override {
     rocksdb::ReadOptions ro;
+    ro.verify_checksums = true;
     std::string upper(end);
     rocksdb::Slice ub(upper);
     if (!end.empty()) ro.iterate_upper_bound = &ub;
@@ -85,17 +87,20 @@ class RocksKv final : public KvStore {
       for (it->Seek(rocksdb::Slice(start.data(), start.size())); it->Valid(); it->Next())
         if (!fn(std::string_view(it->key().data(), it->key().size()),
                 std::string_view(it->value().data(), it->value().size())))
-          return;
+          break;
     } else {
       if (end.empty()) it->SeekToLast();
       else it->SeekForPrev(rocksdb::Slice(end.data(), end.size()));
       for (; it->Valid(); it->Prev()) {
         std::string_view k(it->key().data(), it->key().size());
         if (!end.empty() && k >= end) continue;
-        if (k < start) return;
-        if (!fn(k, std::string_view(it->value().data(), it->value().size()))) return;
+        if (k < start) break;
+        if (!fn(k, std::string_view(it->value().data(), it->value().size()))) break;
       }
     }
+    // An iterator that stops early because of an I/O error or corruption says so only here.
+    if (!it->status().ok()) return err::internal("storage read failed: " + it->status().ToString());
+    return Status::OK();
   }
 
  private:
@@ -109,22 +114,24 @@ class RocksKv final : public KvStore {
 // tombstones that delete-and-reinsert patterns (conversation rows, index entries) leave behind.
 class CachedRocksKv final : public KvStore {
  public:
-  explicit CachedRocksKv(std::unique_ptr<RocksKv> disk) : disk_(std::move(disk)) {
+  explicit CachedRocksKv(std::unique_ptr<RocksKv> disk) : disk_(std::move(disk)) {}
+  // Loads every key into memory. A store that cannot be read whole is an error, never a partial copy.
+  Status load() {
     WriteBatch all;
-    disk_->scan("", "", false, [&](std::string_view k, std::string_view v) {
+    DDB_TRY(disk_->scan("", "", false, [&](std::string_view k, std::string_view v) {
       all.put(std::string(k), std::string(v));
       return true;
-    });
-    (void)mem_.write(all);
+    }));
+    return mem_.write(all);
   }
   bool get(std::string_view key, std::string* value) override { return mem_.get(key, value); }
   Status write(const WriteBatch& batch) override {
     DDB_TRY(disk_->write(batch));
     return mem_.write(batch);
   }
-  void scan(std::string_view start, std::string_view end, bool reverse,
-            const std::function<bool(std::string_view, std::string_view)>& fn) override {
-    mem_.scan(start, end, reverse, fn);
+  Status scan(std::string_view start, std::string_view end, bool reverse,
+              const std::function<bool(std::string_view, std::string_view)>& fn) override {
+    return mem_.scan(start, end, reverse, fn);
   }
 
  private:
@@ -149,7 +156,10 @@ Result<std::unique_ptr<KvStore>> open_kv(const KvOptions& options) {
   rocksdb::DB* db = nullptr;
   auto s = rocksdb::DB::Open(o, options.path, &db);
   if (!s.ok()) return err::internal("cannot open database at " + options.path + ": " + s.ToString());
-  return std::unique_ptr<KvStore>(new CachedRocksKv(std::make_unique<RocksKv>(db, options.sync_writes)));
+  auto kv = std::make_unique<CachedRocksKv>(std::make_unique<RocksKv>(db, options.sync_writes));
+  auto loaded = kv->load();
+  if (!loaded.ok()) return err::internal("cannot read database at " + options.path + ": " + loaded.error().message);
+  return std::unique_ptr<KvStore>(std::move(kv));
 }
 
 }  // namespace ddb

@@ -37,7 +37,8 @@ class KvStore {
   // process crash (and against power loss when the store was opened with sync).
   virtual Status write(const WriteBatch& batch) = 0;
   // Visits keys in [start, end) ascending (or descending when reverse) until fn returns false.
-  virtual void scan(std::string_view start, std::string_view end, bool reverse,
+  // An error of the store (I/O, corruption) is returned; keys visited before it may be partial.
+  [[nodiscard]] virtual Status scan(std::string_view start, std::string_view end, bool reverse,
                     const std::function<bool(std::string_view key, std::string_view value)>& fn) = 0;
 };
 

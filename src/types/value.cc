@@ -10,7 +10,6 @@
 namespace ddb {
 
 namespace {
-constexpr int kMaxDepth = 32;
 
 const char* json_kind(const rapidjson::Value& j) {
   if (j.IsString()) return "STRING_VALUE";
@@ -76,7 +75,7 @@ const char* vtype_name(VType t) {
 
 Result<Value> value_from_json(const rapidjson::Value& j, int depth) {
   if (!j.IsObject()) return err::serialization(std::string("Unexpected value type in payload"));
-  if (depth > kMaxDepth) return err::validation("Nesting Levels have exceeded supported limits");
+  if (depth >= kMaxNestingLevels) return err::validation(err::msg_nesting());
   int count = 0;
   const rapidjson::Value* mem = nullptr;
   std::string_view name;
@@ -586,6 +585,25 @@ size_t item_size(const Item& item) {
   size_t n = 0;
   for (auto& [k, v] : item) n += k.size() + value_size(v);
   return n;
+}
+
+namespace {
+// Levels of `v` (1 for a scalar), counting no deeper than `budget`.
+int levels(const Value& v, int budget) {
+  if (budget <= 0) return 1;
+  int deepest = 0;
+  if (v.type == VType::M)
+    for (auto& [k, e] : v.map) deepest = std::max(deepest, levels(e, budget - 1));
+  else if (v.type == VType::L)
+    for (auto& e : v.list) deepest = std::max(deepest, levels(e, budget - 1));
+  return 1 + deepest;
+}
+}  // namespace
+
+bool nesting_within_limit(const Item& item) {
+  for (auto& [k, v] : item)
+    if (levels(v, kMaxNestingLevels) > kMaxNestingLevels) return false;
+  return true;
 }
 
 }  // namespace ddb

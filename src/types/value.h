@@ -79,5 +79,9 @@ bool items_equal(const Item& a, const Item& b);
 int compare_scalars(const Value& a, const Value& b);
 size_t value_size(const Value& v);
 size_t item_size(const Item& item);
+// DynamoDB allows 32 levels of attribute values: a top-level scalar is one level, each M or L adds one.
+inline constexpr int kMaxNestingLevels = 32;
+// True when no attribute of the item is nested deeper than kMaxNestingLevels.
+bool nesting_within_limit(const Item& item);
 
 }  // namespace ddb

@@ -70,4 +70,29 @@ uint32_t crc32(std::string_view data) {
   return static_cast<uint32_t>(::crc32(0L, reinterpret_cast<const Bytef*>(data.data()), static_cast<uInt>(data.size())));
 }
 
+bool valid_utf8(std::string_view s) {
+  size_t i = 0, n = s.size();
+  while (i < n) {
+    auto c = static_cast<uint8_t>(s[i]);
+    if (c < 0x80) { ++i; continue; }
+    size_t len;
+    uint8_t lo = 0x80, hi = 0xbf;  // allowed range of the second byte
+    if (c >= 0xc2 && c <= 0xdf) len = 2;
+    else if (c == 0xe0) { len = 3; lo = 0xa0; }
+    else if (c == 0xed) { len = 3; hi = 0x9f; }  // U+D800..U+DFFF are not characters
+    else if (c >= 0xe1 && c <= 0xef) len = 3;
+    else if (c == 0xf0) { len = 4; lo = 0x90; }
+    else if (c >= 0xf1 && c <= 0xf3) len = 4;
+    else if (c == 0xf4) { len = 4; hi = 0x8f; }
+    else return false;
+    if (i + len > n) return false;
+    auto b1 = static_cast<uint8_t>(s[i + 1]);
+    if (b1 < lo || b1 > hi) return false;
+    for (size_t k = 2; k < len; ++k)
+      if ((static_cast<uint8_t>(s[i + k]) & 0xc0) != 0x80) return false;
+    i += len;
+  }
+  return true;
+}
+
 }  // namespace ddb

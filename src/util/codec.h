@@ -12,6 +12,8 @@ std::string base64_encode(std::string_view in);
 std::optional<std::string> base64_decode(std::string_view in);
 std::string hex_encode(std::string_view in);
 uint32_t crc32(std::string_view data);
+// Well-formed UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF.
+bool valid_utf8(std::string_view s);
 
 inline void put_varint(std::string& out, uint64_t v) {
   while (v >= 0x80) { out.push_back(static_cast<char>(v | 0x80)); v >>= 7; }

@@ -41,6 +41,11 @@ inline Error idempotent_mismatch(std::string msg) {
 }
 
 // Messages used in more than one place.
+inline std::string msg_nesting() { return "Nesting Levels have exceeded supported limits"; }
+// PutItem says more when its item is too deep (DynamoDB Local 3.3.1).
+inline std::string msg_item_nesting() {
+  return "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit";
+}
 inline std::string msg_num_digits() { return "Attempting to store more than 38 significant digits in a Number"; }
 inline std::string msg_num_overflow() {
   return "Number overflow. Attempting to store a number with magnitude larger than supported range";

@@ -1,0 +1,247 @@
+// UpdateTable: validate the request, plan the new definition on a copy, then apply the whole change
+// (index entries dropped, new indexes backfilled, the new definition) as one atomic batch. A request
+// that fails anywhere before the batch is written has changed nothing.
+#include <algorithm>
+
+#include "engine/ops.h"
+#include "engine/table_parse.h"
+
+namespace ddb {
+
+using namespace tables;
+
+namespace {
+
+Error ppr_throughput() {
+  return err::validation("One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST");
+}
+
+struct Request {
+  std::optional<std::string> billing, table_class;
+  std::optional<bool> protection;
+  const Json* pt = nullptr;
+  long long rcu = 0, wcu = 0;
+  const Json* ss = nullptr;
+  const Json* gsu = nullptr;
+  const Json* ad = nullptr;
+};
+
+// The index changes of a plan, applied after everything was validated.
+struct Plan {
+  TableDef def;
+  std::vector<IndexDef> created;
+  std::vector<std::pair<std::string, uint32_t>> dropped;  // name, id
+};
+
+Status plan_billing(Database& db, const Request& r, TableDef& d) {
+  if (r.billing) {
+    if (*r.billing == "PAY_PER_REQUEST") {
+      if (r.pt) return ppr_throughput();
+      if (d.billing_mode != "PAY_PER_REQUEST") d.billing_changed = now_epoch();
+      d.rcu = d.wcu = 0;
+      for (auto& i : d.indexes) i.rcu = i.wcu = 0;
+    } else if (!r.pt && d.billing_mode != "PROVISIONED") {
+      return err::validation("One or more parameter values were invalid: ProvisionedThroughput must be specified when BillingMode is PROVISIONED");
+    }
+    d.billing_mode = *r.billing;
+  }
+  if (r.pt) {
+    if (d.billing_mode == "PAY_PER_REQUEST") return ppr_throughput();
+    if (!r.billing && r.rcu == d.rcu && r.wcu == d.wcu && !r.ss && !r.gsu && !r.protection)
+      return err::validation("The provisioned throughput for the table will not change. The requested value equals the current value. Current ReadCapacityUnitsForTable: " +
+                             std::to_string(d.rcu) + ". Requested ReadCapacityUnitsForTable: " + std::to_string(r.rcu) +
+                             ". Current WriteCapacityUnitsForTable: " + std::to_string(d.wcu) +
+                             ". Requested WriteCapacityUnitsForTable: " + std::to_string(r.wcu) + ". Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.");
+    d.rcu = r.rcu;
+    d.wcu = r.wcu;
+  }
+  if (r.protection) d.deletion_protection = *r.protection;
+  if (r.table_class) { d.table_class = *r.table_class; d.table_class_set = true; }
+  return Status::OK();
+}
+
+Status plan_stream(Database& db, const Json& ss, TableDef& d) {
+  std::optional<bool> enabled;
+  std::optional<std::string> view;
+  DDB_ASSIGN(enabled, get_bool(ss, "StreamEnabled"));
+  DDB_ASSIGN(view, get_string(ss, "StreamViewType"));
+  if (!enabled) return err::validation("1 validation error detected: Value null at 'streamSpecification.streamEnabled' failed to satisfy constraint: Member must not be null");
+  if (*enabled) {
+    if (!view) return err::validation("One or more parameter values were invalid: You must specify a StreamViewType when you enable a stream");
+    if (d.stream_enabled)
+      return err::validation("Table already has an enabled stream: " + Ops::table_arn(db, d.name) + "/stream/" + d.stream_label);
+    d.stream_enabled = true;
+    d.stream_view_type = *view;
+    d.stream_label = stream_label_now();
+  } else {
+    if (!d.stream_enabled) return err::validation("Table already has no stream enabled");  // (real: no-op error)
+    d.stream_enabled = false;
+  }
+  return Status::OK();
+}
+
+Status plan_create(Database& db, const Request& r, const Json& c, Plan& p) {
+  TableDef& d = p.def;
+  Violations v;
+  IndexDef idx;
+  std::optional<std::string> iname;
+  DDB_ASSIGN(iname, get_string(c, "IndexName"));
+  bool present;
+  DDB_TRY(parse_key_schema(member(c, "KeySchema"), "globalSecondaryIndexUpdates.1.member.create.keySchema", idx.key, v, present));
+  DDB_TRY(parse_projection(member(c, "Projection"), "globalSecondaryIndexUpdates.1.member.create", idx, v));
+  DDB_TRY(parse_throughput(member(c, "ProvisionedThroughput"), "globalSecondaryIndexUpdates.1.member.create.provisionedThroughput", idx.rcu, idx.wcu, v));
+  if (!iname) v.null_member("globalSecondaryIndexUpdates.1.member.create.indexName");
+  DDB_TRY(v.status());
+  idx.name = *iname;
+  for (auto& i : d.indexes)
+    if (i.name == idx.name) return err::validation("One or more parameter values were invalid: Duplicate index name: " + idx.name);
+  DDB_TRY(check_projection_semantics(idx, member(c, "Projection")));
+  // New attribute definitions may come with the index.
+  if (r.ad) {
+    for (auto& e : r.ad->GetArray()) {
+      std::optional<std::string> an, at;
+      DDB_ASSIGN(an, get_string(e, "AttributeName"));
+      DDB_ASSIGN(at, get_string(e, "AttributeType"));
+      if (!an || !at) continue;
+      bool found = false;
+      for (auto& [n, ty] : d.attrs) found = found || n == *an;
+      if (!found) d.attrs.emplace_back(*an, attr_type(*at));
+    }
+  }
+  for (auto* n : {&idx.key.hash, &idx.key.range}) {
+    if (n->empty()) continue;
+    bool found = false;
+    for (auto& [an, ty] : d.attrs)
+      if (an == *n) { found = true; (n == &idx.key.hash ? idx.key.hash_type : idx.key.range_type) = ty; }
+    if (!found)
+      return err::validation("One or more parameter values were invalid: Some index key attributes are not defined in AttributeDefinitions. Keys: [" +
+                             idx.key.hash + (idx.key.has_range() ? ", " + idx.key.range : "") + "]");
+  }
+  if (d.billing_mode == "PROVISIONED" && !member(c, "ProvisionedThroughput"))
+    return err::validation("One or more parameter values were invalid: ProvisionedThroughput must be specified for index: " + idx.name);
+  if (d.next_index_id == UINT32_MAX) return err::limit_exceeded("Too many indexes were created on this table");
+  idx.global = true;
+  idx.id = d.next_index_id++;
+  idx.status = db.options().delay_transient_statuses ? "CREATING" : "ACTIVE";
+  p.created.push_back(idx);
+  d.indexes.push_back(std::move(idx));
+  return Status::OK();
+}
+
+Status plan_index_updates(Database& db, const Request& r, Plan& p) {
+  TableDef& d = p.def;
+  for (auto& u : r.gsu->GetArray()) {
+    if (!u.IsObject()) return err::serialization("Unexpected value type in payload");
+    const Json *c, *del, *upd;
+    DDB_ASSIGN(c, get_object(u, "Create"));
+    DDB_ASSIGN(del, get_object(u, "Delete"));
+    DDB_ASSIGN(upd, get_object(u, "Update"));
+    if (c) {
+      DDB_TRY(plan_create(db, r, *c, p));
+      continue;
+    }
+    if (!del && !upd) continue;
+    std::optional<std::string> iname;
+    DDB_ASSIGN(iname, get_string(del ? *del : *upd, "IndexName"));
+    auto it = std::find_if(d.indexes.begin(), d.indexes.end(),
+                           [&](const IndexDef& i) { return i.global && iname && i.name == *iname; });
+    if (it == d.indexes.end())
+      return err::not_found("Requested resource not found: Requested index " + iname.value_or("") + " not found");
+    if (del) {
+      bool created_here = std::any_of(p.created.begin(), p.created.end(), [&](const IndexDef& i) { return i.id == it->id; });
+      if (created_here) std::erase_if(p.created, [&](const IndexDef& i) { return i.id == it->id; });
+      else p.dropped.emplace_back(it->name, it->id);
+      d.indexes.erase(it);
+    } else {
+      Violations v;
+      DDB_TRY(parse_throughput(member(*upd, "ProvisionedThroughput"), "globalSecondaryIndexUpdates.1.member.update.provisionedThroughput", it->rcu, it->wcu, v));
+      DDB_TRY(v.status());
+    }
+  }
+  return Status::OK();
+}
+
+Result<Request> parse_request(const Json& req) {
+  Request r;
+  DDB_ASSIGN(r.billing, get_string(req, "BillingMode"));
+  Violations v;
+  check_enum(v, r.billing, "billingMode", {"PROVISIONED", "PAY_PER_REQUEST"});
+  DDB_ASSIGN(r.pt, get_object(req, "ProvisionedThroughput"));
+  DDB_TRY(parse_throughput(r.pt, "provisionedThroughput", r.rcu, r.wcu, v));
+  DDB_ASSIGN(r.protection, get_bool(req, "DeletionProtectionEnabled"));
+  DDB_ASSIGN(r.table_class, get_string(req, "TableClass"));
+  check_enum(v, r.table_class, "tableClass", {"STANDARD", "STANDARD_INFREQUENT_ACCESS"});
+  DDB_TRY(v.status());
+  DDB_ASSIGN(r.ss, get_object(req, "StreamSpecification"));
+  DDB_ASSIGN(r.gsu, get_array(req, "GlobalSecondaryIndexUpdates"));
+  DDB_ASSIGN(r.ad, get_array(req, "AttributeDefinitions"));
+  if (!r.billing && !r.pt && !r.protection && !r.ss && !r.gsu && !r.table_class && !member(req, "SSESpecification") &&
+      !member(req, "ReplicaUpdates"))
+    return err::validation("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required");
+  return r;
+}
+
+}  // namespace
+
+Status Ops::backfill(Database& db, const TableDef& d, const IndexDef& idx, WriteBatch& b,
+                     std::pair<long long, long long>& stats) {
+  std::string p = keys::items_prefix(d.id);
+  return db.kv_->scan(p, keys::prefix_end(p), false, [&](std::string_view, std::string_view val) {
+    Item item;
+    if (!decode_item(val, item)) return true;
+    auto k = index_entry_key(d, idx, item);
+    if (!k) return true;
+    Item proj = project_for_index(d, idx, item);
+    std::string enc;
+    encode_item(enc, proj);
+    b.put(*k, std::move(enc));
+    ++stats.first;
+    stats.second += static_cast<long long>(item_size(proj));
+    return true;
+  });
+}
+
+Result<std::string> Ops::update_table(Database& db, const Json& req) {
+  std::shared_ptr<Table> t;
+  DDB_ASSIGN(t, table_for_request(db, req));
+  Request r;
+  DDB_ASSIGN(r, parse_request(req));
+
+  std::lock_guard wl(db.write_mu_);
+  DDB_ASSIGN(t, recheck(db, t));
+  Plan p{t->def, {}, {}};
+  DDB_TRY(plan_billing(db, r, p.def));
+  if (r.ss) DDB_TRY(plan_stream(db, *r.ss, p.def));
+  if (r.gsu) DDB_TRY(plan_index_updates(db, r, p));
+
+  // Apply: dropped index entries, new indexes backfilled and the new definition, in one batch.
+  WriteBatch b;
+  for (auto& [name, id] : p.dropped) {
+    std::string prefix = keys::index_prefix(p.def.id, id);
+    DDB_TRY(db.kv_->scan(prefix, keys::prefix_end(prefix), false, [&](std::string_view k, std::string_view) {
+      b.del(std::string(k));
+      return true;
+    }));
+  }
+  std::map<std::string, std::pair<long long, long long>> new_stats;
+  for (auto& idx : p.created) DDB_TRY(backfill(db, p.def, idx, b, new_stats[idx.name]));
+  b.put(keys::catalog(p.def.name), def_to_json(p.def));
+  DDB_TRY(db.kv_->write(b));
+
+  auto& state = *t->state;
+  for (auto& [name, id] : p.dropped) state.index_stats.erase(name);
+  for (auto& [name, st] : new_stats) state.index_stats[name] = st;
+  if (db.opt_.delay_transient_statuses) {
+    state.status = "UPDATING";
+    state.status_until = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
+  }
+  t = install(db, std::move(p.def), t->state);
+  JsonOut o;
+  o.w.StartObject();
+  o.key("TableDescription");
+  write_description(db, o, t->def, view_of(*t));
+  o.w.EndObject();
+  return o.take();
+}
+
+}  // namespace ddb

@@ -1,0 +1,18 @@
+// Parsing of the table-definition members shared by CreateTable and UpdateTable.
+#pragma once
+#include <string>
+#include <string_view>
+
+#include "engine/engine.h"
+
+namespace ddb::tables {
+
+VType attr_type(std::string_view t);
+std::string stream_label_now();
+// Parses a KeySchema array into a KeyDef (types filled from attribute definitions later).
+Status parse_key_schema(const Json* ks, std::string_view path, KeyDef& out, Violations& v, bool& present);
+Status parse_projection(const Json* p, std::string_view path, IndexDef& idx, Violations& v);
+Status check_projection_semantics(const IndexDef& idx, const Json* p);
+Status parse_throughput(const Json* pt, std::string_view path, long long& rcu, long long& wcu, Violations& v);
+
+}  // namespace ddb::tables
