@@ -31,7 +31,7 @@ Result<rapidjson::Document> DynamoClient::op(std::string_view name, const std::s
 // ---- in process ----
 Result<rapidjson::Document> InProcessClient::call(std::string_view target, const std::string& body) {
   rapidjson::Document req;
-  req.Parse(body.c_str(), body.size());
+  req.Parse<kRequestParseFlags>(body.c_str(), body.size());
   if (req.HasParseError()) return err::serialization("");
   auto r = db_->execute(target, req);
   if (!r.ok()) return r.take_error();

@@ -35,12 +35,12 @@ class DynamoClient {
 
 class InProcessClient final : public DynamoClient {
  public:
-  explicit InProcessClient(Database* db) : db_(db) {}
+  explicit InProcessClient(std::shared_ptr<Database> db) : db_(std::move(db)) {}
   Result<rapidjson::Document> call(std::string_view target, const std::string& body) override;
   std::string describe() const override { return "embedded engine (in process)"; }
 
  private:
-  Database* db_;
+  std::shared_ptr<Database> db_;
 };
 
 struct HttpClientOptions {

@@ -18,6 +18,7 @@
 #include "cruddur/timefmt.h"
 #include "cruddur/web.h"
 #include "engine/engine.h"
+#include "server/http_glue.h"
 #include "server/protocol.h"
 
 using namespace cruddur;
@@ -39,7 +40,7 @@ int serve(const Config& cfg) {
   // DynamoDB: the embedded engine (with its own DynamoDB endpoint) or any endpoint over HTTP.
   std::unique_ptr<ddb::Engine> engine;
   std::unique_ptr<ddb::client::DynamoClient> ddb_client;
-  ddb::Database* db = nullptr;
+  std::shared_ptr<ddb::Database> db;
   if (cfg.ddb_endpoint.empty()) {
     ddb::KvOptions ko;
     ko.path = data + "/dynamodb";
@@ -63,12 +64,8 @@ int serve(const Config& cfg) {
     so.host = cfg.host;
     so.port = static_cast<unsigned short>(cfg.ddb_port);
     so.threads = 2;
-    ddb_server = std::make_unique<ddb::net::Server>(so, [&](const ddb::net::Request& req) {
-      ddb::HttpCall call{req.method, req.path, req.body, req.header("content-type"), req.header("x-amz-target"),
-                         req.header("authorization"), req.header("origin")};
-      ddb::HttpReply r = protocol->handle(call);
-      return ddb::net::Reply{r.status, std::move(r.content_type), std::move(r.body), std::move(r.headers)};
-    });
+    so.error_reply = ddb::refusal_reply;
+    ddb_server = std::make_unique<ddb::net::Server>(so, ddb::http_handler(*protocol));
     std::string error;
     if (!ddb_server->listen(&error)) return fail(error);
     ddb_server->start();

@@ -211,14 +211,15 @@ size_t Database::trim_streams(double now) {
 Engine::Engine(EngineOptions options, KvOptions base) : opt_(std::move(options)), base_(std::move(base)) {}
 
 Engine::~Engine() {
-  stop_ = true;
+  {
+    std::lock_guard lk(stop_mu_);
+    stop_ = true;
+  }
+  stop_cv_.notify_all();
   if (ttl_thread_ && ttl_thread_->joinable()) ttl_thread_->join();
 }
 
-Result<Database*> Engine::database(const std::string& name, const std::string& region) {
-  std::lock_guard lk(mu_);
-  auto it = dbs_.find(name);
-  if (it != dbs_.end()) return it->second.get();
+Result<std::shared_ptr<Database>> Engine::open_database(const std::string& name, const std::string& region) {
   KvOptions ko = base_;
   if (!ko.path.empty()) {
     std::error_code ec;
@@ -229,11 +230,77 @@ Result<Database*> Engine::database(const std::string& name, const std::string& r
   DDB_ASSIGN(kv, open_kv(ko));
   EngineOptions eo = opt_;
   eo.region = region;
-  auto db = std::make_unique<Database>(std::move(kv), eo);
-  DDB_TRY(db->open());
-  Database* raw = db.get();
-  dbs_[name] = std::move(db);
-  return raw;
+  auto db = std::make_shared<Database>(std::move(kv), eo);
+  auto opened = db->open();
+  if (!opened.ok()) {
+    Error e = opened.take_error();
+    e.message = "cannot open database " + name + ": " + e.message;
+    return e;
+  }
+  return db;
+}
+
+Result<std::shared_ptr<Database>> Engine::database(const std::string& name, const std::string& region) {
+  std::shared_ptr<Slot> slot;
+  {
+    std::lock_guard lk(mu_);
+    auto& s = slots_[name];
+    if (!s) s = std::make_shared<Slot>();
+    slot = s;
+    if (slot->db) {
+      slot->last_used = ++tick_;
+      return slot->db;
+    }
+  }
+  // Opening (and loading) a database happens outside mu_: requests for other databases go on.
+  // The slot's own mutex makes concurrent requests for this one wait for a single open.
+  std::lock_guard open_lk(slot->open_mu);
+  {
+    std::lock_guard lk(mu_);
+    if (slot->db) {
+      slot->last_used = ++tick_;
+      return slot->db;
+    }
+  }
+  std::shared_ptr<Database> db;
+  DDB_ASSIGN(db, open_database(name, region));
+  std::vector<std::pair<std::unique_lock<std::mutex>, std::shared_ptr<Database>>> closing;
+  {
+    std::lock_guard lk(mu_);
+    slot->db = db;
+    slot->last_used = ++tick_;
+    if (!base_.path.empty()) closing = evict_idle_locked(slot.get());
+  }
+  closing.clear();  // closes the evicted databases, each while its slot is still locked against reopening
+  return db;
+}
+
+std::vector<std::pair<std::unique_lock<std::mutex>, std::shared_ptr<Database>>> Engine::evict_idle_locked(const Slot* keep) {
+  std::vector<std::pair<std::unique_lock<std::mutex>, std::shared_ptr<Database>>> out;
+  size_t open = 0;
+  for (auto& [n, s] : slots_) open += s->db != nullptr;
+  while (open > opt_.max_open_databases) {
+    Slot* victim = nullptr;
+    for (auto& [n, s] : slots_) {
+      // Only a database no request holds (the slot's is the one reference) may close.
+      if (s.get() == keep || !s->db || s->db.use_count() != 1) continue;
+      if (!victim || s->last_used < victim->last_used) victim = s.get();
+    }
+    if (!victim) break;
+    std::unique_lock<std::mutex> reopen_guard(victim->open_mu, std::try_to_lock);
+    if (!reopen_guard.owns_lock()) break;  // someone is opening it right now: leave it
+    out.emplace_back(std::move(reopen_guard), std::move(victim->db));
+    victim->db.reset();
+    --open;
+  }
+  return out;
+}
+
+size_t Engine::open_database_count() {
+  std::lock_guard lk(mu_);
+  size_t n = 0;
+  for (auto& [name, s] : slots_) n += s->db != nullptr;
+  return n;
 }
 
 std::vector<std::string> Engine::database_names() {
@@ -247,27 +314,29 @@ std::vector<std::string> Engine::database_names() {
     }
   }
   std::lock_guard lk(mu_);
-  for (auto& [n, d] : dbs_)
-    if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
+  for (auto& [n, s] : slots_)
+    if (s->db && std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
   return names;
 }
 
 void Engine::start_ttl_thread() {
   ttl_thread_ = std::make_unique<std::thread>([this] {
-    auto next = std::chrono::steady_clock::now();
-    while (!stop_) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      if (std::chrono::steady_clock::now() < next) continue;
-      next = std::chrono::steady_clock::now() + opt_.ttl_interval;
-      std::vector<Database*> dbs;
+    std::unique_lock stop_lk(stop_mu_);
+    while (!stop_cv_.wait_for(stop_lk, opt_.ttl_interval, [this] { return stop_; })) {
+      stop_lk.unlock();
+      // Open databases only: a closed (idle, evicted) one is swept again once a request reopens it.
+      std::vector<std::shared_ptr<Database>> dbs;
       {
         std::lock_guard lk(mu_);
-        for (auto& [n, d] : dbs_) dbs.push_back(d.get());
+        for (auto& [n, s] : slots_)
+          if (s->db) dbs.push_back(s->db);
       }
-      for (auto* d : dbs) {
+      for (auto& d : dbs) {
         d->expire_ttl_items(now_epoch());
         d->trim_streams(now_epoch());
       }
+      dbs.clear();
+      stop_lk.lock();
     }
   });
 }

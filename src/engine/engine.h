@@ -10,6 +10,7 @@
 #pragma once
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <deque>
 #include <functional>
 #include <map>
@@ -90,6 +91,7 @@ struct EngineOptions {
   std::string account_id = "000000000000";  // Default: DynamoDB Local's account id.
   bool delay_transient_statuses = false;  // Default: false; CREATING/DELETING/UPDATING last a while.
   std::chrono::milliseconds ttl_interval{1000};  // Default: 1 s between TTL sweeps.
+  size_t max_open_databases = 64;  // Default: 64 on-disk databases open at once (each holds descriptors).
 };
 
 class Database {
@@ -149,19 +151,34 @@ class Engine {
   Engine(EngineOptions options, KvOptions base);
   ~Engine();
   // Opens (creating if needed) the database with this name, e.g. "shared-local-instance" or
-  // "<accessKey>_<region>". The region is used in ARNs.
-  Result<Database*> database(const std::string& name, const std::string& region);
-  // Names of databases that exist on disk or were opened.
+  // "<accessKey>_<region>". The region is used in ARNs. With a path, databases no request holds
+  // are closed least-recently-used first beyond options.max_open_databases, and reopened on use.
+  Result<std::shared_ptr<Database>> database(const std::string& name, const std::string& region);
+  // Names of databases that exist on disk or are open.
   std::vector<std::string> database_names();
+  size_t open_database_count();
   // Starts the background TTL expirer.
   void start_ttl_thread();
 
  private:
+  struct Slot {
+    std::mutex open_mu;            // held while this database opens or closes
+    std::shared_ptr<Database> db;  // GUARDED_BY(Engine::mu_); null: closed
+    uint64_t last_used = 0;        // GUARDED_BY(Engine::mu_)
+  };
+  Result<std::shared_ptr<Database>> open_database(const std::string& name, const std::string& region);
+  // REQUIRES: mu_ held. Takes the least recently used idle databases out of their slots (with
+  // each slot's open_mu held, so nobody reopens it before it is closed).
+  std::vector<std::pair<std::unique_lock<std::mutex>, std::shared_ptr<Database>>> evict_idle_locked(const Slot* keep);
+
   EngineOptions opt_;
   KvOptions base_;
-  std::mutex mu_;
-  std::map<std::string, std::unique_ptr<Database>> dbs_;
-  std::atomic<bool> stop_{false};
+  std::mutex mu_;  // guards slots_ and every slot's db and last_used; never held while opening
+  std::map<std::string, std::shared_ptr<Slot>> slots_;
+  uint64_t tick_ = 0;  // GUARDED_BY(mu_)
+  std::mutex stop_mu_;
+  std::condition_variable stop_cv_;
+  bool stop_ = false;  // GUARDED_BY(stop_mu_)
   std::unique_ptr<std::thread> ttl_thread_;
 };
 

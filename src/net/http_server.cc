@@ -1,16 +1,18 @@
 #include "net/http_server.h"
 
+#include <sys/resource.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <list>
+#include <mutex>
 #include <optional>
+#include <thread>
 #include <utility>
 
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-
-#include <atomic>
-#include <condition_variable>
-#include <mutex>
-#include <thread>
 
 namespace ddb::net {
 
@@ -19,41 +21,132 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
+Reply default_error_reply(Refusal why) {
+  Reply r;
+  r.content_type = "text/plain";
+  switch (why) {
+    case Refusal::kMalformed: r.status = 400; r.body = "Bad Request"; break;
+    case Refusal::kTooLarge: r.status = 413; r.body = "Request Entity Too Large"; break;
+    case Refusal::kBusy: r.status = 503; r.body = "Service Unavailable"; break;
+  }
+  return r;
+}
+
+size_t raise_descriptor_limit() {
+  rlimit rl{};
+  if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return 1024;
+  if (rl.rlim_cur < rl.rlim_max) {
+    rlimit want = rl;
+    want.rlim_cur = rl.rlim_max == RLIM_INFINITY ? 65536 : rl.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &want) == 0) rl = want;
+  }
+  return rl.rlim_cur == RLIM_INFINITY ? 65536 : static_cast<size_t>(rl.rlim_cur);
+}
+
 namespace {
+
+class Session;
+
+// One event loop and the idle connections on it, oldest first. Touched only from its own thread.
+struct Loop {
+  asio::io_context ioc{1};
+  std::list<Session*> idle;
+  void close_oldest_idle();
+  void close_all_idle();
+};
+
+// What all sessions share: options, handler, and the counters that bound them.
+struct Shared {
+  ServerOptions opt;
+  Handler handler;
+  std::atomic<size_t> connections{0};
+  std::atomic<size_t> pending_body_bytes{0};
+  std::atomic<bool> stopping{false};
+  std::mutex drained_mu;
+  std::condition_variable drained_cv;
+};
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, const ServerOptions& opt, const Handler& handler)
-      : stream_(std::move(socket)), opt_(opt), handler_(handler) {}
+  Session(tcp::socket socket, Loop& loop, std::shared_ptr<Shared> sh)
+      : stream_(std::move(socket)), loop_(loop), sh_(std::move(sh)) {
+    ++sh_->connections;
+  }
+  ~Session() {
+    release_body();
+    if (--sh_->connections == 0 && sh_->stopping) {
+      std::lock_guard lk(sh_->drained_mu);
+      sh_->drained_cv.notify_all();
+    }
+  }
 
-  void start() {
-    asio::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::read, shared_from_this()));
+  void start() { wait_for_request(); }
+
+  // Closes the connection while it waits for a request (called from its loop's thread).
+  void close_idle() {
+    leave_idle();
+    beast::error_code ec;
+    stream_.socket().cancel(ec);
+    stream_.socket().close(ec);
   }
 
  private:
-  void read() {
+  // Between requests the connection is idle: it may be closed to make room or to stop.
+  void wait_for_request() {
+    if (sh_->stopping) return close();
+    if (buffer_.size() > 0) return read_header();  // a pipelined request is already here
+    loop_.idle.push_back(this);
+    idle_pos_ = std::prev(loop_.idle.end());
+    is_idle_ = true;
+    stream_.expires_after(std::chrono::seconds(sh_->opt.idle_timeout_seconds));
+    stream_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, size_t n) {
+      self->leave_idle();
+      if (ec) return self->close();
+      self->buffer_.commit(n);
+      self->read_header();
+    });
+  }
+
+  void leave_idle() {
+    if (!is_idle_) return;
+    loop_.idle.erase(idle_pos_);
+    is_idle_ = false;
+  }
+
+  void read_header() {
     parser_.emplace();
-    parser_->body_limit(opt_.max_body_bytes);
+    parser_->body_limit(sh_->opt.max_body_bytes);
     parser_->header_limit(64 * 1024);
-    stream_.expires_after(std::chrono::seconds(opt_.idle_timeout_seconds));
+    stream_.expires_after(std::chrono::seconds(sh_->opt.header_timeout_seconds));
+    http::async_read_header(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_header, shared_from_this()));
+  }
+
+  void on_header(beast::error_code ec, size_t) {
+    if (ec) return on_error(ec);
+    // Reserve the body's memory before reading it: the declared length, or the limit when chunked.
+    auto declared = parser_->content_length();
+    size_t want = declared ? static_cast<size_t>(*declared) : (parser_->chunked() ? sh_->opt.max_body_bytes : 0);
+    if (want > sh_->opt.max_body_bytes) return refuse(Refusal::kTooLarge, parser_->get().version());
+    if (want > 0) {
+      size_t before = sh_->pending_body_bytes.fetch_add(want);
+      reserved_ = want;
+      if (before + want > sh_->opt.max_pending_body_bytes) return refuse(Refusal::kBusy, parser_->get().version());
+    }
+    if (parser_->is_done()) return on_read({}, 0);
+    stream_.expires_after(std::chrono::seconds(sh_->opt.body_timeout_seconds + static_cast<int>(want >> 20)));
     http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_read, shared_from_this()));
   }
 
-  void on_read(beast::error_code ec, std::size_t) {
-    if (ec == http::error::end_of_stream || ec == asio::error::connection_reset || ec == beast::error::timeout) return close();
-    if (ec == http::error::body_limit) {
-      Reply r;
-      r.status = 413;
-      r.body = R"({"__type":"com.amazonaws.dynamodb.v20120810#RequestEntityTooLarge","message":"Request entity too large"})";
-      return write(r, false, 11);
-    }
-    if (ec) {
-      Reply r;
-      r.status = 400;
-      r.content_type = "text/plain";
-      r.body = "Bad Request";
-      return write(r, false, 11);
-    }
+  void on_error(beast::error_code ec) {
+    if (ec == http::error::end_of_stream || ec == asio::error::connection_reset || ec == beast::error::timeout ||
+        ec == asio::error::operation_aborted || ec == asio::error::eof)
+      return close();
+    if (ec == http::error::body_limit) return refuse(Refusal::kTooLarge, 11);
+    return refuse(Refusal::kMalformed, 11);
+  }
+
+  void on_read(beast::error_code ec, size_t) {
+    if (ec) return on_error(ec);
     auto& msg = parser_->get();
     Request req;
     req.method = std::string(msg.method_string());
@@ -68,131 +161,183 @@ class Session : public std::enable_shared_from_this<Session> {
       req.headers.emplace_back(std::string_view(n.data(), n.size()), std::string_view(v.data(), v.size()));
     }
     req.body = std::move(msg.body());
-    Reply reply = handler_(req);
-    write(reply, msg.keep_alive(), msg.version());
+    Reply reply = sh_->handler(req);
+    req.body = std::string();
+    release_body();
+    write(reply, msg.keep_alive() && !sh_->stopping, msg.version());
+  }
+
+  // The server's own answer; the connection closes after it (the body, if any, is not read).
+  void refuse(Refusal why, unsigned version) {
+    release_body();
+    write(sh_->opt.error_reply(why), false, version);
+  }
+
+  void release_body() {
+    if (reserved_) sh_->pending_body_bytes -= reserved_;
+    reserved_ = 0;
   }
 
   void write(const Reply& reply, bool keep_alive, unsigned version) {
     auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(reply.status), version);
-    res->set(http::field::server, opt_.server_name);
+    res->set(http::field::server, sh_->opt.server_name);
     res->set(http::field::content_type, reply.content_type);
     for (auto& [k, v] : reply.headers) res->set(k, v);
     res->body() = reply.body;
     res->keep_alive(keep_alive);
     res->prepare_payload();
     res_ = res;
+    stream_.expires_after(std::chrono::seconds(sh_->opt.body_timeout_seconds));
     http::async_write(stream_, *res_, beast::bind_front_handler(&Session::on_write, shared_from_this(), keep_alive));
   }
 
-  void on_write(bool keep_alive, beast::error_code ec, std::size_t) {
+  void on_write(bool keep_alive, beast::error_code ec, size_t) {
     res_.reset();
+    parser_.reset();
     if (ec || !keep_alive) return close();
-    read();
+    wait_for_request();
   }
 
   void close() {
+    leave_idle();
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.socket().close(ec);
   }
 
   beast::tcp_stream stream_;
+  Loop& loop_;
+  std::shared_ptr<Shared> sh_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::shared_ptr<http::response<http::string_body>> res_;
-  const ServerOptions& opt_;
-  const Handler& handler_;
+  size_t reserved_ = 0;
+  bool is_idle_ = false;
+  std::list<Session*>::iterator idle_pos_;
 };
+
+void Loop::close_oldest_idle() {
+  if (!idle.empty()) idle.front()->close_idle();  // close_idle() unlinks it
+}
+
+void Loop::close_all_idle() {
+  while (!idle.empty()) idle.front()->close_idle();
+}
 
 }  // namespace
 
-struct Server::Impl {
-  ServerOptions opt;
-  Handler handler;
-  // One event loop per thread: a connection lives on one loop, so no request crosses threads.
-  std::vector<std::unique_ptr<asio::io_context>> loops;
+struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
+  std::shared_ptr<Shared> sh = std::make_shared<Shared>();
+  std::vector<std::unique_ptr<Loop>> loops;
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
-  size_t next_loop = 0;
-  asio::io_context& ioc() { return *loops[0]; }
-  std::unique_ptr<tcp::acceptor> acceptor_ptr;
-  tcp::acceptor& acceptor() { return *acceptor_ptr; }
+  size_t next_loop = 0;  // touched only by the acceptor's handler
+  std::unique_ptr<tcp::acceptor> acceptor;
+  std::unique_ptr<asio::steady_timer> retry;  // accept back-off after EMFILE
   std::vector<std::thread> threads;
-  std::atomic<bool> stopping{false};
-  std::mutex done_mu;
-  std::condition_variable done_cv;
-  bool done = false;  // GUARDED_BY(done_mu)
+  std::once_flag stopped;
+
+  Loop& pick() { return *loops[next_loop++ % loops.size()]; }
 
   void accept() {
-    auto& loop = *loops[next_loop++ % loops.size()];
-    acceptor().async_accept(loop, [this](beast::error_code ec, tcp::socket socket) {
-      if (stopping) return;
-      if (!ec) {
-        socket.set_option(tcp::no_delay(true), ec);
-        std::make_shared<Session>(std::move(socket), opt, handler)->start();
+    Loop& loop = pick();
+    acceptor->async_accept(loop.ioc, [this, &loop](beast::error_code ec, tcp::socket socket) {
+      if (sh->stopping) return;
+      if (ec) return accept_failed(ec);
+      size_t cap = sh->opt.max_connections;
+      if (sh->connections >= cap) {
+        // At the cap, make room by closing the oldest idle connection of this loop; beyond the
+        // cap plus what idle closes can free, refuse outright.
+        asio::post(loop.ioc, [&loop] { loop.close_oldest_idle(); });
+        if (sh->connections >= cap + cap / 8 + 8) {
+          beast::error_code ignored;
+          socket.close(ignored);
+          return accept();
+        }
       }
+      socket.set_option(tcp::no_delay(true), ec);
+      auto s = std::make_shared<Session>(std::move(socket), loop, sh);
+      asio::post(loop.ioc, [s] { s->start(); });
       accept();
     });
   }
+
+  // Out of descriptors (or another accept error): free idle connections and retry a little later,
+  // instead of spinning on an accept that fails at once.
+  void accept_failed(beast::error_code ec) {
+    if (ec == asio::error::no_descriptors || ec == asio::error::no_buffer_space || ec == asio::error::no_memory)
+      for (auto& l : loops) asio::post(l->ioc, [lp = l.get()] { lp->close_oldest_idle(); });
+    retry->expires_after(std::chrono::milliseconds(50));
+    retry->async_wait([this](beast::error_code e) {
+      if (!e && !sh->stopping) accept();
+    });
+  }
+
+  void drain_and_join() {
+    sh->stopping = true;
+    asio::post(loops[0]->ioc, [this] {
+      beast::error_code ec;
+      acceptor->close(ec);
+      retry->cancel();
+    });
+    for (auto& l : loops) asio::post(l->ioc, [lp = l.get()] { lp->close_all_idle(); });
+    {
+      std::unique_lock lk(sh->drained_mu);
+      sh->drained_cv.wait_for(lk, std::chrono::seconds(sh->opt.drain_timeout_seconds),
+                              [this] { return sh->connections == 0; });
+    }
+    guards.clear();
+    for (auto& l : loops) l->ioc.stop();
+    for (auto& t : threads)
+      if (t.joinable()) t.join();
+    threads.clear();
+  }
 };
 
-Server::Server(ServerOptions options, Handler handler) : impl_(std::make_unique<Impl>()) {
-  impl_->opt = std::move(options);
-  impl_->handler = std::move(handler);
-  int n = impl_->opt.threads > 0 ? impl_->opt.threads : std::max(2u, std::thread::hardware_concurrency());
+Server::Server(ServerOptions options, Handler handler) : impl_(std::make_shared<Impl>()) {
+  auto& sh = *impl_->sh;
+  sh.opt = std::move(options);
+  sh.handler = std::move(handler);
+  if (sh.opt.max_connections == 0) sh.opt.max_connections = std::max<size_t>(16, raise_descriptor_limit() / 2);
+  int n = sh.opt.threads > 0 ? sh.opt.threads : static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
   for (int i = 0; i < n; ++i) {
-    impl_->loops.push_back(std::make_unique<asio::io_context>(1));
-    impl_->guards.push_back(asio::make_work_guard(*impl_->loops.back()));
+    impl_->loops.push_back(std::make_unique<Loop>());
+    impl_->guards.push_back(asio::make_work_guard(impl_->loops.back()->ioc));
   }
-  impl_->acceptor_ptr = std::make_unique<tcp::acceptor>(impl_->ioc());
+  impl_->acceptor = std::make_unique<tcp::acceptor>(impl_->loops[0]->ioc);
+  impl_->retry = std::make_unique<asio::steady_timer>(impl_->loops[0]->ioc);
 }
 
 Server::~Server() { stop(); }
 
 bool Server::listen(std::string* error) {
   beast::error_code ec;
-  auto addr = asio::ip::make_address(impl_->opt.host, ec);
-  if (ec) { if (error) *error = "invalid address " + impl_->opt.host; return false; }
-  tcp::endpoint ep(addr, impl_->opt.port);
-  auto& acc = impl_->acceptor();
+  const auto& opt = impl_->sh->opt;
+  auto addr = asio::ip::make_address(opt.host, ec);
+  if (ec) { if (error) *error = "invalid address " + opt.host; return false; }
+  tcp::endpoint ep(addr, opt.port);
+  auto& acc = *impl_->acceptor;
   acc.open(ep.protocol(), ec);
   if (!ec) acc.set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec) acc.bind(ep, ec);
   if (!ec) acc.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {
-    if (error) *error = "cannot listen on " + impl_->opt.host + ":" + std::to_string(impl_->opt.port) + ": " + ec.message();
+    if (error) *error = "cannot listen on " + opt.host + ":" + std::to_string(opt.port) + ": " + ec.message();
     return false;
   }
   impl_->accept();
   return true;
 }
 
-unsigned short Server::port() const { return impl_->acceptor_ptr->local_endpoint().port(); }
+unsigned short Server::port() const { return impl_->acceptor->local_endpoint().port(); }
+
+size_t Server::connections() const { return impl_->sh->connections; }
 
 void Server::start() {
-  for (auto& loop : impl_->loops) impl_->threads.emplace_back([l = loop.get()] { l->run(); });
-}
-
-void Server::run() {
-  start();
-  std::unique_lock lk(impl_->done_mu);
-  impl_->done_cv.wait(lk, [this] { return impl_->done; });
+  for (auto& loop : impl_->loops) impl_->threads.emplace_back([l = loop.get()] { l->ioc.run(); });
 }
 
 void Server::stop() {
-  if (impl_->stopping.exchange(true)) return;
-  asio::post(impl_->ioc(), [this] {
-    beast::error_code ec;
-    impl_->acceptor().close(ec);
-  });
-  // Let in-flight requests finish: release the loops' work guards, then stop them after a short drain.
-  impl_->guards.clear();
-  std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  for (auto& loop : impl_->loops) loop->stop();
-  for (auto& t : impl_->threads)
-    if (t.joinable() && t.get_id() != std::this_thread::get_id()) t.join();
-  impl_->threads.clear();
-  std::lock_guard lk(impl_->done_mu);
-  impl_->done = true;
-  impl_->done_cv.notify_all();
+  std::call_once(impl_->stopped, [this] { impl_->drain_and_join(); });
 }
 
 }  // namespace ddb::net

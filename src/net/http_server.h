@@ -1,12 +1,15 @@
-// A small HTTP/1.1 server on Boost.Beast: keep-alive, a body limit checked before the body is
-// read, idle timeouts, N threads sharing one io_context, graceful stop. It knows nothing of the
-// application: each request is passed to a Handler, a function from request to reply.
+// A small HTTP/1.1 server on Boost.Beast: keep-alive, one event loop per thread, and every resource
+// a client can hold bounded: connections (idle ones are closed oldest first when the cap is
+// reached), header and body time, body size, and the memory all unfinished bodies may hold together.
+// It knows nothing of the application: each request is passed to a Handler, a function from request
+// to reply, and the few answers the server gives itself come from ServerOptions::error_reply.
 // Thread-safety: the handler is called from several threads at once.
 #pragma once
 #include <cctype>
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ddb::net {
@@ -38,15 +41,32 @@ struct Reply {
 
 using Handler = std::function<Reply(const Request&)>;
 
+// Why the server answered a request itself.
+enum class Refusal {
+  kMalformed,  // not HTTP/1.1 it can parse (400)
+  kTooLarge,   // body over max_body_bytes (413)
+  kBusy,       // unfinished bodies already hold max_pending_body_bytes (the app decides; e.g. 503)
+};
+Reply default_error_reply(Refusal why);
+
 struct ServerOptions {
   std::string host = "127.0.0.1";      // Default: loopback only.
   unsigned short port = 8000;          // Default: 8000; 0 picks a free port.
   int threads = 0;                     // Default: 0 = one per core (at least 2). Each thread runs its own
                                        // event loop; connections are dealt to them round-robin.
-  size_t max_body_bytes = 16 << 20;    // Default: 16 MiB; larger bodies get 413 before being read.
-  int idle_timeout_seconds = 300;      // Default: 5 minutes.
+  size_t max_body_bytes = 16 << 20;    // Default: 16 MiB; larger bodies get kTooLarge before being read.
+  size_t max_pending_body_bytes = 256u << 20;  // Default: 256 MiB held by all bodies being received.
+  size_t max_connections = 0;          // Default: 0 = half the process's descriptor limit.
+  int idle_timeout_seconds = 300;      // Default: 5 minutes between requests on a keep-alive connection.
+  int header_timeout_seconds = 30;     // Default: 30 s from a request's first byte to its last header.
+  int body_timeout_seconds = 60;       // Default: 60 s (plus 1 s per MiB declared) to receive a body.
+  int drain_timeout_seconds = 10;      // Default: 10 s for in-flight requests to finish on stop().
   std::string server_name = "ddb-local";
+  std::function<Reply(Refusal)> error_reply = default_error_reply;
 };
+
+// Raises the soft descriptor limit to the hard one; returns the soft limit now in force.
+size_t raise_descriptor_limit();
 
 class Server {
  public:
@@ -57,16 +77,16 @@ class Server {
   // Binds and listens. Returns false and sets `error` on failure.
   bool listen(std::string* error);
   unsigned short port() const;
-  // Runs the I/O threads; returns after stop().
-  void run();
   // Starts the I/O threads and returns at once.
   void start();
-  // Stops accepting, lets in-flight requests finish, and joins the threads.
+  // Stops accepting, closes idle connections, lets in-flight requests finish (at most
+  // drain_timeout_seconds), then joins the threads. Call from outside the server's threads.
   void stop();
+  size_t connections() const;
 
  private:
   struct Impl;
-  std::unique_ptr<Impl> impl_;
+  std::shared_ptr<Impl> impl_;
 };
 
 }  // namespace ddb::net

@@ -4,21 +4,18 @@
 #include <filesystem>
 #include <iostream>
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
 #include "engine/engine.h"
 #include "net/http_server.h"
+#include "server/http_glue.h"
 #include "server/options.h"
 #include "server/protocol.h"
 
 #ifndef DDB_VERSION
 #define DDB_VERSION "0.1.0"
 #endif
-
-namespace {
-ddb::net::Server* g_server = nullptr;
-void on_signal(int) {
-  if (g_server) std::thread([] { g_server->stop(); }).detach();
-}
-}  // namespace
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
@@ -31,9 +28,15 @@ int main(int argc, char** argv) {
   if (cfg->help) { std::cout << ddb::usage_text(); return 0; }
   if (cfg->version) { std::cout << "ddb-local " << DDB_VERSION << "\n"; return 0; }
 
+  // Signals are taken from here on (before the banner tells anyone the port), by a signal_set.
+  boost::asio::io_context signals_ioc;
+  boost::asio::signal_set signals(signals_ioc, SIGINT, SIGTERM);
+  signals.async_wait([](const boost::system::error_code&, int) {});
+
   ddb::EngineOptions eo;
   eo.delay_transient_statuses = cfg->delay_transient_statuses;
   eo.ttl_interval = std::chrono::milliseconds(cfg->ttl_interval_ms);
+  eo.max_open_databases = static_cast<size_t>(cfg->max_open_databases);
   ddb::KvOptions ko;
   if (!cfg->in_memory) ko.path = std::filesystem::absolute(cfg->db_path).lexically_normal().string();
   ko.sync_writes = cfg->fsync;
@@ -53,12 +56,10 @@ int main(int argc, char** argv) {
   so.host = cfg->host;
   so.port = static_cast<unsigned short>(cfg->port);
   so.threads = cfg->threads;
-  ddb::net::Server server(so, [&](const ddb::net::Request& req) {
-    ddb::HttpCall call{req.method, req.path, req.body, req.header("content-type"), req.header("x-amz-target"),
-                       req.header("authorization"), req.header("origin")};
-    ddb::HttpReply r = protocol.handle(call);
-    return ddb::net::Reply{r.status, std::move(r.content_type), std::move(r.body), std::move(r.headers)};
-  });
+  so.max_connections = static_cast<size_t>(cfg->max_connections);
+  so.max_pending_body_bytes = static_cast<size_t>(cfg->max_pending_body_mb) << 20;
+  so.error_reply = ddb::refusal_reply;
+  ddb::net::Server server(so, ddb::http_handler(protocol));
   if (!server.listen(&error)) {
     std::cerr << "ddb-local: " << error << "\n";
     return 1;
@@ -80,11 +81,11 @@ int main(int argc, char** argv) {
   std::printf("Listening on http://%s:%u\n", cfg->host.c_str(), server.port());
   std::fflush(stdout);
 
-  g_server = &server;
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
+  // SIGINT/SIGTERM: stop accepting, finish in-flight requests, close the databases (destructors).
   std::signal(SIGPIPE, SIG_IGN);
-  server.run();
+  server.start();
+  signals_ioc.run();  // returns once a signal arrived
+  server.stop();
   std::fprintf(stderr, "ddb-local: stopped\n");
   return 0;
 }

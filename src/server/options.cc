@@ -7,7 +7,9 @@ namespace ddb {
 std::string usage_text() {
   return R"(usage: ddb-local [-port <port-no.>] [-inMemory] [-dbPath <path>] [-sharedDb] [-cors <list>]
                  [-delayTransientStatuses] [-optimizeDbBeforeStartup] [-disableTelemetry]
-                 [--host <address>] [--fsync] [--threads <n>] [--ttl-interval-ms <ms>] [-help] [-version]
+                 [--host <address>] [--fsync] [--threads <n>] [--ttl-interval-ms <ms>]
+                 [--max-connections <n>] [--max-open-databases <n>] [--max-pending-body-mb <n>]
+                 [-help] [-version]
 
 A DynamoDB-compatible server: a drop-in replacement for Amazon DynamoDB Local.
 
@@ -26,6 +28,12 @@ A DynamoDB-compatible server: a drop-in replacement for Amazon DynamoDB Local.
                            default acknowledged writes survive a crash or kill -9 of the process).
  --threads <n>             I/O threads, each with its own event loop (default: one per core).
  --ttl-interval-ms <ms>    How often expired TTL items are deleted (default 1000).
+ --max-connections <n>     Open connections at most; at the cap the oldest idle one is closed
+                           (default: half the descriptor limit, which is raised to its maximum).
+ --max-open-databases <n>  On-disk databases open at once; idle ones close, least recently used
+                           first, and reopen on the next request (default 64).
+ --max-pending-body-mb <n> Memory all request bodies still being received may hold; beyond it a
+                           request gets ThrottlingException, which the SDKs retry (default 256).
  -help                     Show this help.
  -version                  Show the version.
 
@@ -113,6 +121,13 @@ std::optional<DdbLocalConfig> parse_options(const std::vector<std::string>& args
       auto n = to_int(*v, "--ttl-interval-ms", 10, 86400000);
       if (!n) return std::nullopt;
       c.ttl_interval_ms = *n;
+    } else if (a == "-max-connections" || a == "-max-open-databases" || a == "-max-pending-body-mb") {
+      std::string flag = "-" + a;
+      auto v = take(flag.c_str());
+      if (!v) return std::nullopt;
+      auto n = to_int(*v, flag.c_str(), 1, 1000000);
+      if (!n) return std::nullopt;
+      (a == "-max-connections" ? c.max_connections : a == "-max-open-databases" ? c.max_open_databases : c.max_pending_body_mb) = *n;
     } else if (a == "-help" || a == "-h") {
       c.help = true;
     } else if (a == "-version") {

@@ -20,6 +20,9 @@ struct DdbLocalConfig {
   bool fsync = false;                    // --fsync: fsync the log on every write
   int threads = 0;                       // --threads (0: one per core)
   int ttl_interval_ms = 1000;            // --ttl-interval-ms: how often expired items are deleted
+  int max_connections = 0;               // --max-connections (0: half the descriptor limit)
+  int max_open_databases = 64;           // --max-open-databases: on-disk databases open at once
+  int max_pending_body_mb = 256;         // --max-pending-body-mb: memory for bodies being received
   bool help = false, version = false;
 };
 

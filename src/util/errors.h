@@ -36,6 +36,14 @@ inline Error transaction_canceled(std::string msg) {
 inline Error transaction_conflict(std::string msg) {
   return ddb("TransactionConflictException", std::move(msg));
 }
+inline Error request_too_large() {
+  return ddb("RequestEntityTooLarge", "Request entity too large", 413);
+}
+// What the server answers when unfinished request bodies already hold all the memory it allows;
+// the SDKs retry it with back-off.
+inline Error throttling() {
+  return Error{"com.amazon.coral.availability#ThrottlingException", "Rate of requests exceeds the allowed throughput.", 400, {}};
+}
 inline Error idempotent_mismatch(std::string msg) {
   return ddb("IdempotentParameterMismatchException", std::move(msg));
 }

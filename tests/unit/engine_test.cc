@@ -11,7 +11,7 @@ using namespace ddb;
 namespace {
 struct Db {
   std::unique_ptr<Engine> engine;
-  Database* db;
+  std::shared_ptr<Database> db;
   explicit Db(const std::string& path = "") {
     KvOptions ko;
     ko.path = path;
