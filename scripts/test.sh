@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command: installs what the tests need, builds with ASan+UBSan (warnings are
-# errors), runs every test tier through ctest, and runs the fuzzers briefly.
+# errors), builds ddb-local with ThreadSanitizer for the stress test, runs every test tier through
+# ctest, and runs the fuzzers briefly.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh --test
@@ -10,9 +11,12 @@ for d in tests/js tests/cognito tests/oracle tests/web; do
 done
 # Fuzzers: clang's libFuzzer, a short run each over the kept corpus (crash inputs included).
 CXX=clang++ CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDDB_FUZZ=ON -DDDB_TESTS=OFF >/dev/null
-cmake --build build-fuzz -j"$(nproc)" --target fuzz_request fuzz_expression
+cmake --build build-fuzz -j"$(nproc)" --target fuzz_request fuzz_expression fuzz_http
+# ThreadSanitizer build of ddb-local for the concurrency stress test.
+CXX=clang++ CC=clang cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDDB_TSAN=ON -DDDB_TESTS=OFF >/dev/null
+cmake --build build-tsan -j"$(nproc)" --target ddb-local
 cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DDDB_SANITIZE=ON -DDDB_WERROR=ON \
-      -DDDB_FUZZ_BIN_DIR="$PWD/build-fuzz" >/dev/null
+      -DDDB_FUZZ_BIN_DIR="$PWD/build-fuzz" -DDDB_TSAN_BIN_DIR="$PWD/build-tsan" >/dev/null
 cmake --build build-test -j"$(nproc)"
 # RocksDB is not built with ASan: container-overflow checks across that boundary give false reports.
 export ASAN_OPTIONS="detect_container_overflow=0:detect_leaks=1:abort_on_error=1"

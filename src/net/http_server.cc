@@ -1,4 +1,5 @@
 #include "net/http_server.h"
+#include "net/http_message.h"
 
 #include <sys/resource.h>
 
@@ -116,7 +117,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void read_header() {
     parser_.emplace();
     parser_->body_limit(sh_->opt.max_body_bytes);
-    parser_->header_limit(64 * 1024);
+    parser_->header_limit(kHeaderLimit);
     stream_.expires_after(std::chrono::seconds(sh_->opt.header_timeout_seconds));
     http::async_read_header(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_header, shared_from_this()));
   }
@@ -148,19 +149,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_read(beast::error_code ec, size_t) {
     if (ec) return on_error(ec);
     auto& msg = parser_->get();
-    Request req;
-    req.method = std::string(msg.method_string());
-    std::string_view target(msg.target().data(), msg.target().size());
-    auto q = target.find('?');
-    req.path = std::string(target.substr(0, q));
-    if (q != std::string_view::npos) req.query = std::string(target.substr(q + 1));
-    req.headers.reserve(12);
-    for (auto& f : msg) {
-      auto n = f.name_string();
-      auto v = f.value();
-      req.headers.emplace_back(std::string_view(n.data(), n.size()), std::string_view(v.data(), v.size()));
-    }
-    req.body = std::move(msg.body());
+    Request req = make_request(msg);
     Reply reply = sh_->handler(req);
     req.body = std::string();
     release_body();

@@ -16,9 +16,10 @@ CREDS = dict(aws_access_key_id="dummy", aws_secret_access_key="dummy", region_na
 
 
 class Server:
-    def __init__(self, *args, data_dir=None):
+    def __init__(self, *args, data_dir=None, nofile=None):
         self.args = list(args)
         self.data_dir = data_dir
+        self.nofile = nofile  # descriptor limit (soft and hard) for the server process
         self.proc = None
         self.port = None
 
@@ -28,7 +29,14 @@ class Server:
             cmd += ["-dbPath", self.data_dir]
         elif "-inMemory" not in self.args:
             cmd += ["-inMemory"]
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        def limit():
+            if self.nofile:
+                import resource
+                resource.setrlimit(resource.RLIMIT_NOFILE, (self.nofile, self.nofile))
+        # stderr goes to a file: a pipe nobody reads would block a server that logs a lot.
+        self.log = tempfile.TemporaryFile(mode="w+")
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=self.log, text=True,
+                                     preexec_fn=limit)
         deadline = time.time() + 10
         banner = []
         while time.time() < deadline:
@@ -41,7 +49,26 @@ class Server:
                 self.port = int(m.group(1))
                 self.banner = "".join(banner)
                 return self
-        raise RuntimeError("ddb-local did not start: " + "".join(banner) + self.proc.stderr.read())
+        raise RuntimeError("ddb-local did not start: " + "".join(banner) + self.stderr_text())
+
+    def stderr_text(self):
+        self.log.seek(0)
+        return self.log.read()
+
+    def rss_mb(self):
+        with open(f"/proc/{self.proc.pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+        return 0
+
+    def fds(self):
+        return len(os.listdir(f"/proc/{self.proc.pid}/fd"))
+
+    def cpu_seconds(self):
+        with open(f"/proc/{self.proc.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     @property
     def url(self):
@@ -67,8 +94,8 @@ class Server:
                 self.proc.kill()
                 self.proc.wait()
         if self.proc:
-            for f in (self.proc.stdout, self.proc.stderr):
-                f.close()
+            self.proc.stdout.close()
+            self.log.close()
 
 
 @pytest.fixture

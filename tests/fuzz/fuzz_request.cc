@@ -18,7 +18,7 @@ const char* kOps[] = {"PutItem", "GetItem", "UpdateItem", "DeleteItem", "Query",
 Database* db() {
   static Engine engine(EngineOptions{}, KvOptions{});
   static Database* d = [] {
-    Database* x = *engine.database("fuzz", "us-east-1");
+    Database* x = engine.database("fuzz", "us-east-1")->get();  // the engine keeps it open
     rapidjson::Document req;
     req.Parse(R"({"TableName":"t","BillingMode":"PAY_PER_REQUEST",
       "KeySchema":[{"AttributeName":"pk","KeyType":"HASH"},{"AttributeName":"sk","KeyType":"RANGE"}],
@@ -34,10 +34,11 @@ Database* db() {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  if (size < 1 || size > 64 * 1024) return 0;
+  if (size < 1 || size > (16u << 20)) return 0;
   std::string body(reinterpret_cast<const char*>(data + 1), size - 1);
   rapidjson::Document doc;
-  doc.Parse(body.c_str(), body.size());
+  doc.Parse<kRequestParseFlags>(body.c_str(), body.size());
+  if (!doc.HasParseError() && !check_request_json(doc).ok()) return 0;
   if (doc.HasParseError()) return 0;
   (void)value_from_json(doc);
   (void)item_from_json(doc);

@@ -1,0 +1,221 @@
+#!/usr/bin/env python3
+"""Concurrency stress through HTTP: control-plane changes (GSI create/delete, tags, TTL, table
+delete/create) race data-plane reads and writes from many threads. Meant for a ThreadSanitizer
+build of ddb-local; any sanitizer report, crash, 5xx or broken invariant fails the run.
+
+Invariants checked at the end:
+- every acknowledged PutItem to the stable table is read back with its value;
+- DescribeTable's ItemCount equals what a Scan counts;
+- a GSI that exists at the end holds exactly the items that carry its key.
+
+usage: stress.py --binary PATH [--seconds N]
+"""
+import argparse
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "blackbox"))
+from hostile import call  # noqa: E402
+
+STABLE = {"TableName": "stable", "BillingMode": "PAY_PER_REQUEST",
+          "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+          "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+          "StreamSpecification": {"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"}}
+CYCLED = {"TableName": "cycled", "BillingMode": "PAY_PER_REQUEST",
+          "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+          "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}]}
+CREATE_GSI = {"TableName": "stable", "AttributeDefinitions": [{"AttributeName": "g", "AttributeType": "S"}],
+              "GlobalSecondaryIndexUpdates": [{"Create": {"IndexName": "by_g", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+                                                          "Projection": {"ProjectionType": "ALL"}}}]}
+ARN = "arn:aws:dynamodb:us-east-1:000000000000:table/stable"
+
+class Failure(Exception):
+    pass
+
+
+def start(binary):
+    log = tempfile.TemporaryFile(mode="w+")
+    proc = subprocess.Popen([binary, "--port", "0", "-inMemory", "--ttl-interval-ms", "20"],
+                            stdout=subprocess.PIPE, stderr=log, text=True)
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        line = proc.stdout.readline()
+        m = re.match(r"Listening on http://127\.0\.0\.1:(\d+)", line)
+        if m:
+            return proc, log, int(m.group(1))
+        if not line:
+            break
+    raise Failure("server did not start")
+
+
+def checked(port, op, body, ok=(200,), allowed=()):
+    status, resp = call(port, op, body, timeout=120)
+    if status >= 500:
+        raise Failure(f"{op} -> {status} {resp}")
+    if status not in ok:
+        name = resp.get("__type", "").split("#")[-1] if isinstance(resp, dict) else ""
+        if name not in allowed:
+            raise Failure(f"{op} -> {status} {resp}")
+    return status, resp
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--binary", required=True)
+    ap.add_argument("--seconds", type=float, default=20)
+    args = ap.parse_args()
+    proc, log, port = start(args.binary)
+    errors, acked = [], {}
+    acked_lock = threading.Lock()
+    stop = threading.Event()
+    checked(port, "CreateTable", STABLE)
+    checked(port, "CreateTable", CYCLED)
+
+    def loop(fn):
+        def run():
+            rnd = random.Random(threading.get_ident())
+            try:
+                while not stop.is_set():
+                    fn(rnd)
+            except Exception as e:  # reported by the main thread, which fails the run
+                errors.append(f"{fn.__name__}: {e!r}")
+                stop.set()
+        return threading.Thread(target=run, name=fn.__name__)
+
+    def writer(rnd):
+        k = f"k{rnd.randrange(400)}"
+        v = str(rnd.randrange(10**9))
+        g = rnd.choice(["a", "b", None])
+        item = {"pk": {"S": k}, "v": {"N": v}, "ttl": {"N": str(int(time.time()) + 3600)}}
+        if g:
+            item["g"] = {"S": g}
+        checked(port, "PutItem", {"TableName": "stable", "Item": item})
+        with acked_lock:
+            acked[k] = v
+
+    def reader(rnd):
+        op = rnd.choice(["GetItem", "Query", "Scan", "QueryGsi", "Describe"])
+        if op == "GetItem":
+            checked(port, "GetItem", {"TableName": "stable", "Key": {"pk": {"S": f"k{rnd.randrange(400)}"}}})
+        elif op == "Query":
+            checked(port, "Query", {"TableName": "stable", "KeyConditionExpression": "pk = :k",
+                                    "ExpressionAttributeValues": {":k": {"S": "k1"}}})
+        elif op == "Scan":
+            checked(port, "Scan", {"TableName": "stable", "Limit": 50})
+        elif op == "QueryGsi":
+            checked(port, "Query", {"TableName": "stable", "IndexName": "by_g", "KeyConditionExpression": "g = :g",
+                                    "ExpressionAttributeValues": {":g": {"S": "a"}}},
+                    allowed=("ValidationException",))  # the index may be gone at this moment
+        else:
+            checked(port, "DescribeTable", {"TableName": "stable"})
+
+    def cycled_writer(rnd):
+        key = {"pk": {"S": f"c{rnd.randrange(50)}"}}
+        if rnd.random() < 0.5:
+            checked(port, "PutItem", {"TableName": "cycled", "Item": key}, allowed=("ResourceNotFoundException",))
+        else:
+            checked(port, "UpdateItem", {"TableName": "cycled", "Key": key, "UpdateExpression": "ADD n :one",
+                                         "ExpressionAttributeValues": {":one": {"N": "1"}}},
+                    allowed=("ResourceNotFoundException",))
+        checked(port, "TransactWriteItems", {"TransactItems": [
+            {"Put": {"TableName": "cycled", "Item": {"pk": {"S": "tx"}}}},
+            {"Update": {"TableName": "stable", "Key": {"pk": {"S": "tx-count"}}, "UpdateExpression": "ADD n :one",
+                        "ExpressionAttributeValues": {":one": {"N": "1"}}}}]},
+                allowed=("ResourceNotFoundException", "TransactionCanceledException"))
+
+    def control(rnd):
+        op = rnd.choice(["gsi", "tag", "ttl", "cycle"])
+        if op == "gsi":
+            checked(port, "UpdateTable", CREATE_GSI,
+                    allowed=("ValidationException",))
+            checked(port, "UpdateTable", {"TableName": "stable",
+                                          "GlobalSecondaryIndexUpdates": [{"Delete": {"IndexName": "by_g"}}]},
+                    allowed=("ResourceNotFoundException",))
+        elif op == "tag":
+            checked(port, "TagResource", {"ResourceArn": ARN, "Tags": [{"Key": "k", "Value": str(rnd.random())}]})
+            checked(port, "UntagResource", {"ResourceArn": ARN, "TagKeys": ["k"]})
+        elif op == "ttl":
+            checked(port, "UpdateTimeToLive", {"TableName": "stable",
+                                               "TimeToLiveSpecification": {"AttributeName": "ttl", "Enabled": rnd.random() < 0.5}},
+                    allowed=("ValidationException",))
+        else:
+            checked(port, "DeleteTable", {"TableName": "cycled"}, allowed=("ResourceNotFoundException",))
+            checked(port, "CreateTable", CYCLED, allowed=("ResourceInUseException",))
+
+    threads = ([loop(writer) for _ in range(3)] + [loop(reader) for _ in range(3)] +
+               [loop(cycled_writer) for _ in range(2)] + [loop(control) for _ in range(2)])
+    for t in threads:
+        t.start()
+    deadline = time.time() + args.seconds
+    while time.time() < deadline and not stop.is_set() and proc.poll() is None:
+        time.sleep(0.1)
+    stop.set()
+    for t in threads:
+        t.join()
+    try:
+        if errors:
+            raise Failure("; ".join(errors[:5]))
+        if proc.poll() is not None:
+            raise Failure(f"server exited with {proc.returncode}")
+        # Invariants.
+        for k, v in acked.items():
+            _, got = checked(port, "GetItem", {"TableName": "stable", "Key": {"pk": {"S": k}}, "ConsistentRead": True})
+            if got.get("Item", {}).get("v", {}).get("N") != v:
+                raise Failure(f"acknowledged write of {k}={v} reads back as {got}")
+        items, start_key = [], None
+        while True:
+            req = {"TableName": "stable"}
+            if start_key:
+                req["ExclusiveStartKey"] = start_key
+            _, page = checked(port, "Scan", req)
+            items += page["Items"]
+            start_key = page.get("LastEvaluatedKey")
+            if not start_key:
+                break
+        _, desc = checked(port, "DescribeTable", {"TableName": "stable"})
+        if desc["Table"]["ItemCount"] != len(items):
+            raise Failure(f"ItemCount {desc['Table']['ItemCount']} but Scan counts {len(items)}")
+        checked(port, "UpdateTable", CREATE_GSI,
+                allowed=("ValidationException",))
+        in_gsi = 0
+        for g in ("a", "b"):
+            _, q = checked(port, "Query", {"TableName": "stable", "IndexName": "by_g", "KeyConditionExpression": "g = :g",
+                                           "ExpressionAttributeValues": {":g": {"S": g}}})
+            in_gsi += q["Count"]
+        with_g = sum(1 for i in items if "g" in i)
+        if in_gsi != with_g:
+            raise Failure(f"GSI holds {in_gsi} entries, {with_g} items carry its key")
+        print(f"stress: {len(acked)} keys written, {len(items)} items, {in_gsi} GSI entries: invariants hold")
+    finally:
+        proc.send_signal(15)
+        try:
+            proc.wait(60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.seek(0)
+        text = log.read()
+    if "ThreadSanitizer" in text or "AddressSanitizer" in text or "runtime error" in text:
+        print(text[:20000])
+        print("stress: FAILED (sanitizer report)")
+        return 1
+    if proc.returncode != 0:
+        print(text[-5000:])
+        print(f"stress: FAILED (exit {proc.returncode})")
+        return 1
+    print("stress: passed, no sanitizer reports")
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except Failure as e:
+        print(f"stress: FAILED: {e}")
+        sys.exit(1)

@@ -1,0 +1,157 @@
+// Fault injection: a KvStore that fails on its Nth write or scan. Opening refuses a database that
+// cannot be read whole; a failed write changes nothing anyone can see; nothing crashes.
+#include <gtest/gtest.h>
+
+#include <atomic>
+
+#include "engine/engine.h"
+
+using namespace ddb;
+
+namespace {
+
+// Wraps a store and fails the Nth call of one kind (0: never).
+class FaultyKv final : public KvStore {
+ public:
+  FaultyKv(std::shared_ptr<KvStore> inner, int fail_write_at, int fail_scan_at)
+      : inner_(std::move(inner)), fail_write_at_(fail_write_at), fail_scan_at_(fail_scan_at) {}
+  bool get(std::string_view key, std::string* value) override { return inner_->get(key, value); }
+  Status write(const WriteBatch& batch) override {
+    if (++writes_ == fail_write_at_) return err::internal("injected write failure");
+    return inner_->write(batch);
+  }
+  Status scan(std::string_view start, std::string_view end, bool reverse,
+              const std::function<bool(std::string_view, std::string_view)>& fn) override {
+    if (++scans_ == fail_scan_at_) {
+      // Fail midway, as an iterator that hits a corrupt block would: some keys were visited.
+      int n = 0;
+      (void)inner_->scan(start, end, reverse, [&](std::string_view k, std::string_view v) { return ++n <= 1 && fn(k, v); });
+      return err::internal("injected read failure");
+    }
+    return inner_->scan(start, end, reverse, fn);
+  }
+  int scans() const { return scans_; }
+
+ private:
+  std::shared_ptr<KvStore> inner_;
+  int fail_write_at_, fail_scan_at_;
+  std::atomic<int> writes_{0}, scans_{0};
+};
+
+// Shares one MemKv between Database instances (each owns its KvStore).
+class SharedKv final : public KvStore {
+ public:
+  explicit SharedKv(std::shared_ptr<KvStore> inner) : inner_(std::move(inner)) {}
+  bool get(std::string_view key, std::string* value) override { return inner_->get(key, value); }
+  Status write(const WriteBatch& batch) override { return inner_->write(batch); }
+  Status scan(std::string_view s, std::string_view e, bool r,
+              const std::function<bool(std::string_view, std::string_view)>& fn) override {
+    return inner_->scan(s, e, r, fn);
+  }
+
+ private:
+  std::shared_ptr<KvStore> inner_;
+};
+
+std::shared_ptr<KvStore> mem() { return std::shared_ptr<KvStore>(std::move(open_kv(KvOptions{})).value()); }
+
+Result<std::string> call(Database& db, const std::string& op, const std::string& body) {
+  rapidjson::Document d;
+  d.Parse(body.c_str());
+  return db.execute("DynamoDB_20120810." + op, d);
+}
+
+const char* kTable = R"({"TableName":"faults","BillingMode":"PAY_PER_REQUEST",
+  "AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"},{"AttributeName":"g","AttributeType":"S"}],
+  "KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],
+  "GlobalSecondaryIndexes":[{"IndexName":"gsi","KeySchema":[{"AttributeName":"g","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"}}],
+  "StreamSpecification":{"StreamEnabled":true,"StreamViewType":"NEW_IMAGE"}})";
+
+std::shared_ptr<KvStore> populated() {
+  auto store = mem();
+  Database db(std::make_unique<SharedKv>(store), EngineOptions{});
+  EXPECT_TRUE(db.open().ok());
+  auto created = call(db, "CreateTable", kTable);
+  EXPECT_TRUE(created.ok()) << created.error().message;
+  for (int i = 0; i < 5; ++i)
+    EXPECT_TRUE(call(db, "PutItem", R"({"TableName":"faults","Item":{"pk":{"S":"k)" + std::to_string(i) + R"("},"g":{"S":"x"}}})").ok());
+  return store;
+}
+
+long long item_count(Database& db) {
+  auto r = call(db, "DescribeTable", R"({"TableName":"faults"})");
+  EXPECT_TRUE(r.ok());
+  rapidjson::Document d;
+  d.Parse(r->c_str());
+  return d["Table"]["ItemCount"].GetInt64();
+}
+
+}  // namespace
+
+TEST(Faults, OpenRefusesADatabaseThatCannotBeReadWhole) {
+  auto store = populated();
+  // Count the scans a clean open makes, then fail each one in turn.
+  auto probe = std::make_unique<FaultyKv>(store, 0, 0);
+  auto* p = probe.get();
+  Database clean(std::move(probe), EngineOptions{});
+  ASSERT_TRUE(clean.open().ok());
+  int scans = p->scans();
+  ASSERT_GE(scans, 3);
+  for (int n = 1; n <= scans; ++n) {
+    Database db(std::make_unique<FaultyKv>(store, 0, n), EngineOptions{});
+    auto st = db.open();
+    ASSERT_FALSE(st.ok()) << "scan " << n;
+    EXPECT_NE(st.error().message.find("injected read failure"), std::string::npos);
+  }
+}
+
+TEST(Faults, AFailedWriteChangesNothingVisible) {
+  auto store = populated();
+  for (int n = 1; n <= 4; ++n) {
+    Database db(std::make_unique<FaultyKv>(store, n, 0), EngineOptions{});
+    ASSERT_TRUE(db.open().ok());
+    long long before = item_count(db);
+    // Writes until the injected failure hits one; every earlier one succeeded.
+    for (int i = 0; i < n; ++i) {
+      auto r = call(db, "PutItem", R"({"TableName":"faults","Item":{"pk":{"S":"new)" + std::to_string(n) + "-" +
+                                       std::to_string(i) + R"("},"g":{"S":"y"}}})");
+      if (i + 1 < n) {
+        ASSERT_TRUE(r.ok());
+        continue;
+      }
+      ASSERT_FALSE(r.ok());
+      EXPECT_EQ(r.error().http_status, 500);
+      EXPECT_EQ(item_count(db), before + i);  // counters moved only for the writes that landed
+      auto got = call(db, "GetItem", R"({"TableName":"faults","Key":{"pk":{"S":"new)" + std::to_string(n) + "-" +
+                                         std::to_string(i) + R"("}}})");
+      ASSERT_TRUE(got.ok());
+      EXPECT_EQ(*got, "{}");
+    }
+  }
+}
+
+TEST(Faults, AFailedUpdateTableLeavesTheIndexesAsTheyWere) {
+  auto store = populated();
+  Database db(std::make_unique<FaultyKv>(store, 1, 0), EngineOptions{});
+  ASSERT_TRUE(db.open().ok());
+  auto r = call(db, "UpdateTable", R"({"TableName":"faults","GlobalSecondaryIndexUpdates":[{"Delete":{"IndexName":"gsi"}}]})");
+  ASSERT_FALSE(r.ok());
+  auto q = call(db, "Query", R"({"TableName":"faults","IndexName":"gsi","KeyConditionExpression":"g = :g",
+                                 "ExpressionAttributeValues":{":g":{"S":"x"}}})");
+  ASSERT_TRUE(q.ok()) << q.error().message;
+  EXPECT_NE(q->find("\"Count\":5"), std::string::npos) << *q;
+}
+
+TEST(Faults, AFailedScanIsAnErrorNotAPartialAnswer) {
+  auto store = populated();
+  // The open of a fresh database makes a known number of scans; fail the first one after it.
+  auto counting = std::make_unique<FaultyKv>(store, 0, 0);
+  auto* c = counting.get();
+  Database count_db(std::move(counting), EngineOptions{});
+  ASSERT_TRUE(count_db.open().ok());
+  Database db(std::make_unique<FaultyKv>(store, 0, c->scans() + 1), EngineOptions{});
+  ASSERT_TRUE(db.open().ok());
+  auto r = call(db, "Scan", R"({"TableName":"faults"})");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().http_status, 500);
+}
