@@ -161,4 +161,94 @@ std::string amz_date_now() {
   return buf;
 }
 
+std::string canonical_query(std::string_view raw) {
+  if (raw.empty()) return {};
+  std::vector<std::string> parts;
+  size_t start = 0;
+  while (start <= raw.size()) {
+    size_t amp = raw.find('&', start);
+    std::string_view p = raw.substr(start, amp == std::string_view::npos ? std::string_view::npos : amp - start);
+    if (!p.empty()) parts.emplace_back(p.find('=') == std::string_view::npos ? std::string(p) + "=" : std::string(p));
+    if (amp == std::string_view::npos) break;
+    start = amp + 1;
+  }
+  std::sort(parts.begin(), parts.end());
+  std::string out;
+  for (auto& p : parts) out += (out.empty() ? "" : "&") + p;
+  return out;
+}
+
+namespace {
+// "YYYYMMDDTHHMMSSZ" -> seconds since the epoch; -1 when malformed.
+time_t parse_amz_date(std::string_view d) {
+  if (d.size() != 16 || d[8] != 'T' || d[15] != 'Z') return -1;
+  for (size_t i = 0; i < 15; ++i)
+    if (i != 8 && !std::isdigit(static_cast<unsigned char>(d[i]))) return -1;
+  auto num = [&](size_t at, size_t n) { return std::stoi(std::string(d.substr(at, n))); };
+  struct tm tm {};
+  tm.tm_year = num(0, 4) - 1900;
+  tm.tm_mon = num(4, 2) - 1;
+  tm.tm_mday = num(6, 2);
+  tm.tm_hour = num(9, 2);
+  tm.tm_min = num(11, 2);
+  tm.tm_sec = num(13, 2);
+  return timegm(&tm);
+}
+std::string format_amz_date(time_t t) {
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  char buf[32];
+  strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
+  return buf;
+}
+}  // namespace
+
+Verdict verify(const Credential& c, const Incoming& in, std::string_view secret, time_t now, std::string* detail) {
+  std::string_view amz_date;
+  Request r;
+  r.method.assign(in.method);
+  r.path.assign(in.path.empty() ? "/" : in.path);
+  r.query = canonical_query(in.query);
+  r.body.assign(in.body);
+  // Only the headers the client says it signed, in the order and case it sent them.
+  std::vector<std::string> wanted;
+  for (size_t start = 0; start <= c.signed_headers.size();) {
+    size_t semi = c.signed_headers.find(';', start);
+    wanted.push_back(lower(c.signed_headers.substr(start, semi == std::string::npos ? std::string::npos : semi - start)));
+    if (semi == std::string::npos) break;
+    start = semi + 1;
+  }
+  for (auto& [k, v] : *in.headers) {
+    std::string lk = lower(k);
+    if (lk == "x-amz-date") amz_date = v;
+    if (std::find(wanted.begin(), wanted.end(), lk) != wanted.end()) r.headers.emplace_back(lk, std::string(v));
+  }
+  if (amz_date.empty()) return Verdict::kNoDate;
+  time_t at = parse_amz_date(amz_date);
+  if (at < 0) return Verdict::kMismatch;
+  constexpr time_t kSkew = 15 * 60;
+  if (at < now - kSkew) {
+    if (detail) *detail = "Signature expired: " + std::string(amz_date) + " is now earlier than " + format_amz_date(now - kSkew) +
+                          " (" + format_amz_date(now) + " - 15 min.)";
+    return Verdict::kExpired;
+  }
+  if (at > now + kSkew) {
+    if (detail) *detail = "Signature not yet current: " + std::string(amz_date) + " is still later than " +
+                          format_amz_date(now + kSkew) + " (" + format_amz_date(now) + " + 15 min.)";
+    return Verdict::kNotYetCurrent;
+  }
+  if (c.date != amz_date.substr(0, 8)) return Verdict::kMismatch;
+  std::string signed_headers;
+  std::string canon = canonical_request(r, &signed_headers);
+  std::string scope = c.date + "/" + c.region + "/" + c.service + "/aws4_request";
+  std::string k = hmac_sha256("AWS4" + std::string(secret), c.date);
+  k = hmac_sha256(k, c.region);
+  k = hmac_sha256(k, c.service);
+  k = hmac_sha256(k, "aws4_request");
+  std::string expected = hex_encode(hmac_sha256(k, string_to_sign(canon, amz_date, scope)));
+  bool ok = equal_constant_time(expected, lower(c.signature));
+  ok = ok && signed_headers == lower(c.signed_headers);
+  return ok ? Verdict::kOk : Verdict::kMismatch;
+}
+
 }  // namespace ddb::sigv4

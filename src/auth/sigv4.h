@@ -1,6 +1,7 @@
 // AWS Signature Version 4: parsing the Authorization header (server side) and signing requests
 // (client side, for the HTTP transport of the DynamoDB client and the Cognito client).
 #pragma once
+#include <ctime>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,5 +38,20 @@ std::string sha256_hex(std::string_view data);
 std::string hmac_sha256(std::string_view key, std::string_view data);
 // Constant-time comparison of two signatures.
 bool equal_constant_time(std::string_view a, std::string_view b);
+
+// ---- server side: verifying a signed request ----
+using HeaderList = std::vector<std::pair<std::string_view, std::string_view>>;
+struct Incoming {
+  std::string_view method, path, query;  // query as sent (canonicalized here)
+  const HeaderList* headers = nullptr;
+  std::string_view body;
+};
+enum class Verdict { kOk, kNoDate, kExpired, kNotYetCurrent, kMismatch };
+// Recomputes the signature of `in` over the headers `c` says were signed, with `secret`, and
+// compares it in constant time. The request's X-Amz-Date must be within 15 minutes of `now`.
+// `detail` gets the service's message for kExpired and kNotYetCurrent.
+Verdict verify(const Credential& c, const Incoming& in, std::string_view secret, time_t now, std::string* detail);
+// Sorted name=value pairs, as the canonical request wants them.
+std::string canonical_query(std::string_view raw);
 
 }  // namespace ddb::sigv4

@@ -12,8 +12,10 @@
 #include <utility>
 
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 
 namespace ddb::net {
 
@@ -46,12 +48,16 @@ size_t raise_descriptor_limit() {
 
 namespace {
 
-class Session;
+// A connection that can be closed while it waits for a request.
+struct IdleConnection {
+  virtual ~IdleConnection() = default;
+  virtual void close_idle() = 0;
+};
 
 // One event loop and the idle connections on it, oldest first. Touched only from its own thread.
 struct Loop {
   asio::io_context ioc{1};
-  std::list<Session*> idle;
+  std::list<IdleConnection*> idle;
   void close_oldest_idle();
   void close_all_idle();
 };
@@ -67,13 +73,22 @@ struct Shared {
   std::condition_variable drained_cv;
 };
 
-class Session : public std::enable_shared_from_this<Session> {
+// One connection, over plain TCP (beast::tcp_stream) or TLS (beast::ssl_stream<beast::tcp_stream>).
+template <class Stream>
+class Session final : public IdleConnection, public std::enable_shared_from_this<Session<Stream>> {
+  static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+  using std::enable_shared_from_this<Session<Stream>>::shared_from_this;
+
  public:
-  Session(tcp::socket socket, Loop& loop, std::shared_ptr<Shared> sh)
+  Session(tcp::socket socket, Loop& loop, std::shared_ptr<Shared> sh) requires(!kTls)
       : stream_(std::move(socket)), loop_(loop), sh_(std::move(sh)) {
     ++sh_->connections;
   }
-  ~Session() {
+  Session(tcp::socket socket, asio::ssl::context& ctx, Loop& loop, std::shared_ptr<Shared> sh) requires(kTls)
+      : stream_(std::move(socket), ctx), loop_(loop), sh_(std::move(sh)) {
+    ++sh_->connections;
+  }
+  ~Session() override {
     release_body();
     if (--sh_->connections == 0 && sh_->stopping) {
       std::lock_guard lk(sh_->drained_mu);
@@ -81,14 +96,24 @@ class Session : public std::enable_shared_from_this<Session> {
     }
   }
 
-  void start() { wait_for_request(); }
+  void start() {
+    if constexpr (kTls) {
+      lowest().expires_after(std::chrono::seconds(sh_->opt.header_timeout_seconds));
+      stream_.async_handshake(asio::ssl::stream_base::server, [self = shared_from_this()](beast::error_code ec) {
+        if (ec) return self->close();
+        self->wait_for_request();
+      });
+    } else {
+      wait_for_request();
+    }
+  }
 
   // Closes the connection while it waits for a request (called from its loop's thread).
-  void close_idle() {
+  void close_idle() override {
     leave_idle();
     beast::error_code ec;
-    stream_.socket().cancel(ec);
-    stream_.socket().close(ec);
+    lowest().socket().cancel(ec);
+    lowest().socket().close(ec);
   }
 
  private:
@@ -99,7 +124,7 @@ class Session : public std::enable_shared_from_this<Session> {
     loop_.idle.push_back(this);
     idle_pos_ = std::prev(loop_.idle.end());
     is_idle_ = true;
-    stream_.expires_after(std::chrono::seconds(sh_->opt.idle_timeout_seconds));
+    lowest().expires_after(std::chrono::seconds(sh_->opt.idle_timeout_seconds));
     stream_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, size_t n) {
       self->leave_idle();
       if (ec) return self->close();
@@ -118,8 +143,8 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_.emplace();
     parser_->body_limit(sh_->opt.max_body_bytes);
     parser_->header_limit(kHeaderLimit);
-    stream_.expires_after(std::chrono::seconds(sh_->opt.header_timeout_seconds));
-    http::async_read_header(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_header, shared_from_this()));
+    lowest().expires_after(std::chrono::seconds(sh_->opt.header_timeout_seconds));
+    http::async_read_header(stream_, buffer_, *parser_, beast::bind_front_handler(&Session<Stream>::on_header, shared_from_this()));
   }
 
   void on_header(beast::error_code ec, size_t) {
@@ -134,8 +159,8 @@ class Session : public std::enable_shared_from_this<Session> {
       if (before + want > sh_->opt.max_pending_body_bytes) return refuse(Refusal::kBusy, parser_->get().version());
     }
     if (parser_->is_done()) return on_read({}, 0);
-    stream_.expires_after(std::chrono::seconds(sh_->opt.body_timeout_seconds + static_cast<int>(want >> 20)));
-    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_read, shared_from_this()));
+    lowest().expires_after(std::chrono::seconds(sh_->opt.body_timeout_seconds + static_cast<int>(want >> 20)));
+    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session<Stream>::on_read, shared_from_this()));
   }
 
   void on_error(beast::error_code ec) {
@@ -176,8 +201,8 @@ class Session : public std::enable_shared_from_this<Session> {
     res->keep_alive(keep_alive);
     res->prepare_payload();
     res_ = res;
-    stream_.expires_after(std::chrono::seconds(sh_->opt.body_timeout_seconds));
-    http::async_write(stream_, *res_, beast::bind_front_handler(&Session::on_write, shared_from_this(), keep_alive));
+    lowest().expires_after(std::chrono::seconds(sh_->opt.body_timeout_seconds));
+    http::async_write(stream_, *res_, beast::bind_front_handler(&Session<Stream>::on_write, shared_from_this(), keep_alive));
   }
 
   void on_write(bool keep_alive, beast::error_code ec, size_t) {
@@ -190,11 +215,13 @@ class Session : public std::enable_shared_from_this<Session> {
   void close() {
     leave_idle();
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-    stream_.socket().close(ec);
+    lowest().socket().shutdown(tcp::socket::shutdown_send, ec);
+    lowest().socket().close(ec);
   }
 
-  beast::tcp_stream stream_;
+  beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
+
+  Stream stream_;
   Loop& loop_;
   std::shared_ptr<Shared> sh_;
   beast::flat_buffer buffer_;
@@ -202,7 +229,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::shared_ptr<http::response<http::string_body>> res_;
   size_t reserved_ = 0;
   bool is_idle_ = false;
-  std::list<Session*>::iterator idle_pos_;
+  std::list<IdleConnection*>::iterator idle_pos_;
 };
 
 void Loop::close_oldest_idle() {
@@ -222,6 +249,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   size_t next_loop = 0;  // touched only by the acceptor's handler
   std::unique_ptr<tcp::acceptor> acceptor;
   std::unique_ptr<asio::steady_timer> retry;  // accept back-off after EMFILE
+  std::unique_ptr<asio::ssl::context> tls;     // set when serving HTTPS
   std::vector<std::thread> threads;
   std::once_flag stopped;
 
@@ -244,8 +272,13 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
         }
       }
       socket.set_option(tcp::no_delay(true), ec);
-      auto s = std::make_shared<Session>(std::move(socket), loop, sh);
-      asio::post(loop.ioc, [s] { s->start(); });
+      if (tls) {
+        auto s = std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(std::move(socket), *tls, loop, sh);
+        asio::post(loop.ioc, [s] { s->start(); });
+      } else {
+        auto s = std::make_shared<Session<beast::tcp_stream>>(std::move(socket), loop, sh);
+        asio::post(loop.ioc, [s] { s->start(); });
+      }
       accept();
     });
   }
@@ -301,6 +334,16 @@ Server::~Server() { stop(); }
 bool Server::listen(std::string* error) {
   beast::error_code ec;
   const auto& opt = impl_->sh->opt;
+  if (!opt.tls_cert_file.empty() || !opt.tls_key_file.empty()) {
+    auto ctx = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+    ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                     asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
+    ctx->use_certificate_chain_file(opt.tls_cert_file, ec);
+    if (ec) { if (error) *error = "cannot use TLS certificate " + opt.tls_cert_file + ": " + ec.message(); return false; }
+    ctx->use_private_key_file(opt.tls_key_file, asio::ssl::context::pem, ec);
+    if (ec) { if (error) *error = "cannot use TLS key " + opt.tls_key_file + ": " + ec.message(); return false; }
+    impl_->tls = std::move(ctx);
+  }
   auto addr = asio::ip::make_address(opt.host, ec);
   if (ec) { if (error) *error = "invalid address " + opt.host; return false; }
   tcp::endpoint ep(addr, opt.port);

@@ -62,6 +62,7 @@ struct ServerOptions {
   int body_timeout_seconds = 60;       // Default: 60 s (plus 1 s per MiB declared) to receive a body.
   int drain_timeout_seconds = 10;      // Default: 10 s for in-flight requests to finish on stop().
   std::string server_name = "ddb-local";
+  std::string tls_cert_file, tls_key_file;  // Default: none (plain HTTP); both set: HTTPS on the same port.
   std::function<Reply(Refusal)> error_reply = default_error_reply;
 };
 

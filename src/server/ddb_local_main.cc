@@ -7,6 +7,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include "auth/credentials.h"
 #include "engine/engine.h"
 #include "net/http_server.h"
 #include "server/http_glue.h"
@@ -45,6 +46,14 @@ int main(int argc, char** argv) {
   ddb::ProtocolOptions po;
   po.shared_db = cfg->shared_db;
   po.cors = cfg->cors;
+  if (!cfg->credentials_file.empty()) {
+    auto secrets = ddb::auth::load_credentials(cfg->credentials_file, &error);
+    if (!secrets) {
+      std::cerr << "ddb-local: " << error << "\n";
+      return 2;
+    }
+    po.secrets = std::move(*secrets);
+  }
   ddb::DynamoProtocol protocol(engine, po);
   protocol.on_new_database = [&](const std::string& name, const std::string& key, const std::string& region) {
     if (cfg->shared_db) return;
@@ -59,6 +68,8 @@ int main(int argc, char** argv) {
   so.max_connections = static_cast<size_t>(cfg->max_connections);
   so.max_pending_body_bytes = static_cast<size_t>(cfg->max_pending_body_mb) << 20;
   so.error_reply = ddb::refusal_reply;
+  so.tls_cert_file = cfg->tls_cert;
+  so.tls_key_file = cfg->tls_key;
   ddb::net::Server server(so, ddb::http_handler(protocol));
   if (!server.listen(&error)) {
     std::cerr << "ddb-local: " << error << "\n";
@@ -78,7 +89,9 @@ int main(int argc, char** argv) {
     std::printf("Databases:\tone per access key and region (as DynamoDB Local; -sharedDb for one)\n");
     for (auto& n : engine.database_names()) std::printf("  existing database: %s\n", n.c_str());
   }
-  std::printf("Listening on http://%s:%u\n", cfg->host.c_str(), server.port());
+  std::printf("Signatures:\t%s\n", po.secrets.empty() ? "not verified (any credentials work)"
+                                                       : ("verified (" + std::to_string(po.secrets.size()) + " keys from " + cfg->credentials_file + ")").c_str());
+  std::printf("Listening on %s://%s:%u\n", cfg->tls_cert.empty() ? "http" : "https", cfg->host.c_str(), server.port());
   std::fflush(stdout);
 
   // SIGINT/SIGTERM: stop accepting, finish in-flight requests, close the databases (destructors).

@@ -9,7 +9,7 @@ std::string usage_text() {
                  [-delayTransientStatuses] [-optimizeDbBeforeStartup] [-disableTelemetry]
                  [--host <address>] [--fsync] [--threads <n>] [--ttl-interval-ms <ms>]
                  [--max-connections <n>] [--max-open-databases <n>] [--max-pending-body-mb <n>]
-                 [-help] [-version]
+                 [--credentials <file>] [--tls-cert <file> --tls-key <file>] [-help] [-version]
 
 A DynamoDB-compatible server: a drop-in replacement for Amazon DynamoDB Local.
 
@@ -34,6 +34,11 @@ A DynamoDB-compatible server: a drop-in replacement for Amazon DynamoDB Local.
                            first, and reopen on the next request (default 64).
  --max-pending-body-mb <n> Memory all request bodies still being received may hold; beyond it a
                            request gets ThrottlingException, which the SDKs retry (default 256).
+ --credentials <file>      Verify every request's SigV4 signature against the keys of this AWS
+                           shared-credentials file ([profile], aws_access_key_id,
+                           aws_secret_access_key). Default: signatures are not checked.
+ --tls-cert <file>         Serve HTTPS on the port with this PEM certificate (chain) ...
+ --tls-key <file>          ... and this PEM private key.
  -help                     Show this help.
  -version                  Show the version.
 
@@ -128,6 +133,11 @@ std::optional<DdbLocalConfig> parse_options(const std::vector<std::string>& args
       auto n = to_int(*v, flag.c_str(), 1, 1000000);
       if (!n) return std::nullopt;
       (a == "-max-connections" ? c.max_connections : a == "-max-open-databases" ? c.max_open_databases : c.max_pending_body_mb) = *n;
+    } else if (a == "-credentials" || a == "-tls-cert" || a == "-tls-key") {
+      std::string flag = "-" + a;
+      auto v = take(flag.c_str());
+      if (!v) return std::nullopt;
+      (a == "-credentials" ? c.credentials_file : a == "-tls-cert" ? c.tls_cert : c.tls_key) = *v;
     } else if (a == "-help" || a == "-h") {
       c.help = true;
     } else if (a == "-version") {
@@ -136,6 +146,10 @@ std::optional<DdbLocalConfig> parse_options(const std::vector<std::string>& args
       *error = "unknown option: " + args[i];
       return std::nullopt;
     }
+  }
+  if (c.tls_cert.empty() != c.tls_key.empty()) {
+    *error = "--tls-cert and --tls-key go together";
+    return std::nullopt;
   }
   if (c.in_memory && c.db_path != ".") {
     *error = "You cannot specify both -dbPath and -inMemory";

@@ -23,6 +23,8 @@ struct DdbLocalConfig {
   int max_connections = 0;               // --max-connections (0: half the descriptor limit)
   int max_open_databases = 64;           // --max-open-databases: on-disk databases open at once
   int max_pending_body_mb = 256;         // --max-pending-body-mb: memory for bodies being received
+  std::string credentials_file;          // --credentials: verify SigV4 against these keys
+  std::string tls_cert, tls_key;         // --tls-cert/--tls-key: serve HTTPS
   bool help = false, version = false;
 };
 

@@ -97,10 +97,7 @@ HttpReply DynamoProtocol::handle(const HttpCall& call) {
     return er;
   };
   if (call.method != "POST") return fail(err::coral("UnknownOperationException", ""));
-  if (call.body.size() > opt_.max_body_bytes)
-    return fail(Error{std::string(err::kDdbPrefix) + "RequestEntityTooLarge",
-                      "Request size " + std::to_string(call.body.size()) + " exceeded " + std::to_string(opt_.max_body_bytes) + " bytes",
-                      413, {}});
+  if (call.body.size() > opt_.max_body_bytes) return fail(err::request_too_large());
   if (target.empty() || (target.rfind("DynamoDB_20120810.", 0) != 0 && target.rfind("DynamoDBStreams_20120810.", 0) != 0))
     return fail(err::unknown_operation());
   if (call.authorization.empty())
@@ -108,7 +105,9 @@ HttpReply DynamoProtocol::handle(const HttpCall& call) {
                       "Request must contain either a valid (registered) AWS access key ID or X.509 certificate.", 400, {}});
   std::string auth_error;
   auto cred = sigv4::parse_authorization(call.authorization, &auth_error);
-  if (!cred) return fail(Error{std::string(err::kDdbPrefix) + "IncompleteSignatureException", auth_error, 400, {}});
+  if (!cred) return fail(err::incomplete_signature(auth_error));
+  if (!opt_.secrets.empty())
+    if (auto bad = check_signature(call, *cred)) return fail(*bad);
   std::string region = cred->region.empty() ? opt_.default_region : cred->region;
   std::string db_name = opt_.shared_db ? "shared-local-instance" : cred->access_key + "_" + region;
   {
@@ -137,6 +136,24 @@ HttpReply DynamoProtocol::handle(const HttpCall& call) {
   r.headers.emplace_back("x-amz-crc32", std::to_string(crc32(r.body)));
   count(false);
   return r;
+}
+
+std::optional<Error> DynamoProtocol::check_signature(const HttpCall& call, const sigv4::Credential& cred) {
+  auto it = opt_.secrets.find(cred.access_key);
+  if (it == opt_.secrets.end()) return err::unrecognized_client();
+  static const sigv4::HeaderList kNone;
+  sigv4::Incoming in{call.method, call.path, call.query, call.headers ? call.headers : &kNone, call.body};
+  std::string detail;
+  switch (sigv4::verify(cred, in, it->second, std::time(nullptr), &detail)) {
+    case sigv4::Verdict::kOk: return std::nullopt;
+    case sigv4::Verdict::kNoDate:
+      return err::incomplete_signature("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. Authorization=" +
+                                       std::string(call.authorization));
+    case sigv4::Verdict::kExpired:
+    case sigv4::Verdict::kNotYetCurrent: return err::invalid_signature(detail);
+    case sigv4::Verdict::kMismatch: break;
+  }
+  return err::invalid_signature(err::msg_signature_mismatch());
 }
 
 std::string DynamoProtocol::metrics_text() {

@@ -5,11 +5,13 @@
 #pragma once
 #include <atomic>
 #include <map>
+#include <optional>
 #include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "auth/sigv4.h"
 #include "engine/engine.h"
 
 namespace ddb {
@@ -17,6 +19,8 @@ namespace ddb {
 struct HttpCall {
   std::string_view method, path, body;
   std::string_view content_type, amz_target, authorization, origin;
+  std::string_view query;                        // for signature verification
+  const sigv4::HeaderList* headers = nullptr;    // all headers, for signature verification
 };
 
 struct HttpReply {
@@ -31,6 +35,9 @@ struct ProtocolOptions {
   std::vector<std::string> cors = {"*"};  // Default: all origins, as DynamoDB Local.
   std::string default_region = "us-east-1";
   size_t max_body_bytes = 16 * 1024 * 1024;  // Default: 16 MiB.
+  // Access key id -> secret (--credentials FILE). Empty: signatures are parsed, not verified (as
+  // DynamoDB Local). Otherwise every request needs a valid SigV4 signature by a listed key.
+  std::map<std::string, std::string> secrets;
 };
 
 class DynamoProtocol {
@@ -44,6 +51,8 @@ class DynamoProtocol {
 
  private:
   HttpReply error_reply(const Error& e);
+  // With secrets configured: the service's error for a request whose signature does not hold.
+  std::optional<Error> check_signature(const HttpCall& call, const sigv4::Credential& cred);
   void add_cors(const HttpCall& call, HttpReply& r);
   Engine& engine_;
   ProtocolOptions opt_;

@@ -36,6 +36,16 @@ inline Error transaction_canceled(std::string msg) {
 inline Error transaction_conflict(std::string msg) {
   return ddb("TransactionConflictException", std::move(msg));
 }
+// Authentication (the service's coral errors; 400).
+inline Error incomplete_signature(std::string msg) { return ddb("IncompleteSignatureException", std::move(msg)); }
+inline Error unrecognized_client() {
+  return coral("UnrecognizedClientException", "The security token included in the request is invalid.");
+}
+inline Error invalid_signature(std::string msg) { return coral("InvalidSignatureException", std::move(msg)); }
+inline std::string msg_signature_mismatch() {
+  return "The request signature we calculated does not match the signature you provided. Check your AWS Secret "
+         "Access Key and signing method. Consult the service documentation for details.";
+}
 inline Error request_too_large() {
   return ddb("RequestEntityTooLarge", "Request entity too large", 413);
 }
