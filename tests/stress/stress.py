@@ -159,6 +159,7 @@ def main():
     stop.set()
     for t in threads:
         t.join()
+    failure = None
     try:
         if errors:
             raise Failure("; ".join(errors[:5]))
@@ -193,6 +194,8 @@ def main():
         if in_gsi != with_g:
             raise Failure(f"GSI holds {in_gsi} entries, {with_g} items carry its key")
         print(f"stress: {len(acked)} keys written, {len(items)} items, {in_gsi} GSI entries: invariants hold")
+    except Failure as e:
+        failure = str(e)
     finally:
         proc.send_signal(15)
         try:
@@ -201,9 +204,13 @@ def main():
             proc.kill()
         log.seek(0)
         text = log.read()
-    if "ThreadSanitizer" in text or "AddressSanitizer" in text or "runtime error" in text:
+    reports = text.count("WARNING: ThreadSanitizer") + text.count("ERROR: AddressSanitizer") + text.count("runtime error")
+    if reports:
         print(text[:20000])
-        print("stress: FAILED (sanitizer report)")
+        print(f"stress: FAILED ({reports} sanitizer reports)")
+        return 1
+    if failure:
+        print(f"stress: FAILED: {failure}")
         return 1
     if proc.returncode != 0:
         print(text[-5000:])
