@@ -2,29 +2,19 @@
 // secret and an unknown key get DynamoDB's errors.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
+import { startDdbLocal } from './server.mjs';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient, ListTablesCommand, CreateTableCommand, PutItemCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
 
-const BIN = process.env.DDB_LOCAL_BIN || new URL('../../build/ddb-local', import.meta.url).pathname;
 let proc, endpoint;
 const key = 'AKIDJSTEST', secret = 'js-secret/0123456789';
 
 before(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'ddb-auth-'));
   writeFileSync(join(dir, 'credentials'), `[default]\naws_access_key_id = ${key}\naws_secret_access_key = ${secret}\n`);
-  proc = spawn(BIN, ['-inMemory', '--port', '0', '--credentials', join(dir, 'credentials')], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const rl = createInterface({ input: proc.stdout });
-  endpoint = await new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error('ddb-local did not start')), 10000);
-    rl.on('line', (line) => {
-      const m = line.match(/^Listening on (http:\/\/127\.0\.0\.1:\d+)/);
-      if (m) { clearTimeout(t); resolve(m[1]); }
-    });
-  });
+  ({ proc, endpoint } = await startDdbLocal(['--credentials', join(dir, 'credentials')]));
 });
 after(() => proc.kill('SIGTERM'));
 

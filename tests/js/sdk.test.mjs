@@ -2,26 +2,16 @@
 // SDK's own validation of shard ids and sequence numbers.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
+import { startDdbLocal } from './server.mjs';
 import { DynamoDBClient, CreateTableCommand, DescribeTableCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBStreamsClient, ListStreamsCommand, DescribeStreamCommand, GetShardIteratorCommand, GetRecordsCommand } from '@aws-sdk/client-dynamodb-streams';
 
-const BIN = process.env.DDB_LOCAL_BIN || new URL('../../build/ddb-local', import.meta.url).pathname;
 let proc, endpoint;
 const creds = { accessKeyId: 'dummy', secretAccessKey: 'dummy' };
 
 before(async () => {
-  proc = spawn(BIN, ['-inMemory', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const rl = createInterface({ input: proc.stdout });
-  endpoint = await new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error('ddb-local did not start')), 10000);
-    rl.on('line', (line) => {
-      const m = line.match(/^Listening on (http:\/\/127\.0\.0\.1:\d+)/);
-      if (m) { clearTimeout(t); resolve(m[1]); }
-    });
-  });
+  ({ proc, endpoint } = await startDdbLocal());
 });
 after(() => proc.kill('SIGTERM'));
 
