@@ -280,6 +280,8 @@ int worker_command(const Config& cfg) {
   StreamWorkerOptions wo;
   std::filesystem::create_directories(cfg.data_dir);
   wo.checkpoint_path = data_path(cfg, "stream-checkpoint.json");
+  wo.dead_letter_path = data_path(cfg, "stream-dead-letter.jsonl");
+  wo.start_from = cfg.from;
   StreamWorker worker(*client, service, wo);
   std::signal(SIGINT, [](int) { g_stop = true; });
   std::signal(SIGTERM, [](int) { g_stop = true; });

@@ -34,6 +34,8 @@ Options (each also read from the environment variable in brackets):
   --cognito-endpoint URL Cognito API endpoint override [COGNITO_ENDPOINT_URL]
   --frontend-url URL     origin allowed by CORS [FRONTEND_URL] (default *)
   --web-dir DIR          the web client's files (default: web/ of the source tree)
+  --from WHERE           stream-worker: resume from trim-horizon (replay all kept records) or latest
+                         (only new ones) instead of the checkpoint; replaces a damaged checkpoint
   --json                 print JSON instead of tables
   --help                 this text
 Credentials for AWS come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN.
@@ -57,7 +59,7 @@ bool parse_config(int argc, char** argv, Config& c, std::string* error) {
       {"--data-dir", &c.data_dir}, {"--host", &c.host}, {"--ddb-endpoint", &c.ddb_endpoint}, {"--endpoint", &c.ddb_endpoint},
       {"--region", &c.region}, {"--table", &c.table}, {"--connection-url", &c.connection_url},
       {"--user-pool-id", &c.user_pool_id}, {"--client-id", &c.client_id}, {"--cognito-issuer", &c.cognito_issuer},
-      {"--cognito-endpoint", &c.cognito_endpoint}, {"--frontend-url", &c.frontend_url}, {"--web-dir", &c.web_dir}};
+      {"--cognito-endpoint", &c.cognito_endpoint}, {"--frontend-url", &c.frontend_url}, {"--web-dir", &c.web_dir}, {"--from", &c.from}};
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i], v;
     auto eq = a.find('=');
@@ -88,6 +90,10 @@ bool parse_config(int argc, char** argv, Config& c, std::string* error) {
     } else {
       c.args.push_back(a);
     }
+  }
+  if (!c.from.empty() && c.from != "trim-horizon" && c.from != "latest") {
+    *error = "--from takes trim-horizon or latest, not " + c.from;
+    return false;
   }
   return true;
 }

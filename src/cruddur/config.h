@@ -21,6 +21,7 @@ struct Config {
   std::string cognito_endpoint;             // COGNITO_ENDPOINT_URL: Cognito API endpoint override
   std::string frontend_url = "*";           // FRONTEND_URL
   std::string web_dir = CRUDDUR_WEB_DIR;    // --web-dir: the web client's files
+  std::string from;                         // --from trim-horizon|latest (stream-worker)
   bool json = false;                        // --json
   bool help = false;
   std::vector<std::string> args;            // positional arguments (command words and operands)

@@ -67,7 +67,7 @@ int serve(const Config& cfg) {
     so.error_reply = ddb::refusal_reply;
     ddb_server = std::make_unique<ddb::net::Server>(so, ddb::http_handler(*protocol));
     std::string error;
-    if (!ddb_server->listen(&error)) return fail(error);
+    if (!ddb_server->listen(&error)) return fail(error + " (the DynamoDB endpoint's port: choose another with --ddb-port, or 0 for none)");
     ddb_server->start();
   }
 
@@ -99,6 +99,8 @@ int serve(const Config& cfg) {
   // Stream worker (pattern D).
   StreamWorkerOptions wo;
   wo.checkpoint_path = data + "/stream-checkpoint.json";
+  if (auto cp = read_checkpoint(wo.checkpoint_path); !cp.ok()) return fail(cp.error().message);
+  wo.dead_letter_path = data + "/stream-dead-letter.jsonl";
   StreamWorker worker(*ddb_client, service, wo);
   std::thread worker_thread([&] {
     auto st = worker.run();
@@ -128,7 +130,11 @@ int serve(const Config& cfg) {
   so.max_body_bytes = 64 * 1024;
   ddb::net::Server api_server(so, [&](const ddb::net::Request& r) { return api.handle(r); });
   std::string error;
-  if (!api_server.listen(&error)) return fail(error);
+  if (!api_server.listen(&error)) {
+    worker.stop();
+    worker_thread.join();
+    return fail(error + " (the API's port: choose another with --port)");
+  }
   api_server.start();
 
   std::printf("cruddur is running\n");

@@ -271,14 +271,21 @@ Outcome<SentMessage> MessagingService::send(const User& me, const SendRequest& r
 namespace {
 // Index of the first ConditionalCheckFailed reason of a cancelled transaction, or -1.
 int failed_action(const Error& e) {
-  auto p = e.extra_json.find("CancellationReasons");
+  auto p = e.extra_json.find("\"CancellationReasons\"");
   if (p == std::string::npos) return -1;
   rapidjson::Document d;
-  d.Parse(("{\"" + e.extra_json.substr(p)).c_str());  // extra_json is ,"CancellationReasons":[...]
-  if (d.HasParseError() || !d["CancellationReasons"].IsArray()) return -1;
+  std::string json = "{" + e.extra_json.substr(p) + "}";  // extra_json is ,"CancellationReasons":[...]
+  d.Parse(json.c_str(), json.size());
+  if (d.HasParseError() || !d.IsObject()) return -1;
+  auto it = d.FindMember("CancellationReasons");
+  if (it == d.MemberEnd() || !it->value.IsArray()) return -1;
   int i = 0;
-  for (auto& r : d["CancellationReasons"].GetArray()) {
-    if (r.HasMember("Code") && std::string(r["Code"].GetString()) == "ConditionalCheckFailed") return i;
+  for (auto& r : it->value.GetArray()) {
+    if (r.IsObject()) {
+      auto code = r.FindMember("Code");
+      if (code != r.MemberEnd() && code->value.IsString() && std::string_view(code->value.GetString()) == "ConditionalCheckFailed")
+        return i;
+    }
     ++i;
   }
   return -1;

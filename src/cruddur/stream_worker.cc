@@ -1,6 +1,10 @@
 #include "cruddur/stream_worker.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -16,15 +20,47 @@ using ddb::Status;
 StreamWorker::StreamWorker(ddb::client::DynamoClient& ddb, MessagingService& service, StreamWorkerOptions options)
     : ddb_(ddb), service_(service), opt_(std::move(options)) {}
 
+Result<std::optional<Checkpoint>> read_checkpoint(const std::string& path) {
+  std::ifstream f(path);
+  if (!f) return std::optional<Checkpoint>();
+  std::stringstream ss;
+  ss << f.rdbuf();
+  std::string text = ss.str();
+  auto damaged = [&](const std::string& why) {
+    return Error{"BadCheckpoint", path + " is damaged (" + why + "). Choose where the stream worker resumes: `cruddur stream-worker --from trim-horizon` replays every record kept (replays are harmless), `--from latest` skips to new records; either replaces the file.", 500, {}};
+  };
+  rapidjson::Document cp;
+  cp.Parse(text.c_str(), text.size());
+  if (cp.HasParseError() || !cp.IsObject()) return damaged("not a JSON object");
+  Checkpoint c;
+  for (auto [name, into] : {std::pair{"stream", &c.stream}, {"shard", &c.shard}, {"sequence", &c.sequence}}) {
+    auto it = cp.FindMember(name);
+    if (it == cp.MemberEnd() || !it->value.IsString() || it->value.GetStringLength() == 0)
+      return damaged(std::string("\"") + name + "\" must be a non-empty string");
+    into->assign(it->value.GetString(), it->value.GetStringLength());
+  }
+  // Sequence numbers are decimal digits, at most 40 of them (the Streams API's limit).
+  if (c.sequence.size() > 40 || c.sequence.find_first_not_of("0123456789") != std::string::npos)
+    return damaged("\"sequence\" must be up to 40 decimal digits");
+  return std::optional<Checkpoint>(std::move(c));
+}
+
 void StreamWorker::save_checkpoint() {
   if (opt_.checkpoint_path.empty() || last_sequence_.empty()) return;
+  // Atomically: a temporary file, fsynced, renamed over the old one, and the directory fsynced.
   std::string tmp = opt_.checkpoint_path + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::trunc);
-    f << Json().obj().kv("stream", stream_arn_).kv("shard", shard_id_).kv("sequence", last_sequence_).end_obj().take();
-    f.flush();
+  std::string text = Json().obj().kv("stream", stream_arn_).kv("shard", shard_id_).kv("sequence", last_sequence_).end_obj().take();
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) return;
+  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok || std::rename(tmp.c_str(), opt_.checkpoint_path.c_str()) != 0) return;
+  std::string dir = std::filesystem::path(opt_.checkpoint_path).parent_path().string();
+  int dfd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY);
+  if (dfd >= 0) {
+    ::fsync(dfd);
+    ::close(dfd);
   }
-  std::rename(tmp.c_str(), opt_.checkpoint_path.c_str());
 }
 
 Status StreamWorker::open_iterator() {
@@ -39,21 +75,19 @@ Status StreamWorker::open_iterator() {
   if (!shards.IsArray() || shards.Empty()) return Error{"NoShard", "stream has no shard", 500, {}};
   // One shard per stream here; on AWS the newest open shard of a small table.
   shard_id_ = shards[shards.Size() - 1]["ShardId"].GetString();
-  std::string type = "TRIM_HORIZON", seq;
-  if (!opt_.checkpoint_path.empty()) {
-    std::ifstream f(opt_.checkpoint_path);
-    std::stringstream ss;
-    ss << f.rdbuf();
-    rapidjson::Document cp;
-    cp.Parse(ss.str().c_str());
-    if (!cp.HasParseError() && cp.IsObject() && cp.HasMember("stream") && cp["stream"].IsString() &&
-        stream_arn_ == cp["stream"].GetString() && cp.HasMember("shard") && shard_id_ == cp["shard"].GetString() &&
-        cp.HasMember("sequence")) {
+  std::string type = opt_.start_from == "latest" ? "LATEST" : "TRIM_HORIZON", seq;
+  if (!opt_.checkpoint_path.empty() && opt_.start_from.empty()) {
+    std::optional<Checkpoint> cp;
+    DDB_ASSIGN(cp, read_checkpoint(opt_.checkpoint_path));
+    // A checkpoint of another stream (the table was re-created) or shard starts from the oldest record.
+    if (cp && cp->stream == stream_arn_ && cp->shard == shard_id_) {
       type = "AFTER_SEQUENCE_NUMBER";
-      seq = cp["sequence"].GetString();
+      seq = cp->sequence;
       last_sequence_ = seq;
     }
   }
+  if (!opt_.start_from.empty() && !opt_.checkpoint_path.empty()) std::remove(opt_.checkpoint_path.c_str());
+  opt_.start_from.clear();  // a later reopen resumes from the (new) checkpoint
   Json g;
   g.obj().kv("StreamArn", stream_arn_).kv("ShardId", shard_id_).kv("ShardIteratorType", type);
   if (!seq.empty()) g.kv("SequenceNumber", seq);
@@ -83,9 +117,15 @@ Result<int> StreamWorker::step(bool* idle) {
     if (std::string(rec["eventName"].GetString()) == "INSERT" && rec["dynamodb"].HasMember("NewImage")) {
       auto& img = rec["dynamodb"]["NewImage"];
       std::string pk = attr_s(img, "pk");
-      if (pk.rfind("MSG#", 0) == 0)
-        DDB_TRY(service_.apply_message_to_conversations(pk.substr(4), attr_s(img, "sk"), attr_s(img, "message")));
+      if (pk.rfind("MSG#", 0) == 0) {
+        auto applied = service_.apply_message_to_conversations(pk.substr(4), attr_s(img, "sk"), attr_s(img, "message"));
+        if (!applied.ok()) {
+          if (n > 0) save_checkpoint();  // the records before it are done
+          DDB_TRY(on_record_failure(seq, rec, applied.take_error()));
+        }
+      }
     }
+    if (seq == failing_sequence_) failures_ = 0;
     last_sequence_ = seq;
     ++n;
     ++processed_;
@@ -95,6 +135,26 @@ Result<int> StreamWorker::step(bool* idle) {
   else iterator_.clear();  // shard closed: look up the stream again
   *idle = n == 0;
   return n;
+}
+
+Status StreamWorker::on_record_failure(const std::string& seq, const rapidjson::Value& rec, Error e) {
+  failures_ = seq == failing_sequence_ ? failures_ + 1 : 1;
+  failing_sequence_ = seq;
+  if (failures_ < opt_.max_attempts) return e;
+  // Is it the record or the service? Only a record that fails while the table answers is poison.
+  auto probe = ddb_.op("DescribeTable", Json().obj().kv("TableName", service_.table()).end_obj().take());
+  if (!probe.ok()) return e;
+  std::fprintf(stderr, "cruddur stream-worker: skipping record %s after %d attempts: %s: %s%s%s\n", seq.c_str(), failures_,
+               e.name().c_str(), e.message.c_str(), opt_.dead_letter_path.empty() ? "" : " (kept in ",
+               opt_.dead_letter_path.empty() ? "" : (opt_.dead_letter_path + ")").c_str());
+  if (!opt_.dead_letter_path.empty()) {
+    std::ofstream f(opt_.dead_letter_path, std::ios::app);
+    f << Json().obj().kv("sequence", seq).kv("error", e.name()).kv("message", e.message).key("record").raw(to_json(rec))
+             .end_obj().take()
+      << "\n";
+  }
+  failures_ = 0;
+  return Status::OK();
 }
 
 Result<int> StreamWorker::drain() {
@@ -113,7 +173,7 @@ Status StreamWorker::run() {
     bool idle = false;
     auto n = step(&idle);
     if (!n.ok()) {
-      if (n.error().name() == "NoStream") return n.take_error();
+      if (n.error().name() == "NoStream" || n.error().name() == "BadCheckpoint") return n.take_error();
       std::fprintf(stderr, "cruddur stream-worker: %s: %s (retrying)\n", n.error().name().c_str(), n.error().message.c_str());
       iterator_.clear();
       std::this_thread::sleep_for(std::chrono::seconds(1));

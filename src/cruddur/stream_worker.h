@@ -5,6 +5,7 @@
 // Thread-safety: run() on one thread; stop() from any.
 #pragma once
 #include <atomic>
+#include <optional>
 #include <string>
 
 #include "client/dynamo_client.h"
@@ -16,7 +17,22 @@ struct StreamWorkerOptions {
   std::string checkpoint_path;  // file holding {"stream":ARN,"shard":ID,"sequence":N}; empty: none
   int poll_ms = 200;            // Default: 200 ms between empty polls.
   int batch = 100;              // Default: 100 records per GetRecords.
+  // A record that still fails after max_attempts while the table answers is a poison record: it is
+  // logged with its sequence number, appended (as one JSON line) to this file, and skipped.
+  std::string dead_letter_path;  // empty: none (the record is still logged and skipped)
+  int max_attempts = 5;          // Default: 5 tries of one record before it counts as poison.
+  // Where to start: "" resumes after the checkpoint (TRIM_HORIZON when there is none);
+  // "trim-horizon" replays everything kept; "latest" skips to new records.
+  std::string start_from;
 };
+
+// The checkpoint file's content: {"stream":ARN,"shard":ID,"sequence":"digits"}.
+struct Checkpoint {
+  std::string stream, shard, sequence;
+};
+// Reads and validates the checkpoint at `path`: nullopt when there is none; an error naming the file
+// and the way out (`cruddur stream-worker --from trim-horizon|latest`) when it is damaged.
+ddb::Result<std::optional<Checkpoint>> read_checkpoint(const std::string& path);
 
 class StreamWorker {
  public:
@@ -32,12 +48,17 @@ class StreamWorker {
   ddb::Result<int> step(bool* idle);
   ddb::Status open_iterator();
   void save_checkpoint();
+  // Called when applying the record at `seq` failed: the error to return (retry later), or OK
+  // when the record was dead-lettered and is to be skipped.
+  ddb::Status on_record_failure(const std::string& seq, const rapidjson::Value& rec, ddb::Error e);
   ddb::client::DynamoClient& ddb_;
   MessagingService& service_;
   StreamWorkerOptions opt_;
   std::atomic<bool> stop_{false};
   std::atomic<long long> processed_{0};
   std::string stream_arn_, shard_id_, iterator_, last_sequence_;
+  std::string failing_sequence_;  // the record that failed last, and how many times in a row
+  int failures_ = 0;
 };
 
 }  // namespace cruddur
