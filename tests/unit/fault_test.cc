@@ -1,5 +1,6 @@
 // Fault injection: a KvStore that fails on its Nth write or scan. Opening refuses a database that
-// cannot be read whole; a failed write changes nothing anyone can see; nothing crashes.
+// cannot be read whole; a failed write changes nothing anyone can see; nothing crashes. And the
+// upgrade of a storage-format-1 database.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -154,4 +155,45 @@ TEST(Faults, AFailedScanIsAnErrorNotAPartialAnswer) {
   auto r = call(db, "Scan", R"({"TableName":"faults"})");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().http_status, 500);
+}
+
+// A database written in storage format 1 (8-bit index ids right after the table prefix, no version
+// key) opens upgraded: indexes rebuilt under format 2, nothing left in the old layout.
+TEST(StorageFormat, Format1DatabaseIsUpgradedOnOpen) {
+  auto store = populated();
+  // Rewrite the format-2 database as format 1.
+  WriteBatch down;
+  std::string table(1, '\x01');
+  ASSERT_TRUE(store->scan(table, std::string(1, '\x02'), false, [&](std::string_view k, std::string_view v) {
+    if (k.size() > 10 && k[5] == '\x01') {  // 01 <be32 table> 01 <be32 index> ...
+      down.del(std::string(k));
+      down.put(std::string(k.substr(0, 5)) + k[9] + std::string(k.substr(10)), std::string(v));
+    }
+    return true;
+  }).ok());
+  down.del(std::string("\0V", 2));
+  ASSERT_FALSE(down.empty());
+  ASSERT_TRUE(store->write(down).ok());
+
+  Database db(std::make_unique<SharedKv>(store), EngineOptions{});
+  ASSERT_TRUE(db.open().ok());
+  auto q = call(db, "Query", R"({"TableName":"faults","IndexName":"gsi","KeyConditionExpression":"g = :g",
+                                 "ExpressionAttributeValues":{":g":{"S":"x"}}})");
+  ASSERT_TRUE(q.ok()) << q.error().message;
+  EXPECT_NE(q->find("\"Count\":5"), std::string::npos) << *q;
+  std::string version;
+  ASSERT_TRUE(store->get(std::string("\0V", 2), &version));
+  EXPECT_EQ(version, "2");
+  int old_layout = 0;
+  ASSERT_TRUE(store->scan(table, std::string(1, '\x02'), false, [&](std::string_view k, std::string_view) {
+    old_layout += k.size() > 5 && k[5] != '\x00' && k[5] != '\x01';
+    return true;
+  }).ok());
+  EXPECT_EQ(old_layout, 0);
+  // Deleting the index afterwards leaves every item.
+  ASSERT_TRUE(call(db, "UpdateTable", R"({"TableName":"faults","GlobalSecondaryIndexUpdates":[{"Delete":{"IndexName":"gsi"}}]})").ok());
+  EXPECT_EQ(item_count(db), 5);
+  auto scan = call(db, "Scan", R"({"TableName":"faults"})");
+  ASSERT_TRUE(scan.ok());
+  EXPECT_NE(scan->find("\"Count\":5"), std::string::npos) << *scan;
 }
