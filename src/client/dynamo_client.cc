@@ -207,7 +207,8 @@ Result<rapidjson::Document> HttpClient::call(std::string_view target, const std:
     rapidjson::Document doc;
     doc.Parse(text.c_str(), text.size());
     if (status == 200) {
-      if (doc.HasParseError()) return err::internal("invalid JSON from " + opt_.endpoint);
+      // Callers read members of the answer: anything but a JSON object is refused here, once.
+      if (doc.HasParseError() || !doc.IsObject()) return err::internal("invalid JSON from " + opt_.endpoint);
       return doc;
     }
     Error e;

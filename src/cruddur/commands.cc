@@ -56,9 +56,12 @@ Status each_item(ddb::client::DynamoClient& c, const char* op, std::string reque
     if (!start.empty()) body.insert(body.size() - 1, ",\"ExclusiveStartKey\":" + start);
     auto r = c.op(op, body);
     if (!r.ok()) return r.take_error();
-    for (auto& item : (*r)["Items"].GetArray()) fn(item);
-    if (!r->HasMember("LastEvaluatedKey")) return Status::OK();
-    start = to_json((*r)["LastEvaluatedKey"]);
+    for (auto& item : array_of(*r, "Items")) fn(item);
+    const auto& last = member_of(*r, "LastEvaluatedKey");
+    if (!last.IsObject()) return Status::OK();
+    std::string next = to_json(last);
+    if (next == start) return Error{"BadResponse", std::string(op) + " answered the same LastEvaluatedKey twice", 1, {}};
+    start = next;
   }
 }
 
@@ -103,9 +106,11 @@ int ddb_command(const Config& cfg) {
       q.end_obj();
       auto r = client->op("ListTables", q.take());
       if (!r.ok()) return report(r.error());
-      for (auto& n : (*r)["TableNames"].GetArray()) names.push_back(n.GetString());
-      if (!r->HasMember("LastEvaluatedTableName")) break;
-      start = (*r)["LastEvaluatedTableName"].GetString();
+      for (auto& n : array_of(*r, "TableNames"))
+        if (n.IsString()) names.push_back(n.GetString());
+      std::string next = str_of(*r, "LastEvaluatedTableName");
+      if (next.empty() || next == start) break;  // the last page (or a server that would loop us)
+      start = next;
     }
     std::vector<std::vector<std::string>> rows;
     for (auto& n : names) { rows.push_back({n}); js.push_back("\"" + n + "\""); }
@@ -114,15 +119,15 @@ int ddb_command(const Config& cfg) {
   if (sub == "describe-table") {
     auto r = client->op("DescribeTable", Json().obj().kv("TableName", cfg.table).end_obj().take());
     if (!r.ok()) return report(r.error());
-    auto& t = (*r)["Table"];
+    const auto& t = member_of(*r, "Table");
+    if (!t.IsObject()) return report(Error{"BadResponse", "DescribeTable answered without a Table", 1, {}});
     if (cfg.json) { std::cout << to_json(t) << "\n"; return 0; }
     std::vector<std::vector<std::string>> rows = {
-        {"TableName", t["TableName"].GetString()}, {"TableStatus", t["TableStatus"].GetString()},
-        {"ItemCount", std::to_string(t["ItemCount"].GetInt64())}, {"TableSizeBytes", std::to_string(t["TableSizeBytes"].GetInt64())},
-        {"TableArn", t["TableArn"].GetString()}};
-    if (t.HasMember("LatestStreamArn")) rows.push_back({"LatestStreamArn", t["LatestStreamArn"].GetString()});
-    if (t.HasMember("GlobalSecondaryIndexes"))
-      for (auto& g : t["GlobalSecondaryIndexes"].GetArray()) rows.push_back({"GlobalSecondaryIndex", g["IndexName"].GetString()});
+        {"TableName", str_of(t, "TableName")}, {"TableStatus", str_of(t, "TableStatus")},
+        {"ItemCount", std::to_string(int_of(t, "ItemCount"))}, {"TableSizeBytes", std::to_string(int_of(t, "TableSizeBytes"))},
+        {"TableArn", str_of(t, "TableArn")}};
+    if (member_of(t, "LatestStreamArn").IsString()) rows.push_back({"LatestStreamArn", str_of(t, "LatestStreamArn")});
+    for (auto& g : array_of(t, "GlobalSecondaryIndexes")) rows.push_back({"GlobalSecondaryIndex", str_of(g, "IndexName")});
     std::cout << text_table({"Property", "Value"}, rows);
     return 0;
   }
@@ -139,9 +144,9 @@ int ddb_command(const Config& cfg) {
     std::vector<std::vector<std::string>> rows;
     auto st = each_item(*client, "Scan", Json().obj().kv("TableName", cfg.table).end_obj().take(), [&](const rapidjson::Value& it) {
       js.push_back(to_json(it));
-      std::string msg = it.HasMember("message") ? show_value(it["message"]) : "";
+      std::string msg = member_of(it, "message").IsNull() ? "" : show_value(member_of(it, "message"));
       if (msg.size() > 60) msg = msg.substr(0, 57) + "...";
-      rows.push_back({show_value(it["pk"]), show_value(it["sk"]), msg});
+      rows.push_back({show_value(member_of(it, "pk")), show_value(member_of(it, "sk")), msg});
     });
     if (!st.ok()) return report(st.error());
     return print_items(cfg, {"pk", "sk", "message"}, js, rows);
@@ -206,15 +211,15 @@ Result<std::vector<std::map<std::string, std::string>>> cognito_users(const Conf
     q.end_obj();
     auto r = c->call("AWSCognitoIdentityProviderService.ListUsers", q.take());
     if (!r.ok()) return r.take_error();
-    for (auto& u : (*r)["Users"].GetArray()) {
+    for (auto& u : array_of(*r, "Users")) {
       std::map<std::string, std::string> m;
-      m["username"] = u.HasMember("Username") ? u["Username"].GetString() : "";
-      if (u.HasMember("Attributes"))
-        for (auto& a : u["Attributes"].GetArray()) m[a["Name"].GetString()] = a.HasMember("Value") ? a["Value"].GetString() : "";
+      m["username"] = str_of(u, "Username");
+      for (auto& a : array_of(u, "Attributes"))
+        if (member_of(a, "Name").IsString()) m[str_of(a, "Name")] = str_of(a, "Value");
       out.push_back(std::move(m));
     }
     if (!r->HasMember("PaginationToken") || !(*r)["PaginationToken"].IsString()) break;
-    std::string next = (*r)["PaginationToken"].GetString();
+    std::string next = str_of(*r, "PaginationToken");
     if (next.empty() || next == token) break;
     token = next;
   }

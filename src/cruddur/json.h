@@ -38,6 +38,28 @@ inline std::string to_json(const rapidjson::Value& v) {
   v.Accept(w);
   return std::string(sb.GetString(), sb.GetSize());
 }
+// Checked reads of what a remote server answered: a missing member or a wrong JSON type reads as
+// null, "", 0 or an empty array, never as undefined behaviour. Callers that need a member check it.
+inline const rapidjson::Value& member_of(const rapidjson::Value& v, const char* name) {
+  static const rapidjson::Value null_value;
+  if (!v.IsObject()) return null_value;
+  auto it = v.FindMember(name);
+  return it == v.MemberEnd() ? null_value : it->value;
+}
+inline std::string str_of(const rapidjson::Value& v, const char* name) {
+  const auto& m = member_of(v, name);
+  return m.IsString() ? std::string(m.GetString(), m.GetStringLength()) : std::string();
+}
+inline long long int_of(const rapidjson::Value& v, const char* name) {
+  const auto& m = member_of(v, name);
+  return m.IsInt64() ? m.GetInt64() : 0;
+}
+inline rapidjson::Value::ConstArray array_of(const rapidjson::Value& v, const char* name) {
+  static const rapidjson::Value empty(rapidjson::kArrayType);
+  const auto& m = member_of(v, name);
+  return m.IsArray() ? m.GetArray() : empty.GetArray();
+}
+
 // The S value of attribute `name` of a DynamoDB item, or "".
 inline std::string attr_s(const rapidjson::Value& item, const char* name) {
   if (!item.IsObject() || !item.HasMember(name)) return "";

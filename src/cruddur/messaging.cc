@@ -111,7 +111,7 @@ Status MessagingService::create_table(bool if_missing) {
   // Wait until ACTIVE (real DynamoDB answers CREATING first).
   for (int i = 0; i < 600; ++i) {
     auto d = ddb_.op("DescribeTable", Json().obj().kv("TableName", table_).end_obj().take());
-    if (d.ok() && std::string((*d)["Table"]["TableStatus"].GetString()) == "ACTIVE") return Status::OK();
+    if (d.ok() && str_of(member_of(*d, "Table"), "TableStatus") == "ACTIVE") return Status::OK();
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   return Error{"Timeout", "table " + table_ + " did not become ACTIVE", 500, {}};
@@ -130,7 +130,7 @@ Result<std::vector<std::string>> MessagingService::group_members(const std::stri
   auto r = conversation_rows(group);
   if (!r.ok()) return r.take_error();
   std::vector<std::string> members;
-  for (auto& item : (*r)["Items"].GetArray()) {
+  for (auto& item : array_of(*r, "Items")) {
     std::string pk = attr_s(item, "pk");
     if (pk.rfind("GRP#", 0) == 0) members.push_back(pk.substr(4));
   }
@@ -154,7 +154,7 @@ Outcome<Page> MessagingService::query_page(const std::string& pk, int limit, con
     return Outcome<Page>::fail(server_error(r.error()));
   }
   Page p;
-  for (auto& item : (*r)["Items"].GetArray()) p.rows.push_back(row_of(item));
+  for (auto& item : array_of(*r, "Items")) p.rows.push_back(row_of(item));
   if (r->HasMember("LastEvaluatedKey")) p.next_cursor = encode_cursor((*r)["LastEvaluatedKey"]);
   return Outcome<Page>::ok(std::move(p));
 }
@@ -298,7 +298,7 @@ Status MessagingService::apply_message_to_conversations(const std::string& group
     auto r = conversation_rows(group);
     if (!r.ok()) return r.take_error();
     bool retry = false;
-    for (auto& row : (*r)["Items"].GetArray()) {
+    for (auto& row : array_of(*r, "Items")) {
       std::string old_sk = attr_s(row, "sk");
       if (old_sk >= sk) continue;  // already at this message or a newer one: nothing to do
       // Delete the old row and put the new one in one transaction, both conditional, so neither a

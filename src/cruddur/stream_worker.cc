@@ -66,15 +66,14 @@ void StreamWorker::save_checkpoint() {
 Status StreamWorker::open_iterator() {
   auto d = ddb_.op("DescribeTable", Json().obj().kv("TableName", service_.table()).end_obj().take());
   if (!d.ok()) return d.take_error();
-  auto& t = (*d)["Table"];
-  if (!t.HasMember("LatestStreamArn")) return Error{"NoStream", "table " + service_.table() + " has no stream", 500, {}};
-  stream_arn_ = t["LatestStreamArn"].GetString();
+  stream_arn_ = str_of(member_of(*d, "Table"), "LatestStreamArn");
+  if (stream_arn_.empty()) return Error{"NoStream", "table " + service_.table() + " has no stream", 500, {}};
   auto ds = ddb_.op("Streams.DescribeStream", Json().obj().kv("StreamArn", stream_arn_).end_obj().take());
   if (!ds.ok()) return ds.take_error();
-  auto& shards = (*ds)["StreamDescription"]["Shards"];
-  if (!shards.IsArray() || shards.Empty()) return Error{"NoShard", "stream has no shard", 500, {}};
+  auto shards = array_of(member_of(*ds, "StreamDescription"), "Shards");
   // One shard per stream here; on AWS the newest open shard of a small table.
-  shard_id_ = shards[shards.Size() - 1]["ShardId"].GetString();
+  shard_id_ = shards.Empty() ? std::string() : str_of(shards[shards.Size() - 1], "ShardId");
+  if (shard_id_.empty()) return Error{"NoShard", "stream has no shard", 500, {}};
   std::string type = opt_.start_from == "latest" ? "LATEST" : "TRIM_HORIZON", seq;
   if (!opt_.checkpoint_path.empty() && opt_.start_from.empty()) {
     std::optional<Checkpoint> cp;
@@ -100,7 +99,8 @@ Status StreamWorker::open_iterator() {
                                                   .kv("ShardIteratorType", "TRIM_HORIZON").end_obj().take());
     if (!it.ok()) return it.take_error();
   }
-  iterator_ = (*it)["ShardIterator"].GetString();
+  iterator_ = str_of(*it, "ShardIterator");
+  if (iterator_.empty()) return Error{"BadResponse", "GetShardIterator answered no ShardIterator", 503, {}};
   return Status::OK();
 }
 
@@ -112,10 +112,12 @@ Result<int> StreamWorker::step(bool* idle) {
     return r.take_error();
   }
   int n = 0;
-  for (auto& rec : (*r)["Records"].GetArray()) {
-    std::string seq = rec["dynamodb"]["SequenceNumber"].GetString();
-    if (std::string(rec["eventName"].GetString()) == "INSERT" && rec["dynamodb"].HasMember("NewImage")) {
-      auto& img = rec["dynamodb"]["NewImage"];
+  for (auto& rec : array_of(*r, "Records")) {
+    const auto& dyn = member_of(rec, "dynamodb");
+    std::string seq = str_of(dyn, "SequenceNumber");
+    if (seq.empty()) return Error{"BadResponse", "a stream record without a SequenceNumber", 503, {}};
+    if (str_of(rec, "eventName") == "INSERT" && member_of(dyn, "NewImage").IsObject()) {
+      const auto& img = member_of(dyn, "NewImage");
       std::string pk = attr_s(img, "pk");
       if (pk.rfind("MSG#", 0) == 0) {
         auto applied = service_.apply_message_to_conversations(pk.substr(4), attr_s(img, "sk"), attr_s(img, "message"));
@@ -131,8 +133,7 @@ Result<int> StreamWorker::step(bool* idle) {
     ++processed_;
   }
   if (n > 0) save_checkpoint();
-  if (r->HasMember("NextShardIterator") && (*r)["NextShardIterator"].IsString()) iterator_ = (*r)["NextShardIterator"].GetString();
-  else iterator_.clear();  // shard closed: look up the stream again
+  iterator_ = str_of(*r, "NextShardIterator");  // empty: shard closed, look up the stream again
   *idle = n == 0;
   return n;
 }

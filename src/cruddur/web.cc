@@ -81,8 +81,10 @@ std::optional<Reply> WebRoutes::handle(const Request& req) {
     body.obj().kv("AuthFlow", "USER_PASSWORD_AUTH").kv("ClientId", opt_.cognito_client_id).key("AuthParameters").obj()
         .kv("USERNAME", d["username"].GetString()).kv("PASSWORD", d["password"].GetString()).end_obj().end_obj();
     auto r = c.call("AWSCognitoIdentityProviderService.InitiateAuth", body.take());
-    if (!r.ok() || !r->HasMember("AuthenticationResult")) return json(401, "{}");
-    return json(200, Json().obj().kv("access_token", (*r)["AuthenticationResult"]["AccessToken"].GetString()).end_obj().take());
+    if (!r.ok()) return json(401, "{}");
+    std::string token = str_of(member_of(*r, "AuthenticationResult"), "AccessToken");
+    if (token.empty()) return json(401, "{}");
+    return json(200, Json().obj().kv("access_token", token).end_obj().take());
   }
   return std::nullopt;
 }
