@@ -1,5 +1,9 @@
 #include "auth/jwt.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
@@ -77,12 +81,19 @@ Result<std::unique_ptr<Issuer>> Issuer::open(const std::string& pem_path, std::s
   if (FILE* f = std::fopen(pem_path.c_str(), "r")) {
     k = PEM_read_PrivateKey(f, nullptr, nullptr, nullptr);
     std::fclose(f);
+    if (k) ::chmod(pem_path.c_str(), 0600);  // keys written world-readable by earlier versions
   }
   if (!k) {
     k = EVP_RSA_gen(2048);
     if (!k) return Error{"InternalError", "cannot generate an RSA key", 500, {}};
-    FILE* f = std::fopen(pem_path.c_str(), "w");
-    if (!f) return Error{"InternalError", "cannot write " + pem_path, 500, {}};
+    // The private key is the issuer's secret: readable by its owner only.
+    int fd = ::open(pem_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    FILE* f = fd >= 0 ? ::fdopen(fd, "w") : nullptr;
+    if (!f) {
+      if (fd >= 0) ::close(fd);
+      return Error{"InternalError", "cannot write " + pem_path, 500, {}};
+    }
+    ::fchmod(fd, 0600);  // also when the file existed with wider permissions
     PEM_write_PrivateKey(f, k, nullptr, nullptr, 0, nullptr, nullptr);
     std::fclose(f);
   }
@@ -93,7 +104,8 @@ Result<std::unique_ptr<Issuer>> Issuer::open(const std::string& pem_path, std::s
 
 Issuer::~Issuer() { EVP_PKEY_free(static_cast<EVP_PKEY*>(pkey_)); }
 
-std::string Issuer::sign_access_token(const std::string& sub, const std::string& username, std::chrono::seconds ttl) const {
+std::string Issuer::sign_access_token(const std::string& sub, const std::string& username, std::chrono::seconds ttl,
+                                      long long not_before) const {
   long long now = static_cast<long long>(std::time(nullptr));
   rapidjson::StringBuffer sb;
   rapidjson::Writer<rapidjson::StringBuffer> w(sb);
@@ -107,6 +119,7 @@ std::string Issuer::sign_access_token(const std::string& sub, const std::string&
   w.Key("iat"); w.Int64(now);
   w.Key("auth_time"); w.Int64(now);
   w.Key("exp"); w.Int64(now + ttl.count());
+  if (not_before > 0) { w.Key("nbf"); w.Int64(now + not_before); }
   w.EndObject();
   std::string header = R"({"alg":"RS256","kid":")" + kid_ + R"(","typ":"JWT"})";
   std::string input = base64url_encode(header) + "." + base64url_encode(sb.GetString());
@@ -203,7 +216,14 @@ Result<Claims> Verifier::verify(const std::string& token) {
   c.username = str_member(p, "username");
   if (p.HasMember("exp") && p["exp"].IsInt64()) c.exp = p["exp"].GetInt64();
   if (p.HasMember("iat") && p["iat"].IsInt64()) c.iat = p["iat"].GetInt64();
-  if (c.exp <= static_cast<long long>(std::time(nullptr))) return bad("expired");
+  long long now = static_cast<long long>(std::time(nullptr));
+  if (c.exp <= now) return bad("expired");
+  // Cognito access tokens live at most a day; a longer one was not issued for us. Clocks may
+  // differ by a minute.
+  constexpr long long kMaxLifetime = 24 * 3600, kSkew = 60;
+  if (c.exp > now + kMaxLifetime + kSkew) return bad("lifetime too long");
+  if (p.HasMember("nbf") && (!p["nbf"].IsInt64() || p["nbf"].GetInt64() > now + kSkew)) return bad("not yet valid");
+  if (c.iat > now + kSkew) return bad("issued in the future");
   if (c.iss != iss_) return bad("wrong issuer");
   if (c.token_use != "access") return bad("not an access token");
   if (!client_id_.empty() && c.client_id != client_id_) return bad("wrong client_id");

@@ -28,7 +28,9 @@ class Issuer {
   // Loads the RSA key from `pem_path`, creating a new 2048-bit key there if it does not exist.
   static Result<std::unique_ptr<Issuer>> open(const std::string& pem_path, std::string issuer, std::string client_id);
   ~Issuer();
-  std::string sign_access_token(const std::string& sub, const std::string& username, std::chrono::seconds ttl) const;
+  // `not_before` > 0 adds an nbf claim that many seconds from now (tests).
+  std::string sign_access_token(const std::string& sub, const std::string& username, std::chrono::seconds ttl,
+                                long long not_before = 0) const;
   std::string jwks_json() const;  // {"keys":[{"kty":"RSA","kid":...,"n":...,"e":"AQAB","alg":"RS256","use":"sig"}]}
   const std::string& issuer() const { return iss_; }
   const std::string& client_id() const { return client_id_; }

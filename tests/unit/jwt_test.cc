@@ -60,3 +60,18 @@ TEST(Jwt, UnknownKidRefreshesTheKeySet) {
   EXPECT_EQ(fetches, 1);
   std::filesystem::remove(key_path());
 }
+
+TEST(Jwt, RefusesTokensNotYetValidOrLivingTooLongAndKeepsTheKeyPrivate) {
+  std::string path = key_path() + ".private";
+  std::filesystem::remove(path);
+  auto issuer = jwt::Issuer::open(path, "https://issuer.example/pool", "client-1");
+  ASSERT_TRUE(issuer.ok());
+  auto perms = std::filesystem::status(path).permissions();
+  EXPECT_EQ(perms & (std::filesystem::perms::group_all | std::filesystem::perms::others_all), std::filesystem::perms::none);
+  jwt::Verifier v("https://issuer.example/pool", "client-1", [&]() -> Result<std::string> { return (*issuer)->jwks_json(); });
+  EXPECT_TRUE(v.verify((*issuer)->sign_access_token("s", "u", std::chrono::hours(12))).ok());
+  EXPECT_EQ(v.verify((*issuer)->sign_access_token("s", "u", std::chrono::hours(48))).error().message, "lifetime too long");
+  EXPECT_EQ(v.verify((*issuer)->sign_access_token("s", "u", std::chrono::hours(1), 3600)).error().message, "not yet valid");
+  EXPECT_TRUE(v.verify((*issuer)->sign_access_token("s", "u", std::chrono::hours(1), 30)).ok());  // within the skew
+  std::filesystem::remove(path);
+}
