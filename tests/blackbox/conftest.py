@@ -5,6 +5,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import time
 
 import boto3
@@ -133,3 +134,45 @@ def messages_table_spec(name="cruddur-messages"):
         ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 5},
         StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"},
     )
+
+
+class Writers:
+    """Threads that PutItem distinct keys until the server dies; `acked` holds every write the server
+    acknowledged (a write cut off by the kill is not in it)."""
+
+    def __init__(self, server, n, prefix, table="crash", extra=None):
+        self.acked, self.lock, self.stop = [], threading.Lock(), threading.Event()
+        self.threads = [threading.Thread(target=self._run, args=(server, f"{prefix}w{i}-", table, extra)) for i in range(n)]
+        for t in self.threads:
+            t.start()
+
+    def _run(self, server, prefix, table, extra):
+        cl = server.client()
+        i = 0
+        while not self.stop.is_set():
+            key = f"{prefix}{i}"
+            item = {"k": {"S": key}, "v": {"N": str(i)}}
+            item.update(extra(key) if extra else {})
+            try:
+                cl.put_item(TableName=table, Item=item)
+            except Exception:
+                return  # the server died mid-request: this write was never acknowledged
+            with self.lock:
+                self.acked.append(key)
+            i += 1
+
+    def join(self):
+        self.stop.set()
+        for t in self.threads:
+            t.join()
+
+
+def missing_keys(client, keys, table="crash"):
+    """The keys (of attribute k) that a BatchGetItem does not find."""
+    missing = []
+    for i in range(0, len(keys), 100):
+        batch = [{"k": {"S": k}} for k in keys[i:i + 100]]
+        got = client.batch_get_item(RequestItems={table: {"Keys": batch}})["Responses"][table]
+        found = {g["k"]["S"] for g in got}
+        missing += [k["k"]["S"] for k in batch if k["k"]["S"] not in found]
+    return missing

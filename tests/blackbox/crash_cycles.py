@@ -10,7 +10,6 @@ import shutil
 import signal
 import sys
 import tempfile
-import threading
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -29,7 +28,6 @@ def main():
     flags = ["--fsync"] if args.fsync else []
     d = tempfile.mkdtemp(prefix="ddb-cycles-")
     acked = []
-    lock = threading.Lock()
     try:
         for cycle in range(args.cycles):
             s = conftest.Server(*flags, data_dir=d).start()
@@ -41,38 +39,16 @@ def main():
                                GlobalSecondaryIndexes=[{"IndexName": "by_g", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
                                                         "Projection": {"ProjectionType": "KEYS_ONLY"}}],
                                BillingMode="PAY_PER_REQUEST")
-            stop = threading.Event()
-
-            def writer(n):
-                cl = s.client()
-                i = 0
-                while not stop.is_set():
-                    key = f"c{cycle}-w{n}-{i}"
-                    try:
-                        cl.put_item(TableName="crash", Item={"k": {"S": key}, "g": {"S": key[:4]}})
-                    except Exception:
-                        return
-                    with lock:
-                        acked.append(key)
-                    i += 1
-            threads = [threading.Thread(target=writer, args=(n,)) for n in range(6)]
-            for t in threads:
-                t.start()
+            w = conftest.Writers(s, 6, f"c{cycle}-", extra=lambda key: {"g": {"S": key[:4]}})
             time.sleep(0.5 + (cycle % 5) * 0.1)
             s.proc.send_signal(signal.SIGKILL)
             s.proc.wait()
-            stop.set()
-            for t in threads:
-                t.join()
+            w.join()
+            acked += w.acked
             s.stop()
         s = conftest.Server(*flags, data_dir=d).start()
         c = s.client()
-        missing = []
-        for i in range(0, len(acked), 100):
-            keys = [{"k": {"S": k}} for k in acked[i:i + 100]]
-            got = c.batch_get_item(RequestItems={"crash": {"Keys": keys}})["Responses"]["crash"]
-            found = {g["k"]["S"] for g in got}
-            missing += [k["k"]["S"] for k in keys if k["k"]["S"] not in found]
+        missing = conftest.missing_keys(c, acked)
         count = c.describe_table(TableName="crash")["Table"]["ItemCount"]
         s.stop()
         print(f"{args.cycles} kill -9 cycles, {len(acked)} acknowledged writes, {len(missing)} missing, "
