@@ -156,7 +156,7 @@ Status Verifier::refresh() {
   auto doc_text = fetch_();
   if (!doc_text.ok()) return doc_text.take_error();
   rapidjson::Document d;
-  d.Parse(doc_text->c_str());
+  d.Parse<rapidjson::kParseIterativeFlag>(doc_text->c_str());
   if (d.HasParseError() || !d.IsObject() || !d.HasMember("keys") || !d["keys"].IsArray()) return bad("invalid JWKS");
   for (auto& k : d["keys"].GetArray()) {
     if (!k.IsObject() || str_member(k, "kty") != "RSA") continue;
@@ -186,8 +186,8 @@ Result<Claims> Verifier::verify(const std::string& token) {
   auto sig = base64url_decode(std::string_view(token).substr(d2 + 1));
   if (!header || !payload || !sig) return bad("malformed token");
   rapidjson::Document h, p;
-  h.Parse(header->c_str());
-  p.Parse(payload->c_str());
+  h.Parse<rapidjson::kParseIterativeFlag>(header->c_str());
+  p.Parse<rapidjson::kParseIterativeFlag>(payload->c_str());
   if (h.HasParseError() || p.HasParseError() || !h.IsObject() || !p.IsObject()) return bad("malformed token");
   if (str_member(h, "alg") != "RS256") return bad("unsupported alg");
   std::string kid = str_member(h, "kid");

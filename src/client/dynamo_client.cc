@@ -1,5 +1,7 @@
 #include "client/dynamo_client.h"
 
+#include "engine/json_util.h"
+
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
@@ -36,7 +38,7 @@ Result<rapidjson::Document> InProcessClient::call(std::string_view target, const
   auto r = db_->execute(target, req);
   if (!r.ok()) return r.take_error();
   rapidjson::Document out;
-  out.Parse(r->c_str(), r->size());
+  out.Parse<rapidjson::kParseIterativeFlag>(r->c_str(), r->size());
   return out;
 }
 
@@ -205,10 +207,12 @@ Result<rapidjson::Document> HttpClient::call(std::string_view target, const std:
     if (!r.ok()) { last = r.take_error(); continue; }
     auto& [status, text] = *r;
     rapidjson::Document doc;
-    doc.Parse(text.c_str(), text.size());
+    doc.Parse<rapidjson::kParseIterativeFlag>(text.c_str(), text.size());
     if (status == 200) {
       // Callers read members of the answer: anything but a JSON object is refused here, once.
-      if (doc.HasParseError() || !doc.IsObject()) return err::internal("invalid JSON from " + opt_.endpoint);
+      // Bounded depth and well-formed UTF-8, as for requests: later walks of the answer cannot recurse deep.
+      if (doc.HasParseError() || !doc.IsObject() || !check_request_json(doc).ok())
+        return err::internal("invalid JSON from " + opt_.endpoint);
       return doc;
     }
     Error e;

@@ -156,7 +156,7 @@ Reply Api::list(const Request& req, const User& me, const std::string& group) {
 
 Reply Api::post_message(const Request& req, const User& me) {
   rapidjson::Document d;
-  d.Parse(req.body.c_str(), req.body.size());
+  d.Parse<rapidjson::kParseIterativeFlag>(req.body.c_str(), req.body.size());
   if (d.HasParseError() || !d.IsObject()) return json_reply(400, Json().obj().kv("error", "malformed JSON").end_obj().take());
   SendRequest s;
   auto str = [&](const char* k) -> std::optional<std::string> {

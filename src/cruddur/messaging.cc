@@ -38,7 +38,7 @@ bool decode_cursor(const std::string& cursor, std::string* json) {
   auto raw = ddb::jwt::base64url_decode(cursor);
   if (!raw) return false;
   rapidjson::Document d;
-  d.Parse(raw->c_str());
+  d.Parse<rapidjson::kParseIterativeFlag>(raw->c_str());
   if (d.HasParseError() || !d.IsObject()) return false;
   *json = *raw;
   return true;
@@ -275,7 +275,7 @@ int failed_action(const Error& e) {
   if (p == std::string::npos) return -1;
   rapidjson::Document d;
   std::string json = "{" + e.extra_json.substr(p) + "}";  // extra_json is ,"CancellationReasons":[...]
-  d.Parse(json.c_str(), json.size());
+  d.Parse<rapidjson::kParseIterativeFlag>(json.c_str(), json.size());
   if (d.HasParseError() || !d.IsObject()) return -1;
   auto it = d.FindMember("CancellationReasons");
   if (it == d.MemberEnd() || !it->value.IsArray()) return -1;

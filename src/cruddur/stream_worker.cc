@@ -30,7 +30,7 @@ Result<std::optional<Checkpoint>> read_checkpoint(const std::string& path) {
     return Error{"BadCheckpoint", path + " is damaged (" + why + "). Choose where the stream worker resumes: `cruddur stream-worker --from trim-horizon` replays every record kept (replays are harmless), `--from latest` skips to new records; either replaces the file.", 500, {}};
   };
   rapidjson::Document cp;
-  cp.Parse(text.c_str(), text.size());
+  cp.Parse<rapidjson::kParseIterativeFlag>(text.c_str(), text.size());
   if (cp.HasParseError() || !cp.IsObject()) return damaged("not a JSON object");
   Checkpoint c;
   for (auto [name, into] : {std::pair{"stream", &c.stream}, {"shard", &c.shard}, {"sequence", &c.sequence}}) {

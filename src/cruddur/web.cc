@@ -55,7 +55,7 @@ std::optional<Reply> WebRoutes::handle(const Request& req) {
   if (p == "/api/auth/local-token" && req.method == "POST") {
     if (!opt_.local_issuer) return json(404, "{}");
     rapidjson::Document d;
-    d.Parse(req.body.c_str(), req.body.size());
+    d.Parse<rapidjson::kParseIterativeFlag>(req.body.c_str(), req.body.size());
     if (d.HasParseError() || !d.IsObject() || !d.HasMember("handle") || !d["handle"].IsString()) return json(400, "{}");
     auto u = users_.by_handle(d["handle"].GetString());
     if (!u.ok() || !*u || (*u)->cognito_user_id.empty()) return json(401, "{}");
@@ -65,7 +65,7 @@ std::optional<Reply> WebRoutes::handle(const Request& req) {
   if (p == "/api/auth/password" && req.method == "POST") {
     if (opt_.local_issuer) return json(404, "{}");
     rapidjson::Document d;
-    d.Parse(req.body.c_str(), req.body.size());
+    d.Parse<rapidjson::kParseIterativeFlag>(req.body.c_str(), req.body.size());
     if (d.HasParseError() || !d.IsObject() || !d.HasMember("username") || !d["username"].IsString() ||
         !d.HasMember("password") || !d["password"].IsString())
       return json(400, "{}");

@@ -296,13 +296,6 @@ std::vector<std::pair<std::unique_lock<std::mutex>, std::shared_ptr<Database>>> 
   return out;
 }
 
-size_t Engine::open_database_count() {
-  std::lock_guard lk(mu_);
-  size_t n = 0;
-  for (auto& [name, s] : slots_) n += s->db != nullptr;
-  return n;
-}
-
 std::vector<std::string> Engine::database_names() {
   std::vector<std::string> names;
   if (!base_.path.empty()) {

@@ -156,7 +156,6 @@ class Engine {
   Result<std::shared_ptr<Database>> database(const std::string& name, const std::string& region);
   // Names of databases that exist on disk or are open.
   std::vector<std::string> database_names();
-  size_t open_database_count();
   // Starts the background TTL expirer.
   void start_ttl_thread();
 

@@ -33,7 +33,7 @@ struct Plan {
   std::vector<std::pair<std::string, uint32_t>> dropped;  // name, id
 };
 
-Status plan_billing(Database& db, const Request& r, TableDef& d) {
+Status plan_billing(const Request& r, TableDef& d) {
   if (r.billing) {
     if (*r.billing == "PAY_PER_REQUEST") {
       if (r.pt) return ppr_throughput();
@@ -210,7 +210,7 @@ Result<std::string> Ops::update_table(Database& db, const Json& req) {
   std::lock_guard wl(db.write_mu_);
   DDB_ASSIGN(t, recheck(db, t));
   Plan p{t->def, {}, {}};
-  DDB_TRY(plan_billing(db, r, p.def));
+  DDB_TRY(plan_billing(r, p.def));
   if (r.ss) DDB_TRY(plan_stream(db, *r.ss, p.def));
   if (r.gsu) DDB_TRY(plan_index_updates(db, r, p));
 

@@ -362,8 +362,6 @@ bool Server::listen(std::string* error) {
 
 unsigned short Server::port() const { return impl_->acceptor->local_endpoint().port(); }
 
-size_t Server::connections() const { return impl_->sh->connections; }
-
 void Server::start() {
   for (auto& loop : impl_->loops) impl_->threads.emplace_back([l = loop.get()] { l->ioc.run(); });
 }

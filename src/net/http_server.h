@@ -83,7 +83,6 @@ class Server {
   // Stops accepting, closes idle connections, lets in-flight requests finish (at most
   // drain_timeout_seconds), then joins the threads. Call from outside the server's threads.
   void stop();
-  size_t connections() const;
 
  private:
   struct Impl;
