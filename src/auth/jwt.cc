@@ -141,16 +141,27 @@ std::string Issuer::jwks_json() const {
          bn_b64(k, OSSL_PKEY_PARAM_RSA_N) + R"(","e":")" + bn_b64(k, OSSL_PKEY_PARAM_RSA_E) + R"("}]})";
 }
 
-Verifier::Verifier(std::string issuer, std::string client_id, std::function<Result<std::string>()> fetch_jwks)
-    : iss_(std::move(issuer)), client_id_(std::move(client_id)), fetch_(std::move(fetch_jwks)) {}
+Verifier::Verifier(std::string issuer, std::string client_id, std::function<Result<std::string>()> fetch_jwks,
+                   std::chrono::seconds min_refresh)
+    : iss_(std::move(issuer)), client_id_(std::move(client_id)), fetch_(std::move(fetch_jwks)), min_refresh_(min_refresh) {}
 
 Verifier::~Verifier() {
   for (auto& [k, v] : keys_) EVP_PKEY_free(static_cast<EVP_PKEY*>(v));
 }
 
+void* Verifier::find_key(const std::string& kid) {
+  std::lock_guard lk(mu_);
+  auto it = keys_.find(kid);
+  if (it == keys_.end()) return nullptr;
+  EVP_PKEY_up_ref(static_cast<EVP_PKEY*>(it->second));
+  return it->second;
+}
+
+// Called with fetch_mu_ held and mu_ not held: the fetch may be slow, and requests whose key is
+// known must not wait for it.
 Status Verifier::refresh() {
   auto now = std::chrono::steady_clock::now();
-  if (fetches_ > 0 && now - last_fetch_ < std::chrono::seconds(30)) return Status::OK();
+  if (fetches_ > 0 && now - last_fetch_ < min_refresh_) return Status::OK();
   last_fetch_ = now;
   ++fetches_;
   auto doc_text = fetch_();
@@ -161,8 +172,10 @@ Status Verifier::refresh() {
   for (auto& k : d["keys"].GetArray()) {
     if (!k.IsObject() || str_member(k, "kty") != "RSA") continue;
     std::string kid = str_member(k, "kid");
-    if (keys_.count(kid)) continue;
-    if (EVP_PKEY* p = rsa_from_jwk(str_member(k, "n"), str_member(k, "e"))) keys_[kid] = p;
+    EVP_PKEY* p = rsa_from_jwk(str_member(k, "n"), str_member(k, "e"));
+    if (!p) continue;
+    std::lock_guard lk(mu_);
+    if (!keys_.emplace(kid, p).second) EVP_PKEY_free(p);
   }
   return Status::OK();
 }
@@ -191,14 +204,15 @@ Result<Claims> Verifier::verify(const std::string& token) {
   if (h.HasParseError() || p.HasParseError() || !h.IsObject() || !p.IsObject()) return bad("malformed token");
   if (str_member(h, "alg") != "RS256") return bad("unsupported alg");
   std::string kid = str_member(h, "kid");
-  EVP_PKEY* key = nullptr;
-  {
-    std::lock_guard lk(mu_);
-    if (!keys_.count(kid)) DDB_TRY(refresh());
-    auto it = keys_.find(kid);
-    if (it == keys_.end()) return bad("unknown kid");
-    key = static_cast<EVP_PKEY*>(it->second);
-    EVP_PKEY_up_ref(key);
+  auto* key = static_cast<EVP_PKEY*>(find_key(kid));
+  if (!key) {
+    std::lock_guard fetching(fetch_mu_);
+    key = static_cast<EVP_PKEY*>(find_key(kid));  // another request may have fetched it meanwhile
+    if (!key) {
+      DDB_TRY(refresh());
+      key = static_cast<EVP_PKEY*>(find_key(kid));
+    }
+    if (!key) return bad("unknown kid");
   }
   std::string input = token.substr(0, d2);
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();

@@ -3,6 +3,7 @@
 // exp, iss, token_use = access and client_id, as Cognito access tokens require.
 // Thread-safety: Issuer is immutable after construction; Verifier locks its key cache.
 #pragma once
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <map>
@@ -44,24 +45,29 @@ class Issuer {
 class Verifier {
  public:
   // `fetch_jwks` returns the JWKS document (called at first use and when a token has an unknown kid,
-  // at most once per 30 s).
-  Verifier(std::string issuer, std::string client_id, std::function<Result<std::string>()> fetch_jwks);
+  // at most once per `min_refresh`). The fetch runs without the lock that known-key requests take,
+  // so a slow key server delays only the requests that need a key it has not yet answered.
+  Verifier(std::string issuer, std::string client_id, std::function<Result<std::string>()> fetch_jwks,
+           std::chrono::seconds min_refresh = std::chrono::seconds(30));
   ~Verifier();
   // Returns the claims of a valid access token; an Error (message says why) otherwise.
   Result<Claims> verify(const std::string& token);
   int jwks_fetches() const { return fetches_; }
 
  private:
+  void* find_key(const std::string& kid);  // EVP_PKEY* with a reference the caller frees, or null
   Status refresh();
   std::string iss_, client_id_;
   std::function<Result<std::string>()> fetch_;
+  std::chrono::seconds min_refresh_;
+  std::mutex fetch_mu_;  // serializes key-set fetches; never held with mu_ by the same thread across a fetch
   std::mutex mu_;
   std::map<std::string, void*> keys_;  // kid -> EVP_PKEY*; GUARDED_BY(mu_)
   // Tokens already verified (signature and claims), so a client's repeated requests skip the RSA
   // check; exp is still checked on every use. Bounded: cleared when it reaches 10,000 entries.
   std::map<std::string, Claims> verified_;  // GUARDED_BY(mu_)
-  std::chrono::steady_clock::time_point last_fetch_{};
-  int fetches_ = 0;
+  std::chrono::steady_clock::time_point last_fetch_{};  // GUARDED_BY(fetch_mu_)
+  std::atomic<int> fetches_{0};
 };
 
 }  // namespace ddb::jwt

@@ -1,6 +1,9 @@
 #include "cruddur/api.h"
 
+#include <iostream>
+
 #include "cruddur/json.h"
+#include "util/codec.h"
 
 namespace cruddur {
 
@@ -17,7 +20,9 @@ Reply failure_reply(const Failure& f) {
     j.end_arr();
     return json_reply(422, j.take());
   }
-  return json_reply(f.status, Json().obj().kv("error", f.message).end_obj().take());
+  if (f.status >= 500) std::cerr << "cruddur: " << f.message << "\n";  // the detail is for the operator, not the client
+  std::string text = f.status >= 500 ? "the message store or user directory is unavailable; try again" : f.message;
+  return json_reply(f.status, Json().obj().kv("error", text).end_obj().take());
 }
 void write_row(Json& j, const Row& r) {
   j.obj().kv("uuid", r.uuid).kv("display_name", r.display_name).kv("handle", r.handle).kv("message", r.message)
@@ -75,59 +80,68 @@ std::optional<User> Api::authenticate(const Request& req) {
   return **u;
 }
 
+// The origin a browser sent, if it is one this API trusts: FRONTEND_URL, or the server's own (the
+// web client served from this address). Same-host is judged by the Host header, whatever the scheme
+// a proxy in front terminated.
+bool Api::trusted_origin(const Request& req) const {
+  std::string origin(req.header("origin"));
+  if (origin.empty()) return true;  // not a browser's cross-origin request (curl, SDKs, same-origin GET)
+  while (!origin.empty() && origin.back() == '/') origin.pop_back();
+  std::string front = opt_.frontend_url;
+  while (!front.empty() && front.back() == '/') front.pop_back();
+  if (!front.empty() && origin == front) return true;
+  auto scheme = origin.find("://");
+  return scheme != std::string::npos && origin.substr(scheme + 3) == req.header("host");
+}
+
 Reply Api::handle(const Request& req) {
-  Reply r;
   bool api = req.path.rfind("/api/", 0) == 0;
-  if (api && req.method == "OPTIONS") {
-    r.status = 200;
-    r.body = "";
-  } else if (extra) {
-    if (auto x = extra(req)) r = std::move(*x);
-    else r.status = 0;
+  bool safe = req.method == "GET" || req.method == "HEAD" || req.method == "OPTIONS";
+  bool trusted = trusted_origin(req);
+  Reply r;
+  if (!trusted && !safe) {
+    // A state-changing request from a page of another site (a text/plain POST needs no preflight).
+    r = json_reply(403, Json().obj().kv("error", "cross-origin request refused").end_obj().take());
+  } else if (api && req.method == "OPTIONS") {
+    r = Reply{trusted ? 204 : 403, "text/plain", "", {}};
   } else {
-    r.status = 0;
+    std::optional<Reply> x = extra ? extra(req) : std::nullopt;
+    r = x ? std::move(*x) : route(req);
   }
-  if (r.status == 0) {
-    const std::string& p = req.path;
-    if (p == "/api/health-check" && req.method == "GET") {
-      r = health();
-    } else if (p.rfind("/api/users/@", 0) == 0 && p.size() > 18 && p.substr(p.size() - 6) == "/short" && req.method == "GET") {
-      std::string handle = url_decode(p.substr(12, p.size() - 18));
-      auto u = users_.by_handle(handle);
-      if (!u.ok()) r = json_reply(500, "{}");
-      else if (!*u) r = json_reply(404, Json().obj().kv("error", "user not found").end_obj().take());
-      else r = json_reply(200, Json().obj().kv("uuid", (*u)->uuid).kv("handle", (*u)->handle).kv("display_name", (*u)->display_name).end_obj().take());
-    } else if (p == "/api/me" && req.method == "GET") {
-      auto me = authenticate(req);
-      if (!me) r = json_reply(401, "{}");
-      else r = json_reply(200, Json().obj().kv("uuid", me->uuid).kv("handle", me->handle).kv("display_name", me->display_name).end_obj().take());
-    } else if (p == "/api/message_groups" || p.rfind("/api/messages", 0) == 0) {
-      auto me = authenticate(req);
-      if (!me) {
-        r = json_reply(401, "{}");
-      } else if (p == "/api/message_groups" && req.method == "GET") {
-        r = list(req, *me, "");
-      } else if (p == "/api/messages" && req.method == "POST") {
-        r = post_message(req, *me);
-      } else if (p.rfind("/api/messages/", 0) == 0 && req.method == "GET") {
-        std::string group = url_decode(p.substr(14));
-        if (!is_hex_uuid(group)) r = json_reply(404, Json().obj().kv("error", "conversation not found").end_obj().take());
-        else r = list(req, *me, group);
-      } else {
-        r = json_reply(405, Json().obj().kv("error", "method not allowed").end_obj().take());
-      }
-    } else {
-      r = json_reply(404, Json().obj().kv("error", "not found").end_obj().take());
-    }
-  }
-  if (api) {
-    r.headers.emplace_back("Access-Control-Allow-Origin", opt_.frontend_url);
+  if (api && trusted && !req.header("origin").empty()) {
+    r.headers.emplace_back("Access-Control-Allow-Origin", std::string(req.header("origin")));
     r.headers.emplace_back("Access-Control-Allow-Headers", "Content-Type, Authorization");
     r.headers.emplace_back("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
     r.headers.emplace_back("Access-Control-Expose-Headers", "Link");
-    r.headers.emplace_back("Vary", "Origin");
   }
+  if (api) r.headers.emplace_back("Vary", "Origin");
   return r;
+}
+
+Reply Api::route(const Request& req) {
+  const std::string& p = req.path;
+  if (p == "/api/health-check" && req.method == "GET") return health();
+  if (p.rfind("/api/users/@", 0) == 0 && p.size() > 18 && p.substr(p.size() - 6) == "/short" && req.method == "GET") {
+    std::string handle = url_decode(p.substr(12, p.size() - 18));
+    auto u = ddb::valid_utf8(handle) ? users_.by_handle(handle) : ddb::Result<std::optional<User>>(std::nullopt);
+    if (!u.ok()) return failure_reply(service_failure(u.error()));
+    if (!*u) return json_reply(404, Json().obj().kv("error", "user not found").end_obj().take());
+    return json_reply(200, Json().obj().kv("uuid", (*u)->uuid).kv("handle", (*u)->handle).kv("display_name", (*u)->display_name).end_obj().take());
+  }
+  bool messaging = p == "/api/message_groups" || p == "/api/messages" || p.rfind("/api/messages/", 0) == 0;
+  if (p != "/api/me" && !messaging) return json_reply(404, Json().obj().kv("error", "not found").end_obj().take());
+  auto me = authenticate(req);
+  if (!me) return json_reply(401, "{}");
+  if (p == "/api/me" && req.method == "GET")
+    return json_reply(200, Json().obj().kv("uuid", me->uuid).kv("handle", me->handle).kv("display_name", me->display_name).end_obj().take());
+  if (p == "/api/message_groups" && req.method == "GET") return list(req, *me, "");
+  if (p == "/api/messages" && req.method == "POST") return post_message(req, *me);
+  if (p.rfind("/api/messages/", 0) == 0 && req.method == "GET") {
+    std::string group = url_decode(p.substr(14));
+    if (!is_hex_uuid(group)) return json_reply(404, Json().obj().kv("error", "conversation not found").end_obj().take());
+    return list(req, *me, group);
+  }
+  return json_reply(405, Json().obj().kv("error", "method not allowed").end_obj().take());
 }
 
 Reply Api::list(const Request& req, const User& me, const std::string& group) {
@@ -167,6 +181,9 @@ Reply Api::post_message(const Request& req, const User& me) {
   s.message = str("message");
   s.message_group_uuid = str("message_group_uuid");
   s.handle = str("handle");
+  for (auto* f : {&s.message, &s.message_group_uuid, &s.handle})
+    if (*f && !ddb::valid_utf8(**f))  // raw bytes, or an escaped lone surrogate
+      return json_reply(400, Json().obj().kv("error", "the request is not valid UTF-8").end_obj().take());
   if (s.handle && !s.handle->empty() && (*s.handle)[0] == '@') s.handle = s.handle->substr(1);
   if (s.message_group_uuid && !s.message_group_uuid->empty() && !is_hex_uuid(*s.message_group_uuid))
     return json_reply(404, Json().obj().kv("error", "conversation not found").end_obj().take());

@@ -12,7 +12,9 @@
 namespace cruddur {
 
 struct ApiOptions {
-  std::string frontend_url = "*";  // FRONTEND_URL: the origin allowed by CORS. Default: any.
+  // FRONTEND_URL: the one other origin whose pages may call the API (CORS) and change state. The
+  // server's own origin is always allowed. Default: none.
+  std::string frontend_url;
   std::string public_url;          // prefix for Link headers. Default: "" (a relative reference, valid per RFC 8288)
 };
 
@@ -25,6 +27,8 @@ class Api {
   std::function<std::optional<ddb::net::Reply>(const ddb::net::Request&)> extra;
 
  private:
+  bool trusted_origin(const ddb::net::Request& req) const;
+  ddb::net::Reply route(const ddb::net::Request& req);
   std::optional<User> authenticate(const ddb::net::Request& req);
   ddb::net::Reply list(const ddb::net::Request& req, const User& me, const std::string& group);
   ddb::net::Reply post_message(const ddb::net::Request& req, const User& me);

@@ -7,6 +7,7 @@
 #include "auth/jwt.h"
 #include "cruddur/json.h"
 #include "cruddur/timefmt.h"
+#include "util/codec.h"
 #include "util/errors.h"
 
 namespace cruddur {
@@ -33,18 +34,28 @@ std::string new_uuid() {
 
 std::string encode_cursor(const rapidjson::Value& last_key) { return ddb::jwt::base64url_encode(to_json(last_key)); }
 
-bool decode_cursor(const std::string& cursor, std::string* json) {
+// A cursor is the base64url JSON of the last key of a page: {"pk":{"S":..},"sk":{"S":..}} of the
+// partition being listed. Anything else (bad base64, NUL bytes, other members, another partition,
+// ill-formed UTF-8) is refused; the key sent on is rebuilt from the checked strings.
+bool decode_cursor(const std::string& cursor, const std::string& pk, std::string* json) {
   if (cursor.empty()) return true;
   auto raw = ddb::jwt::base64url_decode(cursor);
-  if (!raw) return false;
+  if (!raw || raw->size() > 4096) return false;
   rapidjson::Document d;
-  d.Parse<rapidjson::kParseIterativeFlag>(raw->c_str());
-  if (d.HasParseError() || !d.IsObject()) return false;
-  *json = *raw;
+  d.Parse<rapidjson::kParseIterativeFlag>(raw->data(), raw->size());
+  if (d.HasParseError() || !d.IsObject() || d.MemberCount() != 2) return false;
+  auto s_of = [&](const char* k) -> std::optional<std::string> {
+    const auto& v = member_of(d, k);
+    if (!v.IsObject() || v.MemberCount() != 1 || !member_of(v, "S").IsString()) return std::nullopt;
+    std::string out(v["S"].GetString(), v["S"].GetStringLength());
+    if (out.empty() || !ddb::valid_utf8(out)) return std::nullopt;
+    return out;
+  };
+  auto key_pk = s_of("pk"), key_sk = s_of("sk");
+  if (!key_pk || !key_sk || *key_pk != pk) return false;
+  *json = Json().obj().s("pk", *key_pk).s("sk", *key_sk).end_obj().take();
   return true;
 }
-
-Failure server_error(const Error& e) { return Failure{500, {}, e.name() + ": " + e.message}; }
 
 int clamp_limit(int limit) { return limit <= 0 ? 20 : std::min(limit, kMaxLimit); }
 
@@ -54,6 +65,8 @@ bool is_ccf_only(const Error& e) {
 }
 
 }  // namespace
+
+Failure service_failure(const Error& e) { return Failure{503, {}, e.name() + ": " + e.message}; }
 
 std::string pair_key(const std::string& a, const std::string& b) {
   return "PAIR#" + std::min(a, b) + "#" + std::max(a, b);
@@ -141,21 +154,31 @@ Result<std::vector<std::string>> MessagingService::group_members(const std::stri
 Outcome<Page> MessagingService::query_page(const std::string& pk, int limit, const std::string& cursor,
                                            Row (*row_of)(const rapidjson::Value&)) {
   std::string start;
-  if (!decode_cursor(cursor, &start)) return Outcome<Page>::fail({400, {}, "invalid cursor"});
+  if (!decode_cursor(cursor, pk, &start)) return Outcome<Page>::fail({400, {}, "invalid cursor"});
   Json q;
   q.obj().kv("TableName", table_).kv("KeyConditionExpression", "pk = :pk")
       .key("ExpressionAttributeValues").obj().s(":pk", pk).end_obj()
-      .key("ScanIndexForward").boolean(false).key("Limit").num(clamp_limit(limit));
+      .key("ScanIndexForward").boolean(false).key("Limit").num(clamp_limit(limit) + 1);  // one more: is there a next page?
   if (!start.empty()) q.key("ExclusiveStartKey").raw(start);
   q.end_obj();
   auto r = ddb_.op("Query", q.take());
   if (!r.ok()) {
     if (r.error().name() == "ValidationException") return Outcome<Page>::fail({400, {}, "invalid cursor"});
-    return Outcome<Page>::fail(server_error(r.error()));
+    return Outcome<Page>::fail(service_failure(r.error()));
   }
   Page p;
-  for (auto& item : array_of(*r, "Items")) p.rows.push_back(row_of(item));
-  if (r->HasMember("LastEvaluatedKey")) p.next_cursor = encode_cursor((*r)["LastEvaluatedKey"]);
+  const auto& items = array_of(*r, "Items");
+  size_t n = static_cast<size_t>(clamp_limit(limit));
+  for (size_t i = 0; i < items.Size() && i < n; ++i) p.rows.push_back(row_of(items[i]));
+  if (items.Size() > n) {  // the page is full and more follow: continue after its last row
+    rapidjson::Document key(rapidjson::kObjectType);
+    for (const char* k : {"pk", "sk"})
+      if (items[n - 1].IsObject() && items[n - 1].HasMember(k))
+        key.AddMember(rapidjson::StringRef(k), rapidjson::Value(items[n - 1][k], key.GetAllocator()), key.GetAllocator());
+    p.next_cursor = encode_cursor(key);
+  } else if (member_of(*r, "LastEvaluatedKey").IsObject()) {  // DynamoDB's 1 MB page ended early
+    p.next_cursor = encode_cursor((*r)["LastEvaluatedKey"]);
+  }
   return Outcome<Page>::ok(std::move(p));
 }
 
@@ -169,7 +192,7 @@ Outcome<Page> MessagingService::list_groups(const User& me, int limit, const std
 
 Outcome<Page> MessagingService::list_messages(const User& me, const std::string& group, int limit, const std::string& cursor) {
   auto members = group_members(group);
-  if (!members.ok()) return Outcome<Page>::fail(server_error(members.error()));
+  if (!members.ok()) return Outcome<Page>::fail(service_failure(members.error()));
   if (members->empty()) return Outcome<Page>::fail({404, {}, "conversation not found"});
   if (std::find(members->begin(), members->end(), me.uuid) == members->end())
     return Outcome<Page>::fail({403, {}, "not a participant of this conversation"});
@@ -204,13 +227,13 @@ Result<std::string> MessagingService::put_message_row(const std::string& group, 
 
 Outcome<SentMessage> MessagingService::post_to_group(const User& me, const std::string& group, const std::string& text) {
   auto members = group_members(group);
-  if (!members.ok()) return Outcome<SentMessage>::fail(server_error(members.error()));
+  if (!members.ok()) return Outcome<SentMessage>::fail(service_failure(members.error()));
   if (members->empty()) return Outcome<SentMessage>::fail({404, {}, "conversation not found"});
   if (std::find(members->begin(), members->end(), me.uuid) == members->end())
     return Outcome<SentMessage>::fail({403, {}, "not a participant of this conversation"});
   std::string uuid;
   auto sk = put_message_row(group, me, text, &uuid);
-  if (!sk.ok()) return Outcome<SentMessage>::fail(server_error(sk.error()));
+  if (!sk.ok()) return Outcome<SentMessage>::fail(service_failure(sk.error()));
   return Outcome<SentMessage>::ok({group, uuid, me.display_name, me.handle, text, *sk});
 }
 
@@ -220,7 +243,7 @@ Outcome<SentMessage> MessagingService::send(const User& me, const SendRequest& r
   bool by_handle = !(r.message_group_uuid && !r.message_group_uuid->empty()) && r.handle && !r.handle->empty();
   if (by_handle && *r.handle != me.handle) {
     auto u = users_.by_handle(*r.handle);
-    if (!u.ok()) return Outcome<SentMessage>::fail(server_error(u.error()));
+    if (!u.ok()) return Outcome<SentMessage>::fail(service_failure(u.error()));
     if (!*u) codes.push_back("user_receiver_not_found");
     receiver = *u;
   }
@@ -236,7 +259,7 @@ Outcome<SentMessage> MessagingService::send(const User& me, const SendRequest& r
     g.obj().kv("TableName", table_).key("Key").obj().s("pk", pk_pair).s("sk", "PAIR").end_obj()
         .key("ConsistentRead").boolean(true).end_obj();
     auto existing = ddb_.op("GetItem", g.take());
-    if (!existing.ok()) return Outcome<SentMessage>::fail(server_error(existing.error()));
+    if (!existing.ok()) return Outcome<SentMessage>::fail(service_failure(existing.error()));
     if (existing->HasMember("Item")) return post_to_group(me, attr_s((*existing)["Item"], "pair_group_uuid"), text);
 
     std::string group = new_uuid(), message_uuid = new_uuid();
@@ -263,9 +286,9 @@ Outcome<SentMessage> MessagingService::send(const User& me, const SendRequest& r
     if (w.ok()) return Outcome<SentMessage>::ok({group, message_uuid, me.display_name, me.handle, text, sk});
     // Someone created the pair meanwhile, or a row collided on its timestamp: look again.
     if (!is_ccf_only(w.error()) && w.error().name() != "TransactionConflictException")
-      return Outcome<SentMessage>::fail(server_error(w.error()));
+      return Outcome<SentMessage>::fail(service_failure(w.error()));
   }
-  return Outcome<SentMessage>::fail({500, {}, "could not start the conversation"});
+  return Outcome<SentMessage>::fail({503, {}, "could not start the conversation: its rows kept changing"});
 }
 
 namespace {

@@ -22,10 +22,14 @@ struct Page {
 
 // Outcome of a call: ok, or an HTTP-ish failure with the body the API returns.
 struct Failure {
-  int status;                        // 400, 403, 404, 422, 500
+  int status;                        // 400, 403, 404, 422, 503
   std::vector<std::string> codes;    // 422: every failing validation code
   std::string message;
 };
+
+// DynamoDB or the directory failed (unreachable, throttled, a malformed answer): 503. The message
+// names the cause for the operator's log; the API does not show it to clients.
+Failure service_failure(const ddb::Error& e);
 
 template <class T>
 struct Outcome {

@@ -141,9 +141,9 @@ def test_defect_12_tokens_are_checked(app):
     forged = head + "." + payload[:-4] + ("AAAA" if payload[-4:] != "AAAA" else "BBBB") + "." + sig
     assert app.request("GET", "/api/message_groups", forged)[0] == 401
     assert app.request("GET", "/api/message_groups", good)[0] == 200
-    # CORS for the web client.
+    # No CORS grant to just anyone (test_api_trust.py covers the origins that get one).
     _, _, headers = app.request("GET", "/api/health-check")
-    assert headers["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Origin" not in headers
 
 
 def test_defect_1_old_conversations_do_not_vanish(embedded):
