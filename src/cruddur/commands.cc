@@ -19,7 +19,6 @@ using ddb::Status;
 
 namespace {
 
-const char* kDemoGroup = "5ae290ed-55d1-47a0-bc6d-fe2bc2700399";
 std::atomic<bool> g_stop{false};
 
 std::string endpoint_or_local(const Config& cfg) {
@@ -65,6 +64,12 @@ Status each_item(ddb::client::DynamoClient& c, const char* op, std::string reque
   }
 }
 
+// A command's outcome: `text` for people, or with --json the JSON object `json`.
+int emit(const Config& cfg, const std::string& text, const std::string& json) {
+  std::cout << (cfg.json ? json : text) << "\n";
+  return 0;
+}
+
 int print_items(const Config& cfg, const std::vector<std::string>& cols, const std::vector<std::string>& json_items,
                 const std::vector<std::vector<std::string>>& rows) {
   if (cfg.json) {
@@ -78,7 +83,6 @@ int print_items(const Config& cfg, const std::vector<std::string>& cols, const s
 }
 
 int ddb_command(const Config& cfg) {
-  if (cfg.args.size() < 2) return report(Error{"", "usage: cruddur ddb <schema-load|seed|scan|list-tables|describe-table|drop|get-conversation|list-conversations>", 2, {}});
   const std::string& sub = cfg.args[1];
   auto client = ddb::client::make_http_client(endpoint_or_local(cfg), cfg.region);
   auto dir = directory(cfg);
@@ -86,15 +90,19 @@ int ddb_command(const Config& cfg) {
   MessagingService service(*client, **dir, cfg.table);
   if (sub == "schema-load") {
     if (auto st = service.create_table(false); !st.ok()) return report(st.error());
-    std::cout << "created table " << cfg.table << " at " << client->describe() << "\n";
-    return 0;
+    return emit(cfg, "created table " + cfg.table + " at " + client->describe(),
+                Json().obj().kv("table", cfg.table).key("created").boolean(true).end_obj().take());
   }
   if (sub == "seed") {
     auto users = (*dir)->all();
-    std::vector<User> list = users.ok() && !users->empty() ? *users : seed_users();
-    if (auto st = service.seed_demo(list); !st.ok()) return report(st.error());
-    std::cout << "seeded the demo conversation between @andrewbrown and @bayko (100 messages) into " << cfg.table << "\n";
-    return 0;
+    if (!users.ok()) return report(users.error());
+    std::vector<User> list = !users->empty() ? *users : seed_users();
+    auto seeded = service.seed_demo(list);
+    if (!seeded.ok()) return report(seeded.error());
+    std::string text = *seeded ? "seeded the demo conversation between @andrewbrown and @bayko (100 messages) into " + cfg.table
+                               : "the demo conversation is already in " + cfg.table + "; nothing changed (drop the table to seed it afresh)";
+    return emit(cfg, text, Json().obj().kv("table", cfg.table).kv("group", kDemoGroup).key("seeded").boolean(*seeded)
+                               .key("messages").num(*seeded ? 100 : 0).end_obj().take());
   }
   if (sub == "list-tables") {
     std::vector<std::string> names, js;
@@ -117,7 +125,8 @@ int ddb_command(const Config& cfg) {
     return print_items(cfg, {"TableName"}, js, rows);
   }
   if (sub == "describe-table") {
-    auto r = client->op("DescribeTable", Json().obj().kv("TableName", cfg.table).end_obj().take());
+    std::string name = cfg.operand.empty() ? cfg.table : cfg.operand;
+    auto r = client->op("DescribeTable", Json().obj().kv("TableName", name).end_obj().take());
     if (!r.ok()) return report(r.error());
     const auto& t = member_of(*r, "Table");
     if (!t.IsObject()) return report(Error{"BadResponse", "DescribeTable answered without a Table", 1, {}});
@@ -132,12 +141,10 @@ int ddb_command(const Config& cfg) {
     return 0;
   }
   if (sub == "drop") {
-    std::string name = cfg.args.size() > 2 ? cfg.args[2] : "";
-    if (name.empty()) return report(Error{"", "usage: cruddur ddb drop <table>", 2, {}});
+    const std::string& name = cfg.operand;
     auto r = client->op("DeleteTable", Json().obj().kv("TableName", name).end_obj().take());
     if (!r.ok()) return report(r.error());
-    std::cout << "deleted table " << name << "\n";
-    return 0;
+    return emit(cfg, "deleted table " + name, Json().obj().kv("table", name).key("deleted").boolean(true).end_obj().take());
   }
   if (sub == "scan") {
     std::vector<std::string> js;
@@ -145,14 +152,13 @@ int ddb_command(const Config& cfg) {
     auto st = each_item(*client, "Scan", Json().obj().kv("TableName", cfg.table).end_obj().take(), [&](const rapidjson::Value& it) {
       js.push_back(to_json(it));
       std::string msg = member_of(it, "message").IsNull() ? "" : show_value(member_of(it, "message"));
-      if (msg.size() > 60) msg = msg.substr(0, 57) + "...";
       rows.push_back({show_value(member_of(it, "pk")), show_value(member_of(it, "sk")), msg});
     });
     if (!st.ok()) return report(st.error());
     return print_items(cfg, {"pk", "sk", "message"}, js, rows);
   }
   if (sub == "get-conversation") {
-    std::string group = cfg.args.size() > 2 ? cfg.args[2] : kDemoGroup;
+    std::string group = cfg.operand.empty() ? kDemoGroup : cfg.operand;
     std::vector<std::string> js;
     std::vector<std::vector<std::string>> rows;
     Json q;
@@ -166,7 +172,7 @@ int ddb_command(const Config& cfg) {
     return print_items(cfg, {"created_at", "from", "message"}, js, rows);
   }
   if (sub == "list-conversations") {
-    std::string handle = cfg.args.size() > 2 ? cfg.args[2] : "andrewbrown";
+    std::string handle = cfg.operand.empty() ? "andrewbrown" : cfg.operand;
     if (!handle.empty() && handle[0] == '@') handle = handle.substr(1);
     auto u = (*dir)->by_handle(handle);
     if (!u.ok()) return report(u.error());
@@ -183,7 +189,7 @@ int ddb_command(const Config& cfg) {
     if (!st.ok()) return report(st.error());
     return print_items(cfg, {"message_group_uuid", "with", "last_message_at", "message"}, js, rows);
   }
-  return report(Error{"", "unknown ddb command: " + sub, 2, {}});
+  return report(Error{"", "unknown ddb command: " + sub, 2, {}});  // parse_config knows them all
 }
 
 std::unique_ptr<ddb::client::DynamoClient> cognito_client(const Config& cfg) {
@@ -227,44 +233,57 @@ Result<std::vector<std::map<std::string, std::string>>> cognito_users(const Conf
 }
 
 int db_command(const Config& cfg) {
-  if (cfg.args.size() < 2) return report(Error{"", "usage: cruddur db <schema-load|seed|setup|update-cognito-user-ids>", 2, {}});
   const std::string& sub = cfg.args[1];
   auto dir = directory(cfg);
   if (!dir.ok()) return report(dir.error());
   auto& users = **dir;
+  Json j;
+  j.obj().kv("directory", users.describe());
+  std::string text;
   if (sub == "schema-load" || sub == "setup") {
     if (auto st = users.schema_load(); !st.ok()) return report(st.error());
-    std::cout << "created table users in " << users.describe() << "\n";
+    text = "created table users in " + users.describe();
+    j.key("schema_loaded").boolean(true);
   }
   if (sub == "seed" || sub == "setup") {
+    // Idempotent: a user whose handle is already there is left as it is.
+    int added = 0, present = 0;
     for (auto& u : seed_users()) {
+      auto existing = users.by_handle(u.handle);
+      if (!existing.ok()) return report(existing.error());
+      if (*existing) { ++present; continue; }
       User x = u;
       if (cfg.user_pool_id.empty()) x.cognito_user_id = "local-" + u.handle;
       if (auto st = users.insert(x); !st.ok()) return report(st.error());
+      ++added;
     }
-    std::cout << "seeded " << seed_users().size() << " users\n";
-    return 0;
+    text += (text.empty() ? "" : "\n") + std::string("seeded ") + std::to_string(added) + " users" +
+            (present ? " (" + std::to_string(present) + " already present)" : "");
+    j.key("users_added").num(added).key("users_present").num(present);
   }
-  if (sub == "schema-load") return 0;
   if (sub == "update-cognito-user-ids") {
     auto list = cognito_users(cfg);
     if (!list.ok()) return report(list.error());
     int n = 0;
+    j.key("updated").arr();
     for (auto& u : *list) {
       std::string handle = u.count("preferred_username") ? u.at("preferred_username") : u.at("username");
-      auto changed = users.set_cognito_id(handle, u.count("sub") ? u.at("sub") : "");
+      std::string sub_id = u.count("sub") ? u.at("sub") : "";
+      auto changed = users.set_cognito_id(handle, sub_id);
       if (!changed.ok()) return report(changed.error());
-      if (*changed) { ++n; std::cout << "@" << handle << " -> " << u.at("sub") << "\n"; }
+      if (!*changed) continue;
+      ++n;
+      text += "@" + handle + " -> " + sub_id + "\n";
+      j.obj().kv("handle", handle).kv("cognito_user_id", sub_id).end_obj();
     }
-    std::cout << "updated " << n << " users\n";
-    return 0;
+    j.end_arr();
+    text += "updated " + std::to_string(n) + " users";
   }
-  return report(Error{"", "unknown db command: " + sub, 2, {}});
+  return emit(cfg, text, j.end_obj().take());
 }
 
 int auth_command(const Config& cfg) {
-  if (cfg.args.size() < 3 || cfg.args[1] != "token") return report(Error{"", "usage: cruddur auth token <handle> [--data-dir DIR]", 2, {}});
-  std::string handle = cfg.args[2];
+  std::string handle = cfg.operand;
   if (!handle.empty() && handle[0] == '@') handle = handle.substr(1);
   auto dir = directory(cfg);
   if (!dir.ok()) return report(dir.error());
@@ -273,8 +292,8 @@ int auth_command(const Config& cfg) {
   if (!*u || (*u)->cognito_user_id.empty()) return report(Error{"", "no user with handle " + handle + " in " + (*dir)->describe(), 1, {}});
   auto is = ddb::jwt::Issuer::open(data_path(cfg, "issuer-key.pem"), "cruddur-local-issuer", "cruddur-local");
   if (!is.ok()) return report(is.error());
-  std::cout << (*is)->sign_access_token((*u)->cognito_user_id, handle, std::chrono::hours(12)) << "\n";
-  return 0;
+  std::string token = (*is)->sign_access_token((*u)->cognito_user_id, handle, std::chrono::hours(12));
+  return emit(cfg, token, Json().obj().kv("access_token", token).kv("handle", handle).end_obj().take());
 }
 
 int worker_command(const Config& cfg) {
@@ -304,7 +323,6 @@ int worker_command(const Config& cfg) {
 }
 
 int cognito_command(const Config& cfg) {
-  if (cfg.args.size() < 2 || cfg.args[1] != "list-users") return report(Error{"", "usage: cruddur cognito list-users", 2, {}});
   auto list = cognito_users(cfg);
   if (!list.ok()) return report(list.error());
   std::vector<std::string> js;
@@ -325,7 +343,32 @@ std::string cognito_issuer(const Config& cfg) {
   return "https://cognito-idp." + cfg.region + ".amazonaws.com/" + cfg.user_pool_id;
 }
 
-std::string text_table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows) {
+std::string table_cell(const std::string& s, size_t max_chars) {
+  std::string out;
+  size_t chars = 0;
+  for (size_t i = 0; i < s.size();) {
+    size_t len = 1;
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0xF0) len = 4;
+    else if (c >= 0xE0) len = 3;
+    else if (c >= 0xC0) len = 2;
+    len = std::min(len, s.size() - i);
+    if (chars + 1 == max_chars && utf8_length(s.substr(i)) > 1) return out + "\u2026";  // room for the ellipsis only
+    if (len == 1 && (c < 0x20 || c == 0x7F)) out += ' ';  // a newline or tab would break the table
+    else out.append(s, i, len);
+    i += len;
+    ++chars;
+  }
+  return out;
+}
+
+std::string text_table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& raw_rows) {
+  constexpr size_t kMaxCell = 60;
+  std::vector<std::vector<std::string>> rows;
+  for (auto& r : raw_rows) {
+    rows.emplace_back();
+    for (auto& cell : r) rows.back().push_back(table_cell(cell, kMaxCell));
+  }
   std::vector<size_t> w(header.size());
   for (size_t i = 0; i < header.size(); ++i) w[i] = header[i].size();
   for (auto& r : rows)
@@ -361,17 +404,8 @@ Status first_start_setup(const Config& cfg, UserDirectory& users, MessagingServi
     if (!existing.ok()) return existing.take_error();
   }
   DDB_TRY(service.create_table(true));
-  // Seed the demo conversation once: look for its messages.
-  std::vector<User> all = *existing;
-  const User* a = nullptr;
-  for (auto& u : all)
-    if (u.handle == "andrewbrown") a = &u;
-  if (!a) return Status::OK();
-  auto groups = service.list_groups(*a, 100, "");
-  bool has_demo = false;
-  if (groups.value)
-    for (auto& g : groups.value->rows) has_demo = has_demo || g.uuid == kDemoGroup;
-  if (!has_demo) DDB_TRY(service.seed_demo(all));
+  auto seeded = service.seed_demo(*existing);  // once: it checks for the demo conversation itself
+  if (!seeded.ok() && seeded.error().name() != "SeedError") return seeded.take_error();
   return Status::OK();
 }
 
@@ -382,7 +416,7 @@ int run_command(const Config& cfg) {
   if (cmd == "auth") return auth_command(cfg);
   if (cmd == "stream-worker") return worker_command(cfg);
   if (cmd == "cognito") return cognito_command(cfg);
-  std::cerr << "cruddur: unknown command: " << cmd << "\n\n" << usage();
+  std::cerr << "cruddur: unknown command: " << cmd << "\n";  // parse_config knows them all
   return 2;
 }
 

@@ -1,101 +1,142 @@
 #include "cruddur/config.h"
 
-#include <cstdlib>
+#include <CLI/CLI.hpp>
+
+#include <iostream>
 
 namespace cruddur {
 
-std::string usage() {
-  return R"(usage: cruddur <command> [options]
+namespace {
 
-Commands:
-  serve                          run the messaging API (port 4567), a DynamoDB endpoint for the embedded
-                                 engine (port 8000), the stream worker and the local identity issuer;
-                                 creates the schema and demo data on first start
-  auth token <handle>            print a bearer token for a directory user (local issuer)
-  stream-worker                  run the stream worker alone against the configured DynamoDB endpoint
-  ddb schema-load | seed | scan | list-tables | describe-table | drop <table>
-  ddb get-conversation [group-uuid] | list-conversations [handle]
-  db schema-load | seed | setup | update-cognito-user-ids
-  cognito list-users
-
-Options (each also read from the environment variable in brackets):
-  --data-dir DIR         data directory (default ./cruddur-data)
-  --host ADDR            address to listen on (default 127.0.0.1)
-  --port N               API port (default 4567)
-  --ddb-port N           DynamoDB endpoint port of the embedded engine (default 8000; 0 = none)
-  --ddb-endpoint URL     use this DynamoDB endpoint instead of the embedded engine [AWS_ENDPOINT_URL];
-                         --endpoint is the same. ddb/stream-worker commands default to http://localhost:8000
-  --region R             AWS region [AWS_DEFAULT_REGION] (default us-east-1)
-  --table NAME           messages table [DDB_MESSAGE_TABLE] (default cruddur-messages)
-  --connection-url URL   PostgreSQL user directory [CONNECTION_URL] (default: SQLite in the data directory)
-  --user-pool-id ID      Cognito user pool [AWS_COGNITO_USER_POOL_ID]
-  --client-id ID         Cognito app client [AWS_COGNITO_USER_POOL_CLIENT_ID]
-  --cognito-issuer URL   token issuer override, e.g. for cognito-local [COGNITO_ISSUER_URL]
-  --cognito-endpoint URL Cognito API endpoint override [COGNITO_ENDPOINT_URL]
-  --frontend-url URL     origin allowed by CORS [FRONTEND_URL] (default *)
-  --web-dir DIR          the web client's files (default: web/ of the source tree)
-  --from WHERE           stream-worker: resume from trim-horizon (replay all kept records) or latest
-                         (only new ones) instead of the checkpoint; replaces a damaged checkpoint
-  --json                 print JSON instead of tables
-  --help                 this text
-Credentials for AWS come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN.
-)";
+// Options every command takes: where the data, the table, the directory and the identity live.
+void add_common(CLI::App* cmd, Config& c) {
+  cmd->add_option("--data-dir", c.data_dir, "data directory")->capture_default_str();
+  cmd->add_option("--ddb-endpoint,--endpoint", c.ddb_endpoint,
+                  "DynamoDB endpoint (serve: instead of the embedded engine; other commands: default http://localhost:8000)")
+      ->envname("AWS_ENDPOINT_URL");
+  cmd->add_option("--region", c.region, "AWS region")->envname("AWS_DEFAULT_REGION")->capture_default_str();
+  cmd->add_option("--table", c.table, "messages table")->envname("DDB_MESSAGE_TABLE")->capture_default_str();
+  cmd->add_option("--connection-url", c.connection_url, "PostgreSQL user directory (default: SQLite in the data directory)")
+      ->envname("CONNECTION_URL");
+  cmd->add_option("--user-pool-id", c.user_pool_id, "Cognito user pool (unset: the local issuer)")->envname("AWS_COGNITO_USER_POOL_ID");
+  cmd->add_option("--client-id", c.client_id, "Cognito app client")->envname("AWS_COGNITO_USER_POOL_CLIENT_ID");
+  cmd->add_option("--cognito-issuer", c.cognito_issuer, "token issuer override, e.g. for cognito-local")->envname("COGNITO_ISSUER_URL");
+  cmd->add_option("--cognito-endpoint", c.cognito_endpoint, "Cognito API endpoint override")->envname("COGNITO_ENDPOINT_URL");
 }
 
-bool parse_config(int argc, char** argv, Config& c, std::string* error) {
-  auto env = [](const char* n, std::string& into) {
-    if (const char* v = std::getenv(n); v && *v) into = v;
-  };
-  env("AWS_ENDPOINT_URL", c.ddb_endpoint);
-  env("AWS_DEFAULT_REGION", c.region);
-  env("DDB_MESSAGE_TABLE", c.table);
-  env("CONNECTION_URL", c.connection_url);
-  env("AWS_COGNITO_USER_POOL_ID", c.user_pool_id);
-  env("AWS_COGNITO_USER_POOL_CLIENT_ID", c.client_id);
-  env("COGNITO_ISSUER_URL", c.cognito_issuer);
-  env("COGNITO_ENDPOINT_URL", c.cognito_endpoint);
-  env("FRONTEND_URL", c.frontend_url);
-  std::map<std::string, std::string*> strings = {
-      {"--data-dir", &c.data_dir}, {"--host", &c.host}, {"--ddb-endpoint", &c.ddb_endpoint}, {"--endpoint", &c.ddb_endpoint},
-      {"--region", &c.region}, {"--table", &c.table}, {"--connection-url", &c.connection_url},
-      {"--user-pool-id", &c.user_pool_id}, {"--client-id", &c.client_id}, {"--cognito-issuer", &c.cognito_issuer},
-      {"--cognito-endpoint", &c.cognito_endpoint}, {"--frontend-url", &c.frontend_url}, {"--web-dir", &c.web_dir}, {"--from", &c.from}};
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i], v;
-    auto eq = a.find('=');
-    bool inline_value = a.rfind("--", 0) == 0 && eq != std::string::npos;
-    if (inline_value) { v = a.substr(eq + 1); a = a.substr(0, eq); }
-    auto value = [&]() -> bool {
-      if (inline_value) return true;
-      if (i + 1 >= argc) { *error = "missing value for " + a; return false; }
-      v = argv[++i];
-      return true;
-    };
-    if (strings.count(a)) {
-      if (!value()) return false;
-      *strings[a] = v;
-    } else if (a == "--port" || a == "--ddb-port") {
-      if (!value()) return false;
-      char* end = nullptr;
-      long n = std::strtol(v.c_str(), &end, 10);
-      if (v.empty() || *end || n < 0 || n > 65535) { *error = "invalid value for " + a + ": " + v; return false; }
-      (a == "--port" ? c.port : c.ddb_port) = static_cast<int>(n);
-    } else if (a == "--json") {
-      c.json = true;
-    } else if (a == "--help" || a == "-h") {
-      c.help = true;
-    } else if (a.rfind("--", 0) == 0) {
-      *error = "unknown option: " + a;
-      return false;
-    } else {
-      c.args.push_back(a);
+CLI::App* leaf(CLI::App* parent, const char* name, const char* what, Config& c, bool json = true) {
+  CLI::App* cmd = parent->add_subcommand(name, what);
+  add_common(cmd, c);
+  if (json) cmd->add_flag("--json", c.json, "print JSON instead of text");
+  cmd->callback([&c, cmd, parent] {
+    c.args.insert(c.args.begin(), {parent->get_name(), cmd->get_name()});
+    if (parent->get_parent() == nullptr) c.args.erase(c.args.begin());  // a top-level command: no group word
+  });
+  return cmd;
+}
+
+CLI::App* group(CLI::App& app, const char* name, const char* what) {
+  CLI::App* g = app.add_subcommand(name, what);
+  g->require_subcommand(1);
+  return g;
+}
+
+void build(CLI::App& app, Config& c) {
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("cruddur ") + CRUDDUR_VERSION);
+  app.footer("Run `cruddur COMMAND --help` for a command's options. Credentials for AWS come from\n"
+             "AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN.");
+
+  CLI::App* serve = leaf(&app, "serve",
+                         "run the messaging API and web client (port 4567), a DynamoDB endpoint for the embedded engine "
+                         "(port 8000), the stream worker and the local identity issuer; creates the schema and demo data "
+                         "on first start", c, false);
+  serve->add_option("--host", c.host, "address to listen on")->capture_default_str();
+  serve->add_option("--port", c.port, "API port (0: any free port)")->check(CLI::Range(0, 65535))->capture_default_str();
+  serve->add_option("--ddb-port", c.ddb_port, "DynamoDB endpoint port of the embedded engine (0: none)")
+      ->check(CLI::Range(0, 65535))->capture_default_str();
+  serve->add_option("--frontend-url", c.frontend_url, "the other origin whose pages may call the API (CORS)")->envname("FRONTEND_URL");
+  serve->add_option("--web-dir", c.web_dir, "the web client's files")->capture_default_str();
+
+  CLI::App* worker = leaf(&app, "stream-worker", "run the stream worker alone against the configured DynamoDB endpoint", c, false);
+  worker->add_option("--from", c.from,
+                     "resume from trim-horizon (replay every record kept) or latest (only new ones) instead of the "
+                     "checkpoint; replaces a damaged checkpoint")
+      ->check(CLI::IsMember({"trim-horizon", "latest"}));
+
+  CLI::App* auth = group(app, "auth", "the local identity issuer");
+  leaf(auth, "token", "print a bearer token for a directory user (local issuer)", c)->add_option("handle", c.operand, "the user's handle")->required();
+
+  CLI::App* ddb = group(app, "ddb", "the messages table (the original's bin/ddb scripts)");
+  leaf(ddb, "schema-load", "create the messages table", c);
+  leaf(ddb, "seed", "seed the demo conversation (once: a second run changes nothing)", c);
+  leaf(ddb, "scan", "print every item of the table", c);
+  leaf(ddb, "list-tables", "list the endpoint's tables", c);
+  leaf(ddb, "describe-table", "describe a table", c)->add_option("table", c.operand, "table name (default: --table)");
+  leaf(ddb, "drop", "delete a table", c)->add_option("table", c.operand, "table name")->required();
+  leaf(ddb, "get-conversation", "print a conversation's messages, oldest first", c)
+      ->add_option("group", c.operand, "message_group_uuid (default: the demo conversation)");
+  leaf(ddb, "list-conversations", "print a user's conversations, newest first", c)
+      ->add_option("handle", c.operand, "handle (default: andrewbrown)");
+
+  CLI::App* db = group(app, "db", "the user directory (the original's bin/db scripts)");
+  leaf(db, "schema-load", "create the users table", c);
+  leaf(db, "seed", "add the seed users that are missing (a second run changes nothing)", c);
+  leaf(db, "setup", "schema-load, then seed", c);
+  leaf(db, "update-cognito-user-ids", "copy each Cognito user's sub into the directory", c);
+
+  CLI::App* cognito = group(app, "cognito", "the Cognito user pool");
+  leaf(cognito, "list-users", "list the pool's users", c);
+}
+
+// "unknown command: ddb nope (one of: schema-load, seed, ...)" when a command word names no command;
+// CLI11 itself would only say that a subcommand is required.
+std::optional<std::string> unknown_command(CLI::App& app, int argc, char** argv) {
+  CLI::App* cur = &app;
+  std::string words;
+  for (int i = 1; i < argc && argv[i][0] != '-'; ++i) {
+    auto subs = cur->get_subcommands([](CLI::App*) { return true; });
+    if (subs.empty()) return std::nullopt;  // a command's operand
+    words += (words.empty() ? "" : " ") + std::string(argv[i]);
+    CLI::App* next = nullptr;
+    std::string names;
+    for (auto* s : subs) {
+      if (s->get_name() == argv[i]) next = s;
+      names += (names.empty() ? "" : ", ") + s->get_name();
     }
+    if (!next) return "unknown command: " + words + " (one of: " + names + ")";
+    cur = next;
   }
-  if (!c.from.empty() && c.from != "trim-horizon" && c.from != "latest") {
-    *error = "--from takes trim-horizon or latest, not " + c.from;
-    return false;
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<int> parse_config(int argc, char** argv, Config& c) {
+  CLI::App app{"cruddur: the direct-messaging system of Cruddur's week 5, on DynamoDB", "cruddur"};
+  build(app, c);
+  if (argc <= 1) {
+    std::cout << app.help();
+    return 2;
   }
-  return true;
+  if (auto unknown = unknown_command(app, argc, argv)) {
+    std::cerr << "cruddur: " << *unknown << "\nRun `cruddur --help` for usage.\n";
+    return 2;
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "cruddur: " << e.what() << "\nRun `cruddur --help` (or `cruddur COMMAND --help`) for usage.\n";
+    return 2;
+  }
+  if (!c.operand.empty()) c.args.push_back(c.operand);
+  return std::nullopt;
 }
 
 }  // namespace cruddur

@@ -1,6 +1,7 @@
 // cruddur's configuration: command-line flags over environment variables over defaults.
 #pragma once
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,16 +20,17 @@ struct Config {
   std::string client_id;                    // AWS_COGNITO_USER_POOL_CLIENT_ID
   std::string cognito_issuer;               // COGNITO_ISSUER_URL: issuer override for a local emulator
   std::string cognito_endpoint;             // COGNITO_ENDPOINT_URL: Cognito API endpoint override
-  std::string frontend_url = "*";           // FRONTEND_URL
+  std::string frontend_url;                 // --frontend-url / FRONTEND_URL (empty: only the server's own origin)
   std::string web_dir = CRUDDUR_WEB_DIR;    // --web-dir: the web client's files
   std::string from;                         // --from trim-horizon|latest (stream-worker)
   bool json = false;                        // --json
-  bool help = false;
-  std::vector<std::string> args;            // positional arguments (command words and operands)
+  std::string operand;                      // the command's positional argument, if it takes one
+  std::vector<std::string> args;            // the command's words, then the operand: {"ddb", "drop", "t"}
 };
 
-// Parses flags from argv and fills the rest from the environment.
-bool parse_config(int argc, char** argv, Config& c, std::string* error);
-std::string usage();
+// Parses the command line (CLI11) and fills unset options from the environment. nullopt: run the
+// command; a number: exit with it (help or --version printed: 0; a usage error, explained on
+// stderr: 2).
+std::optional<int> parse_config(int argc, char** argv, Config& c);
 
 }  // namespace cruddur

@@ -171,16 +171,7 @@ int serve(const Config& cfg) {
 int main(int argc, char** argv) {
   if (argc > 0) g_self = argv[0];
   Config cfg;
-  std::string error;
-  if (!parse_config(argc, argv, cfg, &error)) {
-    std::cerr << "cruddur: " << error << "\n\n" << usage();
-    return 2;
-  }
-  if (cfg.help || cfg.args.empty()) {
-    std::cout << usage();
-    return cfg.help ? 0 : 2;
-  }
-  const std::string& cmd = cfg.args[0];
-  if (cmd == "serve") return serve(cfg);
+  if (auto code = parse_config(argc, argv, cfg)) return *code;
+  if (cfg.args[0] == "serve") return serve(cfg);
   return run_command(cfg);
 }

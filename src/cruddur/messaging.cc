@@ -355,7 +355,7 @@ Status MessagingService::apply_message_to_conversations(const std::string& group
   return Error{"Conflict", "conversation rows of " + group + " kept changing", 500, {}};
 }
 
-Status MessagingService::seed_demo(const std::vector<User>& users) {
+Result<bool> MessagingService::seed_demo(const std::vector<User>& users) {
   auto find = [&](const std::string& h) -> const User* {
     for (auto& u : users)
       if (u.handle == h) return &u;
@@ -364,7 +364,14 @@ Status MessagingService::seed_demo(const std::vector<User>& users) {
   const User* a = find("andrewbrown");
   const User* b = find("bayko");
   if (!a || !b) return Error{"SeedError", "seed users andrewbrown and bayko are missing", 500, {}};
-  const std::string group = "5ae290ed-55d1-47a0-bc6d-fe2bc2700399";  // the original seed's group uuid
+  const std::string group = kDemoGroup;
+  // Once only: if the demo conversation has any message, it was seeded (or is in use) already.
+  Json probe;
+  probe.obj().kv("TableName", table_).kv("KeyConditionExpression", "pk = :pk").key("ExpressionAttributeValues").obj()
+      .s(":pk", "MSG#" + group).end_obj().key("Limit").num(1).end_obj();
+  auto existing = ddb_.op("Query", probe.take());
+  if (!existing.ok()) return existing.take_error();
+  if (!array_of(*existing, "Items").Empty()) return false;
   int64_t now = now_micros();
   const int n = 100;
   std::vector<std::string> items;
@@ -404,13 +411,13 @@ Status MessagingService::seed_demo(const std::vector<User>& users) {
     for (int tries = 0; tries < 20; ++tries) {
       auto r = ddb_.op("BatchWriteItem", body);
       if (!r.ok()) return r.take_error();
-      auto& un = (*r)["UnprocessedItems"];
+      const auto& un = member_of(*r, "UnprocessedItems");
       if (!un.IsObject() || un.MemberCount() == 0) break;
       body = "{\"RequestItems\":" + to_json(un) + "}";
       std::this_thread::sleep_for(std::chrono::milliseconds(50 << std::min(tries, 5)));
     }
   }
-  return Status::OK();
+  return true;
 }
 
 }  // namespace cruddur

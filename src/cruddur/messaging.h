@@ -11,6 +11,8 @@
 
 namespace cruddur {
 
+inline constexpr const char* kDemoGroup = "5ae290ed-55d1-47a0-bc6d-fe2bc2700399";  // the original seed's group uuid
+
 struct Row {  // one entry of a list answer
   std::string uuid, display_name, handle, message, created_at;
 };
@@ -66,7 +68,9 @@ class MessagingService {
 
   // Schema and demo data (also used by the commands).
   ddb::Status create_table(bool if_missing);
-  ddb::Status seed_demo(const std::vector<User>& users);
+  // The demo conversation between @andrewbrown and @bayko: 100 messages a minute apart, ending now.
+  // Idempotent: false (nothing written) when the conversation already has messages.
+  ddb::Result<bool> seed_demo(const std::vector<User>& users);
 
   const std::string& table() const { return table_; }
 
