@@ -1,7 +1,6 @@
 #include "cruddur/commands.h"
 
 #include <atomic>
-#include <csignal>
 #include <filesystem>
 #include <iostream>
 #include <thread>
@@ -9,6 +8,7 @@
 #include "auth/jwt.h"
 #include "client/dynamo_client.h"
 #include "cruddur/json.h"
+#include "cruddur/signals.h"
 #include "cruddur/stream_worker.h"
 
 namespace cruddur {
@@ -19,7 +19,6 @@ using ddb::Status;
 
 namespace {
 
-std::atomic<bool> g_stop{false};
 
 std::string endpoint_or_local(const Config& cfg) {
   return cfg.ddb_endpoint.empty() ? "http://localhost:8000" : cfg.ddb_endpoint;
@@ -306,17 +305,17 @@ int worker_command(const Config& cfg) {
   wo.checkpoint_path = data_path(cfg, "stream-checkpoint.json");
   wo.dead_letter_path = data_path(cfg, "stream-dead-letter.jsonl");
   wo.start_from = cfg.from;
+  block_stop_signals();  // before the worker's threads start
   StreamWorker worker(*client, service, wo);
-  std::signal(SIGINT, [](int) { g_stop = true; });
-  std::signal(SIGTERM, [](int) { g_stop = true; });
-  std::thread stopper([&] {
-    while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    worker.stop();
-  });
   std::cerr << "cruddur stream-worker: reading the stream of " << cfg.table << " at " << client->describe() << "\n";
-  auto st = worker.run();
-  g_stop = true;
-  stopper.join();
+  Status st = Status::OK();
+  std::thread runner([&] {
+    st = worker.run();
+    request_stop();  // ended by itself (an error): wake the wait below
+  });
+  wait_for_stop_signal();
+  worker.stop();
+  runner.join();
   if (!st.ok()) return report(st.error());
   std::cerr << "cruddur stream-worker: stopped after " << worker.processed() << " records\n";
   return 0;

@@ -1,7 +1,6 @@
 // cruddur: the composition root. Wires configuration, the DynamoDB client (embedded engine or HTTP),
 // the user directory, identity, the messaging service, the stream worker and the HTTP servers, and
 // dispatches the helper commands of the original bin/ scripts.
-#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -10,10 +9,12 @@
 #include "auth/jwt.h"
 #include "client/dynamo_client.h"
 #include "cruddur/api.h"
+#include "cruddur/banner.h"
 #include "cruddur/commands.h"
 #include "cruddur/config.h"
 #include "cruddur/directory.h"
 #include "cruddur/messaging.h"
+#include "cruddur/signals.h"
 #include "cruddur/stream_worker.h"
 #include "cruddur/timefmt.h"
 #include "cruddur/web.h"
@@ -24,16 +25,20 @@
 using namespace cruddur;
 
 namespace {
-std::atomic<bool> g_stop{false};
-void on_signal(int) { g_stop = true; }
-std::string g_self = "cruddur";  // how this binary was invoked, for the banner
 
 int fail(const std::string& m) {
   std::cerr << "cruddur: " << m << "\n";
   return 1;
 }
 
+std::string self_path() {
+  std::error_code ec;
+  auto p = std::filesystem::canonical("/proc/self/exe", ec);
+  return ec ? "cruddur" : p.string();
+}
+
 int serve(const Config& cfg) {
+  block_stop_signals();  // before any thread starts
   std::filesystem::create_directories(cfg.data_dir);
   std::string data = std::filesystem::absolute(cfg.data_dir).lexically_normal().string();
 
@@ -137,27 +142,28 @@ int serve(const Config& cfg) {
   }
   api_server.start();
 
-  std::printf("cruddur is running\n");
-  std::printf("  Web client:   http://%s:%u/  (sign in as a demo user)\n", cfg.host.c_str(), api_server.port());
-  std::printf("  API:          http://%s:%u/api/  (health: /api/health-check)\n", cfg.host.c_str(), api_server.port());
-  if (ddb_server) {
-    std::printf("  DynamoDB:     http://%s:%u  (embedded engine; data in %s/dynamodb)\n", cfg.host.c_str(), ddb_server->port(), data.c_str());
-    std::printf("                aws dynamodb list-tables --endpoint-url http://localhost:%u\n", ddb_server->port());
-  } else {
-    std::printf("  DynamoDB:     %s\n", ddb_client->describe().c_str());
-  }
-  std::printf("  Directory:    %s\n", users.describe().c_str());
-  std::printf("  Identity:     %s\n", local_identity ? "local issuer (RS256; JWKS at /.well-known/jwks.json)" : cognito_issuer(cfg).c_str());
-  std::printf("  Stream worker: running (checkpoint %s)\n", wo.checkpoint_path.c_str());
-  if (local_identity)
-    std::printf("  Get a token:  %s auth token andrewbrown --data-dir %s\n", g_self.c_str(), cfg.data_dir.c_str());
-  std::printf("Listening on http://%s:%u\n", cfg.host.c_str(), api_server.port());
+  BannerFacts f;
+  f.self = self_path();
+  std::string shown_host = cfg.host == "0.0.0.0" || cfg.host == "::" ? "127.0.0.1" : cfg.host;
+  f.api_url = "http://" + shown_host + ":" + std::to_string(api_server.port());
+  f.web_dir = cfg.web_dir;
+  f.web_ok = std::filesystem::exists(std::filesystem::path(cfg.web_dir) / "index.html");
+  if (!f.web_ok) std::fprintf(stderr, "cruddur: warning: no index.html in %s: the web client is not served (--web-dir)\n", cfg.web_dir.c_str());
+  if (ddb_server) f.ddb_url = "http://" + shown_host + ":" + std::to_string(ddb_server->port());
+  f.ddb_remote = cfg.ddb_endpoint;
+  f.ddb_describe = ddb_client->describe();
+  f.data_dir = data;
+  f.directory = users.describe();
+  f.connection_url = cfg.connection_url;
+  if (!local_identity) f.cognito_issuer = cognito_issuer(cfg);
+  f.user_pool_id = cfg.user_pool_id;
+  f.region = cfg.region;
+  f.table = cfg.table;
+  f.checkpoint = wo.checkpoint_path;
+  std::fputs(banner(f).c_str(), stdout);
   std::fflush(stdout);
 
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
-  std::signal(SIGPIPE, SIG_IGN);
-  while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  wait_for_stop_signal();
   api_server.stop();
   worker.stop();
   worker_thread.join();
@@ -169,7 +175,6 @@ int serve(const Config& cfg) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc > 0) g_self = argv[0];
   Config cfg;
   if (auto code = parse_config(argc, argv, cfg)) return *code;
   if (cfg.args[0] == "serve") return serve(cfg);

@@ -124,6 +124,8 @@ class PostgresDirectory final : public UserDirectory {
     if (conn_) PQfinish(conn_);
     conn_ = PQconnectdb(url_.c_str());
     if (PQstatus(conn_) != CONNECTION_OK) return db_error(std::string("PostgreSQL: ") + PQerrorMessage(conn_));
+    // NOTICEs ("table does not exist, skipping" from the schema's IF EXISTS) are not the user's concern.
+    PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
     return Status::OK();
   }
   // Runs a statement; returns the result (caller clears) or an error.

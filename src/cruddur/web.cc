@@ -1,5 +1,6 @@
 #include "cruddur/web.h"
 
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -21,9 +22,11 @@ std::optional<Reply> WebRoutes::file(const std::string& name) {
   if (!f) return std::nullopt;
   std::stringstream ss;
   ss << f.rdbuf();
-  std::string type = name.size() > 3 && name.substr(name.size() - 3) == ".js" ? "text/javascript; charset=utf-8"
-                     : name.size() > 4 && name.substr(name.size() - 4) == ".css" ? "text/css; charset=utf-8"
-                                                                                 : "text/html; charset=utf-8";
+  auto ends = [&](const char* ext) { return name.size() > std::strlen(ext) && name.compare(name.size() - std::strlen(ext), std::string::npos, ext) == 0; };
+  std::string type = ends(".js")    ? "text/javascript; charset=utf-8"
+                     : ends(".css") ? "text/css; charset=utf-8"
+                     : ends(".svg") ? "image/svg+xml"
+                                    : "text/html; charset=utf-8";
   Reply r{200, type, ss.str(), {}};
   r.headers.emplace_back("Cache-Control", "no-cache");
   return r;
@@ -32,6 +35,9 @@ std::optional<Reply> WebRoutes::file(const std::string& name) {
 std::optional<Reply> WebRoutes::handle(const Request& req) {
   const std::string& p = req.path;
   if (req.method == "GET" && (p == "/" || p == "/messages" || p.rfind("/messages/", 0) == 0)) return file("index.html");
+  if (req.method == "GET" && p == "/favicon.ico") {
+    if (auto f = file("favicon.svg")) return f;
+  }
   if (req.method == "GET" && p.rfind("/static/", 0) == 0) {
     auto f = file(p.substr(8));
     if (f) return f;

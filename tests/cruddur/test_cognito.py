@@ -68,6 +68,8 @@ def test_cognito_tokens_commands_and_api(cognito):
     app = Cruddur(env=env).start()
     try:
         assert cognito["pool"] in app.banner
+        # The banner offers no demo users and no local-issuer token command in Cognito mode.
+        assert "demo user" not in app.banner and "auth token" not in app.banner
         users = json.loads(app.run("cognito", "list-users", "--json").stdout)
         assert sorted(u["preferred_username"] for u in users) == ["andrewbrown", "bayko"]
         # Before the directory knows the Cognito sub, a valid token maps to nobody: 401.
