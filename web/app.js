@@ -5,19 +5,42 @@
 const POLL_MS = 3000;
 const MAX_CHARS = 1024;
 const $ = (id) => document.getElementById(id);
-const state = { token: localStorage.getItem("cruddur_token"), me: null, group: null, newHandle: null, groups: {},
-                groupsNext: null, olderNext: null, shown: new Set(), poll: null };
+const state = { token: localStorage.getItem("cruddur_token"), me: null, group: null, newHandle: null, newUser: null,
+                groups: {}, groupsNext: null, olderNext: null, shown: new Set(), poll: null,
+                // Conversations you just wrote to, newer here than in the list the server answers until
+                // its stream worker has moved them: uuid -> the list row.
+                sent: {} };
 
 // ---- API ----
+// Every call answers {status, data, next}; status 0 means the server could not be reached.
 async function api(method, path, body) {
-  const r = await fetch(path, { method, headers: { "Content-Type": "application/json",
-    ...(state.token ? { Authorization: "Bearer " + state.token } : {}) }, body: body ? JSON.stringify(body) : undefined });
+  let r;
+  try {
+    r = await fetch(path, { method, headers: { "Content-Type": "application/json",
+      ...(state.token ? { Authorization: "Bearer " + state.token } : {}) }, body: body ? JSON.stringify(body) : undefined });
+  } catch (e) {
+    offline(true);
+    return { status: 0, data: null, next: null };
+  }
+  offline(r.status >= 500);
   if (r.status === 401) { signOut(); throw new Error("signed out"); }
   const text = await r.text();
-  const data = text ? JSON.parse(text) : null;
+  let data = null;
+  try { data = text ? JSON.parse(text) : null; } catch (e) { data = null; }  // e.g. a proxy's HTML error page
   const link = r.headers.get("Link");
   const next = link && link.match(/<([^>]+)>;\s*rel="next"/);
   return { status: r.status, data, next: next ? next[1] : null };
+}
+// A notice while the server cannot be reached or fails; polling keeps trying and clears it.
+function offline(down) {
+  $("status").hidden = !down;
+  if (down) $("status").textContent = "Cannot reach the server right now. Retrying…";
+}
+function sendFailure(status) {
+  if (status === 0) return "Cannot reach the server. Your message was not sent; it is still here to send again.";
+  if (status === 403) return "You are not part of this conversation.";
+  if (status >= 500) return `The server could not send your message (error ${status}). It is still here; try again in a moment.`;
+  return `Could not send your message (error ${status}).`;
 }
 
 // ---- time ----
@@ -102,13 +125,35 @@ function groupItem(g) {
 }
 async function loadGroups(more) {
   const r = await api("GET", more ? state.groupsNext : "/api/message_groups?limit=20");
-  if (r.status !== 200) return;
-  const list = $("group-list");
-  if (!more) list.textContent = "";
-  for (const g of r.data) { state.groups[g.uuid] = g; list.appendChild(groupItem(g)); }
+  if (r.status !== 200 || !Array.isArray(r.data)) return;
+  if (!more) state.groupOrder = [];
+  for (const g of r.data) {
+    const mine = state.sent[g.uuid];
+    if (mine && mine.created_at <= g.created_at) delete state.sent[g.uuid];  // the server caught up
+    state.groups[g.uuid] = g;
+    if (!state.groupOrder.includes(g.uuid)) state.groupOrder.push(g.uuid);
+  }
   state.groupsNext = r.next;
-  if (state.group && state.groups[state.group]) setHead(state.groups[state.group]);
+  renderGroups();
   $("groups-more").hidden = !r.next;
+}
+// The list: the server's rows, with the conversations you just wrote to moved to the top at once.
+function renderGroups() {
+  const rows = state.groupOrder.map((u) => state.sent[u] || state.groups[u]);
+  for (const u of Object.keys(state.sent)) if (!state.groupOrder.includes(u)) rows.push(state.sent[u]);
+  rows.sort((a, b) => (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : 0));
+  const list = $("group-list");
+  list.textContent = "";
+  for (const g of rows) list.appendChild(groupItem(g));
+  if (state.group && (state.sent[state.group] || state.groups[state.group])) setHead(state.sent[state.group] || state.groups[state.group]);
+}
+// After a message you sent: its conversation, as the list will show it once the worker moved it.
+function noteSent(m, other) {
+  if (!other) return;
+  state.sent[m.message_group_uuid] = { uuid: m.message_group_uuid, display_name: other.display_name, handle: other.handle,
+                                       message: m.message, created_at: m.created_at };
+  if (!state.groupOrder) state.groupOrder = [];
+  renderGroups();
 }
 $("groups-more").onclick = () => loadGroups(true);
 $("group-list").parentElement.addEventListener("scroll", (e) => {
@@ -150,8 +195,17 @@ async function openGroup(group) {
   box.querySelectorAll(".msg").forEach((n) => n.remove());
   $("send-form").hidden = false;
   const r = await api("GET", `/api/messages/${group}?limit=30`);
-  if (r.status !== 200) { $("thread-head").textContent = r.status === 403 ? "You are not part of this conversation." : "Conversation not found."; $("send-form").hidden = true; return; }
-  const other = state.groups[group] || r.data.find((m) => m.handle !== state.me.handle);
+  if (r.status !== 200 || !Array.isArray(r.data)) {
+    $("thread-head").textContent = r.status === 403 ? "You are not part of this conversation."
+      : r.status === 404 ? "Conversation not found."
+      : r.status === 0 ? "Cannot reach the server; this conversation will load when it answers."
+      : `Could not load this conversation (error ${r.status}).`;
+    $("send-form").hidden = true;
+    if (r.status === 0 || r.status >= 500) state.group = null, state.retryGroup = group;  // poll() retries
+    return;
+  }
+  state.retryGroup = null;
+  const other = state.sent[group] || state.groups[group] || r.data.find((m) => m.handle !== state.me.handle);
   if (other) setHead(other); else $("thread-head").textContent = "Conversation";
   appendMessages(r.data, false);
   box.scrollTop = box.scrollHeight;
@@ -182,9 +236,14 @@ $("messages").addEventListener("scroll", (e) => { if (e.target.scrollTop < 40) l
 async function openNew(handle) {
   state.group = null; state.newHandle = handle; state.shown = new Set();
   $("messages").querySelectorAll(".msg").forEach((n) => n.remove());
-  const r = await fetch(`/api/users/@${encodeURIComponent(handle)}/short`);
-  if (!r.ok) { $("thread-head").textContent = `No user @${handle}.`; $("send-form").hidden = true; return; }
-  const u = await r.json();
+  const r = await api("GET", `/api/users/@${encodeURIComponent(handle)}/short`);
+  if (r.status !== 200 || !r.data) {
+    $("thread-head").textContent = r.status === 404 ? `No user @${handle}.` : `Cannot look up @${handle} right now (${r.status ? "error " + r.status : "no answer from the server"}).`;
+    $("send-form").hidden = true;
+    return;
+  }
+  const u = r.data;
+  state.newUser = u;
   $("thread-head").textContent = `New message to ${u.display_name} @${u.handle}`;
   $("thread-empty").hidden = false;
   $("thread-empty").textContent = "Write the first message; an existing conversation with them is reused.";
@@ -206,19 +265,20 @@ $("send-form").onsubmit = async (e) => {
   e.preventDefault();
   const text = $("send-text").value;
   const body = state.group ? { message: text, message_group_uuid: state.group } : { message: text, handle: state.newHandle };
-  const r = await api("POST", "/api/messages", body);
-  if (r.status === 200) {
+  $("send-button").disabled = true;
+  const r = await api("POST", "/api/messages", body).finally(() => { $("send-button").disabled = false; });
+  if (r.status === 200 && r.data) {
     $("send-error").textContent = "";
     $("send-text").value = "";
     updateCounter();
+    noteSent(r.data, state.group ? state.sent[state.group] || state.groups[state.group] : state.newUser);
     if (!state.group) { history.pushState(null, "", "/messages/" + r.data.message_group_uuid); await openGroup(r.data.message_group_uuid); }
     else appendMessages([r.data], false);
     $("messages").scrollTop = $("messages").scrollHeight;
-    loadGroups(false);
-  } else if (r.status === 422) {
+  } else if (r.status === 422 && Array.isArray(r.data)) {
     $("send-error").textContent = r.data.map((c) => ERRORS[c] || c).join(" ");  // the text stays in the box
   } else {
-    $("send-error").textContent = r.status === 403 ? "You are not part of this conversation." : "Could not send (" + r.status + ").";
+    $("send-error").textContent = sendFailure(r.status);  // the text stays in the box
   }
 };
 $("new-form").onsubmit = (e) => {
@@ -237,10 +297,12 @@ function route() {
   else { state.group = null; $("send-form").hidden = true; $("thread-head").textContent = ""; }
 }
 function go(path) { history.pushState(null, "", path); route(); }
+$("back").onclick = (e) => { e.preventDefault(); go("/messages"); };
 window.addEventListener("popstate", route);
 async function poll() {
   if (!state.token) return;
   await loadGroups(false);
+  if (state.retryGroup && !state.group) return openGroup(state.retryGroup);
   if (state.group) {
     const r = await api("GET", `/api/messages/${state.group}?limit=30`);
     if (r.status === 200) appendMessages(r.data, false);
@@ -248,8 +310,11 @@ async function poll() {
 }
 async function start() {
   if (!state.token) return showSignIn();
-  const r = await fetch("/api/me", { headers: { Authorization: "Bearer " + state.token } });
+  let r;
+  try { r = await fetch("/api/me", { headers: { Authorization: "Bearer " + state.token } }); } catch (e) { r = null; }
+  if (!r || r.status >= 500) { offline(true); setTimeout(start, POLL_MS); return; }  // keep the sign-in; try again
   if (!r.ok) return signOut();
+  offline(false);
   state.me = await r.json();
   $("signin").hidden = true; $("app").hidden = false;
   $("who").hidden = false; $("who").textContent = `${state.me.display_name} @${state.me.handle}`;

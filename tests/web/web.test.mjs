@@ -16,16 +16,22 @@ const BUILD = process.env.DDB_BUILD_DIR || path.join(here, '../../build');
 const ARTIFACTS = process.env.ARTIFACT_DIR || path.join(BUILD, 'artifacts/web');
 let proc, base, browser, dataDir;
 
+// Starts a program that prints "Listening on http://127.0.0.1:PORT"; resolves to [process, url].
+async function startServer(bin, args) {
+  const p = spawn(path.join(BUILD, bin), args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const rl = createInterface({ input: p.stdout });
+  const url = await new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(bin + ' did not start')), 20000);
+    rl.on('line', (l) => { const m = l.match(/^Listening on (http:\/\/127\.0\.0\.1:\d+)/); if (m) { clearTimeout(t); resolve(m[1]); } });
+  });
+  return [p, url];
+}
+const exited = (p) => new Promise((resolve) => { if (p.exitCode !== null || p.signalCode) resolve(); else p.once('exit', resolve); });
+
 before(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   dataDir = mkdtempSync(path.join(tmpdir(), 'cruddur-web-'));
-  proc = spawn(path.join(BUILD, 'cruddur'), ['serve', '--port', '0', '--ddb-port', '0', '--data-dir', dataDir],
-               { stdio: ['ignore', 'pipe', 'inherit'] });
-  const rl = createInterface({ input: proc.stdout });
-  base = await new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error('cruddur did not start')), 20000);
-    rl.on('line', (l) => { const m = l.match(/^Listening on (http:\/\/127\.0\.0\.1:\d+)/); if (m) { clearTimeout(t); resolve(m[1]); } });
-  });
+  [proc, base] = await startServer('cruddur', ['serve', '--port', '0', '--ddb-port', '0', '--data-dir', dataDir]);
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
@@ -38,10 +44,10 @@ after(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function signIn(handle, viewport = { width: 1200, height: 800 }) {
+async function signIn(handle, viewport = { width: 1200, height: 800 }, at = base) {
   const ctx = await browser.newContext({ viewport });
   const page = await ctx.newPage();
-  await page.goto(base + '/');
+  await page.goto(at + '/');
   await page.click(`#demo-users button[data-handle="${handle}"]`);
   await page.waitForSelector('#app:not([hidden])');
   return page;
@@ -122,6 +128,24 @@ test('phone width, sign out, and a bad token sends you back to sign-in', async (
   await p.waitForSelector('.group-list a');
   assert.ok(await p.locator('.groups').isVisible());
   await p.screenshot({ path: path.join(ARTIFACTS, '6-phone.png') });
+  // "Sign out" stays on one line beside the name.
+  const so = await p.locator('#signout').boundingBox();
+  const lineHeight = await p.evaluate(() => parseFloat(getComputedStyle(document.getElementById('signout')).lineHeight));
+  assert.ok(so.height < 2 * lineHeight, `Sign out wraps: ${so.height}px for a ${lineHeight}px line`);
+  // A thread: the newest message, the box and Send are on screen without scrolling, and there is a way back.
+  await p.click('.group-list a:has-text("Andrew Brown")');
+  await p.waitForSelector('.msg:has-text("Demo message 100 of 100")');
+  for (const sel of ['#send-text', '#send-button', '#counter', '#back']) {
+    const b = await p.locator(sel).boundingBox();
+    assert.ok(b && b.y >= 0 && b.y + b.height <= 844 && b.x + b.width <= 390, `${sel} is off screen: ${JSON.stringify(b)}`);
+  }
+  const last = await p.locator('.msg').last().boundingBox();
+  assert.ok(last.y + last.height <= 844, 'the newest message is below the fold');
+  assert.equal(await p.locator('.groups').isVisible(), false);
+  await p.screenshot({ path: path.join(ARTIFACTS, '7-phone-thread.png') });
+  await p.click('#back');
+  await p.waitForURL(/\/messages$/);
+  assert.ok(await p.locator('.groups').isVisible());
   await p.click('#signout');
   await p.waitForSelector('#signin:not([hidden])');
   await p.evaluate(() => localStorage.setItem('cruddur_token', 'not-a-token'));
@@ -129,4 +153,57 @@ test('phone width, sign out, and a bad token sends you back to sign-in', async (
   await p.waitForSelector('#signin:not([hidden])');
   assert.equal(await p.locator('#app').isVisible(), false);
   await p.context().close();
+});
+
+test('your own conversation list moves at once when you send, before the server\'s list catches up', async () => {
+  const a = await signIn('andrewbrown');
+  await a.waitForSelector('.group-list a');
+  await a.click('.group-list a:has-text("Andrew Bayko")');
+  await a.waitForSelector('#send-form:not([hidden])');
+  // From here on the server's list answers fail (as if its stream worker lagged forever): only the
+  // client's own bookkeeping can move the conversation.
+  await a.route('**/api/message_groups*', (r) => r.abort());
+  const text = 'List moves now ' + Date.now();
+  await a.fill('#send-text', text);
+  await a.press('#send-text', 'Enter');
+  await a.waitForSelector('.msg.mine:has-text("' + text + '")');
+  await a.waitForSelector('.group-list li:first-child a:has-text("' + text + '")', { timeout: 1000 });
+  await a.unroute('**/api/message_groups*');
+  await a.context().close();
+});
+
+test('when the store fails or the server is gone, Send says so in words and keeps the text', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'cruddur-web-down-'));
+  const [ddb, ddbUrl] = await startServer('ddb-local', ['-inMemory', '-sharedDb', '--port', '0']);
+  const [app, url] = await startServer('cruddur', ['serve', '--port', '0', '--ddb-endpoint', ddbUrl, '--data-dir', dir]);
+  try {
+    const pages = {};
+    for (const [viewport, name] of [[{ width: 1200, height: 800 }, 'desktop'], [{ width: 390, height: 844 }, 'phone']]) {
+      pages[name] = await signIn('andrewbrown', viewport, url);
+      await pages[name].click('.group-list a:has-text("Andrew Bayko")');
+      await pages[name].waitForSelector('#send-form:not([hidden])');
+    }
+    ddb.kill('SIGKILL');  // DynamoDB is gone: the API answers 503
+    await exited(ddb);
+    for (const [name, a] of Object.entries(pages)) {
+      await a.fill('#send-text', 'Are you there?');
+      await a.press('#send-text', 'Enter');
+      await a.waitForSelector('#send-error:has-text("could not send your message (error 503)")', { timeout: 30000 });
+      assert.equal(await a.inputValue('#send-text'), 'Are you there?');
+      await a.screenshot({ path: path.join(ARTIFACTS, `8-store-down-${name}.png`) });
+    }
+    app.kill('SIGTERM');  // now the server itself is gone
+    await exited(app);
+    const a = pages.phone;
+    await a.press('#send-text', 'Enter');
+    await a.waitForSelector('#send-error:has-text("Cannot reach the server")', { timeout: 10000 });
+    assert.equal(await a.inputValue('#send-text'), 'Are you there?');
+    await a.waitForSelector('#status:not([hidden])');
+    await a.screenshot({ path: path.join(ARTIFACTS, '9-server-down-phone.png') });
+    for (const pg of Object.values(pages)) await pg.context().close();
+  } finally {
+    ddb.kill('SIGKILL');
+    app.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
