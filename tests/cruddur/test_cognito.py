@@ -10,7 +10,7 @@ import urllib.request
 
 import pytest
 
-from conftest import CRUDDUR, Cruddur, free_port
+from conftest import CRUDDUR, Cruddur, free_port, need
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 COGNITO = os.path.join(HERE, "../cognito/node_modules/cognito-local/lib/bin/start.js")
@@ -19,8 +19,7 @@ AWS = "/usr/bin/aws"
 
 @pytest.fixture(scope="module")
 def cognito():
-    if not os.path.exists(COGNITO):
-        pytest.skip("cognito-local is not installed (scripts/test.sh runs npm ci in tests/cognito)")
+    need(os.path.exists(COGNITO), "cognito-local is not installed (scripts/test.sh runs npm ci in tests/cognito)")
     d = tempfile.mkdtemp(prefix="cognito-")
     os.makedirs(f"{d}/.cognito")
     with open(f"{d}/.cognito/config.json", "w") as f:
