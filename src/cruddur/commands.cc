@@ -307,6 +307,7 @@ int worker_command(const Config& cfg) {
   wo.start_from = cfg.from;
   block_stop_signals();  // before the worker's threads start
   StreamWorker worker(*client, service, wo);
+  if (auto st = worker.prepare(); !st.ok() && st.error().name() == "BadCheckpoint") return report(st.error());
   std::cerr << "cruddur stream-worker: reading the stream of " << cfg.table << " at " << client->describe() << "\n";
   Status st = Status::OK();
   std::thread runner([&] {

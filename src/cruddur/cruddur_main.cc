@@ -107,6 +107,7 @@ int serve(const Config& cfg) {
   if (auto cp = read_checkpoint(wo.checkpoint_path); !cp.ok()) return fail(cp.error().message);
   wo.dead_letter_path = data + "/stream-dead-letter.jsonl";
   StreamWorker worker(*ddb_client, service, wo);
+  if (auto st = worker.prepare(); !st.ok() && st.error().name() == "BadCheckpoint") return fail(st.error().message);
   std::thread worker_thread([&] {
     auto st = worker.run();
     if (!st.ok()) std::fprintf(stderr, "cruddur: stream worker stopped: %s\n", st.error().message.c_str());

@@ -20,15 +20,19 @@ using ddb::Status;
 StreamWorker::StreamWorker(ddb::client::DynamoClient& ddb, MessagingService& service, StreamWorkerOptions options)
     : ddb_(ddb), service_(service), opt_(std::move(options)) {}
 
+namespace {
+Error bad_checkpoint(const std::string& path, const std::string& why) {
+  return Error{"BadCheckpoint", path + " is damaged (" + why + "). Choose where the stream worker resumes: `cruddur stream-worker --from trim-horizon` replays every record kept (replays are harmless), `--from latest` skips to new records; either replaces the file.", 500, {}};
+}
+}  // namespace
+
 Result<std::optional<Checkpoint>> read_checkpoint(const std::string& path) {
   std::ifstream f(path);
   if (!f) return std::optional<Checkpoint>();
   std::stringstream ss;
   ss << f.rdbuf();
   std::string text = ss.str();
-  auto damaged = [&](const std::string& why) {
-    return Error{"BadCheckpoint", path + " is damaged (" + why + "). Choose where the stream worker resumes: `cruddur stream-worker --from trim-horizon` replays every record kept (replays are harmless), `--from latest` skips to new records; either replaces the file.", 500, {}};
-  };
+  auto damaged = [&](const std::string& why) { return bad_checkpoint(path, why); };
   rapidjson::Document cp;
   cp.Parse<rapidjson::kParseIterativeFlag>(text.c_str(), text.size());
   if (cp.HasParseError() || !cp.IsObject()) return damaged("not a JSON object");
@@ -80,6 +84,7 @@ Status StreamWorker::open_iterator() {
     DDB_ASSIGN(cp, read_checkpoint(opt_.checkpoint_path));
     // A checkpoint of another stream (the table was re-created) or shard starts from the oldest record.
     if (cp && cp->stream == stream_arn_ && cp->shard == shard_id_) {
+      DDB_TRY(check_resume_point(cp->sequence));
       type = "AFTER_SEQUENCE_NUMBER";
       seq = cp->sequence;
       last_sequence_ = seq;
@@ -101,6 +106,34 @@ Status StreamWorker::open_iterator() {
   }
   iterator_ = str_of(*it, "ShardIterator");
   if (iterator_.empty()) return Error{"BadResponse", "GetShardIterator answered no ShardIterator", 503, {}};
+  return Status::OK();
+}
+
+// The checkpoint names a record this worker processed, so reading the shard AT it finds that record
+// (or, if it was trimmed, GetShardIterator says so and open_iterator starts from the oldest). Finding
+// nothing at all means the sequence lies past the shard's newest record: resuming after it would
+// silently skip every record to come, so the checkpoint is refused as damaged.
+Status StreamWorker::check_resume_point(const std::string& seq) {
+  auto it = ddb_.op("Streams.GetShardIterator", Json().obj().kv("StreamArn", stream_arn_).kv("ShardId", shard_id_)
+                                                    .kv("ShardIteratorType", "AT_SEQUENCE_NUMBER").kv("SequenceNumber", seq)
+                                                    .end_obj().take());
+  if (!it.ok()) {
+    if (it.error().name() == "TrimmedDataAccessException") return Status::OK();
+    if (it.error().name() == "ValidationException") return bad_checkpoint(opt_.checkpoint_path, it.error().message);
+    return it.take_error();
+  }
+  std::string iterator = str_of(*it, "ShardIterator");
+  for (int page = 0; page < 3 && !iterator.empty(); ++page) {  // DynamoDB may answer an empty page first
+    auto r = ddb_.op("Streams.GetRecords", Json().obj().kv("ShardIterator", iterator).key("Limit").num(1).end_obj().take());
+    if (!r.ok()) return r.take_error();
+    if (!array_of(*r, "Records").Empty()) return Status::OK();
+    iterator = str_of(*r, "NextShardIterator");
+  }
+  return bad_checkpoint(opt_.checkpoint_path, "sequence " + seq + " lies past the newest record of " + shard_id_);
+}
+
+Status StreamWorker::prepare() {
+  if (iterator_.empty()) return open_iterator();
   return Status::OK();
 }
 

@@ -37,7 +37,11 @@ ddb::Result<std::optional<Checkpoint>> read_checkpoint(const std::string& path);
 class StreamWorker {
  public:
   StreamWorker(ddb::client::DynamoClient& ddb, MessagingService& service, StreamWorkerOptions options);
-  // Runs until stop(). Returns an error only if the table has no stream.
+  // Finds the stream and where to resume, checking the checkpoint against the shard (an error named
+  // BadCheckpoint says what is wrong and the way out). run() calls it too; callers that want to
+  // refuse to start on a damaged checkpoint call it first.
+  ddb::Status prepare();
+  // Runs until stop(). Returns an error only if the table has no stream or the checkpoint is damaged.
   ddb::Status run();
   // Processes what is in the stream now and returns (for tests and the command line).
   ddb::Result<int> drain();
@@ -47,6 +51,7 @@ class StreamWorker {
  private:
   ddb::Result<int> step(bool* idle);
   ddb::Status open_iterator();
+  ddb::Status check_resume_point(const std::string& seq);
   void save_checkpoint();
   // Called when applying the record at `seq` failed: the error to return (retry later), or OK
   // when the record was dead-lettered and is to be skipped.

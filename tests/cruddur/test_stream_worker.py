@@ -119,8 +119,9 @@ def test_a_damaged_checkpoint_names_the_file_and_the_way_out():
     app.proc.send_signal(signal.SIGTERM)
     app.proc.wait(30)
     good = json.load(open(cp))
+    # "9" * 40 is well-formed but past the newest record: resuming after it would skip every record to come.
     for bad in ({**good, "sequence": 12345}, {**good, "shard": 7}, {**good, "sequence": "abc"},
-                {**good, "sequence": "9" * 60}, "not json"):
+                {**good, "sequence": "9" * 60}, {**good, "sequence": "9" * 40}, "not json"):
         with open(cp, "w") as f:
             f.write(bad if isinstance(bad, str) else json.dumps(bad))
         out = subprocess.run([CRUDDUR, "serve", "--port", "0", "--ddb-port", "0", "--data-dir", app.data_dir],
