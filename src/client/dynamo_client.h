@@ -7,6 +7,7 @@
 #pragma once
 #include <rapidjson/document.h>
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -41,6 +42,22 @@ class InProcessClient final : public DynamoClient {
 
  private:
   std::shared_ptr<Database> db_;
+};
+
+// Passes every call on to another client and counts them (the API's /api/stats, the benchmark).
+class CountingClient final : public DynamoClient {
+ public:
+  explicit CountingClient(DynamoClient& inner) : inner_(inner) {}
+  Result<rapidjson::Document> call(std::string_view target, const std::string& body) override {
+    ++calls_;
+    return inner_.call(target, body);
+  }
+  std::string describe() const override { return inner_.describe(); }
+  long long calls() const { return calls_; }
+
+ private:
+  DynamoClient& inner_;
+  std::atomic<long long> calls_{0};
 };
 
 struct HttpClientOptions {

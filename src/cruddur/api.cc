@@ -11,7 +11,7 @@ using ddb::net::Reply;
 using ddb::net::Request;
 
 namespace {
-Reply json_reply(int status, std::string body) { return Reply{status, "application/json", std::move(body), {}}; }
+Reply json_reply(int status, std::string body) { return Reply{status, "application/json", std::move(body), {}, nullptr}; }
 Reply failure_reply(const Failure& f) {
   if (f.status == 422) {
     Json j;
@@ -66,9 +66,9 @@ std::string query_param(const std::string& query, const std::string& name) {
   return "";
 }
 
-Api::Api(MessagingService& service, UserDirectory& users, ddb::jwt::Verifier& verifier, ddb::client::DynamoClient& ddb,
-         ApiOptions options)
-    : service_(service), users_(users), verifier_(verifier), ddb_(ddb), opt_(std::move(options)) {}
+Api::Api(MessagingService& service, CachedMessaging& front, EventHub& events, UserDirectory& users,
+         ddb::jwt::Verifier& verifier, ddb::client::DynamoClient& ddb, ApiOptions options)
+    : service_(service), front_(front), events_(events), users_(users), verifier_(verifier), ddb_(ddb), opt_(std::move(options)) {}
 
 std::optional<User> Api::authenticate(const Request& req) {
   std::string_view auth = req.header("authorization");
@@ -103,7 +103,7 @@ Reply Api::handle(const Request& req) {
     // A state-changing request from a page of another site (a text/plain POST needs no preflight).
     r = json_reply(403, Json().obj().kv("error", "cross-origin request refused").end_obj().take());
   } else if (api && req.method == "OPTIONS") {
-    r = Reply{trusted ? 204 : 403, "text/plain", "", {}};
+    r = Reply{trusted ? 204 : 403, "text/plain", "", {}, nullptr};
   } else {
     std::optional<Reply> x = extra ? extra(req) : std::nullopt;
     r = x ? std::move(*x) : route(req);
@@ -128,18 +128,33 @@ Reply Api::route(const Request& req) {
     if (!*u) return json_reply(404, Json().obj().kv("error", "user not found").end_obj().take());
     return json_reply(200, Json().obj().kv("uuid", (*u)->uuid).kv("handle", (*u)->handle).kv("display_name", (*u)->display_name).end_obj().take());
   }
+  if (p == "/api/stats" && req.method == "GET") return stats();
+  if (p == "/api/events" && req.method == "GET") return events(req);
   bool messaging = p == "/api/message_groups" || p == "/api/messages" || p.rfind("/api/messages/", 0) == 0;
-  if (p != "/api/me" && !messaging) return json_reply(404, Json().obj().kv("error", "not found").end_obj().take());
+  if (p != "/api/me" && p != "/api/events/token" && !messaging)
+    return json_reply(404, Json().obj().kv("error", "not found").end_obj().take());
   auto me = authenticate(req);
   if (!me) return json_reply(401, "{}");
   if (p == "/api/me" && req.method == "GET")
     return json_reply(200, Json().obj().kv("uuid", me->uuid).kv("handle", me->handle).kv("display_name", me->display_name).end_obj().take());
+  if (p == "/api/events/token" && req.method == "POST") {
+    auto t = front_.events_token(*me);
+    if (!t.ok()) return failure_reply(service_failure(t.error()));
+    return json_reply(200, Json().obj().kv("token", *t).key("expires_in").num(CachedMessaging::kEventsTokenSeconds).end_obj().take());
+  }
   if (p == "/api/message_groups" && req.method == "GET") return list(req, *me, "");
   if (p == "/api/messages" && req.method == "POST") return post_message(req, *me);
-  if (p.rfind("/api/messages/", 0) == 0 && req.method == "GET") {
-    std::string group = url_decode(p.substr(14));
+  if (p == "/api/messages/counter" && req.method == "GET") {
+    auto c = front_.counter(*me);
+    return c.failure ? failure_reply(*c.failure) : json_reply(200, counts_json(*c.value));
+  }
+  bool read = p.size() > 5 && p.compare(p.size() - 5, 5, "/read") == 0;
+  if (p.rfind("/api/messages/", 0) == 0 && (read ? req.method == "POST" : req.method == "GET")) {
+    std::string group = url_decode(p.substr(14, p.size() - 14 - (read ? 5 : 0)));
     if (!is_hex_uuid(group)) return json_reply(404, Json().obj().kv("error", "conversation not found").end_obj().take());
-    return list(req, *me, group);
+    if (!read) return list(req, *me, group);
+    auto c = front_.mark_read(*me, group);
+    return c.failure ? failure_reply(*c.failure) : json_reply(200, counts_json(*c.value));
   }
   return json_reply(405, Json().obj().kv("error", "method not allowed").end_obj().take());
 }
@@ -154,7 +169,7 @@ Reply Api::list(const Request& req, const User& me, const std::string& group) {
     limit = static_cast<int>(v);
   }
   std::string cursor = query_param(req.query, "cursor");
-  auto out = group.empty() ? service_.list_groups(me, limit, cursor) : service_.list_messages(me, group, limit, cursor);
+  auto out = group.empty() ? front_.list_groups(me, limit, cursor) : front_.list_messages(me, group, limit, cursor);
   if (out.failure) return failure_reply(*out.failure);
   Json j;
   j.arr();
@@ -187,7 +202,7 @@ Reply Api::post_message(const Request& req, const User& me) {
   if (s.handle && !s.handle->empty() && (*s.handle)[0] == '@') s.handle = s.handle->substr(1);
   if (s.message_group_uuid && !s.message_group_uuid->empty() && !is_hex_uuid(*s.message_group_uuid))
     return json_reply(404, Json().obj().kv("error", "conversation not found").end_obj().take());
-  auto out = service_.send(me, s);
+  auto out = front_.send(me, s);
   if (out.failure) return failure_reply(*out.failure);
   auto& m = *out.value;
   return json_reply(200, Json().obj().kv("message_group_uuid", m.message_group_uuid).kv("uuid", m.uuid)
@@ -199,8 +214,28 @@ Reply Api::health() {
   bool dir_ok = users_.ping().ok();
   bool ddb_ok = ddb_.op("DescribeTable", Json().obj().kv("TableName", service_.table()).end_obj().take()).ok();
   Json j;
-  j.obj().key("api").boolean(true).key("dynamodb").boolean(ddb_ok).key("directory").boolean(dir_ok).end_obj();
-  return json_reply(dir_ok && ddb_ok ? 200 : 503, j.take());
+  j.obj().key("api").boolean(true).key("dynamodb").boolean(ddb_ok).key("directory").boolean(dir_ok);
+  // The cache is not needed to serve (a down cache means direct reads): reported, not a failure.
+  if (front_.cache()) j.key("cache").boolean(front_.cache()->ping().ok());
+  return json_reply(dir_ok && ddb_ok ? 200 : 503, j.end_obj().take());
+}
+
+Reply Api::stats() {
+  Json j;
+  j.obj().key("dynamodb_calls").num(opt_.dynamodb_calls ? opt_.dynamodb_calls() : -1)
+      .key("cache_hits").num(front_.stats().hits).key("cache_misses").num(front_.stats().misses)
+      .key("event_streams").num(static_cast<long long>(events_.open_streams()));
+  if (front_.cache()) j.kv("cache", front_.cache()->describe());
+  return json_reply(200, j.end_obj().take());
+}
+
+// Server-Sent Events for the user of a token from POST /api/events/token.
+Reply Api::events(const Request& req) {
+  auto user = front_.events_user(query_param(req.query, "token"));
+  if (!user.ok()) return user.error().http_status == 401 ? json_reply(401, "{}") : failure_reply(service_failure(user.error()));
+  Reply r{200, "text/event-stream", "", {}, events_.open(*user)};
+  r.headers.emplace_back("X-Accel-Buffering", "no");  // nginx: do not buffer the stream
+  return r;
 }
 
 }  // namespace cruddur

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "auth/jwt.h"
+#include "cruddur/cached.h"
 #include "cruddur/directory.h"
 #include "cruddur/messaging.h"
 #include "net/http_server.h"
@@ -16,12 +17,13 @@ struct ApiOptions {
   // server's own origin is always allowed. Default: none.
   std::string frontend_url;
   std::string public_url;          // prefix for Link headers. Default: "" (a relative reference, valid per RFC 8288)
+  std::function<long long()> dynamodb_calls;  // for /api/stats
 };
 
 class Api {
  public:
-  Api(MessagingService& service, UserDirectory& users, ddb::jwt::Verifier& verifier,
-      ddb::client::DynamoClient& ddb, ApiOptions options);
+  Api(MessagingService& service, CachedMessaging& front, EventHub& events, UserDirectory& users,
+      ddb::jwt::Verifier& verifier, ddb::client::DynamoClient& ddb, ApiOptions options);
   ddb::net::Reply handle(const ddb::net::Request& req);
   // Extra routes (e.g. the local issuer's JWKS and token page) handled before the API's own.
   std::function<std::optional<ddb::net::Reply>(const ddb::net::Request&)> extra;
@@ -33,7 +35,11 @@ class Api {
   ddb::net::Reply list(const ddb::net::Request& req, const User& me, const std::string& group);
   ddb::net::Reply post_message(const ddb::net::Request& req, const User& me);
   ddb::net::Reply health();
+  ddb::net::Reply stats();
+  ddb::net::Reply events(const ddb::net::Request& req);
   MessagingService& service_;
+  CachedMessaging& front_;
+  EventHub& events_;
   UserDirectory& users_;
   ddb::jwt::Verifier& verifier_;
   ddb::client::DynamoClient& ddb_;

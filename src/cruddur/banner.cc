@@ -36,6 +36,8 @@ std::string banner(const BannerFacts& f) {
   }
   b += "  Directory:    " + f.directory + "\n";
   b += "  Identity:     " + (local ? std::string("local issuer (RS256; JWKS at /.well-known/jwks.json)") : f.cognito_issuer) + "\n";
+  b += "  Cache:        " + (f.cache.empty() ? std::string("none (--cache-url): every read goes to DynamoDB") : f.cache) + "\n";
+  b += "  Live events:  " + f.api_url + "/api/events  (Server-Sent Events; token from POST /api/events/token)\n";
   b += "  Stream worker: running (checkpoint " + f.checkpoint + ")\n";
   if (local) {
     std::string cmd = shell_quote(f.self) + " auth token andrewbrown --data-dir " + shell_quote(f.data_dir);

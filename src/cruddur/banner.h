@@ -19,6 +19,7 @@ struct BannerFacts {
   std::string cognito_issuer;   // "" : the local issuer
   std::string user_pool_id;
   std::string region, table, checkpoint;
+  std::string cache;            // how the cache describes itself ("" : none)
 };
 
 std::string banner(const BannerFacts& f);

@@ -57,6 +57,9 @@ void build(CLI::App& app, Config& c) {
       ->check(CLI::Range(0, 65535))->capture_default_str();
   serve->add_option("--frontend-url", c.frontend_url, "the other origin whose pages may call the API (CORS)")->envname("FRONTEND_URL");
   serve->add_option("--web-dir", c.web_dir, "the web client's files")->capture_default_str();
+  serve->add_option("--cache-url", c.cache_url, "the cache: embedded (this process), none, or redis://HOST[:PORT][/DB] (shared by servers)")
+      ->envname("CACHE_URL")->capture_default_str();
+  serve->add_option("--cache-ttl", c.cache_ttl, "seconds a cache entry lives at most")->check(CLI::Range(1, 86400))->capture_default_str();
 
   CLI::App* worker = leaf(&app, "stream-worker", "run the stream worker alone against the configured DynamoDB endpoint", c, false);
   worker->add_option("--from", c.from,

@@ -23,6 +23,8 @@ struct Config {
   std::string frontend_url;                 // --frontend-url / FRONTEND_URL (empty: only the server's own origin)
   std::string web_dir = CRUDDUR_WEB_DIR;    // --web-dir: the web client's files
   std::string from;                         // --from trim-horizon|latest (stream-worker)
+  std::string cache_url = "embedded";       // --cache-url / CACHE_URL: embedded, none or redis://HOST:PORT/DB
+  int cache_ttl = 600;                      // --cache-ttl: seconds every cache entry lives at most
   bool json = false;                        // --json
   std::string operand;                      // the command's positional argument, if it takes one
   std::vector<std::string> args;            // the command's words, then the operand: {"ddb", "drop", "t"}

@@ -10,6 +10,8 @@
 #include "client/dynamo_client.h"
 #include "cruddur/api.h"
 #include "cruddur/banner.h"
+#include "cruddur/cache.h"
+#include "cruddur/cached.h"
 #include "cruddur/commands.h"
 #include "cruddur/config.h"
 #include "cruddur/directory.h"
@@ -97,8 +99,11 @@ int serve(const Config& cfg) {
     verifier = std::make_unique<ddb::jwt::Verifier>(iss, cfg.client_id, [iss]() { return ddb::client::http_get(iss + "/.well-known/jwks.json"); });
   }
 
+  // Every DynamoDB call of the app goes through one counter (GET /api/stats).
+  ddb::client::CountingClient counting(*ddb_client);
+
   // Schema and demo data on first start.
-  MessagingService service(*ddb_client, users, cfg.table);
+  MessagingService service(counting, users, cfg.table);
   if (auto st = first_start_setup(cfg, users, service, local_identity); !st.ok()) return fail(st.error().message);
 
   // Stream worker (pattern D).
@@ -106,7 +111,17 @@ int serve(const Config& cfg) {
   wo.checkpoint_path = data + "/stream-checkpoint.json";
   if (auto cp = read_checkpoint(wo.checkpoint_path); !cp.ok()) return fail(cp.error().message);
   wo.dead_letter_path = data + "/stream-dead-letter.jsonl";
-  StreamWorker worker(*ddb_client, service, wo);
+
+  // The cache, unread counters and live events in front of the service.
+  auto cache = open_cache(cfg.cache_url, std::chrono::seconds(cfg.cache_ttl));
+  if (!cache.ok()) return fail(cache.error().message);
+  EventHub events(cache->get());
+  UnreadCounters unread(counting, service, cache->get());
+  CachedMessaging front(service, unread, events, cache->get());
+  wo.on_message = [&front](const std::string& g, const std::string& sk, const std::string& sender) {
+    front.on_stream_message(g, sk, sender);
+  };
+  StreamWorker worker(counting, service, wo);
   if (auto st = worker.prepare(); !st.ok() && st.error().name() == "BadCheckpoint") return fail(st.error().message);
   std::thread worker_thread([&] {
     auto st = worker.run();
@@ -116,7 +131,8 @@ int serve(const Config& cfg) {
   // The API.
   ApiOptions ao;
   ao.frontend_url = cfg.frontend_url;
-  Api api(service, users, *verifier, *ddb_client, ao);
+  ao.dynamodb_calls = [&counting] { return counting.calls(); };
+  Api api(service, front, events, users, *verifier, counting, ao);
   WebOptions web_opt;
   web_opt.web_dir = cfg.web_dir;
   web_opt.local_issuer = issuer.get();
@@ -126,7 +142,7 @@ int serve(const Config& cfg) {
   WebRoutes web(users, web_opt);
   api.extra = [&](const ddb::net::Request& req) -> std::optional<ddb::net::Reply> {
     if (issuer && req.path == "/.well-known/jwks.json" && req.method == "GET")
-      return ddb::net::Reply{200, "application/json", issuer->jwks_json(), {}};
+      return ddb::net::Reply{200, "application/json", issuer->jwks_json(), {}, nullptr};
     return web.handle(req);
   };
   ddb::net::ServerOptions so;
@@ -161,6 +177,7 @@ int serve(const Config& cfg) {
   f.region = cfg.region;
   f.table = cfg.table;
   f.checkpoint = wo.checkpoint_path;
+  if (*cache) f.cache = (*cache)->describe() + "; entries live at most " + std::to_string(cfg.cache_ttl) + " s";
   std::fputs(banner(f).c_str(), stdout);
   std::fflush(stdout);
 

@@ -196,6 +196,10 @@ Outcome<Page> MessagingService::list_messages(const User& me, const std::string&
   if (members->empty()) return Outcome<Page>::fail({404, {}, "conversation not found"});
   if (std::find(members->begin(), members->end(), me.uuid) == members->end())
     return Outcome<Page>::fail({403, {}, "not a participant of this conversation"});
+  return messages_page(group, limit, cursor);
+}
+
+Outcome<Page> MessagingService::messages_page(const std::string& group, int limit, const std::string& cursor) {
   // uuid = the message; name and handle = the sender.
   auto page = query_page("MSG#" + group, limit, cursor, [](const rapidjson::Value& item) {
     return Row{attr_s(item, "message_uuid"), attr_s(item, "user_display_name"), attr_s(item, "user_handle"),
@@ -234,7 +238,7 @@ Outcome<SentMessage> MessagingService::post_to_group(const User& me, const std::
   std::string uuid;
   auto sk = put_message_row(group, me, text, &uuid);
   if (!sk.ok()) return Outcome<SentMessage>::fail(service_failure(sk.error()));
-  return Outcome<SentMessage>::ok({group, uuid, me.display_name, me.handle, text, *sk});
+  return Outcome<SentMessage>::ok({group, uuid, me.display_name, me.handle, text, *sk, *members});
 }
 
 Outcome<SentMessage> MessagingService::send(const User& me, const SendRequest& r) {
@@ -283,7 +287,7 @@ Outcome<SentMessage> MessagingService::send(const User& me, const SendRequest& r
         .end_obj().kv("ConditionExpression", "attribute_not_exists(pk)").end_obj().end_obj();
     t.end_arr().end_obj();
     auto w = ddb_.op("TransactWriteItems", t.take());
-    if (w.ok()) return Outcome<SentMessage>::ok({group, message_uuid, me.display_name, me.handle, text, sk});
+    if (w.ok()) return Outcome<SentMessage>::ok({group, message_uuid, me.display_name, me.handle, text, sk, {me.uuid, receiver->uuid}, true});
     // Someone created the pair meanwhile, or a row collided on its timestamp: look again.
     if (!is_ccf_only(w.error()) && w.error().name() != "TransactionConflictException")
       return Outcome<SentMessage>::fail(service_failure(w.error()));

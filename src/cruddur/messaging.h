@@ -47,6 +47,8 @@ struct SendRequest {
 
 struct SentMessage {
   std::string message_group_uuid, uuid, display_name, handle, message, created_at;
+  std::vector<std::string> members;  // the conversation's participants (user uuids)
+  bool new_conversation = false;     // this message started it (its conversation rows were written too)
 };
 
 // Validates a send request: returns all failing codes (empty when valid). Pure.
@@ -61,6 +63,10 @@ class MessagingService {
   Outcome<Page> list_groups(const User& me, int limit, const std::string& cursor);
   Outcome<Page> list_messages(const User& me, const std::string& group, int limit, const std::string& cursor);
   Outcome<SentMessage> send(const User& me, const SendRequest& r);
+  // A page of a conversation, oldest to newest within the page, without the participant check.
+  Outcome<Page> messages_page(const std::string& group, int limit, const std::string& cursor);
+  // The participants of a conversation (user uuids; empty: no such conversation).
+  ddb::Result<std::vector<std::string>> group_members(const std::string& group);
 
   // Pattern D for one new message row: moves both conversation rows of its group to (sk, message)
   // unless they are already there or newer. Idempotent. Used by the stream worker.
@@ -76,7 +82,6 @@ class MessagingService {
 
  private:
   ddb::Result<rapidjson::Document> conversation_rows(const std::string& group);
-  ddb::Result<std::vector<std::string>> group_members(const std::string& group);
   Outcome<Page> query_page(const std::string& pk, int limit, const std::string& cursor, Row (*row_of)(const rapidjson::Value&));
   Outcome<SentMessage> post_to_group(const User& me, const std::string& group, const std::string& text);
   ddb::Result<std::string> put_message_row(const std::string& group, const User& sender, const std::string& text,

@@ -157,6 +157,8 @@ Result<int> StreamWorker::step(bool* idle) {
         if (!applied.ok()) {
           if (n > 0) save_checkpoint();  // the records before it are done
           DDB_TRY(on_record_failure(seq, rec, applied.take_error()));
+        } else if (opt_.on_message) {
+          opt_.on_message(pk.substr(4), attr_s(img, "sk"), attr_s(img, "user_uuid"));
         }
       }
     }

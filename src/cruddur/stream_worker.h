@@ -5,6 +5,7 @@
 // Thread-safety: run() on one thread; stop() from any.
 #pragma once
 #include <atomic>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -24,6 +25,9 @@ struct StreamWorkerOptions {
   // Where to start: "" resumes after the checkpoint (TRIM_HORIZON when there is none);
   // "trim-horizon" replays everything kept; "latest" skips to new records.
   std::string start_from;
+  // Called after a new message's conversation rows were moved (group uuid, message sk, sender uuid):
+  // the cache's invalidation, unread counts and events. Also for replayed records.
+  std::function<void(const std::string&, const std::string&, const std::string&)> on_message;
 };
 
 // The checkpoint file's content: {"stream":ARN,"shard":ID,"sequence":"digits"}.

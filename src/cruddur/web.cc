@@ -13,7 +13,7 @@ using ddb::net::Reply;
 using ddb::net::Request;
 
 namespace {
-Reply json(int status, std::string body) { return Reply{status, "application/json", std::move(body), {}}; }
+Reply json(int status, std::string body) { return Reply{status, "application/json", std::move(body), {}, nullptr}; }
 }  // namespace
 
 std::optional<Reply> WebRoutes::file(const std::string& name) {
@@ -27,7 +27,7 @@ std::optional<Reply> WebRoutes::file(const std::string& name) {
                      : ends(".css") ? "text/css; charset=utf-8"
                      : ends(".svg") ? "image/svg+xml"
                                     : "text/html; charset=utf-8";
-  Reply r{200, type, ss.str(), {}};
+  Reply r{200, type, ss.str(), {}, nullptr};
   r.headers.emplace_back("Cache-Control", "no-cache");
   return r;
 }
@@ -41,7 +41,7 @@ std::optional<Reply> WebRoutes::handle(const Request& req) {
   if (req.method == "GET" && p.rfind("/static/", 0) == 0) {
     auto f = file(p.substr(8));
     if (f) return f;
-    return Reply{404, "text/plain", "not found", {}};
+    return Reply{404, "text/plain", "not found", {}, nullptr};
   }
   if (p == "/api/auth/config" && req.method == "GET") {
     Json j;

@@ -46,6 +46,51 @@ size_t raise_descriptor_limit() {
   return rl.rlim_cur == RLIM_INFINITY ? 65536 : static_cast<size_t>(rl.rlim_cur);
 }
 
+bool PushStream::push(std::string chunk) {
+  std::function<void()> wake;
+  {
+    std::lock_guard lk(mu_);
+    if (closed_) return false;
+    if (queued_.size() + chunk.size() > max_queued_) {
+      closed_ = true;  // the client does not keep up
+    } else {
+      queued_ += chunk;
+    }
+    wake = wake_;
+  }
+  if (wake) wake();
+  return true;
+}
+
+void PushStream::close() {
+  std::function<void()> wake;
+  {
+    std::lock_guard lk(mu_);
+    if (closed_) return;
+    closed_ = true;
+    wake = wake_;
+  }
+  if (wake) wake();
+}
+
+bool PushStream::closed() const {
+  std::lock_guard lk(mu_);
+  return closed_;
+}
+
+void PushStream::attach(std::function<void()> wake) {
+  {
+    std::lock_guard lk(mu_);
+    wake_ = wake;
+  }
+  wake();  // chunks pushed before the server attached
+}
+
+std::string PushStream::take() {
+  std::lock_guard lk(mu_);
+  return std::exchange(queued_, std::string());
+}
+
 namespace {
 
 // A connection that can be closed while it waits for a request.
@@ -90,6 +135,7 @@ class Session final : public IdleConnection, public std::enable_shared_from_this
   }
   ~Session() override {
     release_body();
+    if (push_) push_->close();
     if (--sh_->connections == 0 && sh_->stopping) {
       std::lock_guard lk(sh_->drained_mu);
       sh_->drained_cv.notify_all();
@@ -178,6 +224,7 @@ class Session final : public IdleConnection, public std::enable_shared_from_this
     Reply reply = sh_->handler(req);
     req.body = std::string();
     release_body();
+    if (reply.stream) return start_push(reply);
     write(reply, msg.keep_alive() && !sh_->stopping, msg.version());
   }
 
@@ -212,8 +259,79 @@ class Session final : public IdleConnection, public std::enable_shared_from_this
     wait_for_request();
   }
 
+  // Push mode: the head, then whatever the stream is given. The connection counts as idle (the
+  // server may close it to make room or to stop); the client closing its side ends it.
+  void start_push(const Reply& reply) {
+    push_ = reply.stream;
+    auto status = static_cast<http::status>(reply.status);
+    std::string head = "HTTP/1.1 " + std::to_string(reply.status) + " " + std::string(http::obsolete_reason(status)) +
+                       "\r\nServer: " + sh_->opt.server_name + "\r\nContent-Type: " + reply.content_type + "\r\n";
+    for (auto& [k, v] : reply.headers) head += k + ": " + v + "\r\n";
+    out_ = head + "Cache-Control: no-cache\r\nConnection: close\r\n\r\n";
+    parser_.reset();
+    loop_.idle.push_back(this);
+    idle_pos_ = std::prev(loop_.idle.end());
+    is_idle_ = true;
+    lowest().expires_never();  // writes are timed by the keep-alive timer instead
+    timer_.emplace(loop_.ioc);
+    tick();
+    watch_client();
+    std::weak_ptr<Session<Stream>> weak = shared_from_this();
+    push_->attach([weak, &ioc = loop_.ioc] {
+      asio::post(ioc, [weak] {
+        if (auto self = weak.lock()) self->pump();
+      });
+    });
+  }
+
+  void pump() {
+    if (writing_ || done_) return;
+    out_ += push_->take();
+    if (out_.empty()) {
+      if (push_->closed()) close();
+      return;
+    }
+    writing_ = true;
+    write_started_ = std::chrono::steady_clock::now();
+    wbuf_ = std::exchange(out_, std::string());
+    asio::async_write(stream_, asio::buffer(wbuf_), [self = shared_from_this()](beast::error_code ec, size_t) {
+      self->writing_ = false;
+      self->last_write_ = std::chrono::steady_clock::now();
+      if (ec) return self->close();
+      self->pump();
+    });
+  }
+
+  // Every 15 s: a keep-alive when idle; a write stuck for body_timeout_seconds closes the connection.
+  void tick() {
+    timer_->expires_after(std::chrono::seconds(15));
+    timer_->async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (ec || self->done_) return;
+      auto now = std::chrono::steady_clock::now();
+      if (self->writing_ && now - self->write_started_ > std::chrono::seconds(self->sh_->opt.body_timeout_seconds))
+        return self->close();
+      if (!self->writing_ && now - self->last_write_ >= std::chrono::seconds(15)) self->out_ += self->push_->keepalive();
+      self->pump();
+      self->tick();
+    });
+  }
+
+  // An event-stream client sends nothing; its side closing (or anything failing) ends the stream.
+  void watch_client() {
+    stream_.async_read_some(buffer_.prepare(512), [self = shared_from_this()](beast::error_code ec, size_t) {
+      self->buffer_.clear();
+      if (ec) return self->close();
+      self->watch_client();
+    });
+  }
+
   void close() {
     leave_idle();
+    if (push_) {
+      done_ = true;
+      push_->close();
+      if (timer_) timer_->cancel();
+    }
     beast::error_code ec;
     lowest().socket().shutdown(tcp::socket::shutdown_send, ec);
     lowest().socket().close(ec);
@@ -229,6 +347,12 @@ class Session final : public IdleConnection, public std::enable_shared_from_this
   std::shared_ptr<http::response<http::string_body>> res_;
   size_t reserved_ = 0;
   bool is_idle_ = false;
+  // Push mode (start_push).
+  std::shared_ptr<PushStream> push_;
+  std::optional<asio::steady_timer> timer_;
+  std::string out_, wbuf_;
+  bool writing_ = false, done_ = false;
+  std::chrono::steady_clock::time_point write_started_{}, last_write_ = std::chrono::steady_clock::now();
   std::list<IdleConnection*>::iterator idle_pos_;
 };
 

@@ -8,6 +8,7 @@
 #include <cctype>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,11 +33,37 @@ struct Request {
   }
 };
 
+// A reply that stays open (Server-Sent Events, say): after the head the server writes each chunk
+// given to push() as it comes, and `keepalive` when nothing was written for 15 s, until the client
+// goes, close() is called or the server stops. A client that reads slower than chunks arrive (more
+// than max_queued bytes waiting) is closed. Thread-safe: push() and close() from any thread.
+class PushStream {
+ public:
+  explicit PushStream(std::string keepalive = ":\n\n", size_t max_queued = 1 << 20)
+      : keepalive_(std::move(keepalive)), max_queued_(max_queued) {}
+  bool push(std::string chunk);  // false once closed
+  void close();
+  bool closed() const;
+  // The server's side: `wake` is called (from any thread) when chunks are queued or on close.
+  void attach(std::function<void()> wake);
+  std::string take();  // the queued chunks, concatenated
+  const std::string& keepalive() const { return keepalive_; }
+
+ private:
+  const std::string keepalive_;
+  const size_t max_queued_;
+  mutable std::mutex mu_;
+  std::string queued_;           // GUARDED_BY(mu_)
+  bool closed_ = false;          // GUARDED_BY(mu_)
+  std::function<void()> wake_;   // GUARDED_BY(mu_)
+};
+
 struct Reply {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  std::shared_ptr<PushStream> stream;  // set: the connection stays open for it (body is ignored)
 };
 
 using Handler = std::function<Reply(const Request&)>;

@@ -9,7 +9,7 @@ net::Handler http_handler(DynamoProtocol& protocol) {
     HttpCall call{req.method, req.path, req.body, req.header("content-type"), req.header("x-amz-target"),
                   req.header("authorization"), req.header("origin"), req.query, &req.headers};
     HttpReply r = protocol.handle(call);
-    return net::Reply{r.status, std::move(r.content_type), std::move(r.body), std::move(r.headers)};
+    return net::Reply{r.status, std::move(r.content_type), std::move(r.body), std::move(r.headers), nullptr};
   };
 }
 
