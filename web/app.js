@@ -1,6 +1,7 @@
 // Cruddur messages: a small single-page client on the HTTP API of MESSAGING.md. No framework.
-// Routes: /messages, /messages/<group uuid>, /messages/new/<handle>. New messages are fetched by
-// polling every POLL_MS.
+// Routes: /messages, /messages/<group uuid>, /messages/new/<handle>. New messages, conversation moves
+// and unread counts arrive live by Server-Sent Events (GET /api/events); while that stream is down
+// the client polls every POLL_MS and tries the stream again.
 "use strict";
 const POLL_MS = 3000;
 const MAX_CHARS = 1024;
@@ -9,7 +10,7 @@ const state = { token: localStorage.getItem("cruddur_token"), me: null, group: n
                 groups: {}, groupsNext: null, olderNext: null, shown: new Set(), poll: null,
                 // Conversations you just wrote to, newer here than in the list the server answers until
                 // its stream worker has moved them: uuid -> the list row.
-                sent: {} };
+                sent: {}, counts: { count: 0, groups: {} }, events: null, live: false };
 
 // ---- API ----
 // Every call answers {status, data, next}; status 0 means the server could not be reached.
@@ -102,6 +103,7 @@ function signOut() {
   state.token = null; state.me = null;
   localStorage.removeItem("cruddur_token");
   clearInterval(state.poll);
+  stopEvents();
   showSignIn();
 }
 $("signout").onclick = () => { signOut(); history.pushState(null, "", "/messages"); };
@@ -119,6 +121,11 @@ function groupItem(g) {
   const handle = document.createElement("span"); handle.className = "handle"; handle.textContent = "@" + g.handle;
   const last = document.createElement("span"); last.className = "last"; last.textContent = g.message;
   a.append(time, name, handle, last);
+  const n = state.counts.groups[g.uuid];
+  if (n && g.uuid !== state.group) {
+    const u = document.createElement("span"); u.className = "unread"; u.textContent = n; u.title = `${n} unread`;
+    a.appendChild(u);
+  }
   a.onclick = (e) => { e.preventDefault(); go("/messages/" + g.uuid); };
   li.appendChild(a);
   return li;
@@ -160,6 +167,53 @@ $("group-list").parentElement.addEventListener("scroll", (e) => {
   const el = e.target;
   if (state.groupsNext && el.scrollTop + el.clientHeight >= el.scrollHeight - 20) loadGroups(true);
 });
+
+// ---- unread counts and live events ----
+function showCounts(c) {
+  if (!c || typeof c.count !== "number") return;
+  state.counts = { count: c.count, groups: c.groups || {} };
+  const badge = $("badge");
+  badge.hidden = c.count === 0;
+  badge.textContent = c.count > 99 ? "99+" : String(c.count);
+  badge.title = `${c.count} unread`;
+  if (state.groupOrder) renderGroups();
+}
+async function loadCounter() {
+  const r = await api("GET", "/api/messages/counter");
+  if (r.status === 200) showCounts(r.data);
+}
+function startPolling() { clearInterval(state.poll); state.poll = setInterval(poll, POLL_MS); }
+async function connectEvents() {
+  if (!state.token || state.events) return;
+  const t = await api("POST", "/api/events/token");
+  if (t.status !== 200 || !t.data) { setTimeout(connectEvents, 5 * POLL_MS); return; }  // no live events: keep polling
+  const es = new EventSource("/api/events?token=" + encodeURIComponent(t.data.token));
+  state.events = es;
+  es.addEventListener("ready", () => { state.live = true; clearInterval(state.poll); offline(false); });
+  es.addEventListener("message", (e) => onMessageEvent(JSON.parse(e.data)));
+  es.addEventListener("counter", (e) => showCounts(JSON.parse(e.data)));
+  es.addEventListener("groups", () => { clearTimeout(state.groupsTimer); state.groupsTimer = setTimeout(() => loadGroups(false), 100); });
+  es.onerror = () => {  // the stream dropped: poll until it is back (a token lives a minute, so ask again)
+    es.close();
+    if (state.events === es) { state.events = null; state.live = false; }
+    if (!state.token) return;
+    startPolling();
+    setTimeout(connectEvents, POLL_MS);
+  };
+}
+function stopEvents() { if (state.events) state.events.close(); state.events = null; state.live = false; }
+function onMessageEvent(ev) {
+  const m = ev.message;
+  if (!m) return;
+  const mine = state.me && m.handle === state.me.handle;
+  const row = state.sent[ev.group] || state.groups[ev.group];
+  if (row) noteSent({ ...m, message_group_uuid: ev.group }, row);
+  else loadGroups(false);  // a new conversation
+  if (ev.group === state.group) {
+    appendMessages([m], false);
+    if (!mine) api("POST", `/api/messages/${ev.group}/read`).then((r) => { if (r.status === 200) showCounts(r.data); });
+  }
+}
 
 // ---- a conversation ----
 function messageEl(m) {
@@ -209,6 +263,7 @@ async function openGroup(group) {
   if (other) setHead(other); else $("thread-head").textContent = "Conversation";
   appendMessages(r.data, false);
   box.scrollTop = box.scrollHeight;
+  loadCounter();  // reading the newest page cleared this conversation's count
   state.olderNext = r.next;
   fillUp();
   document.querySelectorAll(".group-list a").forEach((a) => a.classList.toggle("active", a.dataset.group === group));
@@ -300,7 +355,8 @@ function go(path) { history.pushState(null, "", path); route(); }
 $("back").onclick = (e) => { e.preventDefault(); go("/messages"); };
 window.addEventListener("popstate", route);
 async function poll() {
-  if (!state.token) return;
+  if (!state.token || state.live) return;
+  loadCounter();
   await loadGroups(false);
   if (state.retryGroup && !state.group) return openGroup(state.retryGroup);
   if (state.group) {
@@ -322,7 +378,8 @@ async function start() {
   if (location.pathname === "/") history.replaceState(null, "", "/messages");
   await loadGroups(false);
   route();
-  clearInterval(state.poll);
-  state.poll = setInterval(poll, POLL_MS);
+  loadCounter();
+  startPolling();
+  connectEvents();
 }
 start();

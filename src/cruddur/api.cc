@@ -223,6 +223,7 @@ Reply Api::health() {
 Reply Api::stats() {
   Json j;
   j.obj().key("dynamodb_calls").num(opt_.dynamodb_calls ? opt_.dynamodb_calls() : -1)
+      .key("worker_dynamodb_calls").num(opt_.worker_dynamodb_calls ? opt_.worker_dynamodb_calls() : -1)
       .key("cache_hits").num(front_.stats().hits).key("cache_misses").num(front_.stats().misses)
       .key("event_streams").num(static_cast<long long>(events_.open_streams()));
   if (front_.cache()) j.kv("cache", front_.cache()->describe());

@@ -17,7 +17,7 @@ struct ApiOptions {
   // server's own origin is always allowed. Default: none.
   std::string frontend_url;
   std::string public_url;          // prefix for Link headers. Default: "" (a relative reference, valid per RFC 8288)
-  std::function<long long()> dynamodb_calls;  // for /api/stats
+  std::function<long long()> dynamodb_calls, worker_dynamodb_calls;  // for /api/stats
 };
 
 class Api {

@@ -99,8 +99,9 @@ int serve(const Config& cfg) {
     verifier = std::make_unique<ddb::jwt::Verifier>(iss, cfg.client_id, [iss]() { return ddb::client::http_get(iss + "/.well-known/jwks.json"); });
   }
 
-  // Every DynamoDB call of the app goes through one counter (GET /api/stats).
-  ddb::client::CountingClient counting(*ddb_client);
+  // Every DynamoDB call goes through a counter (GET /api/stats): the API's (with the cache layer's,
+  // recounts included) and the stream worker's own (reading the stream, moving rows).
+  ddb::client::CountingClient counting(*ddb_client), worker_counting(*ddb_client);
 
   // Schema and demo data on first start.
   MessagingService service(counting, users, cfg.table);
@@ -121,7 +122,8 @@ int serve(const Config& cfg) {
   wo.on_message = [&front](const std::string& g, const std::string& sk, const std::string& sender) {
     front.on_stream_message(g, sk, sender);
   };
-  StreamWorker worker(counting, service, wo);
+  MessagingService worker_service(worker_counting, users, cfg.table);
+  StreamWorker worker(worker_counting, worker_service, wo);
   if (auto st = worker.prepare(); !st.ok() && st.error().name() == "BadCheckpoint") return fail(st.error().message);
   std::thread worker_thread([&] {
     auto st = worker.run();
@@ -132,6 +134,7 @@ int serve(const Config& cfg) {
   ApiOptions ao;
   ao.frontend_url = cfg.frontend_url;
   ao.dynamodb_calls = [&counting] { return counting.calls(); };
+  ao.worker_dynamodb_calls = [&worker_counting] { return worker_counting.calls(); };
   Api api(service, front, events, users, *verifier, counting, ao);
   WebOptions web_opt;
   web_opt.web_dir = cfg.web_dir;

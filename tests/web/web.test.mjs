@@ -207,3 +207,43 @@ test('when the store fails or the server is gone, Send says so in words and keep
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the unread badge counts up and clears, and messages arrive live without polling', async () => {
+  const a = await signIn('andrewbrown');
+  const b = await signIn('bayko');
+  // B reads the demo conversation (its count clears), then A's count is what A has not read.
+  await b.click('.group-list a:has-text("Andrew Brown")');
+  await b.waitForSelector('.msg:has-text("Demo message 100 of 100")');
+  await b.waitForSelector('#badge', { state: 'hidden' });
+  await a.waitForSelector('.group-list a:has-text("Andrew Bayko")');
+  const before = await a.evaluate(() => { const b = document.getElementById('badge'); return b.hidden ? 0 : Number(b.textContent); });
+  // From now on, count A's polling requests: with live events there must be none.
+  const polled = [];
+  a.on('request', (r) => { if (/\/api\/messages\/(counter|[0-9a-f-]{36})(\?|$)/.test(r.url()) && r.method() === 'GET') polled.push(r.url()); });
+  for (const text of ['Live one', 'Live two']) {
+    await b.fill('#send-text', text);
+    await b.press('#send-text', 'Enter');
+    await b.waitForSelector(`.msg.mine:has-text("${text}")`);
+  }
+  await a.waitForFunction((n) => document.getElementById('badge').textContent === String(n), before + 2, { timeout: 5000 });
+  await a.waitForSelector(`.group-list a:has-text("Live two") .unread:has-text("${before + 2}")`, { timeout: 5000 });
+  await a.screenshot({ path: path.join(ARTIFACTS, '10-badge.png') });
+  assert.deepEqual(polled, []);
+  // A opens the conversation: the badge clears.
+  await a.click('.group-list a:has-text("Andrew Bayko")');
+  await a.waitForSelector('.msg:has-text("Live two")');
+  await a.waitForSelector('#badge', { state: 'hidden', timeout: 5000 });
+  // A message from B appears in A's open conversation within a second: far sooner than a poll.
+  polled.length = 0;
+  const t0 = Date.now();
+  await b.fill('#send-text', 'Arrives live');
+  await b.press('#send-text', 'Enter');
+  await a.waitForSelector('.msg:not(.mine):has-text("Arrives live")', { timeout: 1000 });
+  const ms = Date.now() - t0;
+  assert.ok(ms < 1000, `took ${ms} ms`);
+  assert.deepEqual(polled.filter((u) => !u.includes('/read')), [], 'A polled instead of receiving the event');
+  await a.waitForSelector('#badge', { state: 'hidden' });  // read at once, since it is open
+  await a.screenshot({ path: path.join(ARTIFACTS, '11-live.png') });
+  await a.context().close();
+  await b.context().close();
+});
