@@ -7,6 +7,7 @@
 
 #include "auth/jwt.h"
 #include "client/dynamo_client.h"
+#include "cruddur/cached.h"
 #include "cruddur/json.h"
 #include "cruddur/signals.h"
 #include "cruddur/stream_worker.h"
@@ -305,7 +306,18 @@ int worker_command(const Config& cfg) {
   wo.checkpoint_path = data_path(cfg, "stream-checkpoint.json");
   wo.dead_letter_path = data_path(cfg, "stream-dead-letter.jsonl");
   wo.start_from = cfg.from;
-  block_stop_signals();  // before the worker's threads start
+  block_stop_signals();  // before the worker's (and the cache's) threads start
+  // With a shared cache (Redis), the worker alone keeps it as `serve`'s own worker would: lists
+  // invalidated, unread counts recounted, events published to every server's streams.
+  auto cache = open_cache(cfg.cache_url, std::chrono::seconds(cfg.cache_ttl));
+  if (!cache.ok()) return report(cache.error());
+  EventHub events(cache->get());
+  UnreadCounters unread(*client, service, cache->get());
+  CachedMessaging front(service, unread, events, cache->get());
+  if (*cache)
+    wo.on_message = [&front](const std::string& g, const std::string& sk, const std::string& sender) {
+      front.on_stream_message(g, sk, sender);
+    };
   StreamWorker worker(*client, service, wo);
   if (auto st = worker.prepare(); !st.ok() && st.error().name() == "BadCheckpoint") return report(st.error());
   std::cerr << "cruddur stream-worker: reading the stream of " << cfg.table << " at " << client->describe() << "\n";

@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdlib>
 #include <iostream>
 
 namespace cruddur {
@@ -66,6 +67,13 @@ void build(CLI::App& app, Config& c) {
                      "resume from trim-horizon (replay every record kept) or latest (only new ones) instead of the "
                      "checkpoint; replaces a damaged checkpoint")
       ->check(CLI::IsMember({"trim-horizon", "latest"}));
+  worker->add_option("--cache-url", c.cache_url, "keep this cache (redis://HOST[:PORT][/DB]) as serve's worker would (default: none)")
+      ->envname("CACHE_URL");
+  worker->callback([&c, worker] {
+    const char* env = std::getenv("CACHE_URL");
+    if (worker->count("--cache-url") == 0 && !(env && *env)) c.cache_url = "none";
+    c.args.insert(c.args.begin(), worker->get_name());
+  });
 
   CLI::App* auth = group(app, "auth", "the local identity issuer");
   leaf(auth, "token", "print a bearer token for a directory user (local issuer)", c)->add_option("handle", c.operand, "the user's handle")->required();

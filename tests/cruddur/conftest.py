@@ -211,3 +211,38 @@ def embedded():
     c = Cruddur().start()
     yield c
     c.stop()
+
+
+class Redis:
+    """A throwaway redis-server from Debian's package, on a free port, nothing saved."""
+    BIN = "/usr/bin/redis-server"
+
+    def start(self):
+        self.port = free_port()
+        self.proc = subprocess.Popen([self.BIN, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+                                      "--appendonly", "no"], stdout=subprocess.PIPE, text=True)
+        wait_line(self.proc, r"Ready to accept connections")
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        return self
+
+    def cli(self, *args):
+        """A raw RESP command (no redis-cli needed)."""
+        s = socket.create_connection(("127.0.0.1", self.port), timeout=5)
+        s.sendall(("*%d\r\n" % len(args) + "".join("$%d\r\n%s\r\n" % (len(a.encode()), a) for a in args)).encode())
+        data = s.recv(65536)
+        s.close()
+        return data
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(10)
+        self.proc.stdout.close()
+
+
+@pytest.fixture
+def redis():
+    need(os.path.exists(Redis.BIN), "redis-server is not installed (scripts/deps.sh --test installs it)")
+    r = Redis().start()
+    yield r
+    r.stop()
