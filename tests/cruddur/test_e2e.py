@@ -60,7 +60,7 @@ def test_conversation_end_to_end(app):
     assert app.request("POST", "/api/messages", c, {"message": "x", "message_group_uuid": group})[0] == 403
     # Health check covers the API, DynamoDB and the directory.
     status, health, _ = app.request("GET", "/api/health-check")
-    assert status == 200 and health == {"api": True, "dynamodb": True, "directory": True}
+    assert status == 200 and health == {"api": True, "dynamodb": True, "directory": True, "cache": True}
 
 
 def test_defect_2_pages_through_the_100_message_demo_both_ways(app):
