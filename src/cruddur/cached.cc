@@ -1,12 +1,10 @@
 #include "cruddur/cached.h"
 
-#include <openssl/rand.h>
-
 #include <algorithm>
 #include <ctime>
 
 #include "cruddur/json.h"
-#include "util/codec.h"
+#include "util/random.h"
 
 namespace cruddur {
 
@@ -147,9 +145,7 @@ Outcome<UnreadCounts> CachedMessaging::mark_read(const User& me, const std::stri
 
 Result<std::string> CachedMessaging::events_token(const User& me) {
   if (!cache_) return Error{"NoCache", "live events need a cache (--cache-url)", 503, {}};
-  unsigned char raw[24];
-  if (RAND_bytes(raw, sizeof raw) != 1) return Error{"NoRandom", "no random bytes", 503, {}};
-  std::string token = ddb::hex_encode(std::string_view(reinterpret_cast<const char*>(raw), sizeof raw));
+  std::string token = ddb::random_hex(24);
   long long expires = static_cast<long long>(std::time(nullptr)) + kEventsTokenSeconds;
   DDB_TRY(cache_->set("evt:" + token, me.uuid + " " + std::to_string(expires)));
   return token;

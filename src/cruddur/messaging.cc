@@ -1,13 +1,13 @@
 #include "cruddur/messaging.h"
 
 #include <algorithm>
-#include <random>
 #include <thread>
 
 #include "auth/jwt.h"
 #include "cruddur/json.h"
 #include "cruddur/timefmt.h"
 #include "util/codec.h"
+#include "util/random.h"
 #include "util/errors.h"
 
 namespace cruddur {
@@ -20,17 +20,7 @@ namespace {
 
 constexpr int kMaxLimit = 100;
 
-std::string new_uuid() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  uint64_t a = rng(), b = rng();
-  a = (a & 0xffffffffffff0fffULL) | 0x4000ULL;
-  b = (b & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%08llx-%04llx-%04llx-%04llx-%012llx", (unsigned long long)(a >> 32),
-                (unsigned long long)((a >> 16) & 0xffff), (unsigned long long)(a & 0xffff), (unsigned long long)(b >> 48),
-                (unsigned long long)(b & 0xffffffffffffULL));
-  return buf;
-}
+std::string new_uuid() { return ddb::random_uuid(); }
 
 std::string encode_cursor(const rapidjson::Value& last_key) { return ddb::jwt::base64url_encode(to_json(last_key)); }
 

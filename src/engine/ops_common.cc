@@ -3,11 +3,11 @@
 #include <fmt/format.h>
 
 #include <cmath>
-#include <random>
 
 #include "engine/ops.h"
 #include "types/keycodec.h"
 #include "util/codec.h"
+#include "util/random.h"
 
 namespace ddb {
 
@@ -16,14 +16,7 @@ double now_epoch() {
   return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count() / 1e6;
 }
 
-std::string make_uuid() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  uint64_t a = rng(), b = rng();
-  a = (a & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;
-  b = (b & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;
-  return fmt::format("{:08x}-{:04x}-{:04x}-{:04x}-{:012x}", a >> 32, (a >> 16) & 0xffff, a & 0xffff, b >> 48,
-                     b & 0xffffffffffffULL);
-}
+std::string make_uuid() { return random_uuid(); }
 
 namespace keys {
 std::string catalog(const std::string& table) { return std::string("\0T", 2) + table; }

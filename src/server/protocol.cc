@@ -3,11 +3,11 @@
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 
-#include <random>
 
 #include "auth/sigv4.h"
 #include "engine/json_util.h"
 #include "util/codec.h"
+#include "util/random.h"
 
 namespace ddb {
 
@@ -27,14 +27,8 @@ std::string error_body(const Error& e) {
 
 std::string make_request_id() {
   static const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  std::string id(52, 'A');
-  uint64_t bits = 0;
-  for (size_t i = 0; i < id.size(); ++i) {
-    if (i % 10 == 0) bits = rng();
-    id[i] = alphabet[bits % 36];
-    bits /= 36;
-  }
+  std::string raw = random_bytes(52), id(52, 'A');
+  for (size_t i = 0; i < id.size(); ++i) id[i] = alphabet[static_cast<unsigned char>(raw[i]) % 36];
   return id;
 }
 
