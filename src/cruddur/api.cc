@@ -1,9 +1,8 @@
 #include "cruddur/api.h"
 
-#include <iostream>
-
 #include "cruddur/json.h"
 #include "util/codec.h"
+#include "util/log.h"
 
 namespace cruddur {
 
@@ -20,7 +19,7 @@ Reply failure_reply(const Failure& f) {
     j.end_arr();
     return json_reply(422, j.take());
   }
-  if (f.status >= 500) std::cerr << "cruddur: " << f.message << "\n";  // the detail is for the operator, not the client
+  if (f.status >= 500) spdlog::error("{}", f.message);  // the detail is for the operator, not the client
   std::string text = f.status >= 500 ? "the message store or user directory is unavailable; try again" : f.message;
   return json_reply(f.status, Json().obj().kv("error", text).end_obj().take());
 }

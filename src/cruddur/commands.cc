@@ -11,6 +11,7 @@
 #include "cruddur/json.h"
 #include "cruddur/signals.h"
 #include "cruddur/stream_worker.h"
+#include "util/log.h"
 
 namespace cruddur {
 
@@ -307,6 +308,7 @@ int worker_command(const Config& cfg) {
   wo.dead_letter_path = data_path(cfg, "stream-dead-letter.jsonl");
   wo.start_from = cfg.from;
   block_stop_signals();  // before the worker's (and the cache's) threads start
+  ddb::init_logging("cruddur stream-worker", cfg.log_level);
   // With a shared cache (Redis), the worker alone keeps it as `serve`'s own worker would: lists
   // invalidated, unread counts recounted, events published to every server's streams.
   auto cache = open_cache(cfg.cache_url, std::chrono::seconds(cfg.cache_ttl));

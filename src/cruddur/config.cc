@@ -62,11 +62,19 @@ void build(CLI::App& app, Config& c) {
       ->envname("CACHE_URL")->capture_default_str();
   serve->add_option("--cache-ttl", c.cache_ttl, "seconds a cache entry lives at most")->check(CLI::Range(1, 86400))->capture_default_str();
 
+  auto logging = [&c](CLI::App* cmd) {
+    cmd->add_option("--log-level", c.log_level, "trace, debug, info, warn, error or off (logs go to stderr)")
+        ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))->capture_default_str();
+  };
+  logging(serve);
+  serve->add_flag("--log-requests", c.log_requests, "log one line per API request: method, path, status, microseconds");
+
   CLI::App* worker = leaf(&app, "stream-worker", "run the stream worker alone against the configured DynamoDB endpoint", c, false);
   worker->add_option("--from", c.from,
                      "resume from trim-horizon (replay every record kept) or latest (only new ones) instead of the "
                      "checkpoint; replaces a damaged checkpoint")
       ->check(CLI::IsMember({"trim-horizon", "latest"}));
+  logging(worker);
   worker->add_option("--cache-url", c.cache_url, "keep this cache (redis://HOST[:PORT][/DB]) as serve's worker would (default: none)")
       ->envname("CACHE_URL");
   worker->callback([&c, worker] {

@@ -24,7 +24,9 @@ struct Config {
   std::string web_dir = CRUDDUR_WEB_DIR;    // --web-dir: the web client's files
   std::string from;                         // --from trim-horizon|latest (stream-worker)
   std::string cache_url = "embedded";       // --cache-url / CACHE_URL: embedded, none or redis://HOST:PORT/DB
-  int cache_ttl = 600;                      // --cache-ttl: seconds every cache entry lives at most
+  int cache_ttl = 600;
+  std::string log_level = "info";           // --log-level (serve, stream-worker)
+  bool log_requests = false;                // --log-requests (serve): one line per API request                      // --cache-ttl: seconds every cache entry lives at most
   bool json = false;                        // --json
   std::string operand;                      // the command's positional argument, if it takes one
   std::vector<std::string> args;            // the command's words, then the operand: {"ddb", "drop", "t"}

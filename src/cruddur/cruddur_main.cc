@@ -23,6 +23,7 @@
 #include "engine/engine.h"
 #include "server/http_glue.h"
 #include "server/protocol.h"
+#include "util/log.h"
 
 using namespace cruddur;
 
@@ -41,6 +42,7 @@ std::string self_path() {
 
 int serve(const Config& cfg) {
   block_stop_signals();  // before any thread starts
+  ddb::init_logging("cruddur", cfg.log_level);
   std::filesystem::create_directories(cfg.data_dir);
   std::string data = std::filesystem::absolute(cfg.data_dir).lexically_normal().string();
 
@@ -127,7 +129,7 @@ int serve(const Config& cfg) {
   if (auto st = worker.prepare(); !st.ok() && st.error().name() == "BadCheckpoint") return fail(st.error().message);
   std::thread worker_thread([&] {
     auto st = worker.run();
-    if (!st.ok()) std::fprintf(stderr, "cruddur: stream worker stopped: %s\n", st.error().message.c_str());
+    if (!st.ok()) spdlog::error("stream worker stopped: {}", st.error().message);
   });
 
   // The API.
@@ -153,6 +155,10 @@ int serve(const Config& cfg) {
   so.port = static_cast<unsigned short>(cfg.port);
   so.server_name = "cruddur";
   so.max_body_bytes = 64 * 1024;
+  if (cfg.log_requests)  // method, path (no query: it may hold a cursor or an events token), status, µs
+    so.on_reply = [](const ddb::net::Request& r, const ddb::net::Reply& reply, std::chrono::microseconds us) {
+      spdlog::info("{} {} status={} us={}", r.method, r.path, reply.status, us.count());
+    };
   ddb::net::Server api_server(so, [&](const ddb::net::Request& r) { return api.handle(r); });
   std::string error;
   if (!api_server.listen(&error)) {
@@ -168,7 +174,7 @@ int serve(const Config& cfg) {
   f.api_url = "http://" + shown_host + ":" + std::to_string(api_server.port());
   f.web_dir = cfg.web_dir;
   f.web_ok = std::filesystem::exists(std::filesystem::path(cfg.web_dir) / "index.html");
-  if (!f.web_ok) std::fprintf(stderr, "cruddur: warning: no index.html in %s: the web client is not served (--web-dir)\n", cfg.web_dir.c_str());
+  if (!f.web_ok) spdlog::warn("no index.html in {}: the web client is not served (--web-dir)", cfg.web_dir);
   if (ddb_server) f.ddb_url = "http://" + shown_host + ":" + std::to_string(ddb_server->port());
   f.ddb_remote = cfg.ddb_endpoint;
   f.ddb_describe = ddb_client->describe();
@@ -189,7 +195,7 @@ int serve(const Config& cfg) {
   worker.stop();
   worker_thread.join();
   if (ddb_server) ddb_server->stop();
-  std::fprintf(stderr, "cruddur: stopped\n");
+  spdlog::info("stopped");
   return 0;
 }
 

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "cruddur/json.h"
+#include "util/log.h"
 
 namespace cruddur {
 
@@ -180,9 +181,8 @@ Status StreamWorker::on_record_failure(const std::string& seq, const rapidjson::
   // Is it the record or the service? Only a record that fails while the table answers is poison.
   auto probe = ddb_.op("DescribeTable", Json().obj().kv("TableName", service_.table()).end_obj().take());
   if (!probe.ok()) return e;
-  std::fprintf(stderr, "cruddur stream-worker: skipping record %s after %d attempts: %s: %s%s%s\n", seq.c_str(), failures_,
-               e.name().c_str(), e.message.c_str(), opt_.dead_letter_path.empty() ? "" : " (kept in ",
-               opt_.dead_letter_path.empty() ? "" : (opt_.dead_letter_path + ")").c_str());
+  spdlog::error("stream worker: skipping record {} after {} attempts: {}: {}{}", seq, failures_, e.name(), e.message,
+                opt_.dead_letter_path.empty() ? "" : " (kept in " + opt_.dead_letter_path + ")");
   if (!opt_.dead_letter_path.empty()) {
     std::ofstream f(opt_.dead_letter_path, std::ios::app);
     f << Json().obj().kv("sequence", seq).kv("error", e.name()).kv("message", e.message).key("record").raw(to_json(rec))
@@ -210,7 +210,7 @@ Status StreamWorker::run() {
     auto n = step(&idle);
     if (!n.ok()) {
       if (n.error().name() == "NoStream" || n.error().name() == "BadCheckpoint") return n.take_error();
-      std::fprintf(stderr, "cruddur stream-worker: %s: %s (retrying)\n", n.error().name().c_str(), n.error().message.c_str());
+      spdlog::warn("stream worker: {}: {} (retrying)", n.error().name(), n.error().message);
       iterator_.clear();
       std::this_thread::sleep_for(std::chrono::seconds(1));
       continue;

@@ -221,7 +221,10 @@ class Session final : public IdleConnection, public std::enable_shared_from_this
     if (ec) return on_error(ec);
     auto& msg = parser_->get();
     Request req = make_request(msg);
+    auto started = std::chrono::steady_clock::now();
     Reply reply = sh_->handler(req);
+    if (sh_->opt.on_reply)
+      sh_->opt.on_reply(req, reply, std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started));
     req.body = std::string();
     release_body();
     if (reply.stream) return start_push(reply);

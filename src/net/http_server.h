@@ -6,6 +6,7 @@
 // Thread-safety: the handler is called from several threads at once.
 #pragma once
 #include <cctype>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -91,6 +92,8 @@ struct ServerOptions {
   std::string server_name = "ddb-local";
   std::string tls_cert_file, tls_key_file;  // Default: none (plain HTTP); both set: HTTPS on the same port.
   std::function<Reply(Refusal)> error_reply = default_error_reply;
+  // Called after each request the handler answered, with the time the handler took (a request log).
+  std::function<void(const Request&, const Reply&, std::chrono::microseconds)> on_reply;
 };
 
 // Raises the soft descriptor limit to the hard one; returns the soft limit now in force.

@@ -13,6 +13,7 @@
 #include "server/http_glue.h"
 #include "server/options.h"
 #include "server/protocol.h"
+#include "util/log.h"
 
 #ifndef DDB_VERSION
 #define DDB_VERSION "0.1.0"
@@ -28,6 +29,7 @@ int main(int argc, char** argv) {
   }
   if (cfg->help) { std::cout << ddb::usage_text(); return 0; }
   if (cfg->version) { std::cout << "ddb-local " << DDB_VERSION << "\n"; return 0; }
+  ddb::init_logging("ddb-local", cfg->log_level);
 
   // Signals are taken from here on (before the banner tells anyone the port), by a signal_set.
   boost::asio::io_context signals_ioc;
@@ -57,8 +59,8 @@ int main(int argc, char** argv) {
   ddb::DynamoProtocol protocol(engine, po);
   protocol.on_new_database = [&](const std::string& name, const std::string& key, const std::string& region) {
     if (cfg->shared_db) return;
-    std::fprintf(stderr, "ddb-local: using database '%s' (access key %s, region %s); tables of other access keys or regions are not visible here (-sharedDb shares one database)\n",
-                 name.c_str(), key.c_str(), region.c_str());
+    spdlog::info("using database '{}' (access key {}, region {}); tables of other access keys or regions are not visible here (-sharedDb shares one database)",
+                 name, key, region);
   };
 
   ddb::net::ServerOptions so;
@@ -70,6 +72,7 @@ int main(int argc, char** argv) {
   so.error_reply = ddb::refusal_reply;
   so.tls_cert_file = cfg->tls_cert;
   so.tls_key_file = cfg->tls_key;
+  if (cfg->log_requests) so.on_reply = ddb::log_request;
   ddb::net::Server server(so, ddb::http_handler(protocol));
   if (!server.listen(&error)) {
     std::cerr << "ddb-local: " << error << "\n";
@@ -99,6 +102,6 @@ int main(int argc, char** argv) {
   server.start();
   signals_ioc.run();  // returns once a signal arrived
   server.stop();
-  std::fprintf(stderr, "ddb-local: stopped\n");
+  spdlog::info("stopped");
   return 0;
 }

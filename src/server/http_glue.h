@@ -8,5 +8,7 @@ namespace ddb {
 
 net::Handler http_handler(DynamoProtocol& protocol);
 net::Reply refusal_reply(net::Refusal why);
+// The request log line (--log-requests): operation, table, status and the handler's microseconds.
+void log_request(const net::Request& req, const net::Reply& reply, std::chrono::microseconds took);
 
 }  // namespace ddb

@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 
+#include "util/log.h"
+
 namespace ddb {
 
 std::string usage_text() {
@@ -9,7 +11,8 @@ std::string usage_text() {
                  [-delayTransientStatuses] [-optimizeDbBeforeStartup] [-disableTelemetry]
                  [--host <address>] [--fsync] [--threads <n>] [--ttl-interval-ms <ms>]
                  [--max-connections <n>] [--max-open-databases <n>] [--max-pending-body-mb <n>]
-                 [--credentials <file>] [--tls-cert <file> --tls-key <file>] [-help] [-version]
+                 [--credentials <file>] [--tls-cert <file> --tls-key <file>]
+                 [--log-level <level>] [--log-requests] [-help] [-version]
 
 A DynamoDB-compatible server: a drop-in replacement for Amazon DynamoDB Local.
 
@@ -39,6 +42,8 @@ A DynamoDB-compatible server: a drop-in replacement for Amazon DynamoDB Local.
                            aws_secret_access_key). Default: signatures are not checked.
  --tls-cert <file>         Serve HTTPS on the port with this PEM certificate (chain) ...
  --tls-key <file>          ... and this PEM private key.
+ --log-level <level>       trace, debug, info (default), warn, error or off; logs go to stderr.
+ --log-requests            Log one line per request: operation, table, status and microseconds.
  -help                     Show this help.
  -version                  Show the version.
 
@@ -138,6 +143,16 @@ std::optional<DdbLocalConfig> parse_options(const std::vector<std::string>& args
       auto v = take(flag.c_str());
       if (!v) return std::nullopt;
       (a == "-credentials" ? c.credentials_file : a == "-tls-cert" ? c.tls_cert : c.tls_key) = *v;
+    } else if (a == "-log-level") {
+      auto v = take("--log-level");
+      if (!v) return std::nullopt;
+      if (!valid_log_level(*v)) {
+        *error = "--log-level takes trace, debug, info, warn, error or off, not " + *v;
+        return std::nullopt;
+      }
+      c.log_level = *v;
+    } else if (a == "-log-requests") {
+      c.log_requests = true;
     } else if (a == "-help" || a == "-h") {
       c.help = true;
     } else if (a == "-version") {

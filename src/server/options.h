@@ -25,6 +25,8 @@ struct DdbLocalConfig {
   int max_pending_body_mb = 256;         // --max-pending-body-mb: memory for bodies being received
   std::string credentials_file;          // --credentials: verify SigV4 against these keys
   std::string tls_cert, tls_key;         // --tls-cert/--tls-key: serve HTTPS
+  std::string log_level = "info";        // --log-level: trace, debug, info, warn, error or off
+  bool log_requests = false;             // --log-requests: one line per request (operation, table, status, µs)
   bool help = false, version = false;
 };
 

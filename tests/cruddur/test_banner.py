@@ -105,3 +105,21 @@ def test_favicon_is_served():
             assert r.status == 200 and r.headers["Content-Type"].startswith("image/")
     finally:
         app.stop()
+
+
+def test_request_log_is_opt_in_and_hides_queries():
+    import signal
+    app = Cruddur()
+    cmd = [CRUDDUR, "serve", "--port", "0", "--ddb-port", "0", "--data-dir", app.data_dir, "--log-requests"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=app.env)
+    try:
+        for line in proc.stdout:
+            m = re.match(r"Listening on (http://127\.0\.0\.1:\d+)", line)
+            if m:
+                break
+        urllib.request.urlopen(m.group(1) + "/api/health-check?secret=cursor", timeout=10).read()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=15)
+    assert re.search(r"cruddur info: GET /api/health-check status=200 us=\d+", err), err
+    assert "secret" not in err and "cruddur info: stopped" in err
