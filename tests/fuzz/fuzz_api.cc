@@ -1,8 +1,8 @@
 // libFuzzer target through cruddur's front door: raw bytes -> the HTTP parser (the API's limits) ->
 // the messaging API and web routes, on a real embedded engine and SQLite directory with the demo
 // data. "@@TOKEN@@" in an input becomes a valid bearer token of @andrewbrown, so the fuzzer reaches
-// the signed-in routes (cursor decoding, posting, paging). Nothing may answer 5xx: with no outage
-// there is none to report.
+// the signed-in routes (cursor decoding, posting, paging, counters, events tokens). Nothing may
+// answer 5xx: with no outage there is none to report.
 #include <boost/asio/buffer.hpp>
 
 #include <cstdint>
@@ -30,6 +30,10 @@ struct World {
   std::unique_ptr<ddb::jwt::Issuer> issuer;
   std::unique_ptr<ddb::jwt::Verifier> verifier;
   std::unique_ptr<MessagingService> service;
+  std::unique_ptr<Cache> cache;
+  std::unique_ptr<EventHub> events;
+  std::unique_ptr<UnreadCounters> unread;
+  std::unique_ptr<CachedMessaging> front;
   std::unique_ptr<WebRoutes> web;
   std::unique_ptr<Api> api;
   std::string token;
@@ -39,9 +43,9 @@ struct World {
     dir = ::mkdtemp(tmpl);
     engine = std::make_unique<ddb::Engine>(ddb::EngineOptions{}, ddb::KvOptions{});
     client = std::make_unique<ddb::client::InProcessClient>(*engine->database("shared-local-instance", "us-east-1"));
-    users = std::move(*open_directory("", dir + "/users.sqlite3"));
+    users = open_directory("", dir + "/users.sqlite3").value();
     (void)users->ensure_schema();
-    issuer = std::move(*ddb::jwt::Issuer::open(dir + "/issuer-key.pem", "cruddur-local-issuer", "cruddur-local"));
+    issuer = ddb::jwt::Issuer::open(dir + "/issuer-key.pem", "cruddur-local-issuer", "cruddur-local").value();
     verifier = std::make_unique<ddb::jwt::Verifier>(issuer->issuer(), issuer->client_id(),
                                                     [this]() -> ddb::Result<std::string> { return issuer->jwks_json(); });
     Config cfg;
@@ -51,7 +55,11 @@ struct World {
     wo.web_dir = CRUDDUR_WEB_DIR;
     wo.local_issuer = issuer.get();
     web = std::make_unique<WebRoutes>(*users, wo);
-    api = std::make_unique<Api>(*service, *users, *verifier, *client, ApiOptions{});
+    cache = make_embedded_cache(std::chrono::seconds(600));
+    events = std::make_unique<EventHub>(cache.get());
+    unread = std::make_unique<UnreadCounters>(*client, *service, cache.get());
+    front = std::make_unique<CachedMessaging>(*service, *unread, *events, cache.get());
+    api = std::make_unique<Api>(*service, *front, *events, *users, *verifier, *client, ApiOptions{});
     api->extra = [this](const ddb::net::Request& r) { return web->handle(r); };
     token = issuer->sign_access_token("local-andrewbrown", "andrewbrown", std::chrono::hours(12));
   }
