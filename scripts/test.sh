@@ -5,6 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh --test
+# Formatting is part of the build: any difference from .clang-format fails the run (fix: scripts/format.sh).
+bash scripts/format.sh --check
 export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
 for d in tests/js tests/cognito tests/oracle tests/web; do
   if [ ! -d "$d/node_modules" ]; then (cd "$d" && npm ci --no-audit --no-fund --loglevel=error); fi

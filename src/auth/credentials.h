@@ -10,7 +10,9 @@ namespace ddb::auth {
 
 // Access key id -> secret access key, from the file's text. On error returns nullopt and sets
 // `error` (with the line number).
-std::optional<std::map<std::string, std::string>> parse_credentials(std::string_view text, std::string* error);
-std::optional<std::map<std::string, std::string>> load_credentials(const std::string& path, std::string* error);
+std::optional<std::map<std::string, std::string>> parse_credentials(std::string_view text,
+                                                                    std::string* error);
+std::optional<std::map<std::string, std::string>> load_credentials(const std::string& path,
+                                                                   std::string* error);
 
 }  // namespace ddb::auth

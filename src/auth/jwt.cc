@@ -4,6 +4,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdio>
+#include <ctime>
+
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
@@ -14,16 +17,15 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include <cstdio>
-#include <ctime>
-
 #include "auth/sigv4.h"
 #include "util/codec.h"
 
 namespace ddb::jwt {
 
 namespace {
-Error bad(std::string why) { return Error{"Unauthorized", std::move(why), 401, {}}; }
+Error bad(std::string why) {
+  return Error{"Unauthorized", std::move(why), 401, {}};
+}
 
 std::string bn_b64(const EVP_PKEY* k, const char* name) {
   BIGNUM* bn = nullptr;
@@ -37,15 +39,18 @@ std::string bn_b64(const EVP_PKEY* k, const char* name) {
 EVP_PKEY* rsa_from_jwk(const std::string& n64, const std::string& e64) {
   auto n = base64url_decode(n64), e = base64url_decode(e64);
   if (!n || !e) return nullptr;
-  BIGNUM* bn_n = BN_bin2bn(reinterpret_cast<const unsigned char*>(n->data()), static_cast<int>(n->size()), nullptr);
-  BIGNUM* bn_e = BN_bin2bn(reinterpret_cast<const unsigned char*>(e->data()), static_cast<int>(e->size()), nullptr);
+  BIGNUM* bn_n =
+      BN_bin2bn(reinterpret_cast<const unsigned char*>(n->data()), static_cast<int>(n->size()), nullptr);
+  BIGNUM* bn_e =
+      BN_bin2bn(reinterpret_cast<const unsigned char*>(e->data()), static_cast<int>(e->size()), nullptr);
   OSSL_PARAM_BLD* bld = OSSL_PARAM_BLD_new();
   OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, bn_n);
   OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, bn_e);
   OSSL_PARAM* params = OSSL_PARAM_BLD_to_param(bld);
   EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new_from_name(nullptr, "RSA", nullptr);
   EVP_PKEY* pkey = nullptr;
-  if (EVP_PKEY_fromdata_init(ctx) <= 0 || EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) <= 0) pkey = nullptr;
+  if (EVP_PKEY_fromdata_init(ctx) <= 0 || EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) <= 0)
+    pkey = nullptr;
   EVP_PKEY_CTX_free(ctx);
   OSSL_PARAM_free(params);
   OSSL_PARAM_BLD_free(bld);
@@ -73,7 +78,8 @@ std::optional<std::string> base64url_decode(std::string_view in) {
   return base64_decode(s);
 }
 
-Result<std::unique_ptr<Issuer>> Issuer::open(const std::string& pem_path, std::string issuer, std::string client_id) {
+Result<std::unique_ptr<Issuer>> Issuer::open(const std::string& pem_path, std::string issuer,
+                                             std::string client_id) {
   std::unique_ptr<Issuer> is(new Issuer());
   is->iss_ = std::move(issuer);
   is->client_id_ = std::move(client_id);
@@ -102,24 +108,38 @@ Result<std::unique_ptr<Issuer>> Issuer::open(const std::string& pem_path, std::s
   return is;
 }
 
-Issuer::~Issuer() { EVP_PKEY_free(static_cast<EVP_PKEY*>(pkey_)); }
+Issuer::~Issuer() {
+  EVP_PKEY_free(static_cast<EVP_PKEY*>(pkey_));
+}
 
-std::string Issuer::sign_access_token(const std::string& sub, const std::string& username, std::chrono::seconds ttl,
-                                      long long not_before) const {
+std::string Issuer::sign_access_token(const std::string& sub, const std::string& username,
+                                      std::chrono::seconds ttl, long long not_before) const {
   long long now = static_cast<long long>(std::time(nullptr));
   rapidjson::StringBuffer sb;
   rapidjson::Writer<rapidjson::StringBuffer> w(sb);
   w.StartObject();
-  w.Key("sub"); w.String(sub.c_str());
-  w.Key("iss"); w.String(iss_.c_str());
-  w.Key("client_id"); w.String(client_id_.c_str());
-  w.Key("token_use"); w.String("access");
-  w.Key("scope"); w.String("aws.cognito.signin.user.admin");
-  w.Key("username"); w.String(username.c_str());
-  w.Key("iat"); w.Int64(now);
-  w.Key("auth_time"); w.Int64(now);
-  w.Key("exp"); w.Int64(now + ttl.count());
-  if (not_before > 0) { w.Key("nbf"); w.Int64(now + not_before); }
+  w.Key("sub");
+  w.String(sub.c_str());
+  w.Key("iss");
+  w.String(iss_.c_str());
+  w.Key("client_id");
+  w.String(client_id_.c_str());
+  w.Key("token_use");
+  w.String("access");
+  w.Key("scope");
+  w.String("aws.cognito.signin.user.admin");
+  w.Key("username");
+  w.String(username.c_str());
+  w.Key("iat");
+  w.Int64(now);
+  w.Key("auth_time");
+  w.Int64(now);
+  w.Key("exp");
+  w.Int64(now + ttl.count());
+  if (not_before > 0) {
+    w.Key("nbf");
+    w.Int64(now + not_before);
+  }
   w.EndObject();
   std::string header = R"({"alg":"RS256","kid":")" + kid_ + R"(","typ":"JWT"})";
   std::string input = base64url_encode(header) + "." + base64url_encode(sb.GetString());
@@ -128,8 +148,8 @@ std::string Issuer::sign_access_token(const std::string& sub, const std::string&
   EVP_DigestSignInit(ctx, nullptr, EVP_sha256(), nullptr, static_cast<EVP_PKEY*>(pkey_));
   EVP_DigestSign(ctx, nullptr, &len, reinterpret_cast<const unsigned char*>(input.data()), input.size());
   std::string sig(len, '\0');
-  EVP_DigestSign(ctx, reinterpret_cast<unsigned char*>(sig.data()), &len, reinterpret_cast<const unsigned char*>(input.data()),
-                 input.size());
+  EVP_DigestSign(ctx, reinterpret_cast<unsigned char*>(sig.data()), &len,
+                 reinterpret_cast<const unsigned char*>(input.data()), input.size());
   EVP_MD_CTX_free(ctx);
   sig.resize(len);
   return input + "." + base64url_encode(sig);
@@ -143,7 +163,10 @@ std::string Issuer::jwks_json() const {
 
 Verifier::Verifier(std::string issuer, std::string client_id, std::function<Result<std::string>()> fetch_jwks,
                    std::chrono::seconds min_refresh)
-    : iss_(std::move(issuer)), client_id_(std::move(client_id)), fetch_(std::move(fetch_jwks)), min_refresh_(min_refresh) {}
+    : iss_(std::move(issuer)),
+      client_id_(std::move(client_id)),
+      fetch_(std::move(fetch_jwks)),
+      min_refresh_(min_refresh) {}
 
 Verifier::~Verifier() {
   for (auto& [k, v] : keys_) EVP_PKEY_free(static_cast<EVP_PKEY*>(v));
@@ -168,7 +191,8 @@ Status Verifier::refresh() {
   if (!doc_text.ok()) return doc_text.take_error();
   rapidjson::Document d;
   d.Parse<rapidjson::kParseIterativeFlag>(doc_text->c_str());
-  if (d.HasParseError() || !d.IsObject() || !d.HasMember("keys") || !d["keys"].IsArray()) return bad("invalid JWKS");
+  if (d.HasParseError() || !d.IsObject() || !d.HasMember("keys") || !d["keys"].IsArray())
+    return bad("invalid JWKS");
   for (auto& k : d["keys"].GetArray()) {
     if (!k.IsObject() || str_member(k, "kty") != "RSA") continue;
     std::string kid = str_member(k, "kid");
@@ -236,7 +260,8 @@ Result<Claims> Verifier::verify(const std::string& token) {
   // differ by a minute.
   constexpr long long kMaxLifetime = 24 * 3600, kSkew = 60;
   if (c.exp > now + kMaxLifetime + kSkew) return bad("lifetime too long");
-  if (p.HasMember("nbf") && (!p["nbf"].IsInt64() || p["nbf"].GetInt64() > now + kSkew)) return bad("not yet valid");
+  if (p.HasMember("nbf") && (!p["nbf"].IsInt64() || p["nbf"].GetInt64() > now + kSkew))
+    return bad("not yet valid");
   if (c.iat > now + kSkew) return bad("issued in the future");
   if (c.iss != iss_) return bad("wrong issuer");
   if (c.token_use != "access") return bad("not an access token");

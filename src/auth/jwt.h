@@ -27,12 +27,14 @@ struct Claims {
 class Issuer {
  public:
   // Loads the RSA key from `pem_path`, creating a new 2048-bit key there if it does not exist.
-  static Result<std::unique_ptr<Issuer>> open(const std::string& pem_path, std::string issuer, std::string client_id);
+  static Result<std::unique_ptr<Issuer>> open(const std::string& pem_path, std::string issuer,
+                                              std::string client_id);
   ~Issuer();
   // `not_before` > 0 adds an nbf claim that many seconds from now (tests).
   std::string sign_access_token(const std::string& sub, const std::string& username, std::chrono::seconds ttl,
                                 long long not_before = 0) const;
-  std::string jwks_json() const;  // {"keys":[{"kty":"RSA","kid":...,"n":...,"e":"AQAB","alg":"RS256","use":"sig"}]}
+  std::string jwks_json()
+      const;  // {"keys":[{"kty":"RSA","kid":...,"n":...,"e":"AQAB","alg":"RS256","use":"sig"}]}
   const std::string& issuer() const { return iss_; }
   const std::string& client_id() const { return client_id_; }
 
@@ -65,7 +67,7 @@ class Verifier {
   std::map<std::string, void*> keys_;  // kid -> EVP_PKEY*; GUARDED_BY(mu_)
   // Tokens already verified (signature and claims), so a client's repeated requests skip the RSA
   // check; exp is still checked on every use. Bounded: cleared when it reaches 10,000 entries.
-  std::map<std::string, Claims> verified_;  // GUARDED_BY(mu_)
+  std::map<std::string, Claims> verified_;              // GUARDED_BY(mu_)
   std::chrono::steady_clock::time_point last_fetch_{};  // GUARDED_BY(fetch_mu_)
   std::atomic<int> fetches_{0};
 };

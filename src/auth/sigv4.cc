@@ -1,13 +1,13 @@
 #include "auth/sigv4.h"
 
+#include <algorithm>
+#include <cctype>
+#include <ctime>
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
-
-#include <algorithm>
-#include <cctype>
-#include <ctime>
 
 #include "util/codec.h"
 
@@ -46,9 +46,13 @@ std::optional<Credential> parse_authorization(std::string_view h, std::string* e
     return std::nullopt;
   };
   if (h.substr(0, scheme.size()) != scheme) {
-    return fail("Authorization header requires 'Credential' parameter. Authorization header requires 'Signature' parameter. "
-                "Authorization header requires 'SignedHeaders' parameter. Authorization header requires existence of either a "
-                "'X-Amz-Date' or a 'Date' header. Authorization=" + std::string(h));
+    return fail(
+        "Authorization header requires 'Credential' parameter. Authorization header requires 'Signature' "
+        "parameter. "
+        "Authorization header requires 'SignedHeaders' parameter. Authorization header requires existence of "
+        "either a "
+        "'X-Amz-Date' or a 'Date' header. Authorization=" +
+        std::string(h));
   }
   auto strip = [](std::string_view v) {
     while (!v.empty() && std::isspace(static_cast<unsigned char>(v.front()))) v.remove_prefix(1);
@@ -63,9 +67,12 @@ std::optional<Credential> parse_authorization(std::string_view h, std::string* e
     auto eq = part.find('=');
     if (eq == std::string_view::npos) continue;
     std::string_view k = part.substr(0, eq), v = part.substr(eq + 1);
-    if (k == "Credential") cred = v;
-    else if (k == "SignedHeaders") c.signed_headers.assign(v);
-    else if (k == "Signature") c.signature.assign(v);
+    if (k == "Credential")
+      cred = v;
+    else if (k == "SignedHeaders")
+      c.signed_headers.assign(v);
+    else if (k == "Signature")
+      c.signature.assign(v);
   }
   std::string missing;
   if (cred.empty()) missing += "Authorization header requires 'Credential' parameter. ";
@@ -81,7 +88,8 @@ std::optional<Credential> parse_authorization(std::string_view h, std::string* e
       start = i + 1;
     }
   }
-  if (n != 5 || parts[4] != "aws4_request" || parts[0].empty()) return fail("Credential should be scoped to a valid region. ");
+  if (n != 5 || parts[4] != "aws4_request" || parts[0].empty())
+    return fail("Credential should be scoped to a valid region. ");
   c.access_key.assign(parts[0]);
   c.date.assign(parts[1]);
   c.region.assign(parts[2]);
@@ -98,8 +106,8 @@ std::string sha256_hex(std::string_view data) {
 std::string hmac_sha256(std::string_view key, std::string_view data) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
-       data.size(), md, &len);
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(data.data()), data.size(), md, &len);
   return std::string(reinterpret_cast<char*>(md), len);
 }
 
@@ -114,8 +122,10 @@ std::string canonical_request(const Request& req, std::string* signed_headers) {
     std::string lk = lower(k);
     std::string tv = trim(v);
     auto it = std::find_if(hs.begin(), hs.end(), [&](auto& p) { return p.first == lk; });
-    if (it != hs.end()) it->second += "," + tv;
-    else hs.emplace_back(lk, tv);
+    if (it != hs.end())
+      it->second += "," + tv;
+    else
+      hs.emplace_back(lk, tv);
   }
   std::sort(hs.begin(), hs.end());
   std::string canon = req.method + "\n" + req.path + "\n" + req.query + "\n";
@@ -130,7 +140,8 @@ std::string canonical_request(const Request& req, std::string* signed_headers) {
 }
 
 std::string string_to_sign(std::string_view canonical, std::string_view amz_date, std::string_view scope) {
-  return "AWS4-HMAC-SHA256\n" + std::string(amz_date) + "\n" + std::string(scope) + "\n" + sha256_hex(canonical);
+  return "AWS4-HMAC-SHA256\n" + std::string(amz_date) + "\n" + std::string(scope) + "\n" +
+         sha256_hex(canonical);
 }
 
 std::string sign(const Request& req, std::string_view access_key, std::string_view secret_key,
@@ -148,8 +159,8 @@ std::string sign(const Request& req, std::string_view access_key, std::string_vi
   k = hmac_sha256(k, service);
   k = hmac_sha256(k, "aws4_request");
   std::string sig = hex_encode(hmac_sha256(k, sts));
-  return "AWS4-HMAC-SHA256 Credential=" + std::string(access_key) + "/" + scope + ", SignedHeaders=" + signed_headers +
-         ", Signature=" + sig;
+  return "AWS4-HMAC-SHA256 Credential=" + std::string(access_key) + "/" + scope +
+         ", SignedHeaders=" + signed_headers + ", Signature=" + sig;
 }
 
 std::string amz_date_now() {
@@ -167,8 +178,10 @@ std::string canonical_query(std::string_view raw) {
   size_t start = 0;
   while (start <= raw.size()) {
     size_t amp = raw.find('&', start);
-    std::string_view p = raw.substr(start, amp == std::string_view::npos ? std::string_view::npos : amp - start);
-    if (!p.empty()) parts.emplace_back(p.find('=') == std::string_view::npos ? std::string(p) + "=" : std::string(p));
+    std::string_view p =
+        raw.substr(start, amp == std::string_view::npos ? std::string_view::npos : amp - start);
+    if (!p.empty())
+      parts.emplace_back(p.find('=') == std::string_view::npos ? std::string(p) + "=" : std::string(p));
     if (amp == std::string_view::npos) break;
     start = amp + 1;
   }
@@ -203,7 +216,8 @@ std::string format_amz_date(time_t t) {
 }
 }  // namespace
 
-Verdict verify(const Credential& c, const Incoming& in, std::string_view secret, time_t now, std::string* detail) {
+Verdict verify(const Credential& c, const Incoming& in, std::string_view secret, time_t now,
+               std::string* detail) {
   std::string_view amz_date;
   Request r;
   r.method.assign(in.method);
@@ -214,27 +228,31 @@ Verdict verify(const Credential& c, const Incoming& in, std::string_view secret,
   std::vector<std::string> wanted;
   for (size_t start = 0; start <= c.signed_headers.size();) {
     size_t semi = c.signed_headers.find(';', start);
-    wanted.push_back(lower(c.signed_headers.substr(start, semi == std::string::npos ? std::string::npos : semi - start)));
+    wanted.push_back(
+        lower(c.signed_headers.substr(start, semi == std::string::npos ? std::string::npos : semi - start)));
     if (semi == std::string::npos) break;
     start = semi + 1;
   }
   for (auto& [k, v] : *in.headers) {
     std::string lk = lower(k);
     if (lk == "x-amz-date") amz_date = v;
-    if (std::find(wanted.begin(), wanted.end(), lk) != wanted.end()) r.headers.emplace_back(lk, std::string(v));
+    if (std::find(wanted.begin(), wanted.end(), lk) != wanted.end())
+      r.headers.emplace_back(lk, std::string(v));
   }
   if (amz_date.empty()) return Verdict::kNoDate;
   time_t at = parse_amz_date(amz_date);
   if (at < 0) return Verdict::kMismatch;
   constexpr time_t kSkew = 15 * 60;
   if (at < now - kSkew) {
-    if (detail) *detail = "Signature expired: " + std::string(amz_date) + " is now earlier than " + format_amz_date(now - kSkew) +
-                          " (" + format_amz_date(now) + " - 15 min.)";
+    if (detail)
+      *detail = "Signature expired: " + std::string(amz_date) + " is now earlier than " +
+                format_amz_date(now - kSkew) + " (" + format_amz_date(now) + " - 15 min.)";
     return Verdict::kExpired;
   }
   if (at > now + kSkew) {
-    if (detail) *detail = "Signature not yet current: " + std::string(amz_date) + " is still later than " +
-                          format_amz_date(now + kSkew) + " (" + format_amz_date(now) + " + 15 min.)";
+    if (detail)
+      *detail = "Signature not yet current: " + std::string(amz_date) + " is still later than " +
+                format_amz_date(now + kSkew) + " (" + format_amz_date(now) + " + 15 min.)";
     return Verdict::kNotYetCurrent;
   }
   if (c.date != amz_date.substr(0, 8)) return Verdict::kMismatch;

@@ -14,8 +14,9 @@ struct Credential {
   std::string signed_headers, signature;
 };
 
-// Parses "AWS4-HMAC-SHA256 Credential=AK/20240101/us-east-1/dynamodb/aws4_request, SignedHeaders=..., Signature=...".
-// On failure returns nullopt and sets `error` to DynamoDB's IncompleteSignatureException text.
+// Parses "AWS4-HMAC-SHA256 Credential=AK/20240101/us-east-1/dynamodb/aws4_request, SignedHeaders=...,
+// Signature=...". On failure returns nullopt and sets `error` to DynamoDB's IncompleteSignatureException
+// text.
 std::optional<Credential> parse_authorization(std::string_view header, std::string* error);
 
 struct Request {
@@ -50,7 +51,8 @@ enum class Verdict { kOk, kNoDate, kExpired, kNotYetCurrent, kMismatch };
 // Recomputes the signature of `in` over the headers `c` says were signed, with `secret`, and
 // compares it in constant time. The request's X-Amz-Date must be within 15 minutes of `now`.
 // `detail` gets the service's message for kExpired and kNotYetCurrent.
-Verdict verify(const Credential& c, const Incoming& in, std::string_view secret, time_t now, std::string* detail);
+Verdict verify(const Credential& c, const Incoming& in, std::string_view secret, time_t now,
+               std::string* detail);
 // Sorted name=value pairs, as the canonical request wants them.
 std::string canonical_query(std::string_view raw);
 

@@ -1,6 +1,9 @@
 #include "client/dynamo_client.h"
 
-#include "engine/json_util.h"
+#include <chrono>
+#include <cstdlib>
+#include <random>
+#include <thread>
 
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
@@ -8,13 +11,9 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
-#include <chrono>
-#include <cstdlib>
-#include <random>
-#include <thread>
-
 #include "auth/sigv4.h"
 #include "engine/engine.h"
+#include "engine/json_util.h"
 #include "util/errors.h"
 
 namespace ddb::client {
@@ -25,8 +24,9 @@ namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
 Result<rapidjson::Document> DynamoClient::op(std::string_view name, const std::string& body) {
-  std::string target = name.rfind("Streams.", 0) == 0 ? "DynamoDBStreams_20120810." + std::string(name.substr(8))
-                                                       : "DynamoDB_20120810." + std::string(name);
+  std::string target = name.rfind("Streams.", 0) == 0
+                           ? "DynamoDBStreams_20120810." + std::string(name.substr(8))
+                           : "DynamoDB_20120810." + std::string(name);
   return call(target, body);
 }
 
@@ -51,9 +51,13 @@ struct Url {
 std::optional<Url> parse_url(const std::string& u) {
   Url r;
   std::string rest;
-  if (u.rfind("https://", 0) == 0) { r.tls = true; rest = u.substr(8); }
-  else if (u.rfind("http://", 0) == 0) rest = u.substr(7);
-  else return std::nullopt;
+  if (u.rfind("https://", 0) == 0) {
+    r.tls = true;
+    rest = u.substr(8);
+  } else if (u.rfind("http://", 0) == 0)
+    rest = u.substr(7);
+  else
+    return std::nullopt;
   auto slash = rest.find('/');
   std::string hostport = rest.substr(0, slash);
   if (slash != std::string::npos) r.path = rest.substr(slash);
@@ -91,7 +95,10 @@ struct HttpClient::Conn {
     beast::error_code ec;
     tcp::resolver resolver(ioc);
     auto results = resolver.resolve(host, port, ec);
-    if (ec) { *error = "cannot resolve " + host + ": " + ec.message(); return false; }
+    if (ec) {
+      *error = "cannot resolve " + host + ": " + ec.message();
+      return false;
+    }
     if (tls) {
       secure = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(ioc, ssl_ctx());
       SSL_set_tlsext_host_name(secure->native_handle(), host.c_str());
@@ -105,7 +112,10 @@ struct HttpClient::Conn {
       plain->connect(results, ec);
       if (!ec) plain->socket().set_option(tcp::no_delay(true), ec);
     }
-    if (ec) { *error = "cannot connect to " + host + ":" + port + ": " + ec.message(); return false; }
+    if (ec) {
+      *error = "cannot connect to " + host + ":" + port + ": " + ec.message();
+      return false;
+    }
     return true;
   }
 
@@ -122,8 +132,10 @@ struct HttpClient::Conn {
     return ec;
   }
   void set_timeout(std::chrono::milliseconds t) {
-    if (secure) beast::get_lowest_layer(*secure).expires_after(t);
-    else plain->expires_after(t);
+    if (secure)
+      beast::get_lowest_layer(*secure).expires_after(t);
+    else
+      plain->expires_after(t);
   }
 };
 
@@ -169,8 +181,8 @@ Result<std::pair<int, std::string>> HttpClient::post_once(std::string_view targe
   for (auto& [k, v] : sr.headers) req.set(k, v);
   if (opt_.sign) {
     if (!opt_.session_token.empty()) req.set("x-amz-security-token", opt_.session_token);
-    req.set(http::field::authorization,
-            sigv4::sign(sr, opt_.access_key, opt_.secret_key, opt_.session_token, opt_.region, opt_.service, amz_date));
+    req.set(http::field::authorization, sigv4::sign(sr, opt_.access_key, opt_.secret_key, opt_.session_token,
+                                                    opt_.region, opt_.service, amz_date));
   }
   req.keep_alive(true);
   req.body() = body;
@@ -186,7 +198,8 @@ Result<std::pair<int, std::string>> HttpClient::post_once(std::string_view targe
     ec = c->exchange(req, res2);
     res = std::move(res2);
   }
-  if (ec) return err::ddb("ServiceUnavailable", "request to " + opt_.endpoint + " failed: " + ec.message(), 503);
+  if (ec)
+    return err::ddb("ServiceUnavailable", "request to " + opt_.endpoint + " failed: " + ec.message(), 503);
   int status = static_cast<int>(res.result_int());
   if (res.keep_alive()) {
     std::lock_guard lk(mu_);
@@ -204,7 +217,10 @@ Result<rapidjson::Document> HttpClient::call(std::string_view target, const std:
       std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(0, cap)(rng)));
     }
     auto r = post_once(target, body);
-    if (!r.ok()) { last = r.take_error(); continue; }
+    if (!r.ok()) {
+      last = r.take_error();
+      continue;
+    }
     auto& [status, text] = *r;
     rapidjson::Document doc;
     doc.Parse<rapidjson::kParseIterativeFlag>(text.c_str(), text.size());
@@ -232,8 +248,8 @@ Result<rapidjson::Document> HttpClient::call(std::string_view target, const std:
       e.message = text.substr(0, 200);
     }
     std::string n = e.name();
-    bool retry = status >= 500 || n == "ProvisionedThroughputExceededException" || n == "ThrottlingException" ||
-                 n == "RequestLimitExceeded" || n == "InternalServerError";
+    bool retry = status >= 500 || n == "ProvisionedThroughputExceededException" ||
+                 n == "ThrottlingException" || n == "RequestLimitExceeded" || n == "InternalServerError";
     if (!retry) return e;
     last = e;
   }
@@ -270,7 +286,8 @@ Result<std::string> http_get(const std::string& url, int timeout_ms) {
     if (!ec) http::read(s, buf, res, ec);
   }
   if (ec) return err::internal("GET " + url + " failed: " + ec.message());
-  if (res.result_int() != 200) return err::internal("GET " + url + ": HTTP " + std::to_string(res.result_int()));
+  if (res.result_int() != 200)
+    return err::internal("GET " + url + ": HTTP " + std::to_string(res.result_int()));
   return std::move(res.body());
 }
 

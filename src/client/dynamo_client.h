@@ -5,14 +5,14 @@
 // The messaging app reaches DynamoDB only through this interface, so it cannot cheat.
 // Thread-safety: call() may be used from several threads.
 #pragma once
-#include <rapidjson/document.h>
-
 #include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <rapidjson/document.h>
 
 #include "util/status.h"
 
@@ -29,7 +29,8 @@ class DynamoClient {
   // `target` is the X-Amz-Target, e.g. "DynamoDB_20120810.PutItem". On success returns the parsed
   // response; on failure an Error with DynamoDB's __type and message.
   virtual Result<rapidjson::Document> call(std::string_view target, const std::string& body) = 0;
-  // Convenience: "PutItem" -> DynamoDB_20120810.PutItem; "Streams.GetRecords" -> DynamoDBStreams_20120810.GetRecords.
+  // Convenience: "PutItem" -> DynamoDB_20120810.PutItem; "Streams.GetRecords" ->
+  // DynamoDBStreams_20120810.GetRecords.
   Result<rapidjson::Document> op(std::string_view name, const std::string& body);
   virtual std::string describe() const = 0;  // for banners and logs
 };
@@ -66,10 +67,10 @@ struct HttpClientOptions {
   std::string access_key = "dummy", secret_key = "dummy", session_token;
   std::string service = "dynamodb";
   std::string target_content_type = "application/x-amz-json-1.0";
-  int max_attempts = 5;       // Default: 5 (1 try + 4 retries).
-  int base_backoff_ms = 25;   // Default: 25 ms, doubled per retry, full jitter.
-  int timeout_ms = 10000;     // Default: 10 s per attempt.
-  bool sign = true;           // Default: SigV4-sign every request (false for unauthenticated APIs).
+  int max_attempts = 5;      // Default: 5 (1 try + 4 retries).
+  int base_backoff_ms = 25;  // Default: 25 ms, doubled per retry, full jitter.
+  int timeout_ms = 10000;    // Default: 10 s per attempt.
+  bool sign = true;          // Default: SigV4-sign every request (false for unauthenticated APIs).
 };
 
 // Plain HTTP(S) POST with SigV4; also used for Cognito's JSON API.

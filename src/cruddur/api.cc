@@ -10,7 +10,9 @@ using ddb::net::Reply;
 using ddb::net::Request;
 
 namespace {
-Reply json_reply(int status, std::string body) { return Reply{status, "application/json", std::move(body), {}, nullptr}; }
+Reply json_reply(int status, std::string body) {
+  return Reply{status, "application/json", std::move(body), {}, nullptr};
+}
 Reply failure_reply(const Failure& f) {
   if (f.status == 422) {
     Json j;
@@ -20,12 +22,18 @@ Reply failure_reply(const Failure& f) {
     return json_reply(422, j.take());
   }
   if (f.status >= 500) spdlog::error("{}", f.message);  // the detail is for the operator, not the client
-  std::string text = f.status >= 500 ? "the message store or user directory is unavailable; try again" : f.message;
+  std::string text =
+      f.status >= 500 ? "the message store or user directory is unavailable; try again" : f.message;
   return json_reply(f.status, Json().obj().kv("error", text).end_obj().take());
 }
 void write_row(Json& j, const Row& r) {
-  j.obj().kv("uuid", r.uuid).kv("display_name", r.display_name).kv("handle", r.handle).kv("message", r.message)
-      .kv("created_at", r.created_at).end_obj();
+  j.obj()
+      .kv("uuid", r.uuid)
+      .kv("display_name", r.display_name)
+      .kv("handle", r.handle)
+      .kv("message", r.message)
+      .kv("created_at", r.created_at)
+      .end_obj();
 }
 bool is_hex_uuid(const std::string& s) {
   if (s.size() != 36) return false;
@@ -67,7 +75,13 @@ std::string query_param(const std::string& query, const std::string& name) {
 
 Api::Api(MessagingService& service, CachedMessaging& front, EventHub& events, UserDirectory& users,
          ddb::jwt::Verifier& verifier, ddb::client::DynamoClient& ddb, ApiOptions options)
-    : service_(service), front_(front), events_(events), users_(users), verifier_(verifier), ddb_(ddb), opt_(std::move(options)) {}
+    : service_(service),
+      front_(front),
+      events_(events),
+      users_(users),
+      verifier_(verifier),
+      ddb_(ddb),
+      opt_(std::move(options)) {}
 
 std::optional<User> Api::authenticate(const Request& req) {
   std::string_view auth = req.header("authorization");
@@ -120,12 +134,20 @@ Reply Api::handle(const Request& req) {
 Reply Api::route(const Request& req) {
   const std::string& p = req.path;
   if (p == "/api/health-check" && req.method == "GET") return health();
-  if (p.rfind("/api/users/@", 0) == 0 && p.size() > 18 && p.substr(p.size() - 6) == "/short" && req.method == "GET") {
+  if (p.rfind("/api/users/@", 0) == 0 && p.size() > 18 && p.substr(p.size() - 6) == "/short" &&
+      req.method == "GET") {
     std::string handle = url_decode(p.substr(12, p.size() - 18));
-    auto u = ddb::valid_utf8(handle) ? users_.by_handle(handle) : ddb::Result<std::optional<User>>(std::nullopt);
+    auto u =
+        ddb::valid_utf8(handle) ? users_.by_handle(handle) : ddb::Result<std::optional<User>>(std::nullopt);
     if (!u.ok()) return failure_reply(service_failure(u.error()));
     if (!*u) return json_reply(404, Json().obj().kv("error", "user not found").end_obj().take());
-    return json_reply(200, Json().obj().kv("uuid", (*u)->uuid).kv("handle", (*u)->handle).kv("display_name", (*u)->display_name).end_obj().take());
+    return json_reply(200, Json()
+                               .obj()
+                               .kv("uuid", (*u)->uuid)
+                               .kv("handle", (*u)->handle)
+                               .kv("display_name", (*u)->display_name)
+                               .end_obj()
+                               .take());
   }
   if (p == "/api/stats" && req.method == "GET") return stats();
   if (p == "/api/events" && req.method == "GET") return events(req);
@@ -135,11 +157,23 @@ Reply Api::route(const Request& req) {
   auto me = authenticate(req);
   if (!me) return json_reply(401, "{}");
   if (p == "/api/me" && req.method == "GET")
-    return json_reply(200, Json().obj().kv("uuid", me->uuid).kv("handle", me->handle).kv("display_name", me->display_name).end_obj().take());
+    return json_reply(200, Json()
+                               .obj()
+                               .kv("uuid", me->uuid)
+                               .kv("handle", me->handle)
+                               .kv("display_name", me->display_name)
+                               .end_obj()
+                               .take());
   if (p == "/api/events/token" && req.method == "POST") {
     auto t = front_.events_token(*me);
     if (!t.ok()) return failure_reply(service_failure(t.error()));
-    return json_reply(200, Json().obj().kv("token", *t).key("expires_in").num(CachedMessaging::kEventsTokenSeconds).end_obj().take());
+    return json_reply(200, Json()
+                               .obj()
+                               .kv("token", *t)
+                               .key("expires_in")
+                               .num(CachedMessaging::kEventsTokenSeconds)
+                               .end_obj()
+                               .take());
   }
   if (p == "/api/message_groups" && req.method == "GET") return list(req, *me, "");
   if (p == "/api/messages" && req.method == "POST") return post_message(req, *me);
@@ -150,7 +184,8 @@ Reply Api::route(const Request& req) {
   bool read = p.size() > 5 && p.compare(p.size() - 5, 5, "/read") == 0;
   if (p.rfind("/api/messages/", 0) == 0 && (read ? req.method == "POST" : req.method == "GET")) {
     std::string group = url_decode(p.substr(14, p.size() - 14 - (read ? 5 : 0)));
-    if (!is_hex_uuid(group)) return json_reply(404, Json().obj().kv("error", "conversation not found").end_obj().take());
+    if (!is_hex_uuid(group))
+      return json_reply(404, Json().obj().kv("error", "conversation not found").end_obj().take());
     if (!read) return list(req, *me, group);
     auto c = front_.mark_read(*me, group);
     return c.failure ? failure_reply(*c.failure) : json_reply(200, counts_json(*c.value));
@@ -168,7 +203,8 @@ Reply Api::list(const Request& req, const User& me, const std::string& group) {
     limit = static_cast<int>(v);
   }
   std::string cursor = query_param(req.query, "cursor");
-  auto out = group.empty() ? front_.list_groups(me, limit, cursor) : front_.list_messages(me, group, limit, cursor);
+  auto out =
+      group.empty() ? front_.list_groups(me, limit, cursor) : front_.list_messages(me, group, limit, cursor);
   if (out.failure) return failure_reply(*out.failure);
   Json j;
   j.arr();
@@ -176,7 +212,8 @@ Reply Api::list(const Request& req, const User& me, const std::string& group) {
   j.end_arr();
   Reply r = json_reply(200, j.take());
   if (!out.value->next_cursor.empty()) {
-    std::string base = opt_.public_url + req.path + "?limit=" + std::to_string(limit) + "&cursor=" + out.value->next_cursor;
+    std::string base =
+        opt_.public_url + req.path + "?limit=" + std::to_string(limit) + "&cursor=" + out.value->next_cursor;
     r.headers.emplace_back("Link", "<" + base + ">; rel=\"next\"");
   }
   return r;
@@ -185,7 +222,8 @@ Reply Api::list(const Request& req, const User& me, const std::string& group) {
 Reply Api::post_message(const Request& req, const User& me) {
   rapidjson::Document d;
   d.Parse<rapidjson::kParseIterativeFlag>(req.body.c_str(), req.body.size());
-  if (d.HasParseError() || !d.IsObject()) return json_reply(400, Json().obj().kv("error", "malformed JSON").end_obj().take());
+  if (d.HasParseError() || !d.IsObject())
+    return json_reply(400, Json().obj().kv("error", "malformed JSON").end_obj().take());
   SendRequest s;
   auto str = [&](const char* k) -> std::optional<std::string> {
     if (!d.HasMember(k) || d[k].IsNull()) return std::nullopt;
@@ -204,14 +242,22 @@ Reply Api::post_message(const Request& req, const User& me) {
   auto out = front_.send(me, s);
   if (out.failure) return failure_reply(*out.failure);
   auto& m = *out.value;
-  return json_reply(200, Json().obj().kv("message_group_uuid", m.message_group_uuid).kv("uuid", m.uuid)
-                             .kv("display_name", m.display_name).kv("handle", m.handle).kv("message", m.message)
-                             .kv("created_at", m.created_at).end_obj().take());
+  return json_reply(200, Json()
+                             .obj()
+                             .kv("message_group_uuid", m.message_group_uuid)
+                             .kv("uuid", m.uuid)
+                             .kv("display_name", m.display_name)
+                             .kv("handle", m.handle)
+                             .kv("message", m.message)
+                             .kv("created_at", m.created_at)
+                             .end_obj()
+                             .take());
 }
 
 Reply Api::health() {
   bool dir_ok = users_.ping().ok();
-  bool ddb_ok = ddb_.op("DescribeTable", Json().obj().kv("TableName", service_.table()).end_obj().take()).ok();
+  bool ddb_ok =
+      ddb_.op("DescribeTable", Json().obj().kv("TableName", service_.table()).end_obj().take()).ok();
   Json j;
   j.obj().key("api").boolean(true).key("dynamodb").boolean(ddb_ok).key("directory").boolean(dir_ok);
   // The cache is not needed to serve (a down cache means direct reads): reported, not a failure.
@@ -221,10 +267,17 @@ Reply Api::health() {
 
 Reply Api::stats() {
   Json j;
-  j.obj().key("dynamodb_calls").num(opt_.dynamodb_calls ? opt_.dynamodb_calls() : -1)
-      .key("worker_dynamodb_calls").num(opt_.worker_dynamodb_calls ? opt_.worker_dynamodb_calls() : -1)
-      .key("cache_hits").num(front_.stats().hits).key("cache_misses").num(front_.stats().misses)
-      .key("event_streams").num(static_cast<long long>(events_.open_streams()));
+  j.obj()
+      .key("dynamodb_calls")
+      .num(opt_.dynamodb_calls ? opt_.dynamodb_calls() : -1)
+      .key("worker_dynamodb_calls")
+      .num(opt_.worker_dynamodb_calls ? opt_.worker_dynamodb_calls() : -1)
+      .key("cache_hits")
+      .num(front_.stats().hits)
+      .key("cache_misses")
+      .num(front_.stats().misses)
+      .key("event_streams")
+      .num(static_cast<long long>(events_.open_streams()));
   if (front_.cache()) j.kv("cache", front_.cache()->describe());
   return json_reply(200, j.end_obj().take());
 }
@@ -232,7 +285,9 @@ Reply Api::stats() {
 // Server-Sent Events for the user of a token from POST /api/events/token.
 Reply Api::events(const Request& req) {
   auto user = front_.events_user(query_param(req.query, "token"));
-  if (!user.ok()) return user.error().http_status == 401 ? json_reply(401, "{}") : failure_reply(service_failure(user.error()));
+  if (!user.ok())
+    return user.error().http_status == 401 ? json_reply(401, "{}")
+                                           : failure_reply(service_failure(user.error()));
   Reply r{200, "text/event-stream", "", {}, events_.open(*user)};
   r.headers.emplace_back("X-Accel-Buffering", "no");  // nginx: do not buffer the stream
   return r;

@@ -16,7 +16,7 @@ struct ApiOptions {
   // FRONTEND_URL: the one other origin whose pages may call the API (CORS) and change state. The
   // server's own origin is always allowed. Default: none.
   std::string frontend_url;
-  std::string public_url;          // prefix for Link headers. Default: "" (a relative reference, valid per RFC 8288)
+  std::string public_url;  // prefix for Link headers. Default: "" (a relative reference, valid per RFC 8288)
   std::function<long long()> dynamodb_calls, worker_dynamodb_calls;  // for /api/stats
 };
 

@@ -6,20 +6,20 @@
 namespace cruddur {
 
 struct BannerFacts {
-  std::string self;             // absolute path of this binary
-  std::string api_url;          // http://HOST:PORT
-  std::string web_dir;          // the web client's files
-  bool web_ok = true;           // web_dir has index.html
-  std::string ddb_url;          // the embedded engine's endpoint ("" : none)
-  std::string ddb_remote;       // --ddb-endpoint ("" : embedded)
-  std::string ddb_describe;     // how the client describes its DynamoDB
-  std::string data_dir;         // absolute
-  std::string directory;        // how the user directory describes itself
-  std::string connection_url;   // PostgreSQL ("" : SQLite)
-  std::string cognito_issuer;   // "" : the local issuer
+  std::string self;            // absolute path of this binary
+  std::string api_url;         // http://HOST:PORT
+  std::string web_dir;         // the web client's files
+  bool web_ok = true;          // web_dir has index.html
+  std::string ddb_url;         // the embedded engine's endpoint ("" : none)
+  std::string ddb_remote;      // --ddb-endpoint ("" : embedded)
+  std::string ddb_describe;    // how the client describes its DynamoDB
+  std::string data_dir;        // absolute
+  std::string directory;       // how the user directory describes itself
+  std::string connection_url;  // PostgreSQL ("" : SQLite)
+  std::string cognito_issuer;  // "" : the local issuer
   std::string user_pool_id;
   std::string region, table, checkpoint;
-  std::string cache;            // how the cache describes itself ("" : none)
+  std::string cache;  // how the cache describes itself ("" : none)
 };
 
 std::string banner(const BannerFacts& f);

@@ -65,8 +65,8 @@ class EmbeddedCache final : public Cache {
     return true;
   }
 
-  Result<bool> hset_if(const std::string& key, const std::string& field, const std::string& value, const std::string& mark,
-                       bool strict) override {
+  Result<bool> hset_if(const std::string& key, const std::string& field, const std::string& value,
+                       const std::string& mark, bool strict) override {
     std::lock_guard lk(mu_);
     Entry* e = find(key);
     if (!e || !e->is_hash) return false;
@@ -114,7 +114,8 @@ class EmbeddedCache final : public Cache {
   Entry& put(const std::string& key, std::chrono::seconds ttl) {  // with mu_ held
     if (map_.size() >= max_ && !map_.count(key)) {
       auto now = Clock::now();
-      for (auto it = map_.begin(); it != map_.end();) it = it->second.expires <= now ? map_.erase(it) : std::next(it);
+      for (auto it = map_.begin(); it != map_.end();)
+        it = it->second.expires <= now ? map_.erase(it) : std::next(it);
       if (map_.size() >= max_) map_.erase(map_.begin());
     }
     Entry& e = map_[key];
@@ -126,7 +127,8 @@ class EmbeddedCache final : public Cache {
   const size_t max_;
   std::mutex mu_;
   std::unordered_map<std::string, Entry> map_;  // GUARDED_BY(mu_)
-  std::map<std::string, std::vector<std::function<void(const std::string&)>>> subscribers_;  // GUARDED_BY(mu_)
+  std::map<std::string, std::vector<std::function<void(const std::string&)>>>
+      subscribers_;  // GUARDED_BY(mu_)
 };
 
 }  // namespace
@@ -140,7 +142,8 @@ Result<std::unique_ptr<Cache>> open_cache(const std::string& url, std::chrono::s
   if (url == "none") return std::unique_ptr<Cache>();
   const std::string scheme = "redis://";
   if (url.rfind(scheme, 0) != 0)
-    return Error{"BadCacheUrl", "--cache-url takes embedded, none or redis://HOST[:PORT][/DB], not " + url, 2, {}};
+    return Error{
+        "BadCacheUrl", "--cache-url takes embedded, none or redis://HOST[:PORT][/DB], not " + url, 2, {}};
   std::string rest = url.substr(scheme.size());
   int db = 0;
   if (auto slash = rest.find('/'); slash != std::string::npos) {

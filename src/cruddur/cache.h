@@ -32,11 +32,12 @@ class Cache {
   // A hash, or nullopt when `key` is absent.
   virtual ddb::Result<std::optional<std::map<std::string, std::string>>> hgetall(const std::string& key) = 0;
   // Creates `key` with `fields` unless it exists (true: created); it expires after the TTL.
-  virtual ddb::Result<bool> hcreate(const std::string& key, const std::map<std::string, std::string>& fields) = 0;
+  virtual ddb::Result<bool> hcreate(const std::string& key,
+                                    const std::map<std::string, std::string>& fields) = 0;
   // On an existing hash only: sets `field` to `value` and "m:<field>" to `mark`, unless the stored
   // mark orders after `mark` (or, with `strict`, is equal to it). Atomic. True: set.
-  virtual ddb::Result<bool> hset_if(const std::string& key, const std::string& field, const std::string& value,
-                                    const std::string& mark, bool strict) = 0;
+  virtual ddb::Result<bool> hset_if(const std::string& key, const std::string& field,
+                                    const std::string& value, const std::string& mark, bool strict) = 0;
 
   // Publish/subscribe on one channel. `subscribe` starts delivering to `fn` (from a thread of the
   // cache's own) until the cache is destroyed.
@@ -50,6 +51,7 @@ ddb::Result<std::unique_ptr<Cache>> open_cache(const std::string& url, std::chro
 
 // Tests and the embedded backend: the cache in this process, bounded to `max_entries`.
 std::unique_ptr<Cache> make_embedded_cache(std::chrono::seconds ttl, size_t max_entries = 200000);
-ddb::Result<std::unique_ptr<Cache>> make_redis_cache(const std::string& host, int port, int db, std::chrono::seconds ttl);
+ddb::Result<std::unique_ptr<Cache>> make_redis_cache(const std::string& host, int port, int db,
+                                                     std::chrono::seconds ttl);
 
 }  // namespace cruddur

@@ -1,11 +1,11 @@
 // The Redis backend, on hiredis (synchronous): a small pool of connections with short timeouts, a
 // breaker that skips Redis for a second after a failure (so an outage costs requests nothing but a
 // direct read), and a subscriber thread that reconnects on its own.
-#include <hiredis/hiredis.h>
-
 #include <atomic>
 #include <mutex>
 #include <thread>
+
+#include <hiredis/hiredis.h>
 
 #include "cruddur/cache.h"
 
@@ -71,7 +71,8 @@ class RedisCache final : public Cache {
     std::vector<std::optional<std::string>> out;
     for (size_t i = 0; i < r.r->elements; ++i) {
       auto* e = r.r->element[i];
-      out.push_back(e->type == REDIS_REPLY_STRING ? std::optional<std::string>(std::string(e->str, e->len)) : std::nullopt);
+      out.push_back(e->type == REDIS_REPLY_STRING ? std::optional<std::string>(std::string(e->str, e->len))
+                                                  : std::nullopt);
     }
     return out;
   }
@@ -84,8 +85,10 @@ class RedisCache final : public Cache {
   Result<long long> incr(const std::string& key) override {
     // INCR and EXPIRE in one round trip (MULTI would need two more).
     ReplyPtr r;
-    DDB_TRY(command({"EVAL", "local n = redis.call('INCR', KEYS[1]); redis.call('EXPIRE', KEYS[1], ARGV[1]); return n", "1",
-                     key, std::to_string(2 * ttl_.count())}, &r));
+    DDB_TRY(command(
+        {"EVAL", "local n = redis.call('INCR', KEYS[1]); redis.call('EXPIRE', KEYS[1], ARGV[1]); return n",
+         "1", key, std::to_string(2 * ttl_.count())},
+        &r));
     if (r.r->type != REDIS_REPLY_INTEGER) return bad("INCR");
     return static_cast<long long>(r.r->integer);
   }
@@ -99,7 +102,8 @@ class RedisCache final : public Cache {
     for (size_t i = 0; i + 1 < r.r->elements; i += 2) {
       auto* k = r.r->element[i];
       auto* v = r.r->element[i + 1];
-      if (k->type == REDIS_REPLY_STRING && v->type == REDIS_REPLY_STRING) m[std::string(k->str, k->len)] = std::string(v->str, v->len);
+      if (k->type == REDIS_REPLY_STRING && v->type == REDIS_REPLY_STRING)
+        m[std::string(k->str, k->len)] = std::string(v->str, v->len);
     }
     m.erase("_");  // hcreate's marker: a hash with no other field still exists
     return std::optional<std::map<std::string, std::string>>(std::move(m));
@@ -117,8 +121,8 @@ class RedisCache final : public Cache {
     return r.r->integer == 1;
   }
 
-  Result<bool> hset_if(const std::string& key, const std::string& field, const std::string& value, const std::string& mark,
-                       bool strict) override {
+  Result<bool> hset_if(const std::string& key, const std::string& field, const std::string& value,
+                       const std::string& mark, bool strict) override {
     ReplyPtr r;
     DDB_TRY(command({"EVAL", kHsetIf, "1", key, field, value, mark, strict ? "1" : "0"}, &r));
     if (r.r->type != REDIS_REPLY_INTEGER) return bad("hset_if");
@@ -135,7 +139,9 @@ class RedisCache final : public Cache {
   }
 
  private:
-  static Error bad(const char* what) { return Error{"CacheError", std::string("unexpected Redis answer to ") + what, 503, {}}; }
+  static Error bad(const char* what) {
+    return Error{"CacheError", std::string("unexpected Redis answer to ") + what, 503, {}};
+  }
 
   redisContext* connect() {
     timeval tv{0, static_cast<suseconds_t>(std::chrono::microseconds(kTimeout).count())};
@@ -160,7 +166,8 @@ class RedisCache final : public Cache {
   // One command on a pooled connection. A failure opens the breaker: for a second, every command
   // fails at once instead of waiting for Redis.
   Status command(const std::vector<std::string>& args, ReplyPtr* out) {
-    if (Clock::now().time_since_epoch().count() < down_until_.load()) return Error{"CacheUnavailable", describe() + " is down", 503, {}};
+    if (Clock::now().time_since_epoch().count() < down_until_.load())
+      return Error{"CacheUnavailable", describe() + " is down", 503, {}};
     redisContext* c = nullptr;
     {
       std::lock_guard lk(mu_);
@@ -177,7 +184,8 @@ class RedisCache final : public Cache {
       argv.push_back(a.data());
       lens.push_back(a.size());
     }
-    auto* r = static_cast<redisReply*>(redisCommandArgv(c, static_cast<int>(argv.size()), argv.data(), lens.data()));
+    auto* r = static_cast<redisReply*>(
+        redisCommandArgv(c, static_cast<int>(argv.size()), argv.data(), lens.data()));
     if (!r) {
       std::string why = c->errstr;
       redisFree(c);
@@ -185,8 +193,10 @@ class RedisCache final : public Cache {
     }
     {
       std::lock_guard lk(mu_);
-      if (pool_.size() < 8) pool_.push_back(c);
-      else redisFree(c);
+      if (pool_.size() < 8)
+        pool_.push_back(c);
+      else
+        redisFree(c);
     }
     out->r = r;
     if (r->type == REDIS_REPLY_ERROR) return Error{"CacheError", std::string(r->str, r->len), 503, {}};
@@ -212,7 +222,8 @@ class RedisCache final : public Cache {
       while (!stop_ && sub) {
         void* raw = nullptr;
         if (redisGetReply(c, &raw) != REDIS_OK) {
-          if (c->err == REDIS_ERR_IO && (errno == EAGAIN || errno == EWOULDBLOCK)) {  // the read timeout: go on
+          if (c->err == REDIS_ERR_IO &&
+              (errno == EAGAIN || errno == EWOULDBLOCK)) {  // the read timeout: go on
             c->err = 0;
             c->errstr[0] = '\0';
             continue;
@@ -240,7 +251,8 @@ class RedisCache final : public Cache {
 
 }  // namespace
 
-Result<std::unique_ptr<Cache>> make_redis_cache(const std::string& host, int port, int db, std::chrono::seconds ttl) {
+Result<std::unique_ptr<Cache>> make_redis_cache(const std::string& host, int port, int db,
+                                                std::chrono::seconds ttl) {
   return std::unique_ptr<Cache>(std::make_unique<RedisCache>(host, port, db, ttl));
 }
 

@@ -14,7 +14,8 @@ using ddb::Result;
 std::string encode_page(const Page& p) {
   Json j;
   j.obj().kv("next", p.next_cursor).key("rows").arr();
-  for (auto& r : p.rows) j.arr().str(r.uuid).str(r.display_name).str(r.handle).str(r.message).str(r.created_at).end_arr();
+  for (auto& r : p.rows)
+    j.arr().str(r.uuid).str(r.display_name).str(r.handle).str(r.message).str(r.created_at).end_arr();
   return j.end_arr().end_obj().take();
 }
 
@@ -27,7 +28,8 @@ bool decode_page(const std::string& text, Page* p) {
     if (!r.IsArray() || r.Size() != 5) return false;
     for (auto& f : r.GetArray())
       if (!f.IsString()) return false;
-    p->rows.push_back(Row{r[0].GetString(), r[1].GetString(), r[2].GetString(), r[3].GetString(), r[4].GetString()});
+    p->rows.push_back(
+        Row{r[0].GetString(), r[1].GetString(), r[2].GetString(), r[3].GetString(), r[4].GetString()});
   }
   return true;
 }
@@ -41,8 +43,19 @@ std::string counts_json(const UnreadCounts& c) {
 
 namespace {
 std::string row_json(const std::string& group, const SentMessage& m) {
-  return Json().obj().kv("group", group).key("message").obj().kv("uuid", m.uuid).kv("display_name", m.display_name)
-      .kv("handle", m.handle).kv("message", m.message).kv("created_at", m.created_at).end_obj().end_obj().take();
+  return Json()
+      .obj()
+      .kv("group", group)
+      .key("message")
+      .obj()
+      .kv("uuid", m.uuid)
+      .kv("display_name", m.display_name)
+      .kv("handle", m.handle)
+      .kv("message", m.message)
+      .kv("created_at", m.created_at)
+      .end_obj()
+      .end_obj()
+      .take();
 }
 }  // namespace
 
@@ -75,7 +88,8 @@ Result<std::vector<std::string>> CachedMessaging::members(const std::string& gro
 
 // A page from the cache when its tag is the key's current generation; otherwise loaded and stored
 // tagged with the generation read before loading (so an invalidation meanwhile makes it unusable).
-Outcome<Page> CachedMessaging::cached_page(const std::string& key, int limit, const std::function<Outcome<Page>()>& load) {
+Outcome<Page> CachedMessaging::cached_page(const std::string& key, int limit,
+                                           const std::function<Outcome<Page>()>& load) {
   if (!cache_) return load();
   std::string page_key = "page:" + key + ":" + std::to_string(limit);
   auto got = cache_->mget({"gen:" + key, page_key});
@@ -91,7 +105,8 @@ Outcome<Page> CachedMessaging::cached_page(const std::string& key, int limit, co
   }
   ++stats_.misses;
   auto page = load();
-  if (page.value && got.ok()) (void)cache_->set(page_key, (*got)[0].value_or("0") + "\n" + encode_page(*page.value));
+  if (page.value && got.ok())
+    (void)cache_->set(page_key, (*got)[0].value_or("0") + "\n" + encode_page(*page.value));
   return page;
 }
 
@@ -104,7 +119,8 @@ Outcome<Page> CachedMessaging::list_groups(const User& me, int limit, const std:
   return cached_page("grp:" + me.uuid, limit, [&] { return service_.list_groups(me, limit, ""); });
 }
 
-Outcome<Page> CachedMessaging::list_messages(const User& me, const std::string& group, int limit, const std::string& cursor) {
+Outcome<Page> CachedMessaging::list_messages(const User& me, const std::string& group, int limit,
+                                             const std::string& cursor) {
   auto m = members(group);
   if (!m.ok()) return Outcome<Page>::fail(service_failure(m.error()));
   if (m->empty()) return Outcome<Page>::fail({404, {}, "conversation not found"});
@@ -153,12 +169,14 @@ Result<std::string> CachedMessaging::events_token(const User& me) {
 
 Result<std::string> CachedMessaging::events_user(const std::string& token) {
   Error refused{"Unauthorized", "unknown or expired events token", 401, {}};
-  if (!cache_ || token.size() != 48 || token.find_first_not_of("0123456789abcdef") != std::string::npos) return refused;
+  if (!cache_ || token.size() != 48 || token.find_first_not_of("0123456789abcdef") != std::string::npos)
+    return refused;
   auto got = cache_->mget({"evt:" + token});
   if (!got.ok()) return got.take_error();
   if (!(*got)[0]) return refused;
   auto space = (*got)[0]->find(' ');
-  if (space == std::string::npos || std::atoll((*got)[0]->c_str() + space + 1) < static_cast<long long>(std::time(nullptr)))
+  if (space == std::string::npos ||
+      std::atoll((*got)[0]->c_str() + space + 1) < static_cast<long long>(std::time(nullptr)))
     return refused;
   return (*got)[0]->substr(0, space);
 }
@@ -168,7 +186,8 @@ void CachedMessaging::publish_counts(const std::string& user) {
   if (c.ok()) events_.publish(user, "counter", counts_json(*c));
 }
 
-void CachedMessaging::on_stream_message(const std::string& group, const std::string& sk, const std::string& sender) {
+void CachedMessaging::on_stream_message(const std::string& group, const std::string& sk,
+                                        const std::string& sender) {
   auto m = members(group);
   if (!m.ok()) return;
   for (auto& u : *m) invalidate("grp:" + u);

@@ -21,7 +21,6 @@ using ddb::Status;
 
 namespace {
 
-
 std::string endpoint_or_local(const Config& cfg) {
   return cfg.ddb_endpoint.empty() ? "http://localhost:8000" : cfg.ddb_endpoint;
 }
@@ -60,7 +59,8 @@ Status each_item(ddb::client::DynamoClient& c, const char* op, std::string reque
     const auto& last = member_of(*r, "LastEvaluatedKey");
     if (!last.IsObject()) return Status::OK();
     std::string next = to_json(last);
-    if (next == start) return Error{"BadResponse", std::string(op) + " answered the same LastEvaluatedKey twice", 1, {}};
+    if (next == start)
+      return Error{"BadResponse", std::string(op) + " answered the same LastEvaluatedKey twice", 1, {}};
     start = next;
   }
 }
@@ -71,7 +71,8 @@ int emit(const Config& cfg, const std::string& text, const std::string& json) {
   return 0;
 }
 
-int print_items(const Config& cfg, const std::vector<std::string>& cols, const std::vector<std::string>& json_items,
+int print_items(const Config& cfg, const std::vector<std::string>& cols,
+                const std::vector<std::string>& json_items,
                 const std::vector<std::vector<std::string>>& rows) {
   if (cfg.json) {
     std::cout << "[";
@@ -100,10 +101,22 @@ int ddb_command(const Config& cfg) {
     std::vector<User> list = !users->empty() ? *users : seed_users();
     auto seeded = service.seed_demo(list);
     if (!seeded.ok()) return report(seeded.error());
-    std::string text = *seeded ? "seeded the demo conversation between @andrewbrown and @bayko (100 messages) into " + cfg.table
-                               : "the demo conversation is already in " + cfg.table + "; nothing changed (drop the table to seed it afresh)";
-    return emit(cfg, text, Json().obj().kv("table", cfg.table).kv("group", kDemoGroup).key("seeded").boolean(*seeded)
-                               .key("messages").num(*seeded ? 100 : 0).end_obj().take());
+    std::string text =
+        *seeded
+            ? "seeded the demo conversation between @andrewbrown and @bayko (100 messages) into " + cfg.table
+            : "the demo conversation is already in " + cfg.table +
+                  "; nothing changed (drop the table to seed it afresh)";
+    return emit(cfg, text,
+                Json()
+                    .obj()
+                    .kv("table", cfg.table)
+                    .kv("group", kDemoGroup)
+                    .key("seeded")
+                    .boolean(*seeded)
+                    .key("messages")
+                    .num(*seeded ? 100 : 0)
+                    .end_obj()
+                    .take());
   }
   if (sub == "list-tables") {
     std::vector<std::string> names, js;
@@ -122,7 +135,10 @@ int ddb_command(const Config& cfg) {
       start = next;
     }
     std::vector<std::vector<std::string>> rows;
-    for (auto& n : names) { rows.push_back({n}); js.push_back("\"" + n + "\""); }
+    for (auto& n : names) {
+      rows.push_back({n});
+      js.push_back("\"" + n + "\"");
+    }
     return print_items(cfg, {"TableName"}, js, rows);
   }
   if (sub == "describe-table") {
@@ -131,13 +147,20 @@ int ddb_command(const Config& cfg) {
     if (!r.ok()) return report(r.error());
     const auto& t = member_of(*r, "Table");
     if (!t.IsObject()) return report(Error{"BadResponse", "DescribeTable answered without a Table", 1, {}});
-    if (cfg.json) { std::cout << to_json(t) << "\n"; return 0; }
+    if (cfg.json) {
+      std::cout << to_json(t) << "\n";
+      return 0;
+    }
     std::vector<std::vector<std::string>> rows = {
-        {"TableName", str_of(t, "TableName")}, {"TableStatus", str_of(t, "TableStatus")},
-        {"ItemCount", std::to_string(int_of(t, "ItemCount"))}, {"TableSizeBytes", std::to_string(int_of(t, "TableSizeBytes"))},
+        {"TableName", str_of(t, "TableName")},
+        {"TableStatus", str_of(t, "TableStatus")},
+        {"ItemCount", std::to_string(int_of(t, "ItemCount"))},
+        {"TableSizeBytes", std::to_string(int_of(t, "TableSizeBytes"))},
         {"TableArn", str_of(t, "TableArn")}};
-    if (member_of(t, "LatestStreamArn").IsString()) rows.push_back({"LatestStreamArn", str_of(t, "LatestStreamArn")});
-    for (auto& g : array_of(t, "GlobalSecondaryIndexes")) rows.push_back({"GlobalSecondaryIndex", str_of(g, "IndexName")});
+    if (member_of(t, "LatestStreamArn").IsString())
+      rows.push_back({"LatestStreamArn", str_of(t, "LatestStreamArn")});
+    for (auto& g : array_of(t, "GlobalSecondaryIndexes"))
+      rows.push_back({"GlobalSecondaryIndex", str_of(g, "IndexName")});
     std::cout << text_table({"Property", "Value"}, rows);
     return 0;
   }
@@ -145,16 +168,19 @@ int ddb_command(const Config& cfg) {
     const std::string& name = cfg.operand;
     auto r = client->op("DeleteTable", Json().obj().kv("TableName", name).end_obj().take());
     if (!r.ok()) return report(r.error());
-    return emit(cfg, "deleted table " + name, Json().obj().kv("table", name).key("deleted").boolean(true).end_obj().take());
+    return emit(cfg, "deleted table " + name,
+                Json().obj().kv("table", name).key("deleted").boolean(true).end_obj().take());
   }
   if (sub == "scan") {
     std::vector<std::string> js;
     std::vector<std::vector<std::string>> rows;
-    auto st = each_item(*client, "Scan", Json().obj().kv("TableName", cfg.table).end_obj().take(), [&](const rapidjson::Value& it) {
-      js.push_back(to_json(it));
-      std::string msg = member_of(it, "message").IsNull() ? "" : show_value(member_of(it, "message"));
-      rows.push_back({show_value(member_of(it, "pk")), show_value(member_of(it, "sk")), msg});
-    });
+    auto st = each_item(
+        *client, "Scan", Json().obj().kv("TableName", cfg.table).end_obj().take(),
+        [&](const rapidjson::Value& it) {
+          js.push_back(to_json(it));
+          std::string msg = member_of(it, "message").IsNull() ? "" : show_value(member_of(it, "message"));
+          rows.push_back({show_value(member_of(it, "pk")), show_value(member_of(it, "sk")), msg});
+        });
     if (!st.ok()) return report(st.error());
     return print_items(cfg, {"pk", "sk", "message"}, js, rows);
   }
@@ -163,8 +189,16 @@ int ddb_command(const Config& cfg) {
     std::vector<std::string> js;
     std::vector<std::vector<std::string>> rows;
     Json q;
-    q.obj().kv("TableName", cfg.table).kv("KeyConditionExpression", "pk = :pk")
-        .key("ExpressionAttributeValues").obj().s(":pk", "MSG#" + group).end_obj().key("ScanIndexForward").boolean(true).end_obj();
+    q.obj()
+        .kv("TableName", cfg.table)
+        .kv("KeyConditionExpression", "pk = :pk")
+        .key("ExpressionAttributeValues")
+        .obj()
+        .s(":pk", "MSG#" + group)
+        .end_obj()
+        .key("ScanIndexForward")
+        .boolean(true)
+        .end_obj();
     auto st = each_item(*client, "Query", q.take(), [&](const rapidjson::Value& it) {
       js.push_back(to_json(it));
       rows.push_back({attr_s(it, "sk"), "@" + attr_s(it, "user_handle"), attr_s(it, "message")});
@@ -181,11 +215,20 @@ int ddb_command(const Config& cfg) {
     std::vector<std::string> js;
     std::vector<std::vector<std::string>> rows;
     Json q;
-    q.obj().kv("TableName", cfg.table).kv("KeyConditionExpression", "pk = :pk")
-        .key("ExpressionAttributeValues").obj().s(":pk", "GRP#" + (*u)->uuid).end_obj().key("ScanIndexForward").boolean(false).end_obj();
+    q.obj()
+        .kv("TableName", cfg.table)
+        .kv("KeyConditionExpression", "pk = :pk")
+        .key("ExpressionAttributeValues")
+        .obj()
+        .s(":pk", "GRP#" + (*u)->uuid)
+        .end_obj()
+        .key("ScanIndexForward")
+        .boolean(false)
+        .end_obj();
     auto st = each_item(*client, "Query", q.take(), [&](const rapidjson::Value& it) {
       js.push_back(to_json(it));
-      rows.push_back({attr_s(it, "message_group_uuid"), "@" + attr_s(it, "user_handle"), attr_s(it, "sk"), attr_s(it, "message")});
+      rows.push_back({attr_s(it, "message_group_uuid"), "@" + attr_s(it, "user_handle"), attr_s(it, "sk"),
+                      attr_s(it, "message")});
     });
     if (!st.ok()) return report(st.error());
     return print_items(cfg, {"message_group_uuid", "with", "last_message_at", "message"}, js, rows);
@@ -195,7 +238,8 @@ int ddb_command(const Config& cfg) {
 
 std::unique_ptr<ddb::client::DynamoClient> cognito_client(const Config& cfg) {
   ddb::client::HttpClientOptions o;
-  o.endpoint = cfg.cognito_endpoint.empty() ? "https://cognito-idp." + cfg.region + ".amazonaws.com/" : cfg.cognito_endpoint;
+  o.endpoint = cfg.cognito_endpoint.empty() ? "https://cognito-idp." + cfg.region + ".amazonaws.com/"
+                                            : cfg.cognito_endpoint;
   o.region = cfg.region;
   o.service = "cognito-idp";
   o.target_content_type = "application/x-amz-json-1.1";
@@ -207,7 +251,8 @@ std::unique_ptr<ddb::client::DynamoClient> cognito_client(const Config& cfg) {
 
 // Every user of the pool, following PaginationToken. Each: username, sub, preferred_username, email.
 Result<std::vector<std::map<std::string, std::string>>> cognito_users(const Config& cfg) {
-  if (cfg.user_pool_id.empty()) return Error{"", "AWS_COGNITO_USER_POOL_ID (or --user-pool-id) is not set", 2, {}};
+  if (cfg.user_pool_id.empty())
+    return Error{"", "AWS_COGNITO_USER_POOL_ID (or --user-pool-id) is not set", 2, {}};
   auto c = cognito_client(cfg);
   std::vector<std::map<std::string, std::string>> out;
   std::string token;
@@ -252,7 +297,10 @@ int db_command(const Config& cfg) {
     for (auto& u : seed_users()) {
       auto existing = users.by_handle(u.handle);
       if (!existing.ok()) return report(existing.error());
-      if (*existing) { ++present; continue; }
+      if (*existing) {
+        ++present;
+        continue;
+      }
       User x = u;
       if (cfg.user_pool_id.empty()) x.cognito_user_id = "local-" + u.handle;
       if (auto st = users.insert(x); !st.ok()) return report(st.error());
@@ -290,7 +338,8 @@ int auth_command(const Config& cfg) {
   if (!dir.ok()) return report(dir.error());
   auto u = (*dir)->by_handle(handle);
   if (!u.ok()) return report(u.error());
-  if (!*u || (*u)->cognito_user_id.empty()) return report(Error{"", "no user with handle " + handle + " in " + (*dir)->describe(), 1, {}});
+  if (!*u || (*u)->cognito_user_id.empty())
+    return report(Error{"", "no user with handle " + handle + " in " + (*dir)->describe(), 1, {}});
   auto is = ddb::jwt::Issuer::open(data_path(cfg, "issuer-key.pem"), "cruddur-local-issuer", "cruddur-local");
   if (!is.ok()) return report(is.error());
   std::string token = (*is)->sign_access_token((*u)->cognito_user_id, handle, std::chrono::hours(12));
@@ -322,7 +371,8 @@ int worker_command(const Config& cfg) {
     };
   StreamWorker worker(*client, service, wo);
   if (auto st = worker.prepare(); !st.ok() && st.error().name() == "BadCheckpoint") return report(st.error());
-  std::cerr << "cruddur stream-worker: reading the stream of " << cfg.table << " at " << client->describe() << "\n";
+  std::cerr << "cruddur stream-worker: reading the stream of " << cfg.table << " at " << client->describe()
+            << "\n";
   Status st = Status::OK();
   std::thread runner([&] {
     st = worker.run();
@@ -344,8 +394,14 @@ int cognito_command(const Config& cfg) {
   for (auto& u : *list) {
     auto get = [&](const char* k) { return u.count(k) ? u.at(k) : std::string(); };
     rows.push_back({get("username"), get("preferred_username"), get("sub"), get("email")});
-    js.push_back(Json().obj().kv("username", get("username")).kv("preferred_username", get("preferred_username"))
-                     .kv("sub", get("sub")).kv("email", get("email")).end_obj().take());
+    js.push_back(Json()
+                     .obj()
+                     .kv("username", get("username"))
+                     .kv("preferred_username", get("preferred_username"))
+                     .kv("sub", get("sub"))
+                     .kv("email", get("email"))
+                     .end_obj()
+                     .take());
   }
   return print_items(cfg, {"username", "handle", "sub", "email"}, js, rows);
 }
@@ -363,20 +419,27 @@ std::string table_cell(const std::string& s, size_t max_chars) {
   for (size_t i = 0; i < s.size();) {
     size_t len = 1;
     unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0xF0) len = 4;
-    else if (c >= 0xE0) len = 3;
-    else if (c >= 0xC0) len = 2;
+    if (c >= 0xF0)
+      len = 4;
+    else if (c >= 0xE0)
+      len = 3;
+    else if (c >= 0xC0)
+      len = 2;
     len = std::min(len, s.size() - i);
-    if (chars + 1 == max_chars && utf8_length(s.substr(i)) > 1) return out + "\u2026";  // room for the ellipsis only
-    if (len == 1 && (c < 0x20 || c == 0x7F)) out += ' ';  // a newline or tab would break the table
-    else out.append(s, i, len);
+    if (chars + 1 == max_chars && utf8_length(s.substr(i)) > 1)
+      return out + "\u2026";  // room for the ellipsis only
+    if (len == 1 && (c < 0x20 || c == 0x7F))
+      out += ' ';  // a newline or tab would break the table
+    else
+      out.append(s, i, len);
     i += len;
     ++chars;
   }
   return out;
 }
 
-std::string text_table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& raw_rows) {
+std::string text_table(const std::vector<std::string>& header,
+                       const std::vector<std::vector<std::string>>& raw_rows) {
   constexpr size_t kMaxCell = 60;
   std::vector<std::vector<std::string>> rows;
   for (auto& r : raw_rows) {
@@ -405,7 +468,8 @@ std::string text_table(const std::vector<std::string>& header, const std::vector
   return out;
 }
 
-Status first_start_setup(const Config& cfg, UserDirectory& users, MessagingService& service, bool local_identity) {
+Status first_start_setup(const Config& cfg, UserDirectory& users, MessagingService& service,
+                         bool local_identity) {
   auto existing = users.all();
   if (!existing.ok()) return existing.take_error();
   if (existing->empty()) {

@@ -1,9 +1,9 @@
 #include "cruddur/config.h"
 
-#include <CLI/CLI.hpp>
-
 #include <cstdlib>
 #include <iostream>
+
+#include <CLI/CLI.hpp>
 
 namespace cruddur {
 
@@ -13,16 +13,22 @@ namespace {
 void add_common(CLI::App* cmd, Config& c) {
   cmd->add_option("--data-dir", c.data_dir, "data directory")->capture_default_str();
   cmd->add_option("--ddb-endpoint,--endpoint", c.ddb_endpoint,
-                  "DynamoDB endpoint (serve: instead of the embedded engine; other commands: default http://localhost:8000)")
+                  "DynamoDB endpoint (serve: instead of the embedded engine; other commands: default "
+                  "http://localhost:8000)")
       ->envname("AWS_ENDPOINT_URL");
   cmd->add_option("--region", c.region, "AWS region")->envname("AWS_DEFAULT_REGION")->capture_default_str();
   cmd->add_option("--table", c.table, "messages table")->envname("DDB_MESSAGE_TABLE")->capture_default_str();
-  cmd->add_option("--connection-url", c.connection_url, "PostgreSQL user directory (default: SQLite in the data directory)")
+  cmd->add_option("--connection-url", c.connection_url,
+                  "PostgreSQL user directory (default: SQLite in the data directory)")
       ->envname("CONNECTION_URL");
-  cmd->add_option("--user-pool-id", c.user_pool_id, "Cognito user pool (unset: the local issuer)")->envname("AWS_COGNITO_USER_POOL_ID");
-  cmd->add_option("--client-id", c.client_id, "Cognito app client")->envname("AWS_COGNITO_USER_POOL_CLIENT_ID");
-  cmd->add_option("--cognito-issuer", c.cognito_issuer, "token issuer override, e.g. for cognito-local")->envname("COGNITO_ISSUER_URL");
-  cmd->add_option("--cognito-endpoint", c.cognito_endpoint, "Cognito API endpoint override")->envname("COGNITO_ENDPOINT_URL");
+  cmd->add_option("--user-pool-id", c.user_pool_id, "Cognito user pool (unset: the local issuer)")
+      ->envname("AWS_COGNITO_USER_POOL_ID");
+  cmd->add_option("--client-id", c.client_id, "Cognito app client")
+      ->envname("AWS_COGNITO_USER_POOL_CLIENT_ID");
+  cmd->add_option("--cognito-issuer", c.cognito_issuer, "token issuer override, e.g. for cognito-local")
+      ->envname("COGNITO_ISSUER_URL");
+  cmd->add_option("--cognito-endpoint", c.cognito_endpoint, "Cognito API endpoint override")
+      ->envname("COGNITO_ENDPOINT_URL");
 }
 
 CLI::App* leaf(CLI::App* parent, const char* name, const char* what, Config& c, bool json = true) {
@@ -45,37 +51,57 @@ CLI::App* group(CLI::App& app, const char* name, const char* what) {
 void build(CLI::App& app, Config& c) {
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("cruddur ") + CRUDDUR_VERSION);
-  app.footer("Run `cruddur COMMAND --help` for a command's options. Credentials for AWS come from\n"
-             "AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN.");
+  app.footer(
+      "Run `cruddur COMMAND --help` for a command's options. Credentials for AWS come from\n"
+      "AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN.");
 
-  CLI::App* serve = leaf(&app, "serve",
-                         "run the messaging API and web client (port 4567), a DynamoDB endpoint for the embedded engine "
-                         "(port 8000), the stream worker and the local identity issuer; creates the schema and demo data "
-                         "on first start", c, false);
+  CLI::App* serve =
+      leaf(&app, "serve",
+           "run the messaging API and web client (port 4567), a DynamoDB endpoint for the embedded engine "
+           "(port 8000), the stream worker and the local identity issuer; creates the schema and demo data "
+           "on first start",
+           c, false);
   serve->add_option("--host", c.host, "address to listen on")->capture_default_str();
-  serve->add_option("--port", c.port, "API port (0: any free port)")->check(CLI::Range(0, 65535))->capture_default_str();
+  serve->add_option("--port", c.port, "API port (0: any free port)")
+      ->check(CLI::Range(0, 65535))
+      ->capture_default_str();
   serve->add_option("--ddb-port", c.ddb_port, "DynamoDB endpoint port of the embedded engine (0: none)")
-      ->check(CLI::Range(0, 65535))->capture_default_str();
-  serve->add_option("--frontend-url", c.frontend_url, "the other origin whose pages may call the API (CORS)")->envname("FRONTEND_URL");
+      ->check(CLI::Range(0, 65535))
+      ->capture_default_str();
+  serve->add_option("--frontend-url", c.frontend_url, "the other origin whose pages may call the API (CORS)")
+      ->envname("FRONTEND_URL");
   serve->add_option("--web-dir", c.web_dir, "the web client's files")->capture_default_str();
-  serve->add_option("--cache-url", c.cache_url, "the cache: embedded (this process), none, or redis://HOST[:PORT][/DB] (shared by servers)")
-      ->envname("CACHE_URL")->capture_default_str();
-  serve->add_option("--cache-ttl", c.cache_ttl, "seconds a cache entry lives at most")->check(CLI::Range(1, 86400))->capture_default_str();
+  serve
+      ->add_option(
+          "--cache-url", c.cache_url,
+          "the cache: embedded (this process), none, or redis://HOST[:PORT][/DB] (shared by servers)")
+      ->envname("CACHE_URL")
+      ->capture_default_str();
+  serve->add_option("--cache-ttl", c.cache_ttl, "seconds a cache entry lives at most")
+      ->check(CLI::Range(1, 86400))
+      ->capture_default_str();
 
   auto logging = [&c](CLI::App* cmd) {
     cmd->add_option("--log-level", c.log_level, "trace, debug, info, warn, error or off (logs go to stderr)")
-        ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))->capture_default_str();
+        ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
+        ->capture_default_str();
   };
   logging(serve);
-  serve->add_flag("--log-requests", c.log_requests, "log one line per API request: method, path, status, microseconds");
+  serve->add_flag("--log-requests", c.log_requests,
+                  "log one line per API request: method, path, status, microseconds");
 
-  CLI::App* worker = leaf(&app, "stream-worker", "run the stream worker alone against the configured DynamoDB endpoint", c, false);
-  worker->add_option("--from", c.from,
-                     "resume from trim-horizon (replay every record kept) or latest (only new ones) instead of the "
-                     "checkpoint; replaces a damaged checkpoint")
+  CLI::App* worker = leaf(&app, "stream-worker",
+                          "run the stream worker alone against the configured DynamoDB endpoint", c, false);
+  worker
+      ->add_option(
+          "--from", c.from,
+          "resume from trim-horizon (replay every record kept) or latest (only new ones) instead of the "
+          "checkpoint; replaces a damaged checkpoint")
       ->check(CLI::IsMember({"trim-horizon", "latest"}));
   logging(worker);
-  worker->add_option("--cache-url", c.cache_url, "keep this cache (redis://HOST[:PORT][/DB]) as serve's worker would (default: none)")
+  worker
+      ->add_option("--cache-url", c.cache_url,
+                   "keep this cache (redis://HOST[:PORT][/DB]) as serve's worker would (default: none)")
       ->envname("CACHE_URL");
   worker->callback([&c, worker] {
     const char* env = std::getenv("CACHE_URL");
@@ -84,14 +110,17 @@ void build(CLI::App& app, Config& c) {
   });
 
   CLI::App* auth = group(app, "auth", "the local identity issuer");
-  leaf(auth, "token", "print a bearer token for a directory user (local issuer)", c)->add_option("handle", c.operand, "the user's handle")->required();
+  leaf(auth, "token", "print a bearer token for a directory user (local issuer)", c)
+      ->add_option("handle", c.operand, "the user's handle")
+      ->required();
 
   CLI::App* ddb = group(app, "ddb", "the messages table (the original's bin/ddb scripts)");
   leaf(ddb, "schema-load", "create the messages table", c);
   leaf(ddb, "seed", "seed the demo conversation (once: a second run changes nothing)", c);
   leaf(ddb, "scan", "print every item of the table", c);
   leaf(ddb, "list-tables", "list the endpoint's tables", c);
-  leaf(ddb, "describe-table", "describe a table", c)->add_option("table", c.operand, "table name (default: --table)");
+  leaf(ddb, "describe-table", "describe a table", c)
+      ->add_option("table", c.operand, "table name (default: --table)");
   leaf(ddb, "drop", "delete a table", c)->add_option("table", c.operand, "table name")->required();
   leaf(ddb, "get-conversation", "print a conversation's messages, oldest first", c)
       ->add_option("group", c.operand, "message_group_uuid (default: the demo conversation)");
@@ -151,7 +180,8 @@ std::optional<int> parse_config(int argc, char** argv, Config& c) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "cruddur: " << e.what() << "\nRun `cruddur --help` (or `cruddur COMMAND --help`) for usage.\n";
+    std::cerr << "cruddur: " << e.what()
+              << "\nRun `cruddur --help` (or `cruddur COMMAND --help`) for usage.\n";
     return 2;
   }
   if (!c.operand.empty()) c.args.push_back(c.operand);

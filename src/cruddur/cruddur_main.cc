@@ -76,7 +76,8 @@ int serve(const Config& cfg) {
     so.error_reply = ddb::refusal_reply;
     ddb_server = std::make_unique<ddb::net::Server>(so, ddb::http_handler(*protocol));
     std::string error;
-    if (!ddb_server->listen(&error)) return fail(error + " (the DynamoDB endpoint's port: choose another with --ddb-port, or 0 for none)");
+    if (!ddb_server->listen(&error))
+      return fail(error + " (the DynamoDB endpoint's port: choose another with --ddb-port, or 0 for none)");
     ddb_server->start();
   }
 
@@ -94,11 +95,13 @@ int serve(const Config& cfg) {
     auto is = ddb::jwt::Issuer::open(data + "/issuer-key.pem", "cruddur-local-issuer", "cruddur-local");
     if (!is.ok()) return fail(is.error().message);
     issuer = std::move(*is);
-    verifier = std::make_unique<ddb::jwt::Verifier>(issuer->issuer(), issuer->client_id(),
-                                                    [&]() -> ddb::Result<std::string> { return issuer->jwks_json(); });
+    verifier = std::make_unique<ddb::jwt::Verifier>(
+        issuer->issuer(), issuer->client_id(),
+        [&]() -> ddb::Result<std::string> { return issuer->jwks_json(); });
   } else {
     std::string iss = cognito_issuer(cfg);
-    verifier = std::make_unique<ddb::jwt::Verifier>(iss, cfg.client_id, [iss]() { return ddb::client::http_get(iss + "/.well-known/jwks.json"); });
+    verifier = std::make_unique<ddb::jwt::Verifier>(
+        iss, cfg.client_id, [iss]() { return ddb::client::http_get(iss + "/.well-known/jwks.json"); });
   }
 
   // Every DynamoDB call goes through a counter (GET /api/stats): the API's (with the cache layer's,
@@ -107,7 +110,8 @@ int serve(const Config& cfg) {
 
   // Schema and demo data on first start.
   MessagingService service(counting, users, cfg.table);
-  if (auto st = first_start_setup(cfg, users, service, local_identity); !st.ok()) return fail(st.error().message);
+  if (auto st = first_start_setup(cfg, users, service, local_identity); !st.ok())
+    return fail(st.error().message);
 
   // Stream worker (pattern D).
   StreamWorkerOptions wo;
@@ -126,7 +130,8 @@ int serve(const Config& cfg) {
   };
   MessagingService worker_service(worker_counting, users, cfg.table);
   StreamWorker worker(worker_counting, worker_service, wo);
-  if (auto st = worker.prepare(); !st.ok() && st.error().name() == "BadCheckpoint") return fail(st.error().message);
+  if (auto st = worker.prepare(); !st.ok() && st.error().name() == "BadCheckpoint")
+    return fail(st.error().message);
   std::thread worker_thread([&] {
     auto st = worker.run();
     if (!st.ok()) spdlog::error("stream worker stopped: {}", st.error().message);
@@ -141,7 +146,9 @@ int serve(const Config& cfg) {
   WebOptions web_opt;
   web_opt.web_dir = cfg.web_dir;
   web_opt.local_issuer = issuer.get();
-  web_opt.cognito_endpoint = cfg.cognito_endpoint.empty() ? "https://cognito-idp." + cfg.region + ".amazonaws.com/" : cfg.cognito_endpoint;
+  web_opt.cognito_endpoint = cfg.cognito_endpoint.empty()
+                                 ? "https://cognito-idp." + cfg.region + ".amazonaws.com/"
+                                 : cfg.cognito_endpoint;
   web_opt.cognito_client_id = cfg.client_id;
   web_opt.region = cfg.region;
   WebRoutes web(users, web_opt);
@@ -186,7 +193,8 @@ int serve(const Config& cfg) {
   f.region = cfg.region;
   f.table = cfg.table;
   f.checkpoint = wo.checkpoint_path;
-  if (*cache) f.cache = (*cache)->describe() + "; entries live at most " + std::to_string(cfg.cache_ttl) + " s";
+  if (*cache)
+    f.cache = (*cache)->describe() + "; entries live at most " + std::to_string(cfg.cache_ttl) + " s";
   std::fputs(banner(f).c_str(), stdout);
   std::fflush(stdout);
 

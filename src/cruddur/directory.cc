@@ -1,9 +1,9 @@
 #include "cruddur/directory.h"
 
+#include <mutex>
+
 #include <libpq-fe.h>
 #include <sqlite3.h>
-
-#include <mutex>
 
 #include "cruddur/timefmt.h"
 #include "util/errors.h"
@@ -16,7 +16,9 @@ using ddb::Error;
 using ddb::Result;
 using ddb::Status;
 
-Error db_error(const std::string& what) { return Error{"DirectoryError", what, 500, {}}; }
+Error db_error(const std::string& what) {
+  return Error{"DirectoryError", what, 500, {}};
+}
 
 // The same SQL for both engines; parameters are $1.. (SQLite accepts $N too).
 const char* kDrop = "DROP TABLE IF EXISTS users";
@@ -29,8 +31,10 @@ const char* kCreate =
     " cognito_user_id TEXT UNIQUE,"
     " created_at TEXT NOT NULL)";
 const char* kInsert =
-    "INSERT INTO users (uuid, display_name, handle, email, cognito_user_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)";
-const char* kCols = "SELECT uuid, display_name, handle, email, COALESCE(cognito_user_id, ''), created_at FROM users";
+    "INSERT INTO users (uuid, display_name, handle, email, cognito_user_id, created_at) VALUES ($1, $2, $3, "
+    "$4, $5, $6)";
+const char* kCols =
+    "SELECT uuid, display_name, handle, email, COALESCE(cognito_user_id, ''), created_at FROM users";
 
 class SqliteDirectory final : public UserDirectory {
  public:
@@ -59,10 +63,13 @@ class SqliteDirectory final : public UserDirectory {
     std::lock_guard lk(mu_);
     sqlite3_stmt* st = nullptr;
     if (sqlite3_prepare_v2(db_, kInsert, -1, &st, nullptr) != SQLITE_OK) return db_error(sqlite3_errmsg(db_));
-    const std::string* vals[] = {&u.uuid, &u.display_name, &u.handle, &u.email, &u.cognito_user_id, &u.created_at};
+    const std::string* vals[] = {&u.uuid,  &u.display_name,    &u.handle,
+                                 &u.email, &u.cognito_user_id, &u.created_at};
     for (int i = 0; i < 6; ++i) {
-      if (i == 4 && u.cognito_user_id.empty()) sqlite3_bind_null(st, 5);
-      else sqlite3_bind_text(st, i + 1, vals[i]->c_str(), static_cast<int>(vals[i]->size()), SQLITE_TRANSIENT);
+      if (i == 4 && u.cognito_user_id.empty())
+        sqlite3_bind_null(st, 5);
+      else
+        sqlite3_bind_text(st, i + 1, vals[i]->c_str(), static_cast<int>(vals[i]->size()), SQLITE_TRANSIENT);
     }
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
@@ -73,7 +80,8 @@ class SqliteDirectory final : public UserDirectory {
     std::lock_guard lk(mu_);
     std::string sql = std::string(kCols) + where;
     sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) return db_error(sqlite3_errmsg(db_));
+    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &st, nullptr) != SQLITE_OK)
+      return db_error(sqlite3_errmsg(db_));
     if (!where.empty() && where.find("$1") != std::string::npos)
       sqlite3_bind_text(st, 1, arg.c_str(), static_cast<int>(arg.size()), SQLITE_TRANSIENT);
     std::vector<User> out;
@@ -92,7 +100,8 @@ class SqliteDirectory final : public UserDirectory {
   Result<bool> set_cognito_id(const std::string& handle, const std::string& sub) override {
     std::lock_guard lk(mu_);
     sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v2(db_, "UPDATE users SET cognito_user_id = $1 WHERE handle = $2", -1, &st, nullptr) != SQLITE_OK)
+    if (sqlite3_prepare_v2(db_, "UPDATE users SET cognito_user_id = $1 WHERE handle = $2", -1, &st,
+                           nullptr) != SQLITE_OK)
       return db_error(sqlite3_errmsg(db_));
     sqlite3_bind_text(st, 1, sub.c_str(), -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 2, handle.c_str(), -1, SQLITE_TRANSIENT);
@@ -123,15 +132,18 @@ class PostgresDirectory final : public UserDirectory {
     if (conn_ && PQstatus(conn_) == CONNECTION_OK) return Status::OK();
     if (conn_) PQfinish(conn_);
     conn_ = PQconnectdb(url_.c_str());
-    if (PQstatus(conn_) != CONNECTION_OK) return db_error(std::string("PostgreSQL: ") + PQerrorMessage(conn_));
+    if (PQstatus(conn_) != CONNECTION_OK)
+      return db_error(std::string("PostgreSQL: ") + PQerrorMessage(conn_));
     // NOTICEs ("table does not exist, skipping" from the schema's IF EXISTS) are not the user's concern.
-    PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
+    PQsetNoticeProcessor(
+        conn_, [](void*, const char*) {}, nullptr);
     return Status::OK();
   }
   // Runs a statement; returns the result (caller clears) or an error.
   Result<PGresult*> run(const char* sql, const std::vector<const char*>& params) {
     DDB_TRY(connect());
-    PGresult* r = PQexecParams(conn_, sql, static_cast<int>(params.size()), nullptr, params.data(), nullptr, nullptr, 0);
+    PGresult* r = PQexecParams(conn_, sql, static_cast<int>(params.size()), nullptr, params.data(), nullptr,
+                               nullptr, 0);
     auto st = PQresultStatus(r);
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
       std::string m = PQresultErrorMessage(r);
@@ -157,8 +169,12 @@ class PostgresDirectory final : public UserDirectory {
   }
   Status insert(const User& u) override {
     std::lock_guard lk(mu_);
-    std::vector<const char*> p = {u.uuid.c_str(), u.display_name.c_str(), u.handle.c_str(), u.email.c_str(),
-                                  u.cognito_user_id.empty() ? nullptr : u.cognito_user_id.c_str(), u.created_at.c_str()};
+    std::vector<const char*> p = {u.uuid.c_str(),
+                                  u.display_name.c_str(),
+                                  u.handle.c_str(),
+                                  u.email.c_str(),
+                                  u.cognito_user_id.empty() ? nullptr : u.cognito_user_id.c_str(),
+                                  u.created_at.c_str()};
     auto r = run(kInsert, p);
     if (!r.ok()) return r.take_error();
     PQclear(*r);
@@ -204,7 +220,8 @@ class PostgresDirectory final : public UserDirectory {
 
 }  // namespace
 
-ddb::Result<std::unique_ptr<UserDirectory>> open_directory(const std::string& url, const std::string& sqlite_path) {
+ddb::Result<std::unique_ptr<UserDirectory>> open_directory(const std::string& url,
+                                                           const std::string& sqlite_path) {
   if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) {
     auto d = std::make_unique<PostgresDirectory>(url);
     DDB_TRY(d->connect());
@@ -224,7 +241,8 @@ ddb::Result<std::unique_ptr<UserDirectory>> open_directory(const std::string& ur
 std::vector<User> seed_users() {
   std::string now = format_time(now_micros());
   return {
-      {"9d4f7f3e-5b0b-4a8e-9d1a-0a1b2c3d4e01", "Andrew Brown", "andrewbrown", "andrew@cruddur.example", "", now},
+      {"9d4f7f3e-5b0b-4a8e-9d1a-0a1b2c3d4e01", "Andrew Brown", "andrewbrown", "andrew@cruddur.example", "",
+       now},
       {"9d4f7f3e-5b0b-4a8e-9d1a-0a1b2c3d4e02", "Alt Brown", "altbrown", "alt@cruddur.example", "", now},
       {"9d4f7f3e-5b0b-4a8e-9d1a-0a1b2c3d4e03", "Andrew Bayko", "bayko", "bayko@cruddur.example", "", now},
       {"9d4f7f3e-5b0b-4a8e-9d1a-0a1b2c3d4e04", "Londo Mollari", "londo", "londo@cruddur.example", "", now},

@@ -19,12 +19,16 @@ struct User {
 class UserDirectory {
  public:
   virtual ~UserDirectory() = default;
-  virtual ddb::Status schema_load() = 0;  // creates the users table (drops an existing one)
+  virtual ddb::Status schema_load() = 0;    // creates the users table (drops an existing one)
   virtual ddb::Status ensure_schema() = 0;  // creates it only if missing
   virtual ddb::Status insert(const User& u) = 0;
-  ddb::Result<std::optional<User>> by_handle(const std::string& handle) { return one(" WHERE handle = $1", handle); }
+  ddb::Result<std::optional<User>> by_handle(const std::string& handle) {
+    return one(" WHERE handle = $1", handle);
+  }
   ddb::Result<std::optional<User>> by_uuid(const std::string& uuid) { return one(" WHERE uuid = $1", uuid); }
-  ddb::Result<std::optional<User>> by_cognito_id(const std::string& sub) { return one(" WHERE cognito_user_id = $1", sub); }
+  ddb::Result<std::optional<User>> by_cognito_id(const std::string& sub) {
+    return one(" WHERE cognito_user_id = $1", sub);
+  }
   ddb::Result<std::vector<User>> all() { return query(" ORDER BY handle", ""); }
   // Sets cognito_user_id for the user with this handle; returns false if no such user.
   virtual ddb::Result<bool> set_cognito_id(const std::string& handle, const std::string& sub) = 0;
@@ -45,7 +49,8 @@ class UserDirectory {
 };
 
 // `url`: empty -> SQLite at `sqlite_path`; "postgresql://..." or "postgres://..." -> PostgreSQL.
-ddb::Result<std::unique_ptr<UserDirectory>> open_directory(const std::string& url, const std::string& sqlite_path);
+ddb::Result<std::unique_ptr<UserDirectory>> open_directory(const std::string& url,
+                                                           const std::string& sqlite_path);
 
 // The four seed users of the original (handles andrewbrown, altbrown, bayko, londo).
 std::vector<User> seed_users();

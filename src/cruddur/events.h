@@ -27,7 +27,7 @@ class EventHub {
   struct Streams {
     std::mutex mu;
     std::multimap<std::string, std::weak_ptr<ddb::net::PushStream>> by_user;  // GUARDED_BY(mu)
-    void deliver(const std::string& message);  // "<user>\n<SSE frame>"
+    void deliver(const std::string& message);                                 // "<user>\n<SSE frame>"
   };
   Cache* cache_;
   std::shared_ptr<Streams> streams_ = std::make_shared<Streams>();

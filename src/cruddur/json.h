@@ -1,29 +1,56 @@
 // Small JSON helpers for building DynamoDB requests and API answers (RapidJSON underneath).
 #pragma once
+#include <string>
+#include <string_view>
+
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
-
-#include <string>
-#include <string_view>
 
 namespace cruddur {
 
 class Json {
  public:
   Json() : w_(sb_) {}
-  Json& obj() { w_.StartObject(); return *this; }
-  Json& end_obj() { w_.EndObject(); return *this; }
-  Json& arr() { w_.StartArray(); return *this; }
-  Json& end_arr() { w_.EndArray(); return *this; }
-  Json& key(std::string_view k) { w_.Key(k.data(), static_cast<rapidjson::SizeType>(k.size())); return *this; }
-  Json& str(std::string_view s) { w_.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); return *this; }
-  Json& num(long long n) { w_.Int64(n); return *this; }
-  Json& boolean(bool b) { w_.Bool(b); return *this; }
+  Json& obj() {
+    w_.StartObject();
+    return *this;
+  }
+  Json& end_obj() {
+    w_.EndObject();
+    return *this;
+  }
+  Json& arr() {
+    w_.StartArray();
+    return *this;
+  }
+  Json& end_arr() {
+    w_.EndArray();
+    return *this;
+  }
+  Json& key(std::string_view k) {
+    w_.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
+    return *this;
+  }
+  Json& str(std::string_view s) {
+    w_.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+    return *this;
+  }
+  Json& num(long long n) {
+    w_.Int64(n);
+    return *this;
+  }
+  Json& boolean(bool b) {
+    w_.Bool(b);
+    return *this;
+  }
   Json& kv(std::string_view k, std::string_view v) { return key(k).str(v); }
   // {"S": s}
   Json& s(std::string_view k, std::string_view v) { return key(k).obj().kv("S", v).end_obj(); }
-  Json& raw(std::string_view json) { w_.RawValue(json.data(), json.size(), rapidjson::kObjectType); return *this; }
+  Json& raw(std::string_view json) {
+    w_.RawValue(json.data(), json.size(), rapidjson::kObjectType);
+    return *this;
+  }
   std::string take() { return std::string(sb_.GetString(), sb_.GetSize()); }
 
  private:

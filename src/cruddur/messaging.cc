@@ -7,8 +7,8 @@
 #include "cruddur/json.h"
 #include "cruddur/timefmt.h"
 #include "util/codec.h"
-#include "util/random.h"
 #include "util/errors.h"
+#include "util/random.h"
 
 namespace cruddur {
 
@@ -20,9 +20,13 @@ namespace {
 
 constexpr int kMaxLimit = 100;
 
-std::string new_uuid() { return ddb::random_uuid(); }
+std::string new_uuid() {
+  return ddb::random_uuid();
+}
 
-std::string encode_cursor(const rapidjson::Value& last_key) { return ddb::jwt::base64url_encode(to_json(last_key)); }
+std::string encode_cursor(const rapidjson::Value& last_key) {
+  return ddb::jwt::base64url_encode(to_json(last_key));
+}
 
 // A cursor is the base64url JSON of the last key of a page: {"pk":{"S":..},"sk":{"S":..}} of the
 // partition being listed. Anything else (bad base64, NUL bytes, other members, another partition,
@@ -47,16 +51,21 @@ bool decode_cursor(const std::string& cursor, const std::string& pk, std::string
   return true;
 }
 
-int clamp_limit(int limit) { return limit <= 0 ? 20 : std::min(limit, kMaxLimit); }
+int clamp_limit(int limit) {
+  return limit <= 0 ? 20 : std::min(limit, kMaxLimit);
+}
 
 bool is_ccf_only(const Error& e) {
   // TransactionCanceledException whose reasons are only ConditionalCheckFailed/None.
-  return e.name() == "TransactionCanceledException" && e.message.find("ConditionalCheckFailed") != std::string::npos;
+  return e.name() == "TransactionCanceledException" &&
+         e.message.find("ConditionalCheckFailed") != std::string::npos;
 }
 
 }  // namespace
 
-Failure service_failure(const Error& e) { return Failure{503, {}, e.name() + ": " + e.message}; }
+Failure service_failure(const Error& e) {
+  return Failure{503, {}, e.name() + ": " + e.message};
+}
 
 std::string pair_key(const std::string& a, const std::string& b) {
   return "PAIR#" + std::min(a, b) + "#" + std::max(a, b);
@@ -73,13 +82,17 @@ std::vector<std::string> validate_send(const SendRequest& r, const User& sender)
   std::vector<std::string> codes;
   std::string text = r.message.value_or("");
   bool blank = text.find_first_not_of(" \t\r\n") == std::string::npos;
-  if (blank) codes.push_back("message_blank");
-  else if (utf8_length(text) > 1024) codes.push_back("message_exceed_max_chars_1024");
+  if (blank)
+    codes.push_back("message_blank");
+  else if (utf8_length(text) > 1024)
+    codes.push_back("message_exceed_max_chars_1024");
   bool has_group = r.message_group_uuid && !r.message_group_uuid->empty();
   bool has_handle = r.handle && !r.handle->empty();
   if (!has_group && !has_handle) {
-    if (r.handle) codes.push_back("user_receiver_handle_blank");
-    else codes.push_back("message_group_uuid_blank");
+    if (r.handle)
+      codes.push_back("user_receiver_handle_blank");
+    else
+      codes.push_back("message_group_uuid_blank");
   }
   if (has_handle && !has_group && *r.handle == sender.handle) codes.push_back("cannot_message_self");
   return codes;
@@ -92,19 +105,55 @@ Status MessagingService::create_table(bool if_missing) {
   Json j;
   j.obj().kv("TableName", table_);
   j.key("AttributeDefinitions").arr();
-  for (const char* a : {"message_group_uuid", "pk", "sk"}) j.obj().kv("AttributeName", a).kv("AttributeType", "S").end_obj();
+  for (const char* a : {"message_group_uuid", "pk", "sk"})
+    j.obj().kv("AttributeName", a).kv("AttributeType", "S").end_obj();
   j.end_arr();
-  j.key("KeySchema").arr().obj().kv("AttributeName", "pk").kv("KeyType", "HASH").end_obj()
-      .obj().kv("AttributeName", "sk").kv("KeyType", "RANGE").end_obj().end_arr();
+  j.key("KeySchema")
+      .arr()
+      .obj()
+      .kv("AttributeName", "pk")
+      .kv("KeyType", "HASH")
+      .end_obj()
+      .obj()
+      .kv("AttributeName", "sk")
+      .kv("KeyType", "RANGE")
+      .end_obj()
+      .end_arr();
   j.key("GlobalSecondaryIndexes").arr().obj().kv("IndexName", "message-group-sk-index");
-  j.key("KeySchema").arr().obj().kv("AttributeName", "message_group_uuid").kv("KeyType", "HASH").end_obj()
-      .obj().kv("AttributeName", "sk").kv("KeyType", "RANGE").end_obj().end_arr();
+  j.key("KeySchema")
+      .arr()
+      .obj()
+      .kv("AttributeName", "message_group_uuid")
+      .kv("KeyType", "HASH")
+      .end_obj()
+      .obj()
+      .kv("AttributeName", "sk")
+      .kv("KeyType", "RANGE")
+      .end_obj()
+      .end_arr();
   j.key("Projection").obj().kv("ProjectionType", "ALL").end_obj();
-  j.key("ProvisionedThroughput").obj().key("ReadCapacityUnits").num(5).key("WriteCapacityUnits").num(5).end_obj();
+  j.key("ProvisionedThroughput")
+      .obj()
+      .key("ReadCapacityUnits")
+      .num(5)
+      .key("WriteCapacityUnits")
+      .num(5)
+      .end_obj();
   j.end_obj().end_arr();
-  j.key("StreamSpecification").obj().key("StreamEnabled").boolean(true).kv("StreamViewType", "NEW_IMAGE").end_obj();
+  j.key("StreamSpecification")
+      .obj()
+      .key("StreamEnabled")
+      .boolean(true)
+      .kv("StreamViewType", "NEW_IMAGE")
+      .end_obj();
   j.kv("BillingMode", "PROVISIONED");
-  j.key("ProvisionedThroughput").obj().key("ReadCapacityUnits").num(5).key("WriteCapacityUnits").num(5).end_obj();
+  j.key("ProvisionedThroughput")
+      .obj()
+      .key("ReadCapacityUnits")
+      .num(5)
+      .key("WriteCapacityUnits")
+      .num(5)
+      .end_obj();
   j.end_obj();
   auto r = ddb_.op("CreateTable", j.take());
   if (!r.ok()) {
@@ -123,9 +172,15 @@ Status MessagingService::create_table(bool if_missing) {
 // The conversation rows of a group (one per participant), through the GSI.
 Result<rapidjson::Document> MessagingService::conversation_rows(const std::string& group) {
   Json q;
-  q.obj().kv("TableName", table_).kv("IndexName", "message-group-sk-index")
+  q.obj()
+      .kv("TableName", table_)
+      .kv("IndexName", "message-group-sk-index")
       .kv("KeyConditionExpression", "message_group_uuid = :g")
-      .key("ExpressionAttributeValues").obj().s(":g", group).end_obj().end_obj();
+      .key("ExpressionAttributeValues")
+      .obj()
+      .s(":g", group)
+      .end_obj()
+      .end_obj();
   return ddb_.op("Query", q.take());
 }
 
@@ -146,9 +201,17 @@ Outcome<Page> MessagingService::query_page(const std::string& pk, int limit, con
   std::string start;
   if (!decode_cursor(cursor, pk, &start)) return Outcome<Page>::fail({400, {}, "invalid cursor"});
   Json q;
-  q.obj().kv("TableName", table_).kv("KeyConditionExpression", "pk = :pk")
-      .key("ExpressionAttributeValues").obj().s(":pk", pk).end_obj()
-      .key("ScanIndexForward").boolean(false).key("Limit").num(clamp_limit(limit) + 1);  // one more: is there a next page?
+  q.obj()
+      .kv("TableName", table_)
+      .kv("KeyConditionExpression", "pk = :pk")
+      .key("ExpressionAttributeValues")
+      .obj()
+      .s(":pk", pk)
+      .end_obj()
+      .key("ScanIndexForward")
+      .boolean(false)
+      .key("Limit")
+      .num(clamp_limit(limit) + 1);  // one more: is there a next page?
   if (!start.empty()) q.key("ExclusiveStartKey").raw(start);
   q.end_obj();
   auto r = ddb_.op("Query", q.take());
@@ -164,7 +227,8 @@ Outcome<Page> MessagingService::query_page(const std::string& pk, int limit, con
     rapidjson::Document key(rapidjson::kObjectType);
     for (const char* k : {"pk", "sk"})
       if (items[n - 1].IsObject() && items[n - 1].HasMember(k))
-        key.AddMember(rapidjson::StringRef(k), rapidjson::Value(items[n - 1][k], key.GetAllocator()), key.GetAllocator());
+        key.AddMember(rapidjson::StringRef(k), rapidjson::Value(items[n - 1][k], key.GetAllocator()),
+                      key.GetAllocator());
     p.next_cursor = encode_cursor(key);
   } else if (member_of(*r, "LastEvaluatedKey").IsObject()) {  // DynamoDB's 1 MB page ended early
     p.next_cursor = encode_cursor((*r)["LastEvaluatedKey"]);
@@ -175,12 +239,13 @@ Outcome<Page> MessagingService::query_page(const std::string& pk, int limit, con
 Outcome<Page> MessagingService::list_groups(const User& me, int limit, const std::string& cursor) {
   // uuid = the conversation; name and handle = the other person.
   return query_page("GRP#" + me.uuid, limit, cursor, [](const rapidjson::Value& item) {
-    return Row{attr_s(item, "message_group_uuid"), attr_s(item, "user_display_name"), attr_s(item, "user_handle"),
-               attr_s(item, "message"), attr_s(item, "sk")};
+    return Row{attr_s(item, "message_group_uuid"), attr_s(item, "user_display_name"),
+               attr_s(item, "user_handle"), attr_s(item, "message"), attr_s(item, "sk")};
   });
 }
 
-Outcome<Page> MessagingService::list_messages(const User& me, const std::string& group, int limit, const std::string& cursor) {
+Outcome<Page> MessagingService::list_messages(const User& me, const std::string& group, int limit,
+                                              const std::string& cursor) {
   auto members = group_members(group);
   if (!members.ok()) return Outcome<Page>::fail(service_failure(members.error()));
   if (members->empty()) return Outcome<Page>::fail({404, {}, "conversation not found"});
@@ -189,29 +254,41 @@ Outcome<Page> MessagingService::list_messages(const User& me, const std::string&
   return messages_page(group, limit, cursor);
 }
 
-Outcome<Page> MessagingService::messages_page(const std::string& group, int limit, const std::string& cursor) {
+Outcome<Page> MessagingService::messages_page(const std::string& group, int limit,
+                                              const std::string& cursor) {
   // uuid = the message; name and handle = the sender.
   auto page = query_page("MSG#" + group, limit, cursor, [](const rapidjson::Value& item) {
     return Row{attr_s(item, "message_uuid"), attr_s(item, "user_display_name"), attr_s(item, "user_handle"),
                attr_s(item, "message"), attr_s(item, "sk")};
   });
-  if (page.value) std::reverse(page.value->rows.begin(), page.value->rows.end());  // oldest to newest within the page
+  if (page.value)
+    std::reverse(page.value->rows.begin(), page.value->rows.end());  // oldest to newest within the page
   return page;
 }
 
 // Writes one message row at the current time; if another row has the same (pk, sk) the time moves
 // on by a microsecond until it is unique, so no message ever overwrites another.
-Result<std::string> MessagingService::put_message_row(const std::string& group, const User& sender, const std::string& text,
-                                                      std::string* message_uuid) {
+Result<std::string> MessagingService::put_message_row(const std::string& group, const User& sender,
+                                                      const std::string& text, std::string* message_uuid) {
   *message_uuid = new_uuid();
   int64_t t = now_micros();
   for (int attempt = 0; attempt < 1000; ++attempt, ++t) {
     std::string sk = format_time(t);
     Json j;
-    j.obj().kv("TableName", table_).key("Item").obj()
-        .s("pk", "MSG#" + group).s("sk", sk).s("message_uuid", *message_uuid).s("message", text)
-        .s("user_uuid", sender.uuid).s("user_display_name", sender.display_name).s("user_handle", sender.handle)
-        .end_obj().kv("ConditionExpression", "attribute_not_exists(pk)").end_obj();
+    j.obj()
+        .kv("TableName", table_)
+        .key("Item")
+        .obj()
+        .s("pk", "MSG#" + group)
+        .s("sk", sk)
+        .s("message_uuid", *message_uuid)
+        .s("message", text)
+        .s("user_uuid", sender.uuid)
+        .s("user_display_name", sender.display_name)
+        .s("user_handle", sender.handle)
+        .end_obj()
+        .kv("ConditionExpression", "attribute_not_exists(pk)")
+        .end_obj();
     auto r = ddb_.op("PutItem", j.take());
     if (r.ok()) return sk;
     if (r.error().name() != "ConditionalCheckFailedException") return r.take_error();
@@ -219,7 +296,8 @@ Result<std::string> MessagingService::put_message_row(const std::string& group, 
   return Error{"Conflict", "could not find a free timestamp", 500, {}};
 }
 
-Outcome<SentMessage> MessagingService::post_to_group(const User& me, const std::string& group, const std::string& text) {
+Outcome<SentMessage> MessagingService::post_to_group(const User& me, const std::string& group,
+                                                     const std::string& text) {
   auto members = group_members(group);
   if (!members.ok()) return Outcome<SentMessage>::fail(service_failure(members.error()));
   if (members->empty()) return Outcome<SentMessage>::fail({404, {}, "conversation not found"});
@@ -234,7 +312,8 @@ Outcome<SentMessage> MessagingService::post_to_group(const User& me, const std::
 Outcome<SentMessage> MessagingService::send(const User& me, const SendRequest& r) {
   auto codes = validate_send(r, me);
   std::optional<User> receiver;
-  bool by_handle = !(r.message_group_uuid && !r.message_group_uuid->empty()) && r.handle && !r.handle->empty();
+  bool by_handle =
+      !(r.message_group_uuid && !r.message_group_uuid->empty()) && r.handle && !r.handle->empty();
   if (by_handle && *r.handle != me.handle) {
     auto u = users_.by_handle(*r.handle);
     if (!u.ok()) return Outcome<SentMessage>::fail(service_failure(u.error()));
@@ -250,34 +329,81 @@ Outcome<SentMessage> MessagingService::send(const User& me, const SendRequest& r
   std::string pk_pair = pair_key(me.uuid, receiver->uuid);
   for (int attempt = 0; attempt < 50; ++attempt) {
     Json g;
-    g.obj().kv("TableName", table_).key("Key").obj().s("pk", pk_pair).s("sk", "PAIR").end_obj()
-        .key("ConsistentRead").boolean(true).end_obj();
+    g.obj()
+        .kv("TableName", table_)
+        .key("Key")
+        .obj()
+        .s("pk", pk_pair)
+        .s("sk", "PAIR")
+        .end_obj()
+        .key("ConsistentRead")
+        .boolean(true)
+        .end_obj();
     auto existing = ddb_.op("GetItem", g.take());
     if (!existing.ok()) return Outcome<SentMessage>::fail(service_failure(existing.error()));
-    if (existing->HasMember("Item")) return post_to_group(me, attr_s((*existing)["Item"], "pair_group_uuid"), text);
+    if (existing->HasMember("Item"))
+      return post_to_group(me, attr_s((*existing)["Item"], "pair_group_uuid"), text);
 
     std::string group = new_uuid(), message_uuid = new_uuid();
     std::string sk = format_time(now_micros() + attempt);
     auto conv = [&](Json& j, const User& owner, const User& other) {
-      j.obj().key("Put").obj().kv("TableName", table_).key("Item").obj()
-          .s("pk", "GRP#" + owner.uuid).s("sk", sk).s("message_group_uuid", group).s("message", text)
-          .s("user_uuid", other.uuid).s("user_display_name", other.display_name).s("user_handle", other.handle)
-          .end_obj().kv("ConditionExpression", "attribute_not_exists(pk)").end_obj().end_obj();
+      j.obj()
+          .key("Put")
+          .obj()
+          .kv("TableName", table_)
+          .key("Item")
+          .obj()
+          .s("pk", "GRP#" + owner.uuid)
+          .s("sk", sk)
+          .s("message_group_uuid", group)
+          .s("message", text)
+          .s("user_uuid", other.uuid)
+          .s("user_display_name", other.display_name)
+          .s("user_handle", other.handle)
+          .end_obj()
+          .kv("ConditionExpression", "attribute_not_exists(pk)")
+          .end_obj()
+          .end_obj();
     };
     Json t;
     t.obj().key("TransactItems").arr();
-    t.obj().key("Put").obj().kv("TableName", table_).key("Item").obj()
-        .s("pk", pk_pair).s("sk", "PAIR").s("pair_group_uuid", group).end_obj()
-        .kv("ConditionExpression", "attribute_not_exists(pk)").end_obj().end_obj();
+    t.obj()
+        .key("Put")
+        .obj()
+        .kv("TableName", table_)
+        .key("Item")
+        .obj()
+        .s("pk", pk_pair)
+        .s("sk", "PAIR")
+        .s("pair_group_uuid", group)
+        .end_obj()
+        .kv("ConditionExpression", "attribute_not_exists(pk)")
+        .end_obj()
+        .end_obj();
     conv(t, me, *receiver);
     conv(t, *receiver, me);
-    t.obj().key("Put").obj().kv("TableName", table_).key("Item").obj()
-        .s("pk", "MSG#" + group).s("sk", sk).s("message_uuid", message_uuid).s("message", text)
-        .s("user_uuid", me.uuid).s("user_display_name", me.display_name).s("user_handle", me.handle)
-        .end_obj().kv("ConditionExpression", "attribute_not_exists(pk)").end_obj().end_obj();
+    t.obj()
+        .key("Put")
+        .obj()
+        .kv("TableName", table_)
+        .key("Item")
+        .obj()
+        .s("pk", "MSG#" + group)
+        .s("sk", sk)
+        .s("message_uuid", message_uuid)
+        .s("message", text)
+        .s("user_uuid", me.uuid)
+        .s("user_display_name", me.display_name)
+        .s("user_handle", me.handle)
+        .end_obj()
+        .kv("ConditionExpression", "attribute_not_exists(pk)")
+        .end_obj()
+        .end_obj();
     t.end_arr().end_obj();
     auto w = ddb_.op("TransactWriteItems", t.take());
-    if (w.ok()) return Outcome<SentMessage>::ok({group, message_uuid, me.display_name, me.handle, text, sk, {me.uuid, receiver->uuid}, true});
+    if (w.ok())
+      return Outcome<SentMessage>::ok(
+          {group, message_uuid, me.display_name, me.handle, text, sk, {me.uuid, receiver->uuid}, true});
     // Someone created the pair meanwhile, or a row collided on its timestamp: look again.
     if (!is_ccf_only(w.error()) && w.error().name() != "TransactionConflictException")
       return Outcome<SentMessage>::fail(service_failure(w.error()));
@@ -300,7 +426,8 @@ int failed_action(const Error& e) {
   for (auto& r : it->value.GetArray()) {
     if (r.IsObject()) {
       auto code = r.FindMember("Code");
-      if (code != r.MemberEnd() && code->value.IsString() && std::string_view(code->value.GetString()) == "ConditionalCheckFailed")
+      if (code != r.MemberEnd() && code->value.IsString() &&
+          std::string_view(code->value.GetString()) == "ConditionalCheckFailed")
         return i;
     }
     ++i;
@@ -310,7 +437,7 @@ int failed_action(const Error& e) {
 }  // namespace
 
 Status MessagingService::apply_message_to_conversations(const std::string& group, const std::string& sk,
-                                                       const std::string& message) {
+                                                        const std::string& message) {
   for (int attempt = 0; attempt < 20; ++attempt) {
     auto r = conversation_rows(group);
     if (!r.ok()) return r.take_error();
@@ -325,20 +452,47 @@ Status MessagingService::apply_message_to_conversations(const std::string& group
       for (int bump = 0; bump < 100; ++bump) {
         Json t;
         t.obj().key("TransactItems").arr();
-        t.obj().key("Delete").obj().kv("TableName", table_).key("Key").obj()
-            .s("pk", attr_s(row, "pk")).s("sk", old_sk).end_obj()
-            .kv("ConditionExpression", "attribute_exists(pk)").end_obj().end_obj();
-        t.obj().key("Put").obj().kv("TableName", table_).key("Item").obj()
-            .s("pk", attr_s(row, "pk")).s("sk", new_sk).s("message_group_uuid", group).s("message", message)
-            .s("user_uuid", attr_s(row, "user_uuid")).s("user_display_name", attr_s(row, "user_display_name"))
-            .s("user_handle", attr_s(row, "user_handle")).end_obj()
-            .kv("ConditionExpression", "attribute_not_exists(pk)").end_obj().end_obj();
+        t.obj()
+            .key("Delete")
+            .obj()
+            .kv("TableName", table_)
+            .key("Key")
+            .obj()
+            .s("pk", attr_s(row, "pk"))
+            .s("sk", old_sk)
+            .end_obj()
+            .kv("ConditionExpression", "attribute_exists(pk)")
+            .end_obj()
+            .end_obj();
+        t.obj()
+            .key("Put")
+            .obj()
+            .kv("TableName", table_)
+            .key("Item")
+            .obj()
+            .s("pk", attr_s(row, "pk"))
+            .s("sk", new_sk)
+            .s("message_group_uuid", group)
+            .s("message", message)
+            .s("user_uuid", attr_s(row, "user_uuid"))
+            .s("user_display_name", attr_s(row, "user_display_name"))
+            .s("user_handle", attr_s(row, "user_handle"))
+            .end_obj()
+            .kv("ConditionExpression", "attribute_not_exists(pk)")
+            .end_obj()
+            .end_obj();
         t.end_arr().end_obj();
         auto w = ddb_.op("TransactWriteItems", t.take());
         if (w.ok()) break;
-        if (w.error().name() == "TransactionConflictException") { retry = true; break; }
+        if (w.error().name() == "TransactionConflictException") {
+          retry = true;
+          break;
+        }
         if (!is_ccf_only(w.error())) return w.take_error();
-        if (failed_action(w.error()) != 1) { retry = true; break; }  // the old row moved meanwhile: look again
+        if (failed_action(w.error()) != 1) {
+          retry = true;
+          break;
+        }  // the old row moved meanwhile: look again
         auto t_us = parse_time(new_sk);
         if (!t_us) return Error{"BadTimestamp", "unexpected sk " + new_sk, 500, {}};
         new_sk = format_time(*t_us + 1);
@@ -361,8 +515,16 @@ Result<bool> MessagingService::seed_demo(const std::vector<User>& users) {
   const std::string group = kDemoGroup;
   // Once only: if the demo conversation has any message, it was seeded (or is in use) already.
   Json probe;
-  probe.obj().kv("TableName", table_).kv("KeyConditionExpression", "pk = :pk").key("ExpressionAttributeValues").obj()
-      .s(":pk", "MSG#" + group).end_obj().key("Limit").num(1).end_obj();
+  probe.obj()
+      .kv("TableName", table_)
+      .kv("KeyConditionExpression", "pk = :pk")
+      .key("ExpressionAttributeValues")
+      .obj()
+      .s(":pk", "MSG#" + group)
+      .end_obj()
+      .key("Limit")
+      .num(1)
+      .end_obj();
   auto existing = ddb_.op("Query", probe.take());
   if (!existing.ok()) return existing.take_error();
   if (!array_of(*existing, "Items").Empty()) return false;
@@ -373,29 +535,61 @@ Result<bool> MessagingService::seed_demo(const std::vector<User>& users) {
   for (int i = 0; i < n; ++i) {
     const User* from = i % 2 == 0 ? a : b;
     std::string sk = format_time(now - static_cast<int64_t>(n - 1 - i) * 60 * 1000000);
-    std::string text = "Demo message " + std::to_string(i + 1) + " of " + std::to_string(n) + " from @" + from->handle;
+    std::string text =
+        "Demo message " + std::to_string(i + 1) + " of " + std::to_string(n) + " from @" + from->handle;
     Json j;
-    j.obj().key("PutRequest").obj().key("Item").obj()
-        .s("pk", "MSG#" + group).s("sk", sk).s("message_uuid", new_uuid()).s("message", text)
-        .s("user_uuid", from->uuid).s("user_display_name", from->display_name).s("user_handle", from->handle)
-        .end_obj().end_obj().end_obj();
+    j.obj()
+        .key("PutRequest")
+        .obj()
+        .key("Item")
+        .obj()
+        .s("pk", "MSG#" + group)
+        .s("sk", sk)
+        .s("message_uuid", new_uuid())
+        .s("message", text)
+        .s("user_uuid", from->uuid)
+        .s("user_display_name", from->display_name)
+        .s("user_handle", from->handle)
+        .end_obj()
+        .end_obj()
+        .end_obj();
     items.push_back(j.take());
     last_text = text;
     last_sk = sk;
   }
   auto conv = [&](const User& owner, const User& other) {
     Json j;
-    j.obj().key("PutRequest").obj().key("Item").obj()
-        .s("pk", "GRP#" + owner.uuid).s("sk", last_sk).s("message_group_uuid", group).s("message", last_text)
-        .s("user_uuid", other.uuid).s("user_display_name", other.display_name).s("user_handle", other.handle)
-        .end_obj().end_obj().end_obj();
+    j.obj()
+        .key("PutRequest")
+        .obj()
+        .key("Item")
+        .obj()
+        .s("pk", "GRP#" + owner.uuid)
+        .s("sk", last_sk)
+        .s("message_group_uuid", group)
+        .s("message", last_text)
+        .s("user_uuid", other.uuid)
+        .s("user_display_name", other.display_name)
+        .s("user_handle", other.handle)
+        .end_obj()
+        .end_obj()
+        .end_obj();
     return j.take();
   };
   items.push_back(conv(*a, *b));
   items.push_back(conv(*b, *a));
   Json pair;
-  pair.obj().key("PutRequest").obj().key("Item").obj()
-      .s("pk", pair_key(a->uuid, b->uuid)).s("sk", "PAIR").s("pair_group_uuid", group).end_obj().end_obj().end_obj();
+  pair.obj()
+      .key("PutRequest")
+      .obj()
+      .key("Item")
+      .obj()
+      .s("pk", pair_key(a->uuid, b->uuid))
+      .s("sk", "PAIR")
+      .s("pair_group_uuid", group)
+      .end_obj()
+      .end_obj()
+      .end_obj();
   items.push_back(pair.take());
   for (size_t i = 0; i < items.size(); i += 25) {
     std::string body = "{\"RequestItems\":{\"" + table_ + "\":[";

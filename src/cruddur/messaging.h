@@ -11,7 +11,8 @@
 
 namespace cruddur {
 
-inline constexpr const char* kDemoGroup = "5ae290ed-55d1-47a0-bc6d-fe2bc2700399";  // the original seed's group uuid
+inline constexpr const char* kDemoGroup =
+    "5ae290ed-55d1-47a0-bc6d-fe2bc2700399";  // the original seed's group uuid
 
 struct Row {  // one entry of a list answer
   std::string uuid, display_name, handle, message, created_at;
@@ -24,8 +25,8 @@ struct Page {
 
 // Outcome of a call: ok, or an HTTP-ish failure with the body the API returns.
 struct Failure {
-  int status;                        // 400, 403, 404, 422, 503
-  std::vector<std::string> codes;    // 422: every failing validation code
+  int status;                      // 400, 403, 404, 422, 503
+  std::vector<std::string> codes;  // 422: every failing validation code
   std::string message;
 };
 
@@ -37,8 +38,16 @@ template <class T>
 struct Outcome {
   std::optional<T> value;
   std::optional<Failure> failure;
-  static Outcome ok(T v) { Outcome o; o.value = std::move(v); return o; }
-  static Outcome fail(Failure f) { Outcome o; o.failure = std::move(f); return o; }
+  static Outcome ok(T v) {
+    Outcome o;
+    o.value = std::move(v);
+    return o;
+  }
+  static Outcome fail(Failure f) {
+    Outcome o;
+    o.failure = std::move(f);
+    return o;
+  }
 };
 
 struct SendRequest {
@@ -70,7 +79,8 @@ class MessagingService {
 
   // Pattern D for one new message row: moves both conversation rows of its group to (sk, message)
   // unless they are already there or newer. Idempotent. Used by the stream worker.
-  ddb::Status apply_message_to_conversations(const std::string& group, const std::string& sk, const std::string& message);
+  ddb::Status apply_message_to_conversations(const std::string& group, const std::string& sk,
+                                             const std::string& message);
 
   // Schema and demo data (also used by the commands).
   ddb::Status create_table(bool if_missing);
@@ -82,10 +92,11 @@ class MessagingService {
 
  private:
   ddb::Result<rapidjson::Document> conversation_rows(const std::string& group);
-  Outcome<Page> query_page(const std::string& pk, int limit, const std::string& cursor, Row (*row_of)(const rapidjson::Value&));
+  Outcome<Page> query_page(const std::string& pk, int limit, const std::string& cursor,
+                           Row (*row_of)(const rapidjson::Value&));
   Outcome<SentMessage> post_to_group(const User& me, const std::string& group, const std::string& text);
-  ddb::Result<std::string> put_message_row(const std::string& group, const User& sender, const std::string& text,
-                                           std::string* message_uuid);
+  ddb::Result<std::string> put_message_row(const std::string& group, const User& sender,
+                                           const std::string& text, std::string* message_uuid);
   ddb::client::DynamoClient& ddb_;
   UserDirectory& users_;
   std::string table_;

@@ -26,6 +26,8 @@ inline int wait_for_stop_signal() {
   return sig;
 }
 
-inline void request_stop() { ::kill(::getpid(), SIGTERM); }
+inline void request_stop() {
+  ::kill(::getpid(), SIGTERM);
+}
 
 }  // namespace cruddur

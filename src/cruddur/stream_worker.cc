@@ -18,12 +18,19 @@ using ddb::Error;
 using ddb::Result;
 using ddb::Status;
 
-StreamWorker::StreamWorker(ddb::client::DynamoClient& ddb, MessagingService& service, StreamWorkerOptions options)
+StreamWorker::StreamWorker(ddb::client::DynamoClient& ddb, MessagingService& service,
+                           StreamWorkerOptions options)
     : ddb_(ddb), service_(service), opt_(std::move(options)) {}
 
 namespace {
 Error bad_checkpoint(const std::string& path, const std::string& why) {
-  return Error{"BadCheckpoint", path + " is damaged (" + why + "). Choose where the stream worker resumes: `cruddur stream-worker --from trim-horizon` replays every record kept (replays are harmless), `--from latest` skips to new records; either replaces the file.", 500, {}};
+  return Error{"BadCheckpoint",
+               path + " is damaged (" + why +
+                   "). Choose where the stream worker resumes: `cruddur stream-worker --from trim-horizon` "
+                   "replays every record kept (replays are harmless), `--from latest` skips to new records; "
+                   "either replaces the file.",
+               500,
+               {}};
 }
 }  // namespace
 
@@ -54,7 +61,13 @@ void StreamWorker::save_checkpoint() {
   if (opt_.checkpoint_path.empty() || last_sequence_.empty()) return;
   // Atomically: a temporary file, fsynced, renamed over the old one, and the directory fsynced.
   std::string tmp = opt_.checkpoint_path + ".tmp";
-  std::string text = Json().obj().kv("stream", stream_arn_).kv("shard", shard_id_).kv("sequence", last_sequence_).end_obj().take();
+  std::string text = Json()
+                         .obj()
+                         .kv("stream", stream_arn_)
+                         .kv("shard", shard_id_)
+                         .kv("sequence", last_sequence_)
+                         .end_obj()
+                         .take();
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   if (fd < 0) return;
   bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
@@ -101,8 +114,13 @@ Status StreamWorker::open_iterator() {
   if (!it.ok()) {
     if (it.error().name() != "TrimmedDataAccessException") return it.take_error();
     // The checkpoint is older than the stream's retention: start from the oldest record.
-    it = ddb_.op("Streams.GetShardIterator", Json().obj().kv("StreamArn", stream_arn_).kv("ShardId", shard_id_)
-                                                  .kv("ShardIteratorType", "TRIM_HORIZON").end_obj().take());
+    it = ddb_.op("Streams.GetShardIterator", Json()
+                                                 .obj()
+                                                 .kv("StreamArn", stream_arn_)
+                                                 .kv("ShardId", shard_id_)
+                                                 .kv("ShardIteratorType", "TRIM_HORIZON")
+                                                 .end_obj()
+                                                 .take());
     if (!it.ok()) return it.take_error();
   }
   iterator_ = str_of(*it, "ShardIterator");
@@ -115,22 +133,30 @@ Status StreamWorker::open_iterator() {
 // nothing at all means the sequence lies past the shard's newest record: resuming after it would
 // silently skip every record to come, so the checkpoint is refused as damaged.
 Status StreamWorker::check_resume_point(const std::string& seq) {
-  auto it = ddb_.op("Streams.GetShardIterator", Json().obj().kv("StreamArn", stream_arn_).kv("ShardId", shard_id_)
-                                                    .kv("ShardIteratorType", "AT_SEQUENCE_NUMBER").kv("SequenceNumber", seq)
-                                                    .end_obj().take());
+  auto it = ddb_.op("Streams.GetShardIterator", Json()
+                                                    .obj()
+                                                    .kv("StreamArn", stream_arn_)
+                                                    .kv("ShardId", shard_id_)
+                                                    .kv("ShardIteratorType", "AT_SEQUENCE_NUMBER")
+                                                    .kv("SequenceNumber", seq)
+                                                    .end_obj()
+                                                    .take());
   if (!it.ok()) {
     if (it.error().name() == "TrimmedDataAccessException") return Status::OK();
-    if (it.error().name() == "ValidationException") return bad_checkpoint(opt_.checkpoint_path, it.error().message);
+    if (it.error().name() == "ValidationException")
+      return bad_checkpoint(opt_.checkpoint_path, it.error().message);
     return it.take_error();
   }
   std::string iterator = str_of(*it, "ShardIterator");
   for (int page = 0; page < 3 && !iterator.empty(); ++page) {  // DynamoDB may answer an empty page first
-    auto r = ddb_.op("Streams.GetRecords", Json().obj().kv("ShardIterator", iterator).key("Limit").num(1).end_obj().take());
+    auto r = ddb_.op("Streams.GetRecords",
+                     Json().obj().kv("ShardIterator", iterator).key("Limit").num(1).end_obj().take());
     if (!r.ok()) return r.take_error();
     if (!array_of(*r, "Records").Empty()) return Status::OK();
     iterator = str_of(*r, "NextShardIterator");
   }
-  return bad_checkpoint(opt_.checkpoint_path, "sequence " + seq + " lies past the newest record of " + shard_id_);
+  return bad_checkpoint(opt_.checkpoint_path,
+                        "sequence " + seq + " lies past the newest record of " + shard_id_);
 }
 
 Status StreamWorker::prepare() {
@@ -140,9 +166,14 @@ Status StreamWorker::prepare() {
 
 Result<int> StreamWorker::step(bool* idle) {
   if (iterator_.empty()) DDB_TRY(open_iterator());
-  auto r = ddb_.op("Streams.GetRecords", Json().obj().kv("ShardIterator", iterator_).key("Limit").num(opt_.batch).end_obj().take());
+  auto r = ddb_.op("Streams.GetRecords",
+                   Json().obj().kv("ShardIterator", iterator_).key("Limit").num(opt_.batch).end_obj().take());
   if (!r.ok()) {
-    if (r.error().name() == "ExpiredIteratorException") { iterator_.clear(); *idle = false; return 0; }
+    if (r.error().name() == "ExpiredIteratorException") {
+      iterator_.clear();
+      *idle = false;
+      return 0;
+    }
     return r.take_error();
   }
   int n = 0;
@@ -154,7 +185,8 @@ Result<int> StreamWorker::step(bool* idle) {
       const auto& img = member_of(dyn, "NewImage");
       std::string pk = attr_s(img, "pk");
       if (pk.rfind("MSG#", 0) == 0) {
-        auto applied = service_.apply_message_to_conversations(pk.substr(4), attr_s(img, "sk"), attr_s(img, "message"));
+        auto applied =
+            service_.apply_message_to_conversations(pk.substr(4), attr_s(img, "sk"), attr_s(img, "message"));
         if (!applied.ok()) {
           if (n > 0) save_checkpoint();  // the records before it are done
           DDB_TRY(on_record_failure(seq, rec, applied.take_error()));
@@ -181,12 +213,19 @@ Status StreamWorker::on_record_failure(const std::string& seq, const rapidjson::
   // Is it the record or the service? Only a record that fails while the table answers is poison.
   auto probe = ddb_.op("DescribeTable", Json().obj().kv("TableName", service_.table()).end_obj().take());
   if (!probe.ok()) return e;
-  spdlog::error("stream worker: skipping record {} after {} attempts: {}: {}{}", seq, failures_, e.name(), e.message,
-                opt_.dead_letter_path.empty() ? "" : " (kept in " + opt_.dead_letter_path + ")");
+  spdlog::error("stream worker: skipping record {} after {} attempts: {}: {}{}", seq, failures_, e.name(),
+                e.message, opt_.dead_letter_path.empty() ? "" : " (kept in " + opt_.dead_letter_path + ")");
   if (!opt_.dead_letter_path.empty()) {
     std::ofstream f(opt_.dead_letter_path, std::ios::app);
-    f << Json().obj().kv("sequence", seq).kv("error", e.name()).kv("message", e.message).key("record").raw(to_json(rec))
-             .end_obj().take()
+    f << Json()
+             .obj()
+             .kv("sequence", seq)
+             .kv("error", e.name())
+             .kv("message", e.message)
+             .key("record")
+             .raw(to_json(rec))
+             .end_obj()
+             .take()
       << "\n";
   }
   failures_ = 0;

@@ -9,7 +9,9 @@ using ddb::Result;
 using ddb::Status;
 
 namespace {
-std::string key_of(const std::string& user) { return "unr:" + user; }
+std::string key_of(const std::string& user) {
+  return "unr:" + user;
+}
 }  // namespace
 
 UnreadCounts counts_of(const std::map<std::string, std::string>& hash) {
@@ -26,8 +28,16 @@ UnreadCounts counts_of(const std::map<std::string, std::string>& hash) {
 
 Result<std::string> UnreadCounters::last_read(const std::string& user, const std::string& group) {
   Json q;
-  q.obj().kv("TableName", service_.table()).key("Key").obj().s("pk", "READ#" + user).s("sk", group).end_obj()
-      .key("ConsistentRead").boolean(true).end_obj();
+  q.obj()
+      .kv("TableName", service_.table())
+      .key("Key")
+      .obj()
+      .s("pk", "READ#" + user)
+      .s("sk", group)
+      .end_obj()
+      .key("ConsistentRead")
+      .boolean(true)
+      .end_obj();
   auto r = ddb_.op("GetItem", q.take());
   if (!r.ok()) return r.take_error();
   return attr_s(member_of(*r, "Item"), "last_read_at");
@@ -38,8 +48,15 @@ Result<std::map<std::string, std::string>> UnreadCounters::last_reads(const std:
   std::string start;
   for (;;) {
     Json q;
-    q.obj().kv("TableName", service_.table()).kv("KeyConditionExpression", "pk = :pk").key("ExpressionAttributeValues").obj()
-        .s(":pk", "READ#" + user).end_obj().key("ConsistentRead").boolean(true);
+    q.obj()
+        .kv("TableName", service_.table())
+        .kv("KeyConditionExpression", "pk = :pk")
+        .key("ExpressionAttributeValues")
+        .obj()
+        .s(":pk", "READ#" + user)
+        .end_obj()
+        .key("ConsistentRead")
+        .boolean(true);
     if (!start.empty()) q.key("ExclusiveStartKey").raw(start);
     q.end_obj();
     auto r = ddb_.op("Query", q.take());
@@ -51,15 +68,21 @@ Result<std::map<std::string, std::string>> UnreadCounters::last_reads(const std:
   }
 }
 
-Result<long long> UnreadCounters::count_after(const std::string& user, const std::string& group, const std::string& after) {
+Result<long long> UnreadCounters::count_after(const std::string& user, const std::string& group,
+                                              const std::string& after) {
   long long n = 0;
   std::string start;
   for (;;) {
     Json q;
-    q.obj().kv("TableName", service_.table())
+    q.obj()
+        .kv("TableName", service_.table())
         .kv("KeyConditionExpression", after.empty() ? "pk = :pk" : "pk = :pk AND sk > :t")
-        .kv("FilterExpression", "user_uuid <> :me").kv("Select", "COUNT").key("ExpressionAttributeValues").obj()
-        .s(":pk", "MSG#" + group).s(":me", user);
+        .kv("FilterExpression", "user_uuid <> :me")
+        .kv("Select", "COUNT")
+        .key("ExpressionAttributeValues")
+        .obj()
+        .s(":pk", "MSG#" + group)
+        .s(":me", user);
     if (!after.empty()) q.s(":t", after);
     q.end_obj();
     if (!start.empty()) q.key("ExclusiveStartKey").raw(start);
@@ -108,7 +131,8 @@ Result<UnreadCounts> UnreadCounters::counts(const std::string& user) {
   return recompute(user);
 }
 
-Result<bool> UnreadCounters::mark_read(const std::string& user, const std::string& group, const std::string& newest_sk) {
+Result<bool> UnreadCounters::mark_read(const std::string& user, const std::string& group,
+                                       const std::string& newest_sk) {
   if (newest_sk.empty()) return false;
   // Already marked up to there (by this or another server)? Then nothing to write.
   std::string done_key = "rd:" + user + ":" + group;
@@ -117,10 +141,20 @@ Result<bool> UnreadCounters::mark_read(const std::string& user, const std::strin
     if (seen.ok() && (*seen)[0] && *(*seen)[0] >= newest_sk) return false;
   }
   Json u;
-  u.obj().kv("TableName", service_.table()).key("Key").obj().s("pk", "READ#" + user).s("sk", group).end_obj()
+  u.obj()
+      .kv("TableName", service_.table())
+      .key("Key")
+      .obj()
+      .s("pk", "READ#" + user)
+      .s("sk", group)
+      .end_obj()
       .kv("UpdateExpression", "SET last_read_at = :t")
       .kv("ConditionExpression", "attribute_not_exists(last_read_at) OR last_read_at < :t")
-      .key("ExpressionAttributeValues").obj().s(":t", newest_sk).end_obj().end_obj();
+      .key("ExpressionAttributeValues")
+      .obj()
+      .s(":t", newest_sk)
+      .end_obj()
+      .end_obj();
   auto r = ddb_.op("UpdateItem", u.take());
   bool moved = r.ok();
   if (!r.ok() && r.error().name() != "ConditionalCheckFailedException") return r.take_error();
@@ -133,7 +167,8 @@ Result<bool> UnreadCounters::mark_read(const std::string& user, const std::strin
 }
 
 Result<std::vector<std::string>> UnreadCounters::on_message(const std::string& group, const std::string& sk,
-                                                            const std::string& sender, const std::vector<std::string>& members) {
+                                                            const std::string& sender,
+                                                            const std::vector<std::string>& members) {
   std::vector<std::string> changed;
   for (auto& m : members) {
     if (m == sender) continue;

@@ -29,16 +29,19 @@ class UnreadCounters {
 
   ddb::Result<UnreadCounts> counts(const std::string& user);
   // `user` has read `group` up to its message at `newest_sk`. True: that changed something.
-  ddb::Result<bool> mark_read(const std::string& user, const std::string& group, const std::string& newest_sk);
+  ddb::Result<bool> mark_read(const std::string& user, const std::string& group,
+                              const std::string& newest_sk);
   // The message at `sk` from `sender` arrived in `group`: recounts it for the other `members`, and
   // returns them (their count may have changed).
-  ddb::Result<std::vector<std::string>> on_message(const std::string& group, const std::string& sk, const std::string& sender,
+  ddb::Result<std::vector<std::string>> on_message(const std::string& group, const std::string& sk,
+                                                   const std::string& sender,
                                                    const std::vector<std::string>& members);
 
  private:
   ddb::Result<std::string> last_read(const std::string& user, const std::string& group);
   ddb::Result<std::map<std::string, std::string>> last_reads(const std::string& user);
-  ddb::Result<long long> count_after(const std::string& user, const std::string& group, const std::string& after);
+  ddb::Result<long long> count_after(const std::string& user, const std::string& group,
+                                     const std::string& after);
   ddb::Result<UnreadCounts> recompute(const std::string& user);
   ddb::client::DynamoClient& ddb_;
   MessagingService& service_;

@@ -13,7 +13,7 @@
 namespace cruddur {
 
 struct WebOptions {
-  std::string web_dir;                 // folder with index.html, app.js, style.css
+  std::string web_dir;                       // folder with index.html, app.js, style.css
   ddb::jwt::Issuer* local_issuer = nullptr;  // set: local sign-in; null: Cognito
   std::string cognito_endpoint, cognito_client_id, region;
 };

@@ -10,44 +10,86 @@ std::string Ops::def_to_json(const TableDef& d) {
   auto key = [&](const char* n, const KeyDef& k) {
     o.key(n);
     o.w.StartObject();
-    o.kv("h", k.hash); o.key("ht"); o.w.Int(static_cast<int>(k.hash_type));
-    o.kv("r", k.range); o.key("rt"); o.w.Int(static_cast<int>(k.range_type));
+    o.kv("h", k.hash);
+    o.key("ht");
+    o.w.Int(static_cast<int>(k.hash_type));
+    o.kv("r", k.range);
+    o.key("rt");
+    o.w.Int(static_cast<int>(k.range_type));
     o.w.EndObject();
   };
   o.w.StartObject();
-  o.key("id"); o.w.Uint(d.id);
+  o.key("id");
+  o.w.Uint(d.id);
   o.kv("name", d.name);
   o.kv("uuid", d.uuid);
   key("key", d.key);
-  o.key("attrs"); o.w.StartArray();
-  for (auto& [n, t] : d.attrs) { o.w.StartArray(); o.str(n); o.w.Int(static_cast<int>(t)); o.w.EndArray(); }
+  o.key("attrs");
+  o.w.StartArray();
+  for (auto& [n, t] : d.attrs) {
+    o.w.StartArray();
+    o.str(n);
+    o.w.Int(static_cast<int>(t));
+    o.w.EndArray();
+  }
   o.w.EndArray();
-  o.key("indexes"); o.w.StartArray();
+  o.key("indexes");
+  o.w.StartArray();
   for (auto& i : d.indexes) {
     o.w.StartObject();
-    o.kv("name", i.name); o.key("global"); o.w.Bool(i.global); o.key("id"); o.w.Uint(i.id);
+    o.kv("name", i.name);
+    o.key("global");
+    o.w.Bool(i.global);
+    o.key("id");
+    o.w.Uint(i.id);
     key("key", i.key);
     o.kv("projection", i.projection);
-    o.key("non_key"); o.w.StartArray(); for (auto& n : i.non_key) o.str(n); o.w.EndArray();
-    o.key("rcu"); o.w.Int64(i.rcu); o.key("wcu"); o.w.Int64(i.wcu);
+    o.key("non_key");
+    o.w.StartArray();
+    for (auto& n : i.non_key) o.str(n);
+    o.w.EndArray();
+    o.key("rcu");
+    o.w.Int64(i.rcu);
+    o.key("wcu");
+    o.w.Int64(i.wcu);
     o.w.EndObject();
   }
   o.w.EndArray();
   o.kv("billing", d.billing_mode);
-  o.key("rcu"); o.w.Int64(d.rcu); o.key("wcu"); o.w.Int64(d.wcu);
-  o.key("created"); o.w.Double(d.created);
-  o.key("billing_changed"); o.w.Double(d.billing_changed);
-  o.key("stream"); o.w.Bool(d.stream_enabled);
+  o.key("rcu");
+  o.w.Int64(d.rcu);
+  o.key("wcu");
+  o.w.Int64(d.wcu);
+  o.key("created");
+  o.w.Double(d.created);
+  o.key("billing_changed");
+  o.w.Double(d.billing_changed);
+  o.key("stream");
+  o.w.Bool(d.stream_enabled);
   o.kv("stream_view", d.stream_view_type);
   o.kv("stream_label", d.stream_label);
-  o.kv("class", d.table_class); o.key("class_set"); o.w.Bool(d.table_class_set);
-  o.key("deletion_protection"); o.w.Bool(d.deletion_protection);
-  o.key("sse"); o.w.Bool(d.sse_enabled); o.kv("sse_type", d.sse_type);
-  o.key("tags"); o.w.StartArray();
-  for (auto& [k, v] : d.tags) { o.w.StartArray(); o.str(k); o.str(v); o.w.EndArray(); }
+  o.kv("class", d.table_class);
+  o.key("class_set");
+  o.w.Bool(d.table_class_set);
+  o.key("deletion_protection");
+  o.w.Bool(d.deletion_protection);
+  o.key("sse");
+  o.w.Bool(d.sse_enabled);
+  o.kv("sse_type", d.sse_type);
+  o.key("tags");
+  o.w.StartArray();
+  for (auto& [k, v] : d.tags) {
+    o.w.StartArray();
+    o.str(k);
+    o.str(v);
+    o.w.EndArray();
+  }
   o.w.EndArray();
-  o.kv("ttl_attr", d.ttl_attribute); o.key("ttl"); o.w.Bool(d.ttl_enabled);
-  o.key("next_index_id"); o.w.Uint(d.next_index_id);
+  o.kv("ttl_attr", d.ttl_attribute);
+  o.key("ttl");
+  o.w.Bool(d.ttl_enabled);
+  o.key("next_index_id");
+  o.w.Uint(d.next_index_id);
   o.w.EndObject();
   return o.take();
 }
@@ -58,50 +100,79 @@ struct Reader {
   const Json& j;
   bool& bad;
   const Json* get(const char* n) const {
-    if (!j.IsObject()) { bad = true; return nullptr; }
+    if (!j.IsObject()) {
+      bad = true;
+      return nullptr;
+    }
     auto it = j.FindMember(n);
-    if (it == j.MemberEnd()) { bad = true; return nullptr; }
+    if (it == j.MemberEnd()) {
+      bad = true;
+      return nullptr;
+    }
     return &it->value;
   }
   std::string str(const char* n) const {
     auto* v = get(n);
-    if (!v || !v->IsString()) { bad = true; return {}; }
+    if (!v || !v->IsString()) {
+      bad = true;
+      return {};
+    }
     return std::string(sv(*v));
   }
   long long i64(const char* n) const {
     auto* v = get(n);
-    if (!v || !v->IsInt64()) { bad = true; return 0; }
+    if (!v || !v->IsInt64()) {
+      bad = true;
+      return 0;
+    }
     return v->GetInt64();
   }
   uint32_t u32(const char* n) const {
     auto* v = get(n);
-    if (!v || !v->IsUint()) { bad = true; return 0; }
+    if (!v || !v->IsUint()) {
+      bad = true;
+      return 0;
+    }
     return v->GetUint();
   }
   double num(const char* n) const {
     auto* v = get(n);
-    if (!v || !v->IsNumber()) { bad = true; return 0; }
+    if (!v || !v->IsNumber()) {
+      bad = true;
+      return 0;
+    }
     return v->GetDouble();
   }
   bool flag(const char* n) const {
     auto* v = get(n);
-    if (!v || !v->IsBool()) { bad = true; return false; }
+    if (!v || !v->IsBool()) {
+      bad = true;
+      return false;
+    }
     return v->GetBool();
   }
   const Json& arr(const char* n) const {
     static const Json empty(rapidjson::kArrayType);
     auto* v = get(n);
-    if (!v || !v->IsArray()) { bad = true; return empty; }
+    if (!v || !v->IsArray()) {
+      bad = true;
+      return empty;
+    }
     return *v;
   }
   VType type(const char* n) const {
     long long t = i64(n);
-    if (t < 0 || t > static_cast<int>(VType::NUL)) { bad = true; return VType::S; }
+    if (t < 0 || t > static_cast<int>(VType::NUL)) {
+      bad = true;
+      return VType::S;
+    }
     return static_cast<VType>(t);
   }
 };
 
-bool is_pair(const Json& a) { return a.IsArray() && a.Size() == 2 && a[0].IsString(); }
+bool is_pair(const Json& a) {
+  return a.IsArray() && a.Size() == 2 && a[0].IsString();
+}
 }  // namespace
 
 Result<TableDef> Ops::def_from_json(std::string_view s) {
@@ -112,8 +183,10 @@ Result<TableDef> Ops::def_from_json(std::string_view s) {
   auto key = [&](const Json& j) {
     Reader r{j, bad};
     KeyDef k;
-    k.hash = r.str("h"); k.hash_type = r.type("ht");
-    k.range = r.str("r"); k.range_type = r.type("rt");
+    k.hash = r.str("h");
+    k.hash_type = r.type("ht");
+    k.range = r.str("r");
+    k.range_type = r.type("rt");
     return k;
   };
   Reader r{doc, bad};
@@ -124,39 +197,55 @@ Result<TableDef> Ops::def_from_json(std::string_view s) {
   const Json* k = r.get("key");
   if (k) d.key = key(*k);
   for (auto& a : r.arr("attrs").GetArray()) {
-    if (!is_pair(a) || !a[1].IsInt() || a[1].GetInt() < 0 || a[1].GetInt() > static_cast<int>(VType::NUL)) { bad = true; break; }
+    if (!is_pair(a) || !a[1].IsInt() || a[1].GetInt() < 0 || a[1].GetInt() > static_cast<int>(VType::NUL)) {
+      bad = true;
+      break;
+    }
     d.attrs.emplace_back(std::string(sv(a[0])), static_cast<VType>(a[1].GetInt()));
   }
   for (auto& i : r.arr("indexes").GetArray()) {
     Reader ir{i, bad};
     IndexDef x;
-    x.name = ir.str("name"); x.global = ir.flag("global"); x.id = ir.u32("id");
+    x.name = ir.str("name");
+    x.global = ir.flag("global");
+    x.id = ir.u32("id");
     const Json* k = ir.get("key");
     if (!k) break;
     x.key = key(*k);
     x.projection = ir.str("projection");
     for (auto& n : ir.arr("non_key").GetArray()) {
-      if (!n.IsString()) { bad = true; break; }
+      if (!n.IsString()) {
+        bad = true;
+        break;
+      }
       x.non_key.emplace_back(sv(n));
     }
-    x.rcu = ir.i64("rcu"); x.wcu = ir.i64("wcu");
+    x.rcu = ir.i64("rcu");
+    x.wcu = ir.i64("wcu");
     d.indexes.push_back(std::move(x));
   }
   d.billing_mode = r.str("billing");
-  d.rcu = r.i64("rcu"); d.wcu = r.i64("wcu");
+  d.rcu = r.i64("rcu");
+  d.wcu = r.i64("wcu");
   d.created = r.num("created");
   d.billing_changed = r.num("billing_changed");
   d.stream_enabled = r.flag("stream");
   d.stream_view_type = r.str("stream_view");
   d.stream_label = r.str("stream_label");
-  d.table_class = r.str("class"); d.table_class_set = r.flag("class_set");
+  d.table_class = r.str("class");
+  d.table_class_set = r.flag("class_set");
   d.deletion_protection = r.flag("deletion_protection");
-  d.sse_enabled = r.flag("sse"); d.sse_type = r.str("sse_type");
+  d.sse_enabled = r.flag("sse");
+  d.sse_type = r.str("sse_type");
   for (auto& t : r.arr("tags").GetArray()) {
-    if (!is_pair(t) || !t[1].IsString()) { bad = true; break; }
+    if (!is_pair(t) || !t[1].IsString()) {
+      bad = true;
+      break;
+    }
     d.tags.emplace_back(std::string(sv(t[0])), std::string(sv(t[1])));
   }
-  d.ttl_attribute = r.str("ttl_attr"); d.ttl_enabled = r.flag("ttl");
+  d.ttl_attribute = r.str("ttl_attr");
+  d.ttl_enabled = r.flag("ttl");
   d.next_index_id = r.u32("next_index_id");
   if (bad || d.name.empty()) return err::internal("corrupt table definition");
   return d;
@@ -177,10 +266,11 @@ Status Ops::upgrade_format(Database& db, const std::vector<TableDef>& defs) {
   for (auto& d : defs) {
     std::string table = keys::table_data_prefix(d.id);
     std::string first_index = table + static_cast<char>(1);
-    DDB_TRY(db.kv_->scan(first_index, keys::prefix_end(table), false, [&](std::string_view k, std::string_view) {
-      b.del(std::string(k));
-      return true;
-    }));
+    DDB_TRY(
+        db.kv_->scan(first_index, keys::prefix_end(table), false, [&](std::string_view k, std::string_view) {
+          b.del(std::string(k));
+          return true;
+        }));
     for (auto& idx : d.indexes) {
       std::pair<long long, long long> stats{0, 0};
       DDB_TRY(backfill(db, d, idx, b, stats));

@@ -14,7 +14,8 @@ namespace {
 const std::string kDirSuffix = ".ddb";
 }  // namespace
 
-Database::Database(std::unique_ptr<KvStore> kv, EngineOptions options) : kv_(std::move(kv)), opt_(std::move(options)) {}
+Database::Database(std::unique_ptr<KvStore> kv, EngineOptions options)
+    : kv_(std::move(kv)), opt_(std::move(options)) {}
 
 namespace {
 // Counts the entries under a prefix and their DynamoDB size.
@@ -33,7 +34,10 @@ Status Database::open() {
   Status status;
   DDB_TRY(kv_->scan(prefix, keys::prefix_end(prefix), false, [&](std::string_view, std::string_view v) {
     auto d = Ops::def_from_json(v);
-    if (!d.ok()) { status = d.take_error(); return false; }
+    if (!d.ok()) {
+      status = d.take_error();
+      return false;
+    }
     defs.push_back(std::move(d).value());
     return true;
   }));
@@ -116,7 +120,9 @@ const std::unordered_map<std::string_view, OpFn>& operations() {
 }
 }  // namespace
 
-bool Database::is_operation(std::string_view target) { return operations().count(target) != 0; }
+bool Database::is_operation(std::string_view target) {
+  return operations().count(target) != 0;
+}
 
 Result<std::string> Database::execute(std::string_view target, const Json& request) {
   const auto& ops = operations();
@@ -160,11 +166,13 @@ size_t Database::expire_ttl_items(double now) {
       // AWS ignores TTL values more than five years in the past.
       return when < now && when > now - 5 * 365.25 * 86400;
     };
-    if (!kv_->scan(p, keys::prefix_end(p), false, [&](std::string_view k, std::string_view v) {
-          Item item;
-          if (decode_item(v, item) && is_expired(item)) expired.emplace_back(k);
-          return true;
-        }).ok())
+    if (!kv_->scan(p, keys::prefix_end(p), false,
+                   [&](std::string_view k, std::string_view v) {
+                     Item item;
+                     if (decode_item(v, item) && is_expired(item)) expired.emplace_back(k);
+                     return true;
+                   })
+             .ok())
       continue;
     for (auto& k : expired) {
       std::lock_guard wl(write_mu_);
@@ -275,7 +283,8 @@ Result<std::shared_ptr<Database>> Engine::database(const std::string& name, cons
   return db;
 }
 
-std::vector<std::pair<std::unique_lock<std::mutex>, std::shared_ptr<Database>>> Engine::evict_idle_locked(const Slot* keep) {
+std::vector<std::pair<std::unique_lock<std::mutex>, std::shared_ptr<Database>>> Engine::evict_idle_locked(
+    const Slot* keep) {
   std::vector<std::pair<std::unique_lock<std::mutex>, std::shared_ptr<Database>>> out;
   size_t open = 0;
   for (auto& [n, s] : slots_) open += s->db != nullptr;
@@ -302,7 +311,8 @@ std::vector<std::string> Engine::database_names() {
     std::error_code ec;
     for (auto& e : std::filesystem::directory_iterator(base_.path, ec)) {
       std::string f = e.path().filename().string();
-      if (e.is_directory() && f.size() > kDirSuffix.size() && f.compare(f.size() - kDirSuffix.size(), kDirSuffix.size(), kDirSuffix) == 0)
+      if (e.is_directory() && f.size() > kDirSuffix.size() &&
+          f.compare(f.size() - kDirSuffix.size(), kDirSuffix.size(), kDirSuffix) == 0)
         names.push_back(f.substr(0, f.size() - kDirSuffix.size()));
     }
   }

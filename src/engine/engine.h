@@ -18,9 +18,9 @@
 #include <mutex>
 #include <optional>
 #include <shared_mutex>
-#include <thread>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "engine/json_util.h"
@@ -87,9 +87,9 @@ struct Table {
 };
 
 struct EngineOptions {
-  std::string region = "us-east-1";       // Default: us-east-1; the database's region in ARNs.
-  std::string account_id = "000000000000";  // Default: DynamoDB Local's account id.
-  bool delay_transient_statuses = false;  // Default: false; CREATING/DELETING/UPDATING last a while.
+  std::string region = "us-east-1";              // Default: us-east-1; the database's region in ARNs.
+  std::string account_id = "000000000000";       // Default: DynamoDB Local's account id.
+  bool delay_transient_statuses = false;         // Default: false; CREATING/DELETING/UPDATING last a while.
   std::chrono::milliseconds ttl_interval{1000};  // Default: 1 s between TTL sweeps.
   size_t max_open_databases = 64;  // Default: 64 on-disk databases open at once (each holds descriptors).
 };
@@ -127,10 +127,10 @@ class Database {
   friend struct Ops;
   std::unique_ptr<KvStore> kv_;
   EngineOptions opt_;
-  std::mutex write_mu_;  // serializes all writes and catalog changes
-  std::shared_mutex catalog_mu_;  // guards tables_
+  std::mutex write_mu_;                                   // serializes all writes and catalog changes
+  std::shared_mutex catalog_mu_;                          // guards tables_
   std::map<std::string, std::shared_ptr<Table>> tables_;  // GUARDED_BY(catalog_mu_)
-  uint32_t next_table_id_ = 1;  // GUARDED_BY(write_mu_)
+  uint32_t next_table_id_ = 1;                            // GUARDED_BY(write_mu_)
   std::atomic<uint64_t> stream_seq_{0};
   // TransactWriteItems idempotency: token -> (request hash, response, expiry).
   struct TokenEntry {
@@ -139,7 +139,8 @@ class Database {
   };
   std::map<std::string, TokenEntry> tokens_;  // GUARDED_BY(write_mu_)
   // Tokens in the order they expire (all live ten minutes): expiry is O(expired), not O(live).
-  std::deque<std::pair<std::chrono::steady_clock::time_point, std::string>> token_expiry_;  // GUARDED_BY(write_mu_)
+  std::deque<std::pair<std::chrono::steady_clock::time_point, std::string>>
+      token_expiry_;  // GUARDED_BY(write_mu_)
   // REQUIRES: write_mu_ held.
   void expire_tokens(std::chrono::steady_clock::time_point now);
   void remember_token(const std::string& token, std::string request_hash, std::string response);
@@ -168,7 +169,8 @@ class Engine {
   Result<std::shared_ptr<Database>> open_database(const std::string& name, const std::string& region);
   // REQUIRES: mu_ held. Takes the least recently used idle databases out of their slots (with
   // each slot's open_mu held, so nobody reopens it before it is closed).
-  std::vector<std::pair<std::unique_lock<std::mutex>, std::shared_ptr<Database>>> evict_idle_locked(const Slot* keep);
+  std::vector<std::pair<std::unique_lock<std::mutex>, std::shared_ptr<Database>>> evict_idle_locked(
+      const Slot* keep);
 
   EngineOptions opt_;
   KvOptions base_;

@@ -4,7 +4,6 @@
 
 #include "util/codec.h"
 
-
 namespace ddb {
 
 Result<std::optional<std::string>> get_string(const Json& obj, std::string_view name) {
@@ -12,7 +11,9 @@ Result<std::optional<std::string>> get_string(const Json& obj, std::string_view 
   if (!m) return std::optional<std::string>();
   if (!m->IsString()) {
     if (m->IsNumber()) return err::serialization("NUMBER_VALUE cannot be converted to String");
-    if (m->IsBool()) return err::serialization(std::string(m->GetBool() ? "TRUE" : "FALSE") + "_VALUE cannot be converted to String");
+    if (m->IsBool())
+      return err::serialization(std::string(m->GetBool() ? "TRUE" : "FALSE") +
+                                "_VALUE cannot be converted to String");
     return err::serialization("Unexpected field type");
   }
   return std::optional<std::string>(std::string(sv(*m)));
@@ -73,7 +74,8 @@ Status check_request_json(const Json& doc) {
 Status Violations::status() const {
   if (!custom_.empty()) return err::validation(custom_);
   if (list_.empty()) return Status::OK();
-  std::string m = std::to_string(list_.size()) + (list_.size() == 1 ? " validation error detected: " : " validation errors detected: ");
+  std::string m = std::to_string(list_.size()) +
+                  (list_.size() == 1 ? " validation error detected: " : " validation errors detected: ");
   for (size_t i = 0; i < list_.size(); ++i) {
     if (i) m += "; ";
     m += list_[i];
@@ -84,19 +86,27 @@ Status Violations::status() const {
 void check_table_name(Violations& v, const std::optional<std::string>& name, std::string_view path) {
   if (path == "tableName") {
     // The real service checks presence and length of TableName before the other constraints.
-    if (!name) { v.custom("The parameter 'TableName' is required but was not present in the request"); return; }
+    if (!name) {
+      v.custom("The parameter 'TableName' is required but was not present in the request");
+      return;
+    }
     if (name->size() < 3 || name->size() > 255) {
       v.custom("TableName must be at least 3 characters long and at most 255 characters long");
       return;
     }
   }
-  if (!name) { v.null_member(path); return; }
+  if (!name) {
+    v.null_member(path);
+    return;
+  }
   const std::string& n = *name;
   bool pattern_ok = !n.empty();
   for (char c : n)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.')) pattern_ok = false;
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.'))
+      pattern_ok = false;
   std::string shown = "'" + n + "'";
-  if (!pattern_ok) v.constraint(shown, path, "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
+  if (!pattern_ok)
+    v.constraint(shown, path, "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
   if (n.size() < 3) v.constraint(shown, path, "Member must have length greater than or equal to 3");
   if (n.size() > 255) v.constraint(shown, path, "Member must have length less than or equal to 255");
 }

@@ -1,13 +1,13 @@
 // Helpers for reading DynamoDB request JSON and writing responses (RapidJSON).
 #pragma once
-#include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 #include "util/errors.h"
 #include "util/status.h"
@@ -23,7 +23,9 @@ inline const Json* member(const Json& obj, std::string_view name) {
   if (it == obj.MemberEnd() || it->value.IsNull()) return nullptr;
   return &it->value;
 }
-inline std::string_view sv(const Json& j) { return {j.GetString(), j.GetStringLength()}; }
+inline std::string_view sv(const Json& j) {
+  return {j.GetString(), j.GetStringLength()};
+}
 
 // JSON nested deeper than this is refused before any operation looks at it, so nothing that
 // walks a request recursively can run out of stack. Attribute values have their own limit of 32
@@ -31,7 +33,8 @@ inline std::string_view sv(const Json& j) { return {j.GetString(), j.GetStringLe
 inline constexpr int kMaxJsonDepth = 256;
 // Parse flags for request bodies: iterative (no recursion however deep the input), stop after the
 // one top-level value.
-inline constexpr unsigned kRequestParseFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseStopWhenDoneFlag;
+inline constexpr unsigned kRequestParseFlags =
+    rapidjson::kParseIterativeFlag | rapidjson::kParseStopWhenDoneFlag;
 // Checks a parsed request: depth within kMaxJsonDepth and every name and string well-formed UTF-8.
 // Either failure is DynamoDB's SerializationException.
 Status check_request_json(const Json& doc);
@@ -53,11 +56,13 @@ class Violations {
     add("Value null at '" + std::string(path) + "' failed to satisfy constraint: Member must not be null");
   }
   void constraint(std::string_view shown, std::string_view path, std::string_view what) {
-    add("Value " + std::string(shown) + " at '" + std::string(path) + "' failed to satisfy constraint: " +
-        std::string(what));
+    add("Value " + std::string(shown) + " at '" + std::string(path) +
+        "' failed to satisfy constraint: " + std::string(what));
   }
   // A check the real service makes before the constraint list; it wins over the list.
-  void custom(std::string message) { if (custom_.empty()) custom_ = std::move(message); }
+  void custom(std::string message) {
+    if (custom_.empty()) custom_ = std::move(message);
+  }
   bool empty() const { return list_.empty() && custom_.empty(); }
   Status status() const;
 
@@ -67,7 +72,8 @@ class Violations {
 };
 
 // Table-name checks shared by all operations (length 3..255, [a-zA-Z0-9_.-]+).
-void check_table_name(Violations& v, const std::optional<std::string>& name, std::string_view path = "tableName");
+void check_table_name(Violations& v, const std::optional<std::string>& name,
+                      std::string_view path = "tableName");
 void check_enum(Violations& v, const std::optional<std::string>& value, std::string_view path,
                 std::initializer_list<const char*> allowed);
 
@@ -78,7 +84,10 @@ class JsonOut {
   rapidjson::Writer<rapidjson::StringBuffer> w;
   void key(std::string_view k) { w.Key(k.data(), static_cast<rapidjson::SizeType>(k.size())); }
   void str(std::string_view s) { w.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
-  void kv(std::string_view k, std::string_view s) { key(k); str(s); }
+  void kv(std::string_view k, std::string_view s) {
+    key(k);
+    str(s);
+  }
   std::string take() { return std::string(sb.GetString(), sb.GetSize()); }
 };
 

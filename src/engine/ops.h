@@ -19,9 +19,9 @@ inline constexpr char kIndex = '\x01';    // sub-tag: index entries, followed by
 inline constexpr int kFormatVersion = 2;  // "\0V": 2 = 32-bit index ids (format 1 had one byte)
 std::string format_version();
 std::string catalog(const std::string& table);
-std::string items_prefix(uint32_t table_id);                  // all items of a table
+std::string items_prefix(uint32_t table_id);                     // all items of a table
 std::string index_prefix(uint32_t table_id, uint32_t index_id);  // all entries of an index
-std::string table_data_prefix(uint32_t table_id);             // items and indexes
+std::string table_data_prefix(uint32_t table_id);                // items and indexes
 std::string stream_prefix(uint32_t table_id);
 std::string prefix_end(std::string prefix);  // smallest key greater than every key with this prefix
 }  // namespace keys
@@ -39,7 +39,8 @@ struct Ops {
   // ---- catalog ----
   static std::shared_ptr<Table> find_table(Database& db, std::string_view name);
   // Validates the TableName member and finds the table (ResourceNotFoundException otherwise).
-  static Result<std::shared_ptr<Table>> table_for_request(Database& db, const Json& req, const char* member = "TableName");
+  static Result<std::shared_ptr<Table>> table_for_request(Database& db, const Json& req,
+                                                          const char* member = "TableName");
   static Status persist_def(Database& db, const TableDef& def);
   static std::string def_to_json(const TableDef& def);
   static Result<TableDef> def_from_json(std::string_view s);
@@ -74,7 +75,8 @@ struct Ops {
   static std::string item_key(const TableDef& def, const Item& item);
   static Item key_of(const TableDef& def, const Item& item);
   static Item index_key_of(const TableDef& def, const IndexDef& idx, const Item& item);
-  static std::optional<std::string> index_entry_key(const TableDef& def, const IndexDef& idx, const Item& item);
+  static std::optional<std::string> index_entry_key(const TableDef& def, const IndexDef& idx,
+                                                    const Item& item);
   static Item project_for_index(const TableDef& def, const IndexDef& idx, const Item& item);
 
   // ---- reads ----
@@ -101,9 +103,11 @@ struct Ops {
   static Result<std::optional<Item>> attribute_values(const Json& req);
   static Result<std::string> return_consumed(const Json& req);  // NONE | TOTAL | INDEXES
   // "ConsumedCapacity":{...} when mode is TOTAL or INDEXES.
-  static void write_capacity(JsonOut& o, const std::string& mode, const std::string& table, const Capacity& c);
+  static void write_capacity(JsonOut& o, const std::string& mode, const std::string& table,
+                             const Capacity& c);
   // Just the {...} object (batch and transaction answers list one per table).
-  static void write_capacity_object(JsonOut& o, const std::string& mode, const std::string& table, const Capacity& c);
+  static void write_capacity_object(JsonOut& o, const std::string& mode, const std::string& table,
+                                    const Capacity& c);
   static double write_units(size_t bytes);
   static double read_units(size_t bytes, bool consistent);
 
@@ -111,9 +115,10 @@ struct Ops {
   // Returns nullopt when the request has no condition.
   static Result<std::optional<expr::Condition>> write_condition(const Json& req, expr::Context& ctx,
                                                                 bool allow_legacy = true);
-  static Result<std::optional<expr::Condition>> legacy_conditions(const Json& conds, const Json* op, const char* param,
-                                                                  bool expected_style);
-  static Error legacy_mix_error(const std::vector<std::string>& legacy, const std::vector<std::string>& modern);
+  static Result<std::optional<expr::Condition>> legacy_conditions(const Json& conds, const Json* op,
+                                                                  const char* param, bool expected_style);
+  static Error legacy_mix_error(const std::vector<std::string>& legacy,
+                                const std::vector<std::string>& modern);
 
   // ---- operation families ----
   static Result<std::string> create_table(Database& db, const Json& req);

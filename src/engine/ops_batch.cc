@@ -17,8 +17,10 @@ rapidjson::Document with_table(const Json& obj, std::string_view table) {
   d.CopyFrom(obj, d.GetAllocator());
   if (!d.IsObject()) d.SetObject();
   d.RemoveMember("TableName");
-  d.AddMember("TableName", rapidjson::Value(table.data(), static_cast<rapidjson::SizeType>(table.size()), d.GetAllocator()),
-              d.GetAllocator());
+  d.AddMember(
+      "TableName",
+      rapidjson::Value(table.data(), static_cast<rapidjson::SizeType>(table.size()), d.GetAllocator()),
+      d.GetAllocator());
   return d;
 }
 
@@ -35,15 +37,23 @@ Result<std::string> Ops::batch_write(Database& db, const Json& req) {
   std::string rcc;
   DDB_ASSIGN(rcc, return_consumed(req));
   auto* ri = member(req, "RequestItems");
-  if (!ri) return err::validation("1 validation error detected: Value null at 'requestItems' failed to satisfy constraint: Member must not be null");
+  if (!ri)
+    return err::validation(
+        "1 validation error detected: Value null at 'requestItems' failed to satisfy constraint: Member must "
+        "not be null");
   if (!ri->IsObject()) return err::serialization("Unexpected value type in payload");
   if (ri->MemberCount() == 0)
-    return err::validation("1 validation error detected: Value '{}' at 'requestItems' failed to satisfy constraint: Member must have length greater than or equal to 1");
+    return err::validation(
+        "1 validation error detected: Value '{}' at 'requestItems' failed to satisfy constraint: Member must "
+        "have length greater than or equal to 1");
   size_t total = 0;
   for (auto it = ri->MemberBegin(); it != ri->MemberEnd(); ++it) {
     if (!it->value.IsArray()) return err::serialization("Unexpected value type in payload");
     if (it->value.Size() == 0 || it->value.Size() > 25)
-      return err::validation("1 validation error detected: Value at 'requestItems' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 25, Member must have length greater than or equal to 1]");
+      return err::validation(
+          "1 validation error detected: Value at 'requestItems' failed to satisfy constraint: Map value must "
+          "satisfy constraint: [Member must have length less than or equal to 25, Member must have length "
+          "greater than or equal to 1]");
     total += it->value.Size();
   }
   if (total > 25) return err::validation("Too many items requested for the BatchWriteItem call");
@@ -55,18 +65,22 @@ Result<std::string> Ops::batch_write(Database& db, const Json& req) {
       const Json* put = member(e, "PutRequest");
       const Json* del = member(e, "DeleteRequest");
       if ((put != nullptr) == (del != nullptr))
-        return err::validation("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes");
+        return err::validation(
+            "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the "
+            "supported datatypes");
       auto body = with_table(put ? *put : *del, table);
       auto prepared = prepare_write(db, put ? WriteOp::kPut : WriteOp::kDelete, body, false);
       if (!prepared.ok()) {
         // Inside a batch, every key problem is reported as a schema mismatch.
         Error e = prepared.take_error();
-        if (e.message.find("Missing the key") != std::string::npos || e.message.find("Type mismatch for key") != std::string::npos)
+        if (e.message.find("Missing the key") != std::string::npos ||
+            e.message.find("Type mismatch for key") != std::string::npos)
           e.message = "The provided key element does not match the schema";
         return e;
       }
       WriteOp w = std::move(prepared).value();
-      if (!seen.insert(w.storage_key).second) return err::validation("Provided list of item keys contains duplicates");
+      if (!seen.insert(w.storage_key).second)
+        return err::validation("Provided list of item keys contains duplicates");
       ops.push_back(std::move(w));
     }
   }
@@ -79,7 +93,8 @@ Result<std::string> Ops::batch_write(Database& db, const Json& req) {
       auto old = load_item(db, w.storage_key);
       std::optional<Item> next;
       DDB_ASSIGN(next, w.apply(old));
-      stage_write(db, w.table, w.storage_key, old ? &*old : nullptr, next ? &*next : nullptr, st, &caps[w.table->def.name]);
+      stage_write(db, w.table, w.storage_key, old ? &*old : nullptr, next ? &*next : nullptr, st,
+                  &caps[w.table->def.name]);
     }
     DDB_TRY(commit(db, st));
   }
@@ -97,10 +112,15 @@ Result<std::string> Ops::batch_get(Database& db, const Json& req) {
   std::string rcc;
   DDB_ASSIGN(rcc, return_consumed(req));
   auto* ri = member(req, "RequestItems");
-  if (!ri) return err::validation("1 validation error detected: Value null at 'requestItems' failed to satisfy constraint: Member must not be null");
+  if (!ri)
+    return err::validation(
+        "1 validation error detected: Value null at 'requestItems' failed to satisfy constraint: Member must "
+        "not be null");
   if (!ri->IsObject()) return err::serialization("Unexpected value type in payload");
   if (ri->MemberCount() == 0)
-    return err::validation("1 validation error detected: Value '{}' at 'requestItems' failed to satisfy constraint: Member must have length greater than or equal to 1");
+    return err::validation(
+        "1 validation error detected: Value '{}' at 'requestItems' failed to satisfy constraint: Member must "
+        "have length greater than or equal to 1");
   struct TableRead {
     std::shared_ptr<Table> table;
     std::vector<Item> keys;
@@ -115,9 +135,12 @@ Result<std::string> Ops::batch_get(Database& db, const Json& req) {
     const Json& spec = it->value;
     auto* ks = member(spec, "Keys");
     if (!ks || !ks->IsArray())
-      return err::validation("1 validation error detected: Value null at 'requestItems." + table + ".member.keys' failed to satisfy constraint: Member must not be null");
+      return err::validation("1 validation error detected: Value null at 'requestItems." + table +
+                             ".member.keys' failed to satisfy constraint: Member must not be null");
     if (ks->Size() == 0)
-      return err::validation("1 validation error detected: Value '[]' at 'requestItems." + table + ".member.keys' failed to satisfy constraint: Member must have length greater than or equal to 1");
+      return err::validation(
+          "1 validation error detected: Value '[]' at 'requestItems." + table +
+          ".member.keys' failed to satisfy constraint: Member must have length greater than or equal to 1");
     total += ks->Size();
     if (total > 100) return err::validation("Too many items requested for the BatchGetItem call");
     auto body = with_table(spec, table);
@@ -137,7 +160,8 @@ Result<std::string> Ops::batch_get(Database& db, const Json& req) {
       Item key;
       DDB_ASSIGN(key, item_from_json(k));
       DDB_TRY(check_key(tr.table->def, key));
-      if (!seen.insert(item_key(tr.table->def, key)).second) return err::validation("Provided list of item keys contains duplicates");
+      if (!seen.insert(item_key(tr.table->def, key)).second)
+        return err::validation("Provided list of item keys contains duplicates");
       tr.keys.push_back(std::move(key));
     }
     reads.emplace_back(table, std::move(tr));
@@ -189,17 +213,26 @@ Result<std::string> Ops::transact_write(Database& db, const Json& req) {
   std::string rcc;
   DDB_ASSIGN(rcc, return_consumed(req));
   auto* ti = member(req, "TransactItems");
-  if (!ti) return err::validation("1 validation error detected: Value null at 'transactItems' failed to satisfy constraint: Member must not be null");
+  if (!ti)
+    return err::validation(
+        "1 validation error detected: Value null at 'transactItems' failed to satisfy constraint: Member "
+        "must not be null");
   if (!ti->IsArray()) return err::serialization("Unexpected value type in payload");
   if (ti->Size() == 0)
-    return err::validation("1 validation error detected: Value '[]' at 'transactItems' failed to satisfy constraint: Member must have length greater than or equal to 1");
+    return err::validation(
+        "1 validation error detected: Value '[]' at 'transactItems' failed to satisfy constraint: Member "
+        "must have length greater than or equal to 1");
   if (ti->Size() > 100)
-    return err::validation("1 validation error detected: Value '[...]' at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to 100");
+    return err::validation(
+        "1 validation error detected: Value '[...]' at 'transactItems' failed to satisfy constraint: Member "
+        "must have length less than or equal to 100");
   std::optional<std::string> token;
   DDB_ASSIGN(token, get_string(req, "ClientRequestToken"));
   if (token && (token->empty() || token->size() > 36))
-    return err::validation("1 validation error detected: Value '" + *token + "' at 'clientRequestToken' failed to satisfy constraint: Member must have length " +
-                           (token->empty() ? "greater than or equal to 1" : "less than or equal to 36"));
+    return err::validation(
+        "1 validation error detected: Value '" + *token +
+        "' at 'clientRequestToken' failed to satisfy constraint: Member must have length " +
+        (token->empty() ? "greater than or equal to 1" : "less than or equal to 36"));
   std::vector<WriteOp> ops;
   std::set<std::string> seen;
   size_t bytes = 0;
@@ -207,12 +240,17 @@ Result<std::string> Ops::transact_write(Database& db, const Json& req) {
     const Json* body = nullptr;
     WriteOp::Kind kind = WriteOp::kPut;
     int n = 0;
-    for (auto [name, k] : {std::pair{"Put", WriteOp::kPut}, {"Delete", WriteOp::kDelete}, {"Update", WriteOp::kUpdate},
+    for (auto [name, k] : {std::pair{"Put", WriteOp::kPut},
+                           {"Delete", WriteOp::kDelete},
+                           {"Update", WriteOp::kUpdate},
                            {"ConditionCheck", WriteOp::kCheck}}) {
-      if (auto* m = member(e, name)) { body = m; kind = k; ++n; }
+      if (auto* m = member(e, name)) {
+        body = m;
+        kind = k;
+        ++n;
+      }
     }
-    if (n != 1)
-      return err::validation("TransactItems can only contain one of Check, Put, Update or Delete");
+    if (n != 1) return err::validation("TransactItems can only contain one of Check, Put, Update or Delete");
     WriteOp w;
     DDB_ASSIGN(w, prepare_write(db, kind, *body, false));
     if (!seen.insert(std::to_string(w.table->def.id) + w.storage_key).second)
@@ -228,12 +266,14 @@ Result<std::string> Ops::transact_write(Database& db, const Json& req) {
     rapidjson::StringBuffer sb;
     rapidjson::Writer<rapidjson::StringBuffer> w(sb);
     ti->Accept(w);
-    request_hash = std::to_string(crc32(std::string_view(sb.GetString(), sb.GetSize()))) + ":" + std::to_string(sb.GetSize());
+    request_hash = std::to_string(crc32(std::string_view(sb.GetString(), sb.GetSize()))) + ":" +
+                   std::to_string(sb.GetSize());
     db.expire_tokens(std::chrono::steady_clock::now());
     auto it = db.tokens_.find(*token);
     if (it != db.tokens_.end()) {
       if (it->second.request_hash != request_hash)
-        return err::idempotent_mismatch("Request token has already been used with different request parameters");
+        return err::idempotent_mismatch(
+            "Request token has already been used with different request parameters");
       return it->second.response;
     }
   }
@@ -263,7 +303,8 @@ Result<std::string> Ops::transact_write(Database& db, const Json& req) {
     for (size_t i = 0; i < ops.size(); ++i) {
       std::string code = "None";
       if (failures[i]) {
-        code = failures[i]->name() == "ConditionalCheckFailedException" ? "ConditionalCheckFailed" : "ValidationError";
+        code = failures[i]->name() == "ConditionalCheckFailedException" ? "ConditionalCheckFailed"
+                                                                        : "ValidationError";
       }
       codes += (i ? ", " : "") + code;
       reasons += i ? "," : "";
@@ -274,13 +315,17 @@ Result<std::string> Ops::transact_write(Database& db, const Json& req) {
         r.w.StartObject();
         r.kv("Code", code);
         r.kv("Message", failures[i]->message);
-        if (ops[i].return_old_on_failure && olds[i]) { r.key("Item"); write_item(r.w, *olds[i]); }
+        if (ops[i].return_old_on_failure && olds[i]) {
+          r.key("Item");
+          write_item(r.w, *olds[i]);
+        }
         r.w.EndObject();
         reasons += r.take();
       }
     }
     reasons += "]";
-    Error e = err::transaction_canceled("Transaction cancelled, please refer cancellation reasons for specific reasons [" + codes + "]");
+    Error e = err::transaction_canceled(
+        "Transaction cancelled, please refer cancellation reasons for specific reasons [" + codes + "]");
     e.extra_json = reasons;
     return e;
   }
@@ -291,7 +336,8 @@ Result<std::string> Ops::transact_write(Database& db, const Json& req) {
     if (ops[i].kind == WriteOp::kCheck) {
       c.table = read_units(olds[i] ? item_size(*olds[i]) : 0, true);
     } else {
-      stage_write(db, ops[i].table, ops[i].storage_key, olds[i] ? &*olds[i] : nullptr, nexts[i] ? &*nexts[i] : nullptr, st, &c);
+      stage_write(db, ops[i].table, ops[i].storage_key, olds[i] ? &*olds[i] : nullptr,
+                  nexts[i] ? &*nexts[i] : nullptr, st, &c);
     }
     // Transactions cost twice the units of a plain write or read.
     c.table *= 2;
@@ -305,8 +351,7 @@ Result<std::string> Ops::transact_write(Database& db, const Json& req) {
   write_capacity_list(o, rcc, caps);
   o.w.EndObject();
   std::string response = o.take();
-  if (token)
-    db.remember_token(*token, request_hash, response);
+  if (token) db.remember_token(*token, request_hash, response);
   return response;
 }
 
@@ -314,10 +359,14 @@ Result<std::string> Ops::transact_get(Database& db, const Json& req) {
   std::string rcc;
   DDB_ASSIGN(rcc, return_consumed(req));
   auto* ti = member(req, "TransactItems");
-  if (!ti) return err::validation("1 validation error detected: Value null at 'transactItems' failed to satisfy constraint: Member must not be null");
+  if (!ti)
+    return err::validation(
+        "1 validation error detected: Value null at 'transactItems' failed to satisfy constraint: Member "
+        "must not be null");
   if (!ti->IsArray()) return err::serialization("Unexpected value type in payload");
   if (ti->Size() == 0 || ti->Size() > 100)
-    return err::validation(std::string("1 validation error detected: Value '[]' at 'transactItems' failed to satisfy constraint: Member must have length ") +
+    return err::validation(std::string("1 validation error detected: Value '[]' at 'transactItems' failed to "
+                                       "satisfy constraint: Member must have length ") +
                            (ti->Size() == 0 ? "greater than or equal to 1" : "less than or equal to 100"));
   struct Get {
     std::shared_ptr<Table> table;
@@ -328,7 +377,10 @@ Result<std::string> Ops::transact_get(Database& db, const Json& req) {
   std::set<std::string> seen;
   for (auto& e : ti->GetArray()) {
     auto* g = member(e, "Get");
-    if (!g) return err::validation("1 validation error detected: Value null at 'transactItems.1.member.get' failed to satisfy constraint: Member must not be null");
+    if (!g)
+      return err::validation(
+          "1 validation error detected: Value null at 'transactItems.1.member.get' failed to satisfy "
+          "constraint: Member must not be null");
     Get x;
     DDB_ASSIGN(x.table, table_for_request(db, *g));
     ExprParams ep;
@@ -354,7 +406,10 @@ Result<std::string> Ops::transact_get(Database& db, const Json& req) {
       auto item = load_item(db, g.key);
       caps[g.table->def.name].table += 2 * read_units(item ? item_size(*item) : 0, true);
       o.w.StartObject();
-      if (item) { o.key("Item"); write_item(o.w, g.projection ? expr::project(*item, *g.projection) : *item); }
+      if (item) {
+        o.key("Item");
+        write_item(o.w, g.projection ? expr::project(*item, *g.projection) : *item);
+      }
       o.w.EndObject();
     }
   }

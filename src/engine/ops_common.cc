@@ -1,8 +1,8 @@
 // Shared pieces of all operations: storage keys, key validation, index maintenance, stream
 // record staging, capacity arithmetic, legacy conditions.
-#include <fmt/format.h>
-
 #include <cmath>
+
+#include <fmt/format.h>
 
 #include "engine/ops.h"
 #include "types/keycodec.h"
@@ -16,22 +16,30 @@ double now_epoch() {
   return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count() / 1e6;
 }
 
-std::string make_uuid() { return random_uuid(); }
+std::string make_uuid() {
+  return random_uuid();
+}
 
 namespace keys {
-std::string catalog(const std::string& table) { return std::string("\0T", 2) + table; }
+std::string catalog(const std::string& table) {
+  return std::string("\0T", 2) + table;
+}
 std::string table_data_prefix(uint32_t table_id) {
   std::string k(1, kData);
   put_u32be(k, table_id);
   return k;
 }
-std::string items_prefix(uint32_t table_id) { return table_data_prefix(table_id) + kItems; }
+std::string items_prefix(uint32_t table_id) {
+  return table_data_prefix(table_id) + kItems;
+}
 std::string index_prefix(uint32_t table_id, uint32_t index_id) {
   std::string k = table_data_prefix(table_id) + kIndex;
   put_u32be(k, index_id);
   return k;
 }
-std::string format_version() { return std::string("\0V", 2); }
+std::string format_version() {
+  return std::string("\0V", 2);
+}
 std::string stream_prefix(uint32_t table_id) {
   std::string k(1, kStream);
   put_u32be(k, table_id);
@@ -62,7 +70,9 @@ double Capacity::total() const {
   return t;
 }
 
-double Ops::write_units(size_t bytes) { return std::max(1.0, std::ceil(bytes / 1024.0)); }
+double Ops::write_units(size_t bytes) {
+  return std::max(1.0, std::ceil(bytes / 1024.0));
+}
 double Ops::read_units(size_t bytes, bool consistent) {
   double u = std::max(1.0, std::ceil(bytes / 4096.0));
   return consistent ? u : u / 2;
@@ -77,7 +87,8 @@ Result<std::string> Ops::return_consumed(const Json& req) {
   return v.value_or("NONE");
 }
 
-void Ops::write_capacity_object(JsonOut& o, const std::string& mode, const std::string& table, const Capacity& c) {
+void Ops::write_capacity_object(JsonOut& o, const std::string& mode, const std::string& table,
+                                const Capacity& c) {
   o.w.StartObject();
   o.kv("TableName", table);
   o.key("CapacityUnits");
@@ -137,7 +148,9 @@ std::string Ops::table_arn(Database& db, const std::string& name) {
 
 // ---- keys ----
 namespace {
-Error key_mismatch() { return err::validation("The provided key element does not match the schema"); }
+Error key_mismatch() {
+  return err::validation("The provided key element does not match the schema");
+}
 }  // namespace
 
 Status Ops::check_key(const TableDef& def, const Item& key) {
@@ -151,23 +164,31 @@ Status Ops::check_key(const TableDef& def, const Item& key) {
   for (auto& [name, v] : key) {
     if ((v.type == VType::S || v.type == VType::B) && v.s.empty())
       return err::validation(
-          "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an "
-          "empty " + std::string(v.type == VType::S ? "string" : "binary") + " value. Key: " + name);
+          "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain "
+          "an "
+          "empty " +
+          std::string(v.type == VType::S ? "string" : "binary") + " value. Key: " + name);
   }
   if (h->second.s.size() > 2048)
-    return err::validation("One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes");
+    return err::validation(
+        "One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit "
+        "of2048 bytes");
   if (def.key.has_range() && key.find(def.key.range)->second.s.size() > 1024)
-    return err::validation("One or more parameter values were invalid: Aggregated size of all range keys has exceeded the size limit of 1024 bytes");
+    return err::validation(
+        "One or more parameter values were invalid: Aggregated size of all range keys has exceeded the size "
+        "limit of 1024 bytes");
   return Status::OK();
 }
 
 Status Ops::check_item_key(const TableDef& def, const Item& item) {
   auto check = [&](const std::string& name, VType type) -> Status {
     auto it = item.find(name);
-    if (it == item.end()) return err::validation("One or more parameter values were invalid: Missing the key " + name + " in the item");
+    if (it == item.end())
+      return err::validation("One or more parameter values were invalid: Missing the key " + name +
+                             " in the item");
     if (it->second.type != type)
-      return err::validation("One or more parameter values were invalid: Type mismatch for key " + name + " expected: " +
-                             vtype_name(type) + " actual: " + vtype_name(it->second.type));
+      return err::validation("One or more parameter values were invalid: Type mismatch for key " + name +
+                             " expected: " + vtype_name(type) + " actual: " + vtype_name(it->second.type));
     return Status::OK();
   };
   DDB_TRY(check(def.key.hash, def.key.hash_type));
@@ -183,14 +204,19 @@ Status Ops::check_index_keys(const TableDef& def, const Item& item) {
       if (it == item.end()) continue;
       VType want = part == &idx.key.hash ? idx.key.hash_type : idx.key.range_type;
       if (it->second.type != want)
-        return err::validation("One or more parameter values were invalid: Type mismatch for Index Key " + *part +
-                               " Expected: " + vtype_name(want) + " Actual: " + vtype_name(it->second.type) +
-                               " IndexName: " + idx.name);
+        return err::validation("One or more parameter values were invalid: Type mismatch for Index Key " +
+                               *part + " Expected: " + vtype_name(want) +
+                               " Actual: " + vtype_name(it->second.type) + " IndexName: " + idx.name);
       if (part == &idx.key.range && it->second.s.size() > 1024)
-        return err::validation("One or more parameter values were invalid: Aggregated size of all range keys has exceeded the size limit of 1024 bytes");
+        return err::validation(
+            "One or more parameter values were invalid: Aggregated size of all range keys has exceeded the "
+            "size limit of 1024 bytes");
       if ((want == VType::S || want == VType::B) && it->second.s.empty())
-        return err::validation("One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty string value. IndexName: " +
-                               idx.name + ", IndexKey: " + *part);
+        return err::validation(
+            "One or more parameter values are not valid. A value specified for a secondary index key is not "
+            "supported. The AttributeValue for a key attribute cannot contain an empty string value. "
+            "IndexName: " +
+            idx.name + ", IndexKey: " + *part);
     }
   }
   return Status::OK();
@@ -309,8 +335,9 @@ void write_stream_record(Database& db, const TableDef& def, const Item* old_item
 }
 }  // namespace
 
-void Ops::stage_write(Database& db, const std::shared_ptr<Table>& t, const std::string& key, const Item* old_item,
-                      const Item* new_item, Staged& st, Capacity* cap, bool ttl_delete) {
+void Ops::stage_write(Database& db, const std::shared_ptr<Table>& t, const std::string& key,
+                      const Item* old_item, const Item* new_item, Staged& st, Capacity* cap,
+                      bool ttl_delete) {
   const TableDef& def = t->def;
   size_t old_size = old_item ? item_size(*old_item) : 0;
   size_t new_size = new_item ? item_size(*new_item) : 0;
@@ -347,7 +374,8 @@ void Ops::stage_write(Database& db, const std::shared_ptr<Table>& t, const std::
       auto p = project_for_index(def, idx, *new_item);
       size_t ps = item_size(p);
       if (ok && *ok == *nk) {
-        ib += static_cast<long long>(ps) - static_cast<long long>(item_size(project_for_index(def, idx, *old_item)));
+        ib += static_cast<long long>(ps) -
+              static_cast<long long>(item_size(project_for_index(def, idx, *old_item)));
       } else {
         ic += 1;
         ib += static_cast<long long>(ps);
@@ -393,7 +421,8 @@ Result<std::optional<Item>> Ops::attribute_values(const Json& req) {
   for (auto it = m->MemberBegin(); it != m->MemberEnd(); ++it) {
     std::string_view k(it->name.GetString(), it->name.GetStringLength());
     if (k.empty() || k[0] != ':')
-      return err::validation("ExpressionAttributeValues contains invalid key: Syntax error; key: \"" + std::string(k) + "\"");
+      return err::validation("ExpressionAttributeValues contains invalid key: Syntax error; key: \"" +
+                             std::string(k) + "\"");
   }
   Item values;
   DDB_ASSIGN(values, item_from_json(*m));
@@ -406,12 +435,14 @@ Error Ops::legacy_mix_error(const std::vector<std::string>& legacy, const std::v
     for (size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + v[i];
     return s;
   };
-  return err::validation("Can not use both expression and non-expression parameters in the same request: "
-                         "Non-expression parameters: {" + join(legacy) + "} Expression parameters: {" + join(modern) + "}");
+  return err::validation(
+      "Can not use both expression and non-expression parameters in the same request: "
+      "Non-expression parameters: {" +
+      join(legacy) + "} Expression parameters: {" + join(modern) + "}");
 }
 
-Result<std::optional<expr::Condition>> Ops::legacy_conditions(const Json& conds, const Json* op_json, const char* param,
-                                                              bool expected_style) {
+Result<std::optional<expr::Condition>> Ops::legacy_conditions(const Json& conds, const Json* op_json,
+                                                              const char* param, bool expected_style) {
   using expr::Condition;
   using expr::Operand;
   std::string op = "AND";
@@ -420,7 +451,8 @@ Result<std::optional<expr::Condition>> Ops::legacy_conditions(const Json& conds,
     op = std::string(sv(*op_json));
     if (op != "AND" && op != "OR")
       return err::validation("1 validation error detected: Value '" + op +
-                             "' at 'conditionalOperator' failed to satisfy constraint: Member must satisfy enum value set: [AND, OR]");
+                             "' at 'conditionalOperator' failed to satisfy constraint: Member must satisfy "
+                             "enum value set: [AND, OR]");
   }
   if (!conds.IsObject()) return err::serialization("Unexpected value type in payload");
   Condition all;
@@ -450,19 +482,29 @@ Result<std::optional<expr::Condition>> Ops::legacy_conditions(const Json& conds,
       }
     }
     Condition one;
-    auto val = [](const Value& v) { Operand o; o.kind = Operand::kValue; o.value = v; return o; };
+    auto val = [](const Value& v) {
+      Operand o;
+      o.kind = Operand::kValue;
+      o.value = v;
+      return o;
+    };
     if (!cmp) {
-      if (!expected_style) return err::validation("One or more parameter values were invalid: Invalid ComparisonOperator");
+      if (!expected_style)
+        return err::validation("One or more parameter values were invalid: Invalid ComparisonOperator");
       if (exists.has_value() && !*exists) {
         if (!args.empty())
-          return err::validation("One or more parameter values were invalid: Value cannot be used when Exists is false for Attribute: " + attr);
+          return err::validation(
+              "One or more parameter values were invalid: Value cannot be used when Exists is false for "
+              "Attribute: " +
+              attr);
         one.kind = Condition::kFunction;
         one.op = "attribute_not_exists";
         one.operands.push_back(path);
       } else {
         if (args.empty())
-          return err::validation("One or more parameter values were invalid: Value must be provided when Exists is " +
-                                 std::string(exists ? "true" : "null") + " for Attribute: " + attr);
+          return err::validation(
+              "One or more parameter values were invalid: Value must be provided when Exists is " +
+              std::string(exists ? "true" : "null") + " for Attribute: " + attr);
         one.kind = Condition::kCompare;
         one.op = "=";
         one.operands = {path, val(args[0])};
@@ -471,14 +513,20 @@ Result<std::optional<expr::Condition>> Ops::legacy_conditions(const Json& conds,
       const std::string& o = *cmp;
       auto need = [&](size_t n) -> Status {
         if (args.size() != n)
-          return err::validation("One or more parameter values were invalid: Invalid number of argument(s) for the " + o +
-                                 " ComparisonOperator");
+          return err::validation(
+              "One or more parameter values were invalid: Invalid number of argument(s) for the " + o +
+              " ComparisonOperator");
         return Status::OK();
       };
       if (o == "EQ" || o == "NE" || o == "LE" || o == "LT" || o == "GE" || o == "GT") {
         DDB_TRY(need(1));
         one.kind = Condition::kCompare;
-        one.op = o == "EQ" ? "=" : o == "NE" ? "<>" : o == "LE" ? "<=" : o == "LT" ? "<" : o == "GE" ? ">=" : ">";
+        one.op = o == "EQ"   ? "="
+                 : o == "NE" ? "<>"
+                 : o == "LE" ? "<="
+                 : o == "LT" ? "<"
+                 : o == "GE" ? ">="
+                             : ">";
         one.operands = {path, val(args[0])};
       } else if (o == "NOT_NULL" || o == "NULL") {
         DDB_TRY(need(0));
@@ -516,9 +564,10 @@ Result<std::optional<expr::Condition>> Ops::legacy_conditions(const Json& conds,
         one.op = "BETWEEN";
         one.operands = {path, val(args[0]), val(args[1])};
       } else {
-        return err::validation("1 validation error detected: Value '" + o + "' at '" + std::string(param) + "." + attr +
-                               ".member.comparisonOperator' failed to satisfy constraint: Member must satisfy enum value set: "
-                               "[IN, NULL, BETWEEN, LT, NOT_CONTAINS, EQ, GT, NOT_NULL, NE, LE, BEGINS_WITH, GE, CONTAINS]");
+        return err::validation(
+            "1 validation error detected: Value '" + o + "' at '" + std::string(param) + "." + attr +
+            ".member.comparisonOperator' failed to satisfy constraint: Member must satisfy enum value set: "
+            "[IN, NULL, BETWEEN, LT, NOT_CONTAINS, EQ, GT, NOT_NULL, NE, LE, BEGINS_WITH, GE, CONTAINS]");
       }
     }
     all.children.push_back(std::move(one));
@@ -529,7 +578,8 @@ Result<std::optional<expr::Condition>> Ops::legacy_conditions(const Json& conds,
   return std::optional<Condition>(std::move(all));
 }
 
-Result<std::optional<expr::Condition>> Ops::write_condition(const Json& req, expr::Context& ctx, bool allow_legacy) {
+Result<std::optional<expr::Condition>> Ops::write_condition(const Json& req, expr::Context& ctx,
+                                                            bool allow_legacy) {
   std::optional<std::string> text;
   DDB_ASSIGN(text, get_string(req, "ConditionExpression"));
   const Json* expected = member(req, "Expected");
@@ -539,7 +589,8 @@ Result<std::optional<expr::Condition>> Ops::write_condition(const Json& req, exp
     DDB_ASSIGN(c, expr::parse_condition(*text, "ConditionExpression", ctx));
     return std::optional<expr::Condition>(std::move(c));
   }
-  if (expected && allow_legacy) return legacy_conditions(*expected, member(req, "ConditionalOperator"), "expected", true);
+  if (expected && allow_legacy)
+    return legacy_conditions(*expected, member(req, "ConditionalOperator"), "expected", true);
   return std::optional<expr::Condition>();
 }
 

@@ -17,19 +17,23 @@ Status check_expression_params(const Json& req, bool any_expression, ExprParams&
     for (auto it = p.names->MemberBegin(); it != p.names->MemberEnd(); ++it) {
       std::string_view k(it->name.GetString(), it->name.GetStringLength());
       if (k.empty() || k[0] != '#')
-        return err::validation("ExpressionAttributeNames contains invalid key: Syntax error; key: \"" + std::string(k) + "\"");
+        return err::validation("ExpressionAttributeNames contains invalid key: Syntax error; key: \"" +
+                               std::string(k) + "\"");
       if (!it->value.IsString()) return err::serialization("Unexpected value type in payload");
     }
   }
   DDB_ASSIGN(p.values, Ops::attribute_values(req));
   if (!any_expression) {
-    if (p.names) return err::validation("ExpressionAttributeNames can only be specified when using expressions");
-    if (p.values) return err::validation("ExpressionAttributeValues can only be specified when using expressions");
+    if (p.names)
+      return err::validation("ExpressionAttributeNames can only be specified when using expressions");
+    if (p.values)
+      return err::validation("ExpressionAttributeValues can only be specified when using expressions");
   }
   return Status::OK();
 }
 
-Result<std::string> return_values(const Json& req, std::initializer_list<const char*> allowed, const char* message) {
+Result<std::string> return_values(const Json& req, std::initializer_list<const char*> allowed,
+                                  const char* message) {
   std::optional<std::string> rv;
   DDB_ASSIGN(rv, get_string(req, "ReturnValues"));
   Violations v;
@@ -52,7 +56,10 @@ Result<bool> return_old_on_failure(const Json& req) {
 
 Result<Item> key_from_request(const Json& req, const TableDef& def) {
   auto* k = member(req, "Key");
-  if (!k) return err::validation("1 validation error detected: Value null at 'key' failed to satisfy constraint: Member must not be null");
+  if (!k)
+    return err::validation(
+        "1 validation error detected: Value null at 'key' failed to satisfy constraint: Member must not be "
+        "null");
   Item key;
   DDB_ASSIGN(key, item_from_json(*k));
   DDB_TRY(Ops::check_key(def, key));
@@ -78,14 +85,17 @@ Result<std::optional<std::vector<expr::Path>>> read_projection(const Json& req, 
   if (atg) {
     if (!atg->IsArray()) return err::serialization("Unexpected value type in payload");
     if (atg->Size() == 0)
-      return err::validation("1 validation error detected: Value '[]' at 'attributesToGet' failed to satisfy constraint: Member must have length greater than or equal to 1");
+      return err::validation(
+          "1 validation error detected: Value '[]' at 'attributesToGet' failed to satisfy constraint: Member "
+          "must have length greater than or equal to 1");
     std::vector<expr::Path> paths;
     std::set<std::string> seen;
     for (auto& a : atg->GetArray()) {
       if (!a.IsString()) return err::serialization("Unexpected value type in payload");
       std::string n(sv(a));
       if (!seen.insert(n).second)
-        return err::validation("One or more parameter values were invalid: Duplicate value in attribute name: " + n);
+        return err::validation(
+            "One or more parameter values were invalid: Duplicate value in attribute name: " + n);
       expr::Path p;
       p.elems.push_back({n, -1, false});
       paths.push_back(std::move(p));
@@ -111,11 +121,12 @@ void write_item_collection_metrics(JsonOut& o, const Json& req, const TableDef& 
   if (h != any_item.end()) k.insert(*h);
   write_item(o.w, k);
   o.key("SizeEstimateRangeGB");
-  o.w.StartArray(); o.w.Double(0.0); o.w.Double(1.0); o.w.EndArray();
+  o.w.StartArray();
+  o.w.Double(0.0);
+  o.w.Double(1.0);
+  o.w.EndArray();
   o.w.EndObject();
 }
-
-
 
 // Legacy AttributeUpdates -> an Update tree.
 Result<expr::Update> legacy_updates(const Json& au) {
@@ -136,20 +147,28 @@ Result<expr::Update> legacy_updates(const Json& au) {
     ua.path.elems.push_back({attr, -1, false});
     ua.value.kind = expr::Operand::kValue;
     if (a == "PUT") {
-      if (!val) return err::validation("One or more parameter values were invalid: Only DELETE action is allowed when no attribute value is specified");
+      if (!val)
+        return err::validation(
+            "One or more parameter values were invalid: Only DELETE action is allowed when no attribute "
+            "value is specified");
       ua.value.value = *val;
     } else if (a == "DELETE") {
       if (val) {
         if (!val->is_set())
-          return err::validation("One or more parameter values were invalid: DELETE action with value is not supported for the type " +
-                                 std::string(vtype_name(val->type)));
+          return err::validation(
+              "One or more parameter values were invalid: DELETE action with value is not supported for the "
+              "type " +
+              std::string(vtype_name(val->type)));
         ua.kind = expr::UpdateAction::kDelete;
         ua.value.value = *val;
       } else {
         ua.kind = expr::UpdateAction::kRemove;
       }
     } else if (a == "ADD") {
-      if (!val) return err::validation("One or more parameter values were invalid: Only DELETE action is allowed when no attribute value is specified");
+      if (!val)
+        return err::validation(
+            "One or more parameter values were invalid: Only DELETE action is allowed when no attribute "
+            "value is specified");
       if (val->type == VType::L) {  // legacy ADD on a list appends
         ua.kind = expr::UpdateAction::kSet;
         expr::Operand la;
@@ -170,14 +189,16 @@ Result<expr::Update> legacy_updates(const Json& au) {
         ua.value = la;
       } else {
         if (val->type != VType::N && !val->is_set())
-          return err::validation("One or more parameter values were invalid: ADD action is not supported for the type " +
-                                 std::string(vtype_name(val->type)));
+          return err::validation(
+              "One or more parameter values were invalid: ADD action is not supported for the type " +
+              std::string(vtype_name(val->type)));
         ua.kind = expr::UpdateAction::kAdd;
         ua.value.value = *val;
       }
     } else {
       return err::validation("1 validation error detected: Value '" + a + "' at 'attributeUpdates." + attr +
-                             ".member.action' failed to satisfy constraint: Member must satisfy enum value set: [ADD, PUT, DELETE]");
+                             ".member.action' failed to satisfy constraint: Member must satisfy enum value "
+                             "set: [ADD, PUT, DELETE]");
     }
     u.actions.push_back(std::move(ua));
   }
@@ -185,11 +206,15 @@ Result<expr::Update> legacy_updates(const Json& au) {
 }
 
 Result<std::optional<Item>> WriteOp::apply(const std::optional<Item>& old) const {
-  if (condition && !expr::evaluate(*condition, old ? *old : Item{})) return condition_failed(old, return_old_on_failure);
+  if (condition && !expr::evaluate(*condition, old ? *old : Item{}))
+    return condition_failed(old, return_old_on_failure);
   switch (kind) {
-    case kCheck: return old;
-    case kPut: return std::optional<Item>(item);
-    case kDelete: return std::optional<Item>();
+    case kCheck:
+      return old;
+    case kPut:
+      return std::optional<Item>(item);
+    case kDelete:
+      return std::optional<Item>();
     case kUpdate: {
       Item next = old ? *old : key;
       if (update) {
@@ -197,7 +222,8 @@ Result<std::optional<Item>> WriteOp::apply(const std::optional<Item>& old) const
       }
       if (!nesting_within_limit(next)) return err::validation(err::msg_nesting());
       DDB_TRY(Ops::check_index_keys(table->def, next));
-      if (item_size(next) > kMaxItemSize) return err::validation("Item size to update has exceeded the maximum allowed size");
+      if (item_size(next) > kMaxItemSize)
+        return err::validation("Item size to update has exceeded the maximum allowed size");
       return std::optional<Item>(std::move(next));
     }
   }
@@ -211,7 +237,8 @@ Result<WriteOp> prepare_write(Database& db, WriteOp::Kind kind, const Json& req,
   // Values are deserialized and validated before the table is looked up, as DynamoDB does.
   const Json* values_json = member(req, kind == WriteOp::kPut ? "Item" : "Key");
   if (!values_json)
-    return err::validation(std::string("1 validation error detected: Value null at '") + (kind == WriteOp::kPut ? "item" : "key") +
+    return err::validation(std::string("1 validation error detected: Value null at '") +
+                           (kind == WriteOp::kPut ? "item" : "key") +
                            "' failed to satisfy constraint: Member must not be null");
   auto parsed_or = item_from_json(*values_json);
   if (!parsed_or.ok()) {
@@ -228,11 +255,14 @@ Result<WriteOp> prepare_write(Database& db, WriteOp::Kind kind, const Json& req,
     DDB_ASSIGN(ue, get_string(req, "UpdateExpression"));
     au = legacy ? member(req, "AttributeUpdates") : nullptr;
     if (ue && au) return Ops::legacy_mix_error({"AttributeUpdates"}, {"UpdateExpression"});
-    if (au && member(req, "ConditionExpression")) return Ops::legacy_mix_error({"AttributeUpdates"}, {"ConditionExpression"});
+    if (au && member(req, "ConditionExpression"))
+      return Ops::legacy_mix_error({"AttributeUpdates"}, {"ConditionExpression"});
     if (ue && member(req, "Expected")) return Ops::legacy_mix_error({"Expected"}, {"UpdateExpression"});
   }
   if (kind == WriteOp::kCheck && !member(req, "ConditionExpression"))
-    return err::validation("1 validation error detected: Value null at 'conditionExpression' failed to satisfy constraint: Member must not be null");
+    return err::validation(
+        "1 validation error detected: Value null at 'conditionExpression' failed to satisfy constraint: "
+        "Member must not be null");
   ExprParams ep;
   DDB_TRY(check_expression_params(req, ue || member(req, "ConditionExpression"), ep));
   expr::Context ctx(ep.names, ep.values ? &*ep.values : nullptr);
@@ -251,7 +281,8 @@ Result<WriteOp> prepare_write(Database& db, WriteOp::Kind kind, const Json& req,
     w.item = std::move(parsed);
     DDB_TRY(Ops::check_item_key(def, w.item));
     DDB_TRY(Ops::check_index_keys(def, w.item));
-    if (item_size(w.item) > kMaxItemSize) return err::validation("Item size has exceeded the maximum allowed size");
+    if (item_size(w.item) > kMaxItemSize)
+      return err::validation("Item size has exceeded the maximum allowed size");
     w.key = Ops::key_of(def, w.item);
   } else {
     DDB_TRY(Ops::check_key(def, parsed));
@@ -289,9 +320,14 @@ Result<std::string> single_write(Database& db, WriteOp::Kind kind, const Json& r
   }
   JsonOut o;
   o.w.StartObject();
-  auto write_attrs = [&](const Item& it) { o.key("Attributes"); write_item(o.w, it); };
-  if (rv == "ALL_OLD" && old) write_attrs(*old);
-  else if (rv == "ALL_NEW" && next) write_attrs(*next);
+  auto write_attrs = [&](const Item& it) {
+    o.key("Attributes");
+    write_item(o.w, it);
+  };
+  if (rv == "ALL_OLD" && old)
+    write_attrs(*old);
+  else if (rv == "ALL_NEW" && next)
+    write_attrs(*next);
   else if ((rv == "UPDATED_OLD" || rv == "UPDATED_NEW") && w.update) {
     const std::optional<Item>& src = rv == "UPDATED_OLD" ? old : next;
     std::vector<expr::Path> paths;
@@ -330,7 +366,10 @@ Result<std::string> Ops::get_item(Database& db, const Json& req) {
   std::optional<bool> consistent;
   DDB_ASSIGN(consistent, get_bool(req, "ConsistentRead"));
   auto* kj = member(req, "Key");
-  if (!kj) return err::validation("1 validation error detected: Value null at 'key' failed to satisfy constraint: Member must not be null");
+  if (!kj)
+    return err::validation(
+        "1 validation error detected: Value null at 'key' failed to satisfy constraint: Member must not be "
+        "null");
   Item key;
   DDB_ASSIGN(key, item_from_json(*kj));
   ExprParams ep;
@@ -352,8 +391,10 @@ Result<std::string> Ops::get_item(Database& db, const Json& req) {
   o.w.StartObject();
   if (found) {
     o.key("Item");
-    if (proj) write_item(o.w, expr::project(item, *proj));
-    else write_encoded_item(o.w, raw);  // straight from the stored bytes
+    if (proj)
+      write_item(o.w, expr::project(item, *proj));
+    else
+      write_encoded_item(o.w, raw);  // straight from the stored bytes
   }
   write_capacity(o, rcc, t->def.name, cap);
   o.w.EndObject();

@@ -42,8 +42,10 @@ Status flatten_and(const expr::Condition& c, std::vector<const expr::Condition*>
     for (auto& ch : c.children) DDB_TRY(flatten_and(ch, out));
     return Status::OK();
   }
-  if (c.kind == expr::Condition::kOr) return err::validation("Invalid operator used in KeyConditionExpression: OR");
-  if (c.kind == expr::Condition::kNot) return err::validation("Invalid operator used in KeyConditionExpression: NOT");
+  if (c.kind == expr::Condition::kOr)
+    return err::validation("Invalid operator used in KeyConditionExpression: OR");
+  if (c.kind == expr::Condition::kNot)
+    return err::validation("Invalid operator used in KeyConditionExpression: NOT");
   out.push_back(&c);
   return Status::OK();
 }
@@ -57,7 +59,8 @@ struct KeyRange {
 Result<KeyRange> analyze_key_condition(const expr::Condition& c, const KeyDef& key) {
   std::vector<const expr::Condition*> leaves;
   DDB_TRY(flatten_and(c, leaves));
-  if (leaves.size() > 2) return err::validation("KeyConditionExpressions must only contain one condition per key");
+  if (leaves.size() > 2)
+    return err::validation("KeyConditionExpressions must only contain one condition per key");
   KeyRange r;
   bool have_hash = false, have_range = false;
   for (auto* l : leaves) {
@@ -70,41 +73,66 @@ Result<KeyRange> analyze_key_condition(const expr::Condition& c, const KeyDef& k
       return err::validation("Invalid operator used in KeyConditionExpression: " + l->op);
     for (size_t i = 0; i < l->operands.size(); ++i) {
       auto& o = l->operands[i];
-      if (o.kind == expr::Operand::kPath && !path) path = &o;
-      else if (o.kind == expr::Operand::kValue) vals.push_back(&o.value);
-      else if (o.kind == expr::Operand::kSize) return err::validation("KeyConditionExpressions cannot contain nested operations");
-      else return err::validation("Invalid KeyConditionExpression: The expression must contain a document path and a value");
+      if (o.kind == expr::Operand::kPath && !path)
+        path = &o;
+      else if (o.kind == expr::Operand::kValue)
+        vals.push_back(&o.value);
+      else if (o.kind == expr::Operand::kSize)
+        return err::validation("KeyConditionExpressions cannot contain nested operations");
+      else
+        return err::validation(
+            "Invalid KeyConditionExpression: The expression must contain a document path and a value");
     }
     if (path && l->kind == expr::Condition::kCompare && path == &l->operands[1]) {
       // ":v = pk" is allowed; flip it.
-      if (op == "<") op = ">"; else if (op == ">") op = "<"; else if (op == "<=") op = ">="; else if (op == ">=") op = "<=";
+      if (op == "<")
+        op = ">";
+      else if (op == ">")
+        op = "<";
+      else if (op == "<=")
+        op = ">=";
+      else if (op == ">=")
+        op = "<=";
     }
-    if (vals.empty()) return err::validation("Invalid KeyConditionExpression: The expression must contain a document path and a value");
-    if (!path) return err::validation("Invalid KeyConditionExpression: The expression must contain a document path and a value");
+    if (vals.empty())
+      return err::validation(
+          "Invalid KeyConditionExpression: The expression must contain a document path and a value");
+    if (!path)
+      return err::validation(
+          "Invalid KeyConditionExpression: The expression must contain a document path and a value");
     if (path->path.elems.size() != 1)
       return err::validation("KeyConditionExpressions cannot have conditions on nested attributes");
     const std::string& name = path->path.elems[0].name;
     if (name == key.hash) {
-      if (have_hash) return err::validation("KeyConditionExpressions must only contain one condition per key");
+      if (have_hash)
+        return err::validation("KeyConditionExpressions must only contain one condition per key");
       if (op != "=") return err::validation("Query key condition not supported");
       have_hash = true;
       if (vals[0]->type != key.hash_type)
-        return err::validation("One or more parameter values were invalid: Condition parameter type does not match schema type");
+        return err::validation(
+            "One or more parameter values were invalid: Condition parameter type does not match schema type");
       r.hash = *vals[0];
     } else if (key.has_range() && name == key.range) {
-      if (have_range) return err::validation("KeyConditionExpressions must only contain one condition per key");
+      if (have_range)
+        return err::validation("KeyConditionExpressions must only contain one condition per key");
       if (op == "<>") return err::validation("Invalid operator used in KeyConditionExpression: <>");
       have_range = true;
       for (auto* v : vals)
         if (v->type != key.range_type)
-          return err::validation("One or more parameter values were invalid: Condition parameter type does not match schema type");
+          return err::validation(
+              "One or more parameter values were invalid: Condition parameter type does not match schema "
+              "type");
       if (op == "begins_with" && key.range_type == VType::N)
-        return err::validation("Invalid KeyConditionExpression: Incorrect operand type for operator or function; operator or function: begins_with, operand type: N");
+        return err::validation(
+            "Invalid KeyConditionExpression: Incorrect operand type for operator or function; operator or "
+            "function: begins_with, operand type: N");
       r.op = op;
       r.a = *vals[0];
       if (vals.size() > 1) r.b = *vals[1];
     } else {
-      return err::validation("Query condition missed key schema element: " + (have_hash || !key.has_range() ? key.range.empty() ? key.hash : key.range : key.hash));
+      return err::validation(
+          "Query condition missed key schema element: " +
+          (have_hash || !key.has_range() ? key.range.empty() ? key.hash : key.range : key.hash));
     }
   }
   if (!have_hash) return err::validation("Query condition missed key schema element: " + key.hash);
@@ -115,9 +143,16 @@ Result<KeyRange> analyze_key_condition(const expr::Condition& c, const KeyDef& k
 std::pair<std::string, std::string> bounds(const Target& t, const KeyRange& r) {
   std::string p = t.prefix;
   encode_key_part(p, r.hash);
-  auto with = [&](const Value& v) { std::string k = p; encode_key_part(k, v); return k; };
+  auto with = [&](const Value& v) {
+    std::string k = p;
+    encode_key_part(k, v);
+    return k;
+  };
   if (r.op.empty()) return {p, keys::prefix_end(p)};
-  if (r.op == "=") { auto k = with(r.a); return {k, keys::prefix_end(k)}; }
+  if (r.op == "=") {
+    auto k = with(r.a);
+    return {k, keys::prefix_end(k)};
+  }
   if (r.op == "<") return {p, with(r.a)};
   if (r.op == "<=") return {p, keys::prefix_end(with(r.a))};
   if (r.op == ">") return {keys::prefix_end(with(r.a)), keys::prefix_end(p)};
@@ -129,7 +164,10 @@ std::pair<std::string, std::string> bounds(const Target& t, const KeyRange& r) {
 }
 
 Status check_start_key(const TableDef& def, const Target& t, const Item& esk) {
-  auto bad = [] { return err::validation("The provided starting key is invalid: The provided key element does not match the schema"); };
+  auto bad = [] {
+    return err::validation(
+        "The provided starting key is invalid: The provided key element does not match the schema");
+  };
   size_t want = def.key.has_range() ? 2 : 1;
   auto need = [&](const std::string& n, VType ty) -> bool {
     auto it = esk.find(n);
@@ -179,26 +217,44 @@ Result<ReadRequest> parse_read(Database& db, const Json& req, bool is_query, exp
   r.consistent = consistent.value_or(false);
   r.forward = forward.value_or(true);
   Violations v;
-  check_enum(v, select, "select", {"SPECIFIC_ATTRIBUTES", "COUNT", "ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES"});
-  if (r.limit && *r.limit < 1) v.constraint("\'" + std::to_string(*r.limit) + "\'", "limit", "Member must have value greater than or equal to 1");
+  check_enum(v, select, "select",
+             {"SPECIFIC_ATTRIBUTES", "COUNT", "ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES"});
+  if (r.limit && *r.limit < 1)
+    v.constraint("\'" + std::to_string(*r.limit) + "\'", "limit",
+                 "Member must have value greater than or equal to 1");
   if (index_name && (index_name->size() < 3 || index_name->size() > 255))
-    v.constraint("'" + *index_name + "'", "indexName", index_name->size() < 3 ? "Member must have length greater than or equal to 3" : "Member must have length less than or equal to 255");
+    v.constraint("'" + *index_name + "'", "indexName",
+                 index_name->size() < 3 ? "Member must have length greater than or equal to 3"
+                                        : "Member must have length less than or equal to 255");
   std::optional<long long> segment, total;
   if (!is_query) {
     DDB_ASSIGN(segment, get_int(req, "Segment"));
     DDB_ASSIGN(total, get_int(req, "TotalSegments"));
-    if (segment && *segment < 0) v.constraint("\'" + std::to_string(*segment) + "\'", "segment", "Member must have value greater than or equal to 0");
-    if (segment && *segment > 999999) v.constraint("\'" + std::to_string(*segment) + "\'", "segment", "Member must have value less than or equal to 999999");
-    if (total && *total < 1) v.constraint("\'" + std::to_string(*total) + "\'", "totalSegments", "Member must have value greater than or equal to 1");
-    if (total && *total > 1000000) v.constraint("\'" + std::to_string(*total) + "\'", "totalSegments", "Member must have value less than or equal to 1000000");
+    if (segment && *segment < 0)
+      v.constraint("\'" + std::to_string(*segment) + "\'", "segment",
+                   "Member must have value greater than or equal to 0");
+    if (segment && *segment > 999999)
+      v.constraint("\'" + std::to_string(*segment) + "\'", "segment",
+                   "Member must have value less than or equal to 999999");
+    if (total && *total < 1)
+      v.constraint("\'" + std::to_string(*total) + "\'", "totalSegments",
+                   "Member must have value greater than or equal to 1");
+    if (total && *total > 1000000)
+      v.constraint("\'" + std::to_string(*total) + "\'", "totalSegments",
+                   "Member must have value less than or equal to 1000000");
   }
   DDB_TRY(v.status());
   if (!is_query) {
-    if (segment && !total) return err::validation("If segment is specified, total segment must also be specified");
-    if (total && !segment) return err::validation("The Segment parameter is required but was not present in the request when parameter TotalSegments is present");
+    if (segment && !total)
+      return err::validation("If segment is specified, total segment must also be specified");
+    if (total && !segment)
+      return err::validation(
+          "The Segment parameter is required but was not present in the request when parameter TotalSegments "
+          "is present");
     if (segment && *segment >= *total)
-      return err::validation("The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: " +
-                             std::to_string(*segment) + " is not less than TotalSegments: " + std::to_string(*total));
+      return err::validation(
+          "The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: " +
+          std::to_string(*segment) + " is not less than TotalSegments: " + std::to_string(*total));
     r.segment = static_cast<int>(segment.value_or(0));
     r.total_segments = static_cast<int>(total.value_or(1));
   }
@@ -212,12 +268,17 @@ Result<ReadRequest> parse_read(Database& db, const Json& req, bool is_query, exp
   // e.g. KeyConditions with a FilterExpression, as DynamoDB Local and dynalite both accept).
   std::vector<std::string> legacy, modern;
   auto pair = [&](bool l, const std::string& ln, bool m, const std::string& mn) {
-    if (l && m) { legacy.push_back(ln); modern.push_back(mn); }
+    if (l && m) {
+      legacy.push_back(ln);
+      modern.push_back(mn);
+    }
   };
   pair(key_conditions, "KeyConditions", kce.has_value(), "KeyConditionExpression");
   pair(filter_legacy, filter_legacy_name, filter_text.has_value(), "FilterExpression");
-  pair(member(req, "AttributesToGet"), "AttributesToGet", member(req, "ProjectionExpression"), "ProjectionExpression");
-  pair(member(req, "ConditionalOperator"), "ConditionalOperator", filter_text.has_value(), "FilterExpression");
+  pair(member(req, "AttributesToGet"), "AttributesToGet", member(req, "ProjectionExpression"),
+       "ProjectionExpression");
+  pair(member(req, "ConditionalOperator"), "ConditionalOperator", filter_text.has_value(),
+       "FilterExpression");
   if (!legacy.empty()) return Ops::legacy_mix_error(legacy, modern);
 
   DDB_ASSIGN(r.table, Ops::table_for_request(db, req));
@@ -240,19 +301,24 @@ Result<ReadRequest> parse_read(Database& db, const Json& req, bool is_query, exp
       DDB_ASSIGN(c, Ops::legacy_conditions(*key_conditions, nullptr, "keyConditions", false));
       key_cond = std::move(c);
     }
-    if (!key_cond) return err::validation("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
+    if (!key_cond)
+      return err::validation(
+          "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
   }
   if (filter_text) {
     expr::Condition c;
     DDB_ASSIGN(c, expr::parse_condition(*filter_text, "FilterExpression", ctx));
     r.filter = std::move(c);
   } else if (filter_legacy) {
-    DDB_ASSIGN(r.filter, Ops::legacy_conditions(*filter_legacy, member(req, "ConditionalOperator"), is_query ? "queryFilter" : "scanFilter", false));
+    DDB_ASSIGN(r.filter, Ops::legacy_conditions(*filter_legacy, member(req, "ConditionalOperator"),
+                                                is_query ? "queryFilter" : "scanFilter", false));
   }
   DDB_ASSIGN(r.projection, read_projection(req, ctx));
   DDB_TRY(ctx.check_unused());
 
-  r.select = select.value_or(r.projection ? "SPECIFIC_ATTRIBUTES" : r.target.index ? "ALL_PROJECTED_ATTRIBUTES" : "ALL_ATTRIBUTES");
+  r.select = select.value_or(r.projection     ? "SPECIFIC_ATTRIBUTES"
+                             : r.target.index ? "ALL_PROJECTED_ATTRIBUTES"
+                                              : "ALL_ATTRIBUTES");
   if (select && *select != "SPECIFIC_ATTRIBUTES" && r.projection) {
     if (member(req, "AttributesToGet"))
       return err::validation("Cannot specify the AttributesToGet when choosing to get " + *select);
@@ -260,9 +326,12 @@ Result<ReadRequest> parse_read(Database& db, const Json& req, bool is_query, exp
   }
   if (select && *select == "ALL_PROJECTED_ATTRIBUTES" && !r.target.index)
     return err::validation("ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName");
-  if (r.select == "ALL_ATTRIBUTES" && r.target.index && r.target.index->global && r.target.index->projection != "ALL")
-    return err::validation("One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not supported for global secondary index " +
-                           r.target.index->name + " because its projection type is not ALL");
+  if (r.select == "ALL_ATTRIBUTES" && r.target.index && r.target.index->global &&
+      r.target.index->projection != "ALL")
+    return err::validation(
+        "One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not supported for global "
+        "secondary index " +
+        r.target.index->name + " because its projection type is not ALL");
   if (auto* esk = member(req, "ExclusiveStartKey")) {
     Item k;
     DDB_ASSIGN(k, item_from_json(*esk));
@@ -274,7 +343,10 @@ Result<ReadRequest> parse_read(Database& db, const Json& req, bool is_query, exp
 
 uint32_t segment_hash(std::string_view encoded_hash_key) {
   uint32_t h = 2166136261u;  // FNV-1a over the encoded partition key
-  for (unsigned char c : encoded_hash_key) { h ^= c; h *= 16777619u; }
+  for (unsigned char c : encoded_hash_key) {
+    h ^= c;
+    h *= 16777619u;
+  }
   return h;
 }
 
@@ -282,15 +354,19 @@ Result<std::string> run_read(Database& db, ReadRequest& r, std::string start, st
   const TableDef& def = r.table->def;
   const Target& t = r.target;
   if (r.start_key) {
-    std::string k = t.index ? *Ops::index_entry_key(def, *t.index, *r.start_key) : Ops::item_key(def, *r.start_key);
-    if (r.forward) { if (k + '\0' > start) start = k + '\0'; }
-    else if (k < end || end.empty()) end = k;
+    std::string k =
+        t.index ? *Ops::index_entry_key(def, *t.index, *r.start_key) : Ops::item_key(def, *r.start_key);
+    if (r.forward) {
+      if (k + '\0' > start) start = k + '\0';
+    } else if (k < end || end.empty())
+      end = k;
   }
   size_t limit = r.limit ? static_cast<size_t>(*r.limit) : SIZE_MAX;
   size_t scanned = 0, bytes = 0, count = 0;
   std::string last_raw;  // storage form of the last item read (its key becomes LastEvaluatedKey)
   bool stopped = false;
-  bool fetch_base = t.index && !t.index->global && t.index->projection != "ALL" && r.select == "ALL_ATTRIBUTES";
+  bool fetch_base =
+      t.index && !t.index->global && t.index->projection != "ALL" && r.select == "ALL_ATTRIBUTES";
   // Without filter, projection or segments, items go from their stored bytes straight to JSON.
   bool raw = !r.filter && !r.projection && !fetch_base && r.total_segments == 1;
   bool write_items = r.select != "COUNT";
@@ -302,7 +378,10 @@ Result<std::string> run_read(Database& db, ReadRequest& r, std::string start, st
   }
   if (start < end || end.empty()) {
     DDB_TRY(db.store().scan(start, end, !r.forward, [&](std::string_view, std::string_view val) {
-      if (scanned >= limit || bytes >= kPageBytes) { stopped = true; return false; }
+      if (scanned >= limit || bytes >= kPageBytes) {
+        stopped = true;
+        return false;
+      }
       if (raw) {
         ++scanned;
         ++count;
@@ -341,8 +420,10 @@ Result<std::string> run_read(Database& db, ReadRequest& r, std::string start, st
     (t.index->global ? cap.gsi : cap.lsi)[t.index->name] = cap.table;
     cap.table = 0;
   }
-  o.key("Count"); o.w.Uint64(count);
-  o.key("ScannedCount"); o.w.Uint64(scanned);
+  o.key("Count");
+  o.w.Uint64(count);
+  o.key("ScannedCount");
+  o.w.Uint64(scanned);
   Item last;
   if (more && !last_raw.empty() && decode_item(last_raw, last)) {
     o.key("LastEvaluatedKey");
@@ -371,7 +452,8 @@ Result<std::string> Ops::query(Database& db, const Json& req) {
         if (o.kind != expr::Operand::kPath && o.kind != expr::Operand::kSize) continue;
         const std::string& n = o.path.elems[0].name;
         if (n == r.target.key.hash || (r.target.key.has_range() && n == r.target.key.range))
-          return err::validation("Filter Expression can only contain non-primary key attributes: Primary key attribute: " + n);
+          return err::validation(
+              "Filter Expression can only contain non-primary key attributes: Primary key attribute: " + n);
       }
       return Status::OK();
     };
@@ -381,7 +463,8 @@ Result<std::string> Ops::query(Database& db, const Json& req) {
   if (r.start_key) {
     auto it = r.start_key->find(r.target.key.hash);
     if (!values_equal(it->second, range.hash))
-      return err::validation("The provided starting key is outside query boundaries based on provided conditions");
+      return err::validation(
+          "The provided starting key is outside query boundaries based on provided conditions");
   }
   return run_read(db, r, start, end);
 }

@@ -16,7 +16,9 @@ struct StreamRef {
   std::string label;
 };
 
-std::string stream_arn(Database& db, const TableDef& d) { return Ops::table_arn(db, d.name) + "/stream/" + d.stream_label; }
+std::string stream_arn(Database& db, const TableDef& d) {
+  return Ops::table_arn(db, d.name) + "/stream/" + d.stream_label;
+}
 
 std::string shard_id(const TableDef& d) {
   // "shardId-" + 20 digits + "-" + 8 hex: the shape the SDKs validate (28..65 characters).
@@ -26,7 +28,9 @@ std::string shard_id(const TableDef& d) {
 Result<StreamRef> stream_for_arn(Database& db, const std::string& arn) {
   auto t = arn.find(":table/");
   auto s = arn.find("/stream/");
-  auto not_found = [&] { return err::not_found("Requested resource not found: Stream: " + arn + " not found"); };
+  auto not_found = [&] {
+    return err::not_found("Requested resource not found: Stream: " + arn + " not found");
+  };
   if (t == std::string::npos || s == std::string::npos || s < t) return not_found();
   std::string name = arn.substr(t + 7, s - t - 7);
   std::string label = arn.substr(s + 8);
@@ -82,8 +86,14 @@ Result<std::string> Ops::list_streams(Database& db, const Json& req) {
   bool more = false;
   for (auto& t : tables) {
     std::string arn = stream_arn(db, t->def);
-    if (!past_start) { past_start = arn == *start; continue; }
-    if (n == max) { more = true; break; }
+    if (!past_start) {
+      past_start = arn == *start;
+      continue;
+    }
+    if (n == max) {
+      more = true;
+      break;
+    }
     o.w.StartObject();
     o.kv("StreamArn", arn);
     o.kv("TableName", t->def.name);
@@ -101,7 +111,10 @@ Result<std::string> Ops::list_streams(Database& db, const Json& req) {
 Result<std::string> Ops::describe_stream(Database& db, const Json& req) {
   std::optional<std::string> arn;
   DDB_ASSIGN(arn, get_string(req, "StreamArn"));
-  if (!arn) return err::validation("1 validation error detected: Value null at 'streamArn' failed to satisfy constraint: Member must not be null");
+  if (!arn)
+    return err::validation(
+        "1 validation error detected: Value null at 'streamArn' failed to satisfy constraint: Member must "
+        "not be null");
   StreamRef s;
   DDB_ASSIGN(s, stream_for_arn(db, *arn));
   const TableDef& d = s.table->def;
@@ -119,8 +132,16 @@ Result<std::string> Ops::describe_stream(Database& db, const Json& req) {
   o.kv("TableName", d.name);
   o.key("KeySchema");
   o.w.StartArray();
-  o.w.StartObject(); o.kv("AttributeName", d.key.hash); o.kv("KeyType", "HASH"); o.w.EndObject();
-  if (d.key.has_range()) { o.w.StartObject(); o.kv("AttributeName", d.key.range); o.kv("KeyType", "RANGE"); o.w.EndObject(); }
+  o.w.StartObject();
+  o.kv("AttributeName", d.key.hash);
+  o.kv("KeyType", "HASH");
+  o.w.EndObject();
+  if (d.key.has_range()) {
+    o.w.StartObject();
+    o.kv("AttributeName", d.key.range);
+    o.kv("KeyType", "RANGE");
+    o.w.EndObject();
+  }
   o.w.EndArray();
   o.key("Shards");
   o.w.StartArray();
@@ -148,7 +169,8 @@ Result<std::string> Ops::get_shard_iterator(Database& db, const Json& req) {
   if (!arn) v.null_member("streamArn");
   if (!shard) v.null_member("shardId");
   if (!type) v.null_member("shardIteratorType");
-  check_enum(v, type, "shardIteratorType", {"TRIM_HORIZON", "LATEST", "AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER"});
+  check_enum(v, type, "shardIteratorType",
+             {"TRIM_HORIZON", "LATEST", "AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER"});
   DDB_TRY(v.status());
   StreamRef s;
   DDB_ASSIGN(s, stream_for_arn(db, *arn));
@@ -168,7 +190,8 @@ Result<std::string> Ops::get_shard_iterator(Database& db, const Json& req) {
       n = n * 10 + static_cast<uint64_t>(c - '0');
     }
     if (first && n < first)
-      return err::ddb("TrimmedDataAccessException", "The operation attempted to read past the oldest stream record in a shard.");
+      return err::ddb("TrimmedDataAccessException",
+                      "The operation attempted to read past the oldest stream record in a shard.");
     after = *type == "AT_SEQUENCE_NUMBER" ? n - 1 : n;
   }
   JsonOut o;
@@ -185,23 +208,30 @@ Result<std::string> Ops::get_records(Database& db, const Json& req) {
   DDB_ASSIGN(limit, get_int(req, "Limit"));
   Violations v;
   if (!it) v.null_member("shardIterator");
-  if (limit && *limit < 1) v.constraint("\'" + std::to_string(*limit) + "\'", "limit", "Member must have value greater than or equal to 1");
-  if (limit && *limit > 1000) v.constraint("\'" + std::to_string(*limit) + "\'", "limit", "Member must have value less than or equal to 1000");
+  if (limit && *limit < 1)
+    v.constraint("\'" + std::to_string(*limit) + "\'", "limit",
+                 "Member must have value greater than or equal to 1");
+  if (limit && *limit > 1000)
+    v.constraint("\'" + std::to_string(*limit) + "\'", "limit",
+                 "Member must have value less than or equal to 1000");
   DDB_TRY(v.status());
   auto raw = base64_decode(*it);
   auto invalid = [] { return err::validation("Invalid ShardIterator"); };
   if (!raw) return invalid();
   // "1|after|arn|created"
   auto p1 = raw->find('|'), p2 = raw->find('|', p1 + 1), p3 = raw->rfind('|');
-  if (p1 == std::string::npos || p2 == std::string::npos || p3 <= p2 || raw->substr(0, p1) != "1") return invalid();
+  if (p1 == std::string::npos || p2 == std::string::npos || p3 <= p2 || raw->substr(0, p1) != "1")
+    return invalid();
   uint64_t after = std::strtoull(raw->substr(p1 + 1, p2 - p1 - 1).c_str(), nullptr, 10);
   std::string arn = raw->substr(p2 + 1, p3 - p2 - 1);
   double created = std::strtod(raw->substr(p3 + 1).c_str(), nullptr);
   double now = now_epoch();
   if (now - created > kIteratorLifetime)
-    return err::ddb("ExpiredIteratorException",
-                    fmt::format("Iterator expired. The iterator was created at time {} while right now it is {} which is further in the future than the tolerated delay of 900000 milliseconds.",
-                                static_cast<long long>(created * 1000), static_cast<long long>(now * 1000)));
+    return err::ddb(
+        "ExpiredIteratorException",
+        fmt::format("Iterator expired. The iterator was created at time {} while right now it is {} which is "
+                    "further in the future than the tolerated delay of 900000 milliseconds.",
+                    static_cast<long long>(created * 1000), static_cast<long long>(now * 1000)));
   StreamRef s;
   DDB_ASSIGN(s, stream_for_arn(db, arn));
   size_t max = static_cast<size_t>(limit.value_or(1000));

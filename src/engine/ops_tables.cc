@@ -1,10 +1,10 @@
 // Control-plane operations: CreateTable, DescribeTable, ListTables, DeleteTable, UpdateTable,
 // DescribeLimits, DescribeEndpoints, tags and TTL settings.
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <set>
 #include <thread>
+
+#include <fmt/format.h>
 
 #include "engine/ops.h"
 #include "engine/table_parse.h"
@@ -14,7 +14,9 @@ namespace ddb {
 
 namespace tables {
 
-VType attr_type(std::string_view t) { return t == "N" ? VType::N : t == "B" ? VType::B : VType::S; }
+VType attr_type(std::string_view t) {
+  return t == "N" ? VType::N : t == "B" ? VType::B : VType::S;
+}
 
 std::string stream_label_now() {
   double now = now_epoch();
@@ -22,14 +24,17 @@ std::string stream_label_now() {
   int ms = static_cast<int>((now - secs) * 1000);
   struct tm tm;
   gmtime_r(&secs, &tm);
-  return fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}.{:03d}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                     tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
+  return fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}.{:03d}", tm.tm_year + 1900, tm.tm_mon + 1,
+                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
 }
 
 // Parses a KeySchema array into a KeyDef (types filled from attribute definitions later).
 Status parse_key_schema(const Json* ks, std::string_view path, KeyDef& out, Violations& v, bool& present) {
   present = ks != nullptr;
-  if (!ks) { v.null_member(path); return Status::OK(); }
+  if (!ks) {
+    v.null_member(path);
+    return Status::OK();
+  }
   if (!ks->IsArray()) return err::serialization("Unexpected value type in payload");
   auto shown = [&]() {
     std::string s = "'[";
@@ -52,17 +57,20 @@ Status parse_key_schema(const Json* ks, std::string_view path, KeyDef& out, Viol
     DDB_ASSIGN(name, get_string(e, "AttributeName"));
     DDB_ASSIGN(type, get_string(e, "KeyType"));
     std::string p = fmt::format("{}.{}.member", path, i);
-    if (!name) v.null_member(p + ".attributeName");
+    if (!name)
+      v.null_member(p + ".attributeName");
     else if (name->empty() || name->size() > 255)
       v.constraint("'" + *name + "'", p + ".attributeName",
-                   name->empty() ? "Member must have length greater than or equal to 1" : "Member must have length less than or equal to 255");
+                   name->empty() ? "Member must have length greater than or equal to 1"
+                                 : "Member must have length less than or equal to 255");
     if (!type) v.null_member(p + ".keyType");
     check_enum(v, type, p + ".keyType", {"HASH", "RANGE"});
   }
   if (!v.empty()) return Status::OK();
   auto arr = ks->GetArray();
   if (arr.Size() >= 1) {
-    if (sv(arr[0]["KeyType"]) != "HASH") return err::validation("Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
+    if (sv(arr[0]["KeyType"]) != "HASH")
+      return err::validation("Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
     out.hash = std::string(sv(arr[0]["AttributeName"]));
   }
   if (arr.Size() == 2) {
@@ -70,13 +78,17 @@ Status parse_key_schema(const Json* ks, std::string_view path, KeyDef& out, Viol
       return err::validation("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type");
     out.range = std::string(sv(arr[1]["AttributeName"]));
     if (out.range == out.hash)
-      return err::validation("Both the Hash Key and the Range Key element in the KeySchema have the same name");
+      return err::validation(
+          "Both the Hash Key and the Range Key element in the KeySchema have the same name");
   }
   return Status::OK();
 }
 
 Status parse_projection(const Json* p, std::string_view path, IndexDef& idx, Violations& v) {
-  if (!p) { v.null_member(std::string(path) + ".projection"); return Status::OK(); }
+  if (!p) {
+    v.null_member(std::string(path) + ".projection");
+    return Status::OK();
+  }
   std::optional<std::string> type;
   DDB_ASSIGN(type, get_string(*p, "ProjectionType"));
   check_enum(v, type, std::string(path) + ".projection.projectionType", {"ALL", "KEYS_ONLY", "INCLUDE"});
@@ -87,7 +99,8 @@ Status parse_projection(const Json* p, std::string_view path, IndexDef& idx, Vio
       if (!e.IsString()) return err::serialization("Unexpected value type in payload");
       idx.non_key.emplace_back(sv(e));
     }
-    if (idx.non_key.empty()) return err::validation("One or more parameter values were invalid: NonKeyAttributes must not be empty");
+    if (idx.non_key.empty())
+      return err::validation("One or more parameter values were invalid: NonKeyAttributes must not be empty");
   }
   return Status::OK();
 }
@@ -97,22 +110,31 @@ Status check_projection_semantics(const IndexDef& idx, const Json* p) {
     return err::validation("One or more parameter values were invalid: Unknown ProjectionType: null");
   bool has_nk = p && member(*p, "NonKeyAttributes");
   if (idx.projection == "INCLUDE" && !has_nk)
-    return err::validation("If Projection type INCLUDE is specified, some non-key attributes to include in the projection must be specified as well");
+    return err::validation(
+        "If Projection type INCLUDE is specified, some non-key attributes to include in the projection must "
+        "be specified as well");
   if (idx.projection != "INCLUDE" && has_nk)
     return err::validation("One or more parameter values were invalid: ProjectionType is " + idx.projection +
                            ", but NonKeyAttributes is specified");
   return Status::OK();
 }
 
-Status parse_throughput(const Json* pt, std::string_view path, long long& rcu, long long& wcu, Violations& v) {
+Status parse_throughput(const Json* pt, std::string_view path, long long& rcu, long long& wcu,
+                        Violations& v) {
   if (!pt) return Status::OK();
   std::optional<long long> r, w;
   DDB_ASSIGN(r, get_int(*pt, "ReadCapacityUnits"));
   DDB_ASSIGN(w, get_int(*pt, "WriteCapacityUnits"));
-  if (!r) v.null_member(std::string(path) + ".readCapacityUnits");
-  else if (*r < 1) v.constraint("\'" + std::to_string(*r) + "\'", std::string(path) + ".readCapacityUnits", "Member must have value greater than or equal to 1");
-  if (!w) v.null_member(std::string(path) + ".writeCapacityUnits");
-  else if (*w < 1) v.constraint("\'" + std::to_string(*w) + "\'", std::string(path) + ".writeCapacityUnits", "Member must have value greater than or equal to 1");
+  if (!r)
+    v.null_member(std::string(path) + ".readCapacityUnits");
+  else if (*r < 1)
+    v.constraint("\'" + std::to_string(*r) + "\'", std::string(path) + ".readCapacityUnits",
+                 "Member must have value greater than or equal to 1");
+  if (!w)
+    v.null_member(std::string(path) + ".writeCapacityUnits");
+  else if (*w < 1)
+    v.constraint("\'" + std::to_string(*w) + "\'", std::string(path) + ".writeCapacityUnits",
+                 "Member must have value greater than or equal to 1");
   rcu = r.value_or(0);
   wcu = w.value_or(0);
   return Status::OK();
@@ -126,19 +148,32 @@ using namespace tables;
 void write_key_schema(JsonOut& o, const KeyDef& k) {
   o.key("KeySchema");
   o.w.StartArray();
-  o.w.StartObject(); o.kv("AttributeName", k.hash); o.kv("KeyType", "HASH"); o.w.EndObject();
-  if (k.has_range()) { o.w.StartObject(); o.kv("AttributeName", k.range); o.kv("KeyType", "RANGE"); o.w.EndObject(); }
+  o.w.StartObject();
+  o.kv("AttributeName", k.hash);
+  o.kv("KeyType", "HASH");
+  o.w.EndObject();
+  if (k.has_range()) {
+    o.w.StartObject();
+    o.kv("AttributeName", k.range);
+    o.kv("KeyType", "RANGE");
+    o.w.EndObject();
+  }
   o.w.EndArray();
 }
 
 void write_throughput(JsonOut& o, long long rcu, long long wcu) {
   o.key("ProvisionedThroughput");
   o.w.StartObject();
-  o.key("LastDecreaseDateTime"); o.w.Double(0.0);
-  o.key("LastIncreaseDateTime"); o.w.Double(0.0);
-  o.key("NumberOfDecreasesToday"); o.w.Int(0);
-  o.key("ReadCapacityUnits"); o.w.Int64(rcu);
-  o.key("WriteCapacityUnits"); o.w.Int64(wcu);
+  o.key("LastDecreaseDateTime");
+  o.w.Double(0.0);
+  o.key("LastIncreaseDateTime");
+  o.w.Double(0.0);
+  o.key("NumberOfDecreasesToday");
+  o.w.Int(0);
+  o.key("ReadCapacityUnits");
+  o.w.Int64(rcu);
+  o.key("WriteCapacityUnits");
+  o.w.Int64(wcu);
   o.w.EndObject();
 }
 
@@ -157,7 +192,8 @@ Ops::TableView Ops::view_of(const Table& t) {
   v.count = t.state->item_count.load();
   v.bytes = t.state->size_bytes.load();
   v.index_stats = t.state->index_stats;
-  v.indexes_creating = v.status == "CREATING" || (v.status == "UPDATING" && t.state->status_until > std::chrono::steady_clock::now());
+  v.indexes_creating = v.status == "CREATING" ||
+                       (v.status == "UPDATING" && t.state->status_until > std::chrono::steady_clock::now());
   return v;
 }
 
@@ -179,22 +215,31 @@ void Ops::write_description(Database& db, JsonOut& o, const TableDef& d, const T
   o.w.StartObject();
   o.key("AttributeDefinitions");
   o.w.StartArray();
-  for (auto& [n, ty] : d.attrs) { o.w.StartObject(); o.kv("AttributeName", n); o.kv("AttributeType", vtype_name(ty)); o.w.EndObject(); }
+  for (auto& [n, ty] : d.attrs) {
+    o.w.StartObject();
+    o.kv("AttributeName", n);
+    o.kv("AttributeType", vtype_name(ty));
+    o.w.EndObject();
+  }
   o.w.EndArray();
   o.kv("TableName", d.name);
   write_key_schema(o, d.key);
   o.kv("TableStatus", t.status);
-  o.key("CreationDateTime"); o.w.Double(d.created);
+  o.key("CreationDateTime");
+  o.w.Double(d.created);
   write_throughput(o, d.rcu, d.wcu);
-  o.key("TableSizeBytes"); o.w.Int64(t.bytes);
-  o.key("ItemCount"); o.w.Int64(t.count);
+  o.key("TableSizeBytes");
+  o.w.Int64(t.bytes);
+  o.key("ItemCount");
+  o.w.Int64(t.count);
   o.kv("TableArn", table_arn(db, d.name));
   o.kv("TableId", d.uuid);
   if (d.billing_mode == "PAY_PER_REQUEST") {
     o.key("BillingModeSummary");
     o.w.StartObject();
     o.kv("BillingMode", "PAY_PER_REQUEST");
-    o.key("LastUpdateToPayPerRequestDateTime"); o.w.Double(d.billing_changed);
+    o.key("LastUpdateToPayPerRequestDateTime");
+    o.w.Double(d.billing_changed);
     o.w.EndObject();
   }
   for (bool global : {false, true}) {
@@ -211,15 +256,22 @@ void Ops::write_description(Database& db, JsonOut& o, const TableDef& d, const T
       o.key("Projection");
       o.w.StartObject();
       o.kv("ProjectionType", i.projection);
-      if (!i.non_key.empty()) { o.key("NonKeyAttributes"); o.w.StartArray(); for (auto& n : i.non_key) o.str(n); o.w.EndArray(); }
+      if (!i.non_key.empty()) {
+        o.key("NonKeyAttributes");
+        o.w.StartArray();
+        for (auto& n : i.non_key) o.str(n);
+        o.w.EndArray();
+      }
       o.w.EndObject();
       if (global) {
         o.kv("IndexStatus", t.indexes_creating && i.status == "CREATING" ? "CREATING" : "ACTIVE");
         write_throughput(o, i.rcu, i.wcu);
       }
       auto st = t.index_stats.find(i.name);
-      o.key("IndexSizeBytes"); o.w.Int64(st == t.index_stats.end() ? 0 : st->second.second);
-      o.key("ItemCount"); o.w.Int64(st == t.index_stats.end() ? 0 : st->second.first);
+      o.key("IndexSizeBytes");
+      o.w.Int64(st == t.index_stats.end() ? 0 : st->second.second);
+      o.key("ItemCount");
+      o.w.Int64(st == t.index_stats.end() ? 0 : st->second.first);
       o.kv("IndexArn", table_arn(db, d.name) + "/index/" + i.name);
       o.w.EndObject();
     }
@@ -229,7 +281,8 @@ void Ops::write_description(Database& db, JsonOut& o, const TableDef& d, const T
     if (d.stream_enabled) {
       o.key("StreamSpecification");
       o.w.StartObject();
-      o.key("StreamEnabled"); o.w.Bool(true);
+      o.key("StreamEnabled");
+      o.w.Bool(true);
       o.kv("StreamViewType", d.stream_view_type);
       o.w.EndObject();
     }
@@ -238,15 +291,19 @@ void Ops::write_description(Database& db, JsonOut& o, const TableDef& d, const T
   }
   if (d.table_class_set) {
     o.key("TableClassSummary");
-    o.w.StartObject(); o.kv("TableClass", d.table_class); o.w.EndObject();
+    o.w.StartObject();
+    o.kv("TableClass", d.table_class);
+    o.w.EndObject();
   }
-  o.key("DeletionProtectionEnabled"); o.w.Bool(d.deletion_protection);
+  o.key("DeletionProtectionEnabled");
+  o.w.Bool(d.deletion_protection);
   if (d.sse_enabled) {
     o.key("SSEDescription");
     o.w.StartObject();
     o.kv("Status", "ENABLED");
     o.kv("SSEType", "KMS");
-    o.kv("KMSMasterKeyArn", "arn:aws:kms:" + db.options().region + ":" + db.options().account_id + ":key/" + d.uuid);
+    o.kv("KMSMasterKeyArn",
+         "arn:aws:kms:" + db.options().region + ":" + db.options().account_id + ":key/" + d.uuid);
     o.w.EndObject();
   }
   o.w.EndObject();
@@ -262,8 +319,10 @@ Result<std::string> Ops::create_table(Database& db, const Json& req) {
   DDB_TRY(parse_key_schema(member(req, "KeySchema"), "keySchema", d.key, v, ks_present));
   check_table_name(v, name);
   const Json* ad = member(req, "AttributeDefinitions");
-  if (!ad) v.null_member("attributeDefinitions");
-  else if (!ad->IsArray()) return err::serialization("Unexpected value type in payload");
+  if (!ad)
+    v.null_member("attributeDefinitions");
+  else if (!ad->IsArray())
+    return err::serialization("Unexpected value type in payload");
   else {
     int i = 0;
     for (auto& e : ad->GetArray()) {
@@ -286,9 +345,13 @@ Result<std::string> Ops::create_table(Database& db, const Json& req) {
   d.name = *name;
   d.billing_mode = billing.value_or("PROVISIONED");
   if (d.billing_mode == "PROVISIONED" && !pt)
-    return err::validation("One or more parameter values were invalid: ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED");
+    return err::validation(
+        "One or more parameter values were invalid: ReadCapacityUnits and WriteCapacityUnits must both be "
+        "specified when BillingMode is PROVISIONED");
   if (d.billing_mode == "PAY_PER_REQUEST" && pt)
-    return err::validation("One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST");
+    return err::validation(
+        "One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can be "
+        "specified when BillingMode is PAY_PER_REQUEST");
 
   // Attribute definitions vs key schemas.
   std::map<std::string, VType> defined;
@@ -308,8 +371,10 @@ Result<std::string> Ops::create_table(Database& db, const Json& req) {
       if (n->empty()) continue;
       auto it = defined.find(*n);
       if (it == defined.end())
-        return err::validation("One or more parameter values were invalid: Some index key attributes are not defined in AttributeDefinitions. Keys: " +
-                               keys + ", AttributeDefinitions: " + attr_list());
+        return err::validation(
+            "One or more parameter values were invalid: Some index key attributes are not defined in "
+            "AttributeDefinitions. Keys: " +
+            keys + ", AttributeDefinitions: " + attr_list());
       (n == &k.hash ? k.hash_type : k.range_type) = it->second;
       used.insert(*n);
     }
@@ -328,9 +393,13 @@ Result<std::string> Ops::create_table(Database& db, const Json& req) {
       return err::validation(std::string("One or more parameter values were invalid: List of ") +
                              (global ? "GlobalSecondaryIndexes" : "LocalSecondaryIndexes") + " is empty");
     if (!global && arr->Size() > 5)
-      return err::validation("One or more parameter values were invalid: Number of LocalSecondaryIndexes exceeds per-table limit of 5");
+      return err::validation(
+          "One or more parameter values were invalid: Number of LocalSecondaryIndexes exceeds per-table "
+          "limit of 5");
     if (global && arr->Size() > 20)
-      return err::limit_exceeded("One or more parameter values were invalid: Number of GlobalSecondaryIndexes exceeds per-table limit of 20");
+      return err::limit_exceeded(
+          "One or more parameter values were invalid: Number of GlobalSecondaryIndexes exceeds per-table "
+          "limit of 20");
     int i = 0;
     for (auto& e : arr->GetArray()) {
       ++i;
@@ -339,40 +408,56 @@ Result<std::string> Ops::create_table(Database& db, const Json& req) {
       std::string p = fmt::format("{}.{}.member", path, i);
       std::optional<std::string> iname;
       DDB_ASSIGN(iname, get_string(e, "IndexName"));
-      if (!iname) v.null_member(p + ".indexName");
-      else if (iname->size() < 3) v.constraint("'" + *iname + "'", p + ".indexName", "Member must have length greater than or equal to 3");
+      if (!iname)
+        v.null_member(p + ".indexName");
+      else if (iname->size() < 3)
+        v.constraint("'" + *iname + "'", p + ".indexName",
+                     "Member must have length greater than or equal to 3");
       bool present;
       DDB_TRY(parse_key_schema(member(e, "KeySchema"), p + ".keySchema", idx.key, v, present));
       DDB_TRY(parse_projection(member(e, "Projection"), p, idx, v));
-      DDB_TRY(parse_throughput(member(e, "ProvisionedThroughput"), p + ".provisionedThroughput", idx.rcu, idx.wcu, v));
+      DDB_TRY(parse_throughput(member(e, "ProvisionedThroughput"), p + ".provisionedThroughput", idx.rcu,
+                               idx.wcu, v));
       DDB_TRY(v.status());
       idx.name = *iname;
       if (!index_names.insert(idx.name).second)
-        return err::validation("One or more parameter values were invalid: Duplicate index name: " + idx.name);
+        return err::validation("One or more parameter values were invalid: Duplicate index name: " +
+                               idx.name);
       DDB_TRY(check_projection_semantics(idx, member(e, "Projection")));
       DDB_TRY(resolve(idx.key));
       if (!global) {
         if (!d.key.has_range())
-          return err::validation("One or more parameter values were invalid: Table KeySchema does not have a range key, which is required when specifying a LocalSecondaryIndex");
+          return err::validation(
+              "One or more parameter values were invalid: Table KeySchema does not have a range key, which "
+              "is required when specifying a LocalSecondaryIndex");
         if (idx.key.hash != d.key.hash)
-          return err::validation("One or more parameter values were invalid: Index KeySchema does not have the same leading hash key as table KeySchema for index: " +
-                                 idx.name + ". index hash key: " + idx.key.hash + ", table hash key: " + d.key.hash);
+          return err::validation(
+              "One or more parameter values were invalid: Index KeySchema does not have the same leading "
+              "hash key as table KeySchema for index: " +
+              idx.name + ". index hash key: " + idx.key.hash + ", table hash key: " + d.key.hash);
         if (!idx.key.has_range())
-          return err::validation("One or more parameter values were invalid: Index KeySchema does not have a range key for index: " + idx.name);
+          return err::validation(
+              "One or more parameter values were invalid: Index KeySchema does not have a range key for "
+              "index: " +
+              idx.name);
       } else {
         bool has_pt = member(e, "ProvisionedThroughput") != nullptr;
         if (d.billing_mode == "PROVISIONED" && !has_pt)
           return err::validation("No provisioned throughput specified for the global secondary index");
         if (d.billing_mode == "PAY_PER_REQUEST" && has_pt)
-          return err::validation("One or more parameter values were invalid: ProvisionedThroughput should not be specified for index: " +
-                                 idx.name + " when BillingMode is PAY_PER_REQUEST");
+          return err::validation(
+              "One or more parameter values were invalid: ProvisionedThroughput should not be specified for "
+              "index: " +
+              idx.name + " when BillingMode is PAY_PER_REQUEST");
       }
       idx.id = d.next_index_id++;
       d.indexes.push_back(std::move(idx));
     }
   }
   if (used.size() != d.attrs.size())
-    return err::validation("One or more parameter values were invalid: Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions");
+    return err::validation(
+        "One or more parameter values were invalid: Number of attributes in KeySchema does not exactly match "
+        "number of attributes defined in AttributeDefinitions");
 
   // Streams, class, protection, SSE, tags.
   if (auto* ss = member(req, "StreamSpecification")) {
@@ -380,16 +465,22 @@ Result<std::string> Ops::create_table(Database& db, const Json& req) {
     std::optional<std::string> view;
     DDB_ASSIGN(enabled, get_bool(*ss, "StreamEnabled"));
     DDB_ASSIGN(view, get_string(*ss, "StreamViewType"));
-    check_enum(v, view, "streamSpecification.streamViewType", {"NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY"});
+    check_enum(v, view, "streamSpecification.streamViewType",
+               {"NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY"});
     if (!enabled) v.null_member("streamSpecification.streamEnabled");
     DDB_TRY(v.status());
     if (*enabled) {
-      if (!view) return err::validation("One or more parameter values were invalid: You must specify a StreamViewType when you enable a stream");
+      if (!view)
+        return err::validation(
+            "One or more parameter values were invalid: You must specify a StreamViewType when you enable a "
+            "stream");
       d.stream_enabled = true;
       d.stream_view_type = *view;
       d.stream_label = stream_label_now();
     } else if (view) {
-      return err::validation("One or more parameter values were invalid: You cannot specify a StreamViewType when you disable a stream");
+      return err::validation(
+          "One or more parameter values were invalid: You cannot specify a StreamViewType when you disable a "
+          "stream");
     }
   }
   std::optional<std::string> table_class;
@@ -398,7 +489,10 @@ Result<std::string> Ops::create_table(Database& db, const Json& req) {
   std::optional<bool> protection;
   DDB_ASSIGN(protection, get_bool(req, "DeletionProtectionEnabled"));
   DDB_TRY(v.status());
-  if (table_class) { d.table_class = *table_class; d.table_class_set = true; }
+  if (table_class) {
+    d.table_class = *table_class;
+    d.table_class_set = true;
+  }
   d.deletion_protection = protection.value_or(false);
   if (auto* sse = member(req, "SSESpecification")) {
     std::optional<bool> en;
@@ -411,7 +505,10 @@ Result<std::string> Ops::create_table(Database& db, const Json& req) {
       std::optional<std::string> k, val;
       DDB_ASSIGN(k, get_string(t, "Key"));
       DDB_ASSIGN(val, get_string(t, "Value"));
-      if (!k || !val) return err::validation("1 validation error detected: Value null at 'tags.1.member.key' failed to satisfy constraint: Member must not be null");
+      if (!k || !val)
+        return err::validation(
+            "1 validation error detected: Value null at 'tags.1.member.key' failed to satisfy constraint: "
+            "Member must not be null");
       d.tags.emplace_back(*k, *val);
     }
   }
@@ -420,7 +517,8 @@ Result<std::string> Ops::create_table(Database& db, const Json& req) {
   if (find_table(db, d.name)) return err::in_use("Table already exists: " + d.name);
   {
     std::shared_lock lk(db.catalog_mu_);
-    if (db.tables_.size() >= 2500) return err::limit_exceeded("Subscriber limit exceeded: Only 2500 tables can be created in an account");
+    if (db.tables_.size() >= 2500)
+      return err::limit_exceeded("Subscriber limit exceeded: Only 2500 tables can be created in an account");
   }
   d.id = db.next_table_id_++;
   d.uuid = make_uuid();
@@ -479,8 +577,12 @@ Result<std::string> Ops::list_tables(Database& db, const Json& req) {
   DDB_ASSIGN(start, get_string(req, "ExclusiveStartTableName"));
   Violations v;
   if (start) check_table_name(v, start, "exclusiveStartTableName");
-  if (limit && *limit < 1) v.constraint("\'" + std::to_string(*limit) + "\'", "limit", "Member must have value greater than or equal to 1");
-  if (limit && *limit > 100) v.constraint("\'" + std::to_string(*limit) + "\'", "limit", "Member must have value less than or equal to 100");
+  if (limit && *limit < 1)
+    v.constraint("\'" + std::to_string(*limit) + "\'", "limit",
+                 "Member must have value greater than or equal to 1");
+  if (limit && *limit > 100)
+    v.constraint("\'" + std::to_string(*limit) + "\'", "limit",
+                 "Member must have value less than or equal to 100");
   DDB_TRY(v.status());
   size_t max = static_cast<size_t>(limit.value_or(100));
   std::vector<std::string> names;
@@ -489,7 +591,10 @@ Result<std::string> Ops::list_tables(Database& db, const Json& req) {
     std::shared_lock lk(db.catalog_mu_);
     auto it = start ? db.tables_.upper_bound(*start) : db.tables_.begin();
     for (; it != db.tables_.end(); ++it) {
-      if (names.size() == max) { more = true; break; }
+      if (names.size() == max) {
+        more = true;
+        break;
+      }
       names.push_back(it->first);
     }
   }
@@ -514,7 +619,9 @@ Result<std::string> Ops::delete_table(Database& db, const Json& req) {
   auto t = find_table(db, *name);
   if (!t) return err::not_found("Requested resource not found: Table: " + *name + " not found");
   if (t->def.deletion_protection)
-    return err::validation("Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.");
+    return err::validation(
+        "Resource cannot be deleted as it is currently protected against deletion. Disable deletion "
+        "protection first.");
   // Remove all data of the table: items, index entries, stream records, then the catalog entry.
   WriteBatch b;
   for (auto& prefix : {keys::table_data_prefix(t->def.id), keys::stream_prefix(t->def.id)}) {
@@ -540,7 +647,8 @@ Result<std::string> Ops::delete_table(Database& db, const Json& req) {
 }
 
 Result<std::string> Ops::describe_limits(Database&, const Json&) {
-  return std::string(R"({"AccountMaxReadCapacityUnits":80000,"AccountMaxWriteCapacityUnits":80000,"TableMaxReadCapacityUnits":40000,"TableMaxWriteCapacityUnits":40000})");
+  return std::string(
+      R"({"AccountMaxReadCapacityUnits":80000,"AccountMaxWriteCapacityUnits":80000,"TableMaxReadCapacityUnits":40000,"TableMaxWriteCapacityUnits":40000})");
 }
 
 Result<std::string> Ops::describe_endpoints(Database& db, const Json&) {
@@ -553,7 +661,10 @@ namespace {
 Result<std::shared_ptr<Table>> table_for_arn(Database& db, const Json& req) {
   std::optional<std::string> arn;
   DDB_ASSIGN(arn, get_string(req, "ResourceArn"));
-  if (!arn) return err::validation("1 validation error detected: Value null at 'resourceArn' failed to satisfy constraint: Member must not be null");
+  if (!arn)
+    return err::validation(
+        "1 validation error detected: Value null at 'resourceArn' failed to satisfy constraint: Member must "
+        "not be null");
   auto p = arn->find(":table/");
   if (arn->rfind("arn:aws:dynamodb:", 0) != 0 || p == std::string::npos)
     return err::validation("Invalid TableArn: Invalid ResourceArn provided as input " + *arn);
@@ -568,7 +679,10 @@ Result<std::string> Ops::tag_resource(Database& db, const Json& req) {
   std::shared_ptr<Table> t;
   DDB_ASSIGN(t, table_for_arn(db, req));
   auto* tags = member(req, "Tags");
-  if (!tags || !tags->IsArray()) return err::validation("1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member must not be null");
+  if (!tags || !tags->IsArray())
+    return err::validation(
+        "1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member must not be "
+        "null");
   std::lock_guard wl(db.write_mu_);
   DDB_ASSIGN(t, recheck(db, t));
   TableDef d = t->def;
@@ -576,10 +690,15 @@ Result<std::string> Ops::tag_resource(Database& db, const Json& req) {
     std::optional<std::string> k, v;
     DDB_ASSIGN(k, get_string(e, "Key"));
     DDB_ASSIGN(v, get_string(e, "Value"));
-    if (!k || !v) return err::validation("1 validation error detected: Value null at 'tags.1.member.key' failed to satisfy constraint: Member must not be null");
+    if (!k || !v)
+      return err::validation(
+          "1 validation error detected: Value null at 'tags.1.member.key' failed to satisfy constraint: "
+          "Member must not be null");
     auto it = std::find_if(d.tags.begin(), d.tags.end(), [&](auto& p) { return p.first == *k; });
-    if (it != d.tags.end()) it->second = *v;
-    else d.tags.emplace_back(*k, *v);
+    if (it != d.tags.end())
+      it->second = *v;
+    else
+      d.tags.emplace_back(*k, *v);
   }
   DDB_TRY(persist_def(db, d));
   install(db, std::move(d), t->state);
@@ -590,13 +709,17 @@ Result<std::string> Ops::untag_resource(Database& db, const Json& req) {
   std::shared_ptr<Table> t;
   DDB_ASSIGN(t, table_for_arn(db, req));
   auto* keys_j = member(req, "TagKeys");
-  if (!keys_j || !keys_j->IsArray()) return err::validation("1 validation error detected: Value null at 'tagKeys' failed to satisfy constraint: Member must not be null");
+  if (!keys_j || !keys_j->IsArray())
+    return err::validation(
+        "1 validation error detected: Value null at 'tagKeys' failed to satisfy constraint: Member must not "
+        "be null");
   std::lock_guard wl(db.write_mu_);
   DDB_ASSIGN(t, recheck(db, t));
   TableDef d = t->def;
   for (auto& k : keys_j->GetArray()) {
     if (!k.IsString()) continue;
-    d.tags.erase(std::remove_if(d.tags.begin(), d.tags.end(), [&](auto& p) { return p.first == sv(k); }), d.tags.end());
+    d.tags.erase(std::remove_if(d.tags.begin(), d.tags.end(), [&](auto& p) { return p.first == sv(k); }),
+                 d.tags.end());
   }
   DDB_TRY(persist_def(db, d));
   install(db, std::move(d), t->state);
@@ -610,7 +733,12 @@ Result<std::string> Ops::list_tags(Database& db, const Json& req) {
   o.w.StartObject();
   o.key("Tags");
   o.w.StartArray();
-  for (auto& [k, v] : t->def.tags) { o.w.StartObject(); o.kv("Key", k); o.kv("Value", v); o.w.EndObject(); }
+  for (auto& [k, v] : t->def.tags) {
+    o.w.StartObject();
+    o.kv("Key", k);
+    o.kv("Value", v);
+    o.w.EndObject();
+  }
   o.w.EndArray();
   o.w.EndObject();
   return o.take();
@@ -621,14 +749,20 @@ Result<std::string> Ops::update_ttl(Database& db, const Json& req) {
   std::shared_ptr<Table> t;
   DDB_ASSIGN(t, table_for_request(db, req));
   auto* spec = member(req, "TimeToLiveSpecification");
-  if (!spec) return err::validation("1 validation error detected: Value null at 'timeToLiveSpecification' failed to satisfy constraint: Member must not be null");
+  if (!spec)
+    return err::validation(
+        "1 validation error detected: Value null at 'timeToLiveSpecification' failed to satisfy constraint: "
+        "Member must not be null");
   std::optional<bool> enabled;
   std::optional<std::string> attr;
   DDB_ASSIGN(enabled, get_bool(*spec, "Enabled"));
   DDB_ASSIGN(attr, get_string(*spec, "AttributeName"));
   Violations v;
-  if (!attr) v.null_member("timeToLiveSpecification.attributeName");
-  else if (attr->empty()) v.constraint("''", "timeToLiveSpecification.attributeName", "Member must have length greater than or equal to 1");
+  if (!attr)
+    v.null_member("timeToLiveSpecification.attributeName");
+  else if (attr->empty())
+    v.constraint("''", "timeToLiveSpecification.attributeName",
+                 "Member must have length greater than or equal to 1");
   if (!enabled) v.null_member("timeToLiveSpecification.enabled");
   DDB_TRY(v.status());
   std::lock_guard wl(db.write_mu_);
@@ -637,7 +771,8 @@ Result<std::string> Ops::update_ttl(Database& db, const Json& req) {
   if (*enabled && d.ttl_enabled) return err::validation("TimeToLive is already enabled");
   if (!*enabled && !d.ttl_enabled) return err::validation("TimeToLive is already disabled");
   if (!*enabled && d.ttl_attribute != *attr)
-    return err::validation("TimeToLive is active on a different AttributeName: current AttributeName is " + d.ttl_attribute);
+    return err::validation("TimeToLive is active on a different AttributeName: current AttributeName is " +
+                           d.ttl_attribute);
   d.ttl_enabled = *enabled;
   d.ttl_attribute = *attr;
   DDB_TRY(persist_def(db, d));
@@ -647,7 +782,8 @@ Result<std::string> Ops::update_ttl(Database& db, const Json& req) {
   o.key("TimeToLiveSpecification");
   o.w.StartObject();
   o.kv("AttributeName", *attr);
-  o.key("Enabled"); o.w.Bool(*enabled);
+  o.key("Enabled");
+  o.w.Bool(*enabled);
   o.w.EndObject();
   o.w.EndObject();
   return o.take();

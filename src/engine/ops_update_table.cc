@@ -13,7 +13,9 @@ using namespace tables;
 namespace {
 
 Error ppr_throughput() {
-  return err::validation("One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST");
+  return err::validation(
+      "One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can be "
+      "specified when BillingMode is PAY_PER_REQUEST");
 }
 
 struct Request {
@@ -41,22 +43,31 @@ Status plan_billing(const Request& r, TableDef& d) {
       d.rcu = d.wcu = 0;
       for (auto& i : d.indexes) i.rcu = i.wcu = 0;
     } else if (!r.pt && d.billing_mode != "PROVISIONED") {
-      return err::validation("One or more parameter values were invalid: ProvisionedThroughput must be specified when BillingMode is PROVISIONED");
+      return err::validation(
+          "One or more parameter values were invalid: ProvisionedThroughput must be specified when "
+          "BillingMode is PROVISIONED");
     }
     d.billing_mode = *r.billing;
   }
   if (r.pt) {
     if (d.billing_mode == "PAY_PER_REQUEST") return ppr_throughput();
     if (!r.billing && r.rcu == d.rcu && r.wcu == d.wcu && !r.ss && !r.gsu && !r.protection)
-      return err::validation("The provisioned throughput for the table will not change. The requested value equals the current value. Current ReadCapacityUnitsForTable: " +
-                             std::to_string(d.rcu) + ". Requested ReadCapacityUnitsForTable: " + std::to_string(r.rcu) +
-                             ". Current WriteCapacityUnitsForTable: " + std::to_string(d.wcu) +
-                             ". Requested WriteCapacityUnitsForTable: " + std::to_string(r.wcu) + ". Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.");
+      return err::validation(
+          "The provisioned throughput for the table will not change. The requested value equals the current "
+          "value. Current ReadCapacityUnitsForTable: " +
+          std::to_string(d.rcu) + ". Requested ReadCapacityUnitsForTable: " + std::to_string(r.rcu) +
+          ". Current WriteCapacityUnitsForTable: " + std::to_string(d.wcu) +
+          ". Requested WriteCapacityUnitsForTable: " + std::to_string(r.wcu) +
+          ". Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher "
+          "limits.");
     d.rcu = r.rcu;
     d.wcu = r.wcu;
   }
   if (r.protection) d.deletion_protection = *r.protection;
-  if (r.table_class) { d.table_class = *r.table_class; d.table_class_set = true; }
+  if (r.table_class) {
+    d.table_class = *r.table_class;
+    d.table_class_set = true;
+  }
   return Status::OK();
 }
 
@@ -65,16 +76,24 @@ Status plan_stream(Database& db, const Json& ss, TableDef& d) {
   std::optional<std::string> view;
   DDB_ASSIGN(enabled, get_bool(ss, "StreamEnabled"));
   DDB_ASSIGN(view, get_string(ss, "StreamViewType"));
-  if (!enabled) return err::validation("1 validation error detected: Value null at 'streamSpecification.streamEnabled' failed to satisfy constraint: Member must not be null");
+  if (!enabled)
+    return err::validation(
+        "1 validation error detected: Value null at 'streamSpecification.streamEnabled' failed to satisfy "
+        "constraint: Member must not be null");
   if (*enabled) {
-    if (!view) return err::validation("One or more parameter values were invalid: You must specify a StreamViewType when you enable a stream");
+    if (!view)
+      return err::validation(
+          "One or more parameter values were invalid: You must specify a StreamViewType when you enable a "
+          "stream");
     if (d.stream_enabled)
-      return err::validation("Table already has an enabled stream: " + Ops::table_arn(db, d.name) + "/stream/" + d.stream_label);
+      return err::validation("Table already has an enabled stream: " + Ops::table_arn(db, d.name) +
+                             "/stream/" + d.stream_label);
     d.stream_enabled = true;
     d.stream_view_type = *view;
     d.stream_label = stream_label_now();
   } else {
-    if (!d.stream_enabled) return err::validation("Table already has no stream enabled");  // (real: no-op error)
+    if (!d.stream_enabled)
+      return err::validation("Table already has no stream enabled");  // (real: no-op error)
     d.stream_enabled = false;
   }
   return Status::OK();
@@ -87,14 +106,18 @@ Status plan_create(Database& db, const Request& r, const Json& c, Plan& p) {
   std::optional<std::string> iname;
   DDB_ASSIGN(iname, get_string(c, "IndexName"));
   bool present;
-  DDB_TRY(parse_key_schema(member(c, "KeySchema"), "globalSecondaryIndexUpdates.1.member.create.keySchema", idx.key, v, present));
+  DDB_TRY(parse_key_schema(member(c, "KeySchema"), "globalSecondaryIndexUpdates.1.member.create.keySchema",
+                           idx.key, v, present));
   DDB_TRY(parse_projection(member(c, "Projection"), "globalSecondaryIndexUpdates.1.member.create", idx, v));
-  DDB_TRY(parse_throughput(member(c, "ProvisionedThroughput"), "globalSecondaryIndexUpdates.1.member.create.provisionedThroughput", idx.rcu, idx.wcu, v));
+  DDB_TRY(parse_throughput(member(c, "ProvisionedThroughput"),
+                           "globalSecondaryIndexUpdates.1.member.create.provisionedThroughput", idx.rcu,
+                           idx.wcu, v));
   if (!iname) v.null_member("globalSecondaryIndexUpdates.1.member.create.indexName");
   DDB_TRY(v.status());
   idx.name = *iname;
   for (auto& i : d.indexes)
-    if (i.name == idx.name) return err::validation("One or more parameter values were invalid: Duplicate index name: " + idx.name);
+    if (i.name == idx.name)
+      return err::validation("One or more parameter values were invalid: Duplicate index name: " + idx.name);
   DDB_TRY(check_projection_semantics(idx, member(c, "Projection")));
   // New attribute definitions may come with the index.
   if (r.ad) {
@@ -112,14 +135,22 @@ Status plan_create(Database& db, const Request& r, const Json& c, Plan& p) {
     if (n->empty()) continue;
     bool found = false;
     for (auto& [an, ty] : d.attrs)
-      if (an == *n) { found = true; (n == &idx.key.hash ? idx.key.hash_type : idx.key.range_type) = ty; }
+      if (an == *n) {
+        found = true;
+        (n == &idx.key.hash ? idx.key.hash_type : idx.key.range_type) = ty;
+      }
     if (!found)
-      return err::validation("One or more parameter values were invalid: Some index key attributes are not defined in AttributeDefinitions. Keys: [" +
-                             idx.key.hash + (idx.key.has_range() ? ", " + idx.key.range : "") + "]");
+      return err::validation(
+          "One or more parameter values were invalid: Some index key attributes are not defined in "
+          "AttributeDefinitions. Keys: [" +
+          idx.key.hash + (idx.key.has_range() ? ", " + idx.key.range : "") + "]");
   }
   if (d.billing_mode == "PROVISIONED" && !member(c, "ProvisionedThroughput"))
-    return err::validation("One or more parameter values were invalid: ProvisionedThroughput must be specified for index: " + idx.name);
-  if (d.next_index_id == UINT32_MAX) return err::limit_exceeded("Too many indexes were created on this table");
+    return err::validation(
+        "One or more parameter values were invalid: ProvisionedThroughput must be specified for index: " +
+        idx.name);
+  if (d.next_index_id == UINT32_MAX)
+    return err::limit_exceeded("Too many indexes were created on this table");
   idx.global = true;
   idx.id = d.next_index_id++;
   idx.status = db.options().delay_transient_statuses ? "CREATING" : "ACTIVE";
@@ -146,15 +177,21 @@ Status plan_index_updates(Database& db, const Request& r, Plan& p) {
     auto it = std::find_if(d.indexes.begin(), d.indexes.end(),
                            [&](const IndexDef& i) { return i.global && iname && i.name == *iname; });
     if (it == d.indexes.end())
-      return err::not_found("Requested resource not found: Requested index " + iname.value_or("") + " not found");
+      return err::not_found("Requested resource not found: Requested index " + iname.value_or("") +
+                            " not found");
     if (del) {
-      bool created_here = std::any_of(p.created.begin(), p.created.end(), [&](const IndexDef& i) { return i.id == it->id; });
-      if (created_here) std::erase_if(p.created, [&](const IndexDef& i) { return i.id == it->id; });
-      else p.dropped.emplace_back(it->name, it->id);
+      bool created_here =
+          std::any_of(p.created.begin(), p.created.end(), [&](const IndexDef& i) { return i.id == it->id; });
+      if (created_here)
+        std::erase_if(p.created, [&](const IndexDef& i) { return i.id == it->id; });
+      else
+        p.dropped.emplace_back(it->name, it->id);
       d.indexes.erase(it);
     } else {
       Violations v;
-      DDB_TRY(parse_throughput(member(*upd, "ProvisionedThroughput"), "globalSecondaryIndexUpdates.1.member.update.provisionedThroughput", it->rcu, it->wcu, v));
+      DDB_TRY(parse_throughput(member(*upd, "ProvisionedThroughput"),
+                               "globalSecondaryIndexUpdates.1.member.update.provisionedThroughput", it->rcu,
+                               it->wcu, v));
       DDB_TRY(v.status());
     }
   }
@@ -175,9 +212,11 @@ Result<Request> parse_request(const Json& req) {
   DDB_ASSIGN(r.ss, get_object(req, "StreamSpecification"));
   DDB_ASSIGN(r.gsu, get_array(req, "GlobalSecondaryIndexUpdates"));
   DDB_ASSIGN(r.ad, get_array(req, "AttributeDefinitions"));
-  if (!r.billing && !r.pt && !r.protection && !r.ss && !r.gsu && !r.table_class && !member(req, "SSESpecification") &&
-      !member(req, "ReplicaUpdates"))
-    return err::validation("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required");
+  if (!r.billing && !r.pt && !r.protection && !r.ss && !r.gsu && !r.table_class &&
+      !member(req, "SSESpecification") && !member(req, "ReplicaUpdates"))
+    return err::validation(
+        "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, "
+        "GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required");
   return r;
 }
 

@@ -10,7 +10,8 @@ struct ExprParams {
 };
 // Validates ExpressionAttributeNames/Values and that they come with an expression.
 Status check_expression_params(const Json& req, bool any_expression, ExprParams& p);
-Result<std::string> return_values(const Json& req, std::initializer_list<const char*> allowed, const char* message);
+Result<std::string> return_values(const Json& req, std::initializer_list<const char*> allowed,
+                                  const char* message);
 Result<bool> return_old_on_failure(const Json& req);
 Result<Item> key_from_request(const Json& req, const TableDef& def);
 Error condition_failed(const std::optional<Item>& old, bool return_old);

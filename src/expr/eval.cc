@@ -24,7 +24,8 @@ const Value* step(const Value* v, const PathElem& e) {
 // Operand value for conditions; nullopt when the path does not exist.
 std::optional<Value> operand_value(const Operand& o, const Item& item) {
   switch (o.kind) {
-    case Operand::kValue: return o.value;
+    case Operand::kValue:
+      return o.value;
     case Operand::kPath: {
       const Value* v = find_path(item, o.path);
       if (!v) return std::nullopt;
@@ -36,17 +37,27 @@ std::optional<Value> operand_value(const Operand& o, const Item& item) {
       size_t n;
       switch (v->type) {
         case VType::S:
-        case VType::B: n = v->s.size(); break;
+        case VType::B:
+          n = v->s.size();
+          break;
         case VType::SS:
         case VType::NS:
-        case VType::BS: n = v->set.size(); break;
-        case VType::L: n = v->list.size(); break;
-        case VType::M: n = v->map.size(); break;
-        default: return std::nullopt;  // size() of N, BOOL, NULL: condition is false
+        case VType::BS:
+          n = v->set.size();
+          break;
+        case VType::L:
+          n = v->list.size();
+          break;
+        case VType::M:
+          n = v->map.size();
+          break;
+        default:
+          return std::nullopt;  // size() of N, BOOL, NULL: condition is false
       }
       return Value::N(std::to_string(n));
     }
-    default: return std::nullopt;
+    default:
+      return std::nullopt;
   }
 }
 
@@ -82,13 +93,15 @@ bool evaluate(const Condition& c, const Item& item) {
       for (auto& ch : c.children)
         if (evaluate(ch, item)) return true;
       return false;
-    case Condition::kNot: return !evaluate(c.children[0], item);
+    case Condition::kNot:
+      return !evaluate(c.children[0], item);
     case Condition::kCompare:
       return compare_op(c.op, operand_value(c.operands[0], item), operand_value(c.operands[1], item));
     case Condition::kBetween: {
       auto v = operand_value(c.operands[0], item), lo = operand_value(c.operands[1], item),
            hi = operand_value(c.operands[2], item);
-      if (!v || !lo || !hi || v->type != lo->type || v->type != hi->type || !v->is_scalar_key_type()) return false;
+      if (!v || !lo || !hi || v->type != lo->type || v->type != hi->type || !v->is_scalar_key_type())
+        return false;
       return compare_scalars(*v, *lo) >= 0 && compare_scalars(*v, *hi) <= 0;
     }
     case Condition::kIn: {
@@ -114,15 +127,20 @@ bool evaluate(const Condition& c, const Item& item) {
       if (c.op == "contains") {
         switch (a->type) {
           case VType::S:
-          case VType::B: return b->type == a->type && a->s.find(b->s) != std::string::npos;
-          case VType::SS: return b->type == VType::S && std::find(a->set.begin(), a->set.end(), b->s) != a->set.end();
-          case VType::NS: return b->type == VType::N && std::find(a->set.begin(), a->set.end(), b->s) != a->set.end();
-          case VType::BS: return b->type == VType::B && std::find(a->set.begin(), a->set.end(), b->s) != a->set.end();
+          case VType::B:
+            return b->type == a->type && a->s.find(b->s) != std::string::npos;
+          case VType::SS:
+            return b->type == VType::S && std::find(a->set.begin(), a->set.end(), b->s) != a->set.end();
+          case VType::NS:
+            return b->type == VType::N && std::find(a->set.begin(), a->set.end(), b->s) != a->set.end();
+          case VType::BS:
+            return b->type == VType::B && std::find(a->set.begin(), a->set.end(), b->s) != a->set.end();
           case VType::L:
             for (auto& e : a->list)
               if (values_equal(e, *b)) return true;
             return false;
-          default: return false;
+          default:
+            return false;
         }
       }
       return false;
@@ -134,15 +152,20 @@ bool evaluate(const Condition& c, const Item& item) {
 // ---- updates ----
 namespace {
 
-Error bad_type() { return err::validation("An operand in the update expression has an incorrect data type"); }
+Error bad_type() {
+  return err::validation("An operand in the update expression has an incorrect data type");
+}
 Error missing_attr() {
   return err::validation("The provided expression refers to an attribute that does not exist in the item");
 }
-Error invalid_path() { return err::validation("The document path provided in the update expression is invalid for update"); }
+Error invalid_path() {
+  return err::validation("The document path provided in the update expression is invalid for update");
+}
 
 Result<Value> eval_set_value(const Operand& o, const Item& item) {
   switch (o.kind) {
-    case Operand::kValue: return o.value;
+    case Operand::kValue:
+      return o.value;
     case Operand::kPath: {
       const Value* v = find_path(item, o.path);
       if (!v) return missing_attr();
@@ -172,7 +195,8 @@ Result<Value> eval_set_value(const Operand& o, const Item& item) {
       if (!r.ok()) return r.take_error();
       return Value::N(r->to_string());
     }
-    default: return bad_type();
+    default:
+      return bad_type();
   }
 }
 
@@ -201,8 +225,10 @@ Status set_path(Value& root, const Path& p, Value val) {
   const PathElem& last = p.elems.back();
   if (last.is_index) {
     if (parent->type != VType::L) return invalid_path();
-    if (last.index >= static_cast<long>(parent->list.size())) parent->list.push_back(std::move(val));
-    else parent->list[last.index] = std::move(val);
+    if (last.index >= static_cast<long>(parent->list.size()))
+      parent->list.push_back(std::move(val));
+    else
+      parent->list[last.index] = std::move(val);
   } else {
     if (parent->type != VType::M) return invalid_path();
     parent->map.insert_or_assign(last.name, std::move(val));
@@ -296,8 +322,10 @@ Result<Item> apply_update(const Update& u, const Item& old_item) {
       std::vector<std::string> kept;
       for (auto& e : cur->set)
         if (std::find(arg.set.begin(), arg.set.end(), e) == arg.set.end()) kept.push_back(e);
-      if (kept.empty()) remove_path(root, a.path);
-      else cur->set = std::move(kept);
+      if (kept.empty())
+        remove_path(root, a.path);
+      else
+        cur->set = std::move(kept);
     }
   }
   return std::move(root.map);
@@ -321,12 +349,18 @@ void project_into(Value& dst, const Value& src, const Path& p, size_t i) {
   const Value* next = step(&src, e);
   if (!next) return;
   if (e.is_index) {
-    if (dst.type != VType::L) { dst = Value(); dst.type = VType::L; }
+    if (dst.type != VType::L) {
+      dst = Value();
+      dst.type = VType::L;
+    }
     Value child;
     project_into(child, *next, p, i + 1);
     if (child.type != VType::NUL || next->type == VType::NUL) dst.list.push_back(std::move(child));
   } else {
-    if (dst.type != VType::M) { dst = Value(); dst.type = VType::M; }
+    if (dst.type != VType::M) {
+      dst = Value();
+      dst.type = VType::M;
+    }
     auto it = dst.map.find(e.name);
     if (it == dst.map.end()) it = dst.map.emplace(e.name, Value()).first;
     project_into(it->second, *next, p, i + 1);

@@ -37,9 +37,9 @@ struct Operand {
 
 struct Condition {
   enum Kind { kCompare, kBetween, kIn, kAnd, kOr, kNot, kFunction } kind = kCompare;
-  std::string op;                     // "=", "<>", "<", "<=", ">", ">=" or function name
-  std::vector<Operand> operands;      // compare: 2; between: 3; in: 1+n; function: args
-  std::vector<Condition> children;    // and/or: 2 or more (legacy maps: one per entry); not: 1
+  std::string op;                   // "=", "<>", "<", "<=", ">", ">=" or function name
+  std::vector<Operand> operands;    // compare: 2; between: 3; in: 1+n; function: args
+  std::vector<Condition> children;  // and/or: 2 or more (legacy maps: one per entry); not: 1
 };
 
 struct UpdateAction {

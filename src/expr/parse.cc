@@ -31,11 +31,15 @@ class Parser {
     size_t i = 0;
     while (i < text_.size()) {
       char c = text_[i];
-      if (std::isspace(static_cast<unsigned char>(c))) { ++i; continue; }
+      if (std::isspace(static_cast<unsigned char>(c))) {
+        ++i;
+        continue;
+      }
       size_t start = i;
       auto word = [&](size_t from) {
         size_t j = from;
-        while (j < text_.size() && (std::isalnum(static_cast<unsigned char>(text_[j])) || text_[j] == '_')) ++j;
+        while (j < text_.size() && (std::isalnum(static_cast<unsigned char>(text_[j])) || text_[j] == '_'))
+          ++j;
         return j;
       };
       if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
@@ -44,7 +48,8 @@ class Parser {
       } else if (c == '#' || c == ':') {
         i = word(i + 1);
         if (i == start + 1) return syntax_error_at_char(start);
-        toks_.push_back({c == '#' ? Tok::kName : Tok::kValue, std::string(text_.substr(start, i - start)), start, i});
+        toks_.push_back(
+            {c == '#' ? Tok::kName : Tok::kValue, std::string(text_.substr(start, i - start)), start, i});
       } else if (std::isdigit(static_cast<unsigned char>(c))) {
         while (i < text_.size() && std::isdigit(static_cast<unsigned char>(text_[i]))) ++i;
         toks_.push_back({Tok::kNumber, std::string(text_.substr(start, i - start)), start, i});
@@ -64,7 +69,9 @@ class Parser {
     return Status::OK();
   }
 
-  Error fail(const std::string& what) { return err::validation("Invalid " + std::string(which_) + ": " + what); }
+  Error fail(const std::string& what) {
+    return err::validation("Invalid " + std::string(which_) + ": " + what);
+  }
 
   Error syntax_error() {
     const Tok& t = toks_[pos_];
@@ -76,13 +83,14 @@ class Parser {
       if (pos_ >= 1) from = toks_[pos_ - 1].pos;
       if (pos_ + 1 < toks_.size() && toks_[pos_ + 1].kind != Tok::kEnd) to = toks_[pos_ + 1].end;
     }
-    return fail("Syntax error; token: \"" + t.text + "\", near: \"" + std::string(text_.substr(from, to - from)) + "\"");
+    return fail("Syntax error; token: \"" + t.text + "\", near: \"" +
+                std::string(text_.substr(from, to - from)) + "\"");
   }
   Error syntax_error_at_char(size_t at) {
     size_t from = at > 0 ? at - 1 : at;
     while (from > 0 && !std::isspace(static_cast<unsigned char>(text_[from - 1]))) --from;
-    return fail("Invalid character encountered; character: \"" + std::string(1, text_[at]) + "\", position: " +
-                std::to_string(at + 1));
+    return fail("Invalid character encountered; character: \"" + std::string(1, text_[at]) +
+                "\", position: " + std::to_string(at + 1));
   }
 
   const Tok& peek(size_t ahead = 0) const { return toks_[std::min(pos_ + ahead, toks_.size() - 1)]; }
@@ -104,7 +112,8 @@ class Parser {
     auto elem = [&]() -> Status {
       const Tok& t = peek();
       if (t.kind == Tok::kIdent) {
-        if (is_reserved_word(t.text)) return fail("Attribute name is a reserved keyword; reserved keyword: " + t.text);
+        if (is_reserved_word(t.text))
+          return fail("Attribute name is a reserved keyword; reserved keyword: " + t.text);
         p.elems.push_back({t.text, -1, false});
       } else if (t.kind == Tok::kName) {
         DDB_TRY(resolve_name(t.text, p));
@@ -131,7 +140,9 @@ class Parser {
         break;
       }
     }
-    if (p.elems.size() > 32) return fail("The document path has too many nesting levels; nesting levels: " + std::to_string(p.elems.size()));
+    if (p.elems.size() > 32)
+      return fail("The document path has too many nesting levels; nesting levels: " +
+                  std::to_string(p.elems.size()));
     return p;
   }
 
@@ -143,7 +154,9 @@ class Parser {
       auto it = names->FindMember(rapidjson::StringRef(placeholder.data(), placeholder.size()));
       if (it != names->MemberEnd() && it->value.IsString()) v = &it->value;
     }
-    if (!v) return fail("An expression attribute name used in the document path is not defined; attribute name: " + placeholder);
+    if (!v)
+      return fail("An expression attribute name used in the document path is not defined; attribute name: " +
+                  placeholder);
     ctx_.used_names.insert(placeholder);
     p.elems.push_back({std::string(v->GetString(), v->GetStringLength()), -1, false});
     return Status::OK();
@@ -154,7 +167,8 @@ class Parser {
     const Item* values = ctx_.values();
     auto it = values ? values->find(o.placeholder) : Item::const_iterator();
     if (!values || it == values->end())
-      return fail("An expression attribute value used in expression is not defined; attribute value: " + o.placeholder);
+      return fail("An expression attribute value used in expression is not defined; attribute value: " +
+                  o.placeholder);
     ctx_.used_values.insert(o.placeholder);
     o.value = it->second;
     return Status::OK();
@@ -206,7 +220,8 @@ class Parser {
 
   static bool is_known_function(const std::string& fn) {
     return fn == "attribute_exists" || fn == "attribute_not_exists" || fn == "attribute_type" ||
-           fn == "begins_with" || fn == "contains" || fn == "size" || fn == "if_not_exists" || fn == "list_append";
+           fn == "begins_with" || fn == "contains" || fn == "size" || fn == "if_not_exists" ||
+           fn == "list_append";
   }
 
   // set_value := operand (('+'|'-') operand)?
@@ -222,7 +237,8 @@ class Parser {
       for (auto* x : {&a, &b})
         if (x->kind == Operand::kValue && x->value.type != VType::N)
           return fail(std::string("Incorrect operand type for operator or function; operator or function: ") +
-                      (o.kind == Operand::kPlus ? "+" : "-") + ", operand type: " + vtype_name(x->value.type));
+                      (o.kind == Operand::kPlus ? "+" : "-") +
+                      ", operand type: " + vtype_name(x->value.type));
       o.args.push_back(std::move(a));
       o.args.push_back(std::move(b));
       return o;
@@ -298,14 +314,18 @@ class Parser {
           Operand o;
           DDB_ASSIGN(o, parse_operand(false));
           c.operands.push_back(std::move(o));
-          if (is_punct(",")) { ++pos_; continue; }
+          if (is_punct(",")) {
+            ++pos_;
+            continue;
+          }
           break;
         }
         DDB_TRY(expect_punct(")"));
         DDB_TRY(check_function(c));
         return c;
       }
-      if (is_known_function(fn)) return fail("The function is not allowed to be used this way in an expression; function: " + fn);
+      if (is_known_function(fn))
+        return fail("The function is not allowed to be used this way in an expression; function: " + fn);
       return fail("Invalid function name; function: " + fn);
     }
     Operand left;
@@ -315,9 +335,8 @@ class Parser {
                               is_keyword("BETWEEN") || is_keyword("IN");
     if (left.kind == Operand::kSize && !comparator_follows)
       return fail("The function is not allowed to be used this way in an expression; function: size");
-    if (peek().kind == Tok::kPunct &&
-        (peek().text == "=" || peek().text == "<>" || peek().text == "<" || peek().text == "<=" ||
-         peek().text == ">" || peek().text == ">=")) {
+    if (peek().kind == Tok::kPunct && (peek().text == "=" || peek().text == "<>" || peek().text == "<" ||
+                                       peek().text == "<=" || peek().text == ">" || peek().text == ">=")) {
       c.kind = Condition::kCompare;
       c.op = peek().text;
       ++pos_;
@@ -353,12 +372,16 @@ class Parser {
         Operand o;
         DDB_ASSIGN(o, parse_operand(false));
         c.operands.push_back(std::move(o));
-        if (is_punct(",")) { ++pos_; continue; }
+        if (is_punct(",")) {
+          ++pos_;
+          continue;
+        }
         break;
       }
       DDB_TRY(expect_punct(")"));
       if (c.operands.size() > 101)
-        return fail("The IN operator is provided with too many operands; number of operands: " + std::to_string(c.operands.size() - 1));
+        return fail("The IN operator is provided with too many operands; number of operands: " +
+                    std::to_string(c.operands.size() - 1));
       return c;
     }
     return syntax_error();
@@ -378,18 +401,23 @@ class Parser {
   Status check_between(const Condition& c) {
     for (auto& o : c.operands)
       if (o.kind == Operand::kValue && !o.value.is_scalar_key_type())
-        return fail("Incorrect operand type for operator or function; operator or function: BETWEEN, operand type: " +
-                    type_of_literal(o));
+        return fail(
+            "Incorrect operand type for operator or function; operator or function: BETWEEN, operand type: " +
+            type_of_literal(o));
     const Operand &lo = c.operands[1], &hi = c.operands[2];
     if (lo.kind == Operand::kValue && hi.kind == Operand::kValue) {
       if (lo.value.type != hi.value.type)
-        return fail("The BETWEEN operator requires same data type for lower and upper bounds; lower bound operand: AttributeValue: {" +
-                    std::string(vtype_name(lo.value.type)) + ":" + lo.value.s + "}, upper bound operand: AttributeValue: {" +
-                    vtype_name(hi.value.type) + ":" + hi.value.s + "}");
+        return fail(
+            "The BETWEEN operator requires same data type for lower and upper bounds; lower bound operand: "
+            "AttributeValue: {" +
+            std::string(vtype_name(lo.value.type)) + ":" + lo.value.s +
+            "}, upper bound operand: AttributeValue: {" + vtype_name(hi.value.type) + ":" + hi.value.s + "}");
       if (compare_scalars(lo.value, hi.value) > 0)
-        return fail("The BETWEEN operator requires upper bound to be greater than or equal to lower bound; lower bound operand: AttributeValue: {" +
-                    std::string(vtype_name(lo.value.type)) + ":" + lo.value.s + "}, upper bound operand: AttributeValue: {" +
-                    vtype_name(hi.value.type) + ":" + hi.value.s + "}");
+        return fail(
+            "The BETWEEN operator requires upper bound to be greater than or equal to lower bound; lower "
+            "bound operand: AttributeValue: {" +
+            std::string(vtype_name(lo.value.type)) + ":" + lo.value.s +
+            "}, upper bound operand: AttributeValue: {" + vtype_name(hi.value.type) + ":" + hi.value.s + "}");
     }
     return Status::OK();
   }
@@ -403,8 +431,10 @@ class Parser {
     if (c.op == "attribute_type") {
       auto& t = c.operands[1];
       if (t.kind != Operand::kValue || t.value.type != VType::S)
-        return fail("Incorrect operand type for operator or function; operator or function: attribute_type, operand type: " +
-                    std::string(t.kind == Operand::kValue ? vtype_name(t.value.type) : "path"));
+        return fail(
+            "Incorrect operand type for operator or function; operator or function: attribute_type, operand "
+            "type: " +
+            std::string(t.kind == Operand::kValue ? vtype_name(t.value.type) : "path"));
       static const char* types[] = {"S", "SS", "N", "NS", "B", "BS", "BOOL", "NULL", "L", "M"};
       bool ok = false;
       for (auto* x : types) ok = ok || t.value.s == x;
@@ -415,8 +445,10 @@ class Parser {
     if (c.op == "begins_with") {
       for (auto& o : c.operands)
         if (o.kind == Operand::kValue && o.value.type != VType::S && o.value.type != VType::B)
-          return fail("Incorrect operand type for operator or function; operator or function: begins_with, operand type: " +
-                      std::string(vtype_name(o.value.type)));
+          return fail(
+              "Incorrect operand type for operator or function; operator or function: begins_with, operand "
+              "type: " +
+              std::string(vtype_name(o.value.type)));
     }
     return Status::OK();
   }
@@ -441,7 +473,10 @@ class Parser {
       Path p;
       DDB_ASSIGN(p, parse_path());
       paths.push_back(std::move(p));
-      if (is_punct(",")) { ++pos_; continue; }
+      if (is_punct(",")) {
+        ++pos_;
+        continue;
+      }
       break;
     }
     if (peek().kind != Tok::kEnd) return syntax_error();
@@ -459,11 +494,16 @@ class Parser {
       if (peek().kind != Tok::kIdent) return syntax_error();
       std::string kw = upper(peek().text);
       UpdateAction::Kind kind;
-      if (kw == "SET") kind = UpdateAction::kSet;
-      else if (kw == "REMOVE") kind = UpdateAction::kRemove;
-      else if (kw == "ADD") kind = UpdateAction::kAdd;
-      else if (kw == "DELETE") kind = UpdateAction::kDelete;
-      else return syntax_error();
+      if (kw == "SET")
+        kind = UpdateAction::kSet;
+      else if (kw == "REMOVE")
+        kind = UpdateAction::kRemove;
+      else if (kw == "ADD")
+        kind = UpdateAction::kAdd;
+      else if (kw == "DELETE")
+        kind = UpdateAction::kDelete;
+      else
+        return syntax_error();
       if (!seen.insert(kw).second)
         return fail("The \"" + kw + "\" section can only be used once in an update expression;");
       ++pos_;
@@ -483,7 +523,10 @@ class Parser {
                         ", operand type: " + long_type_name(v.type));
         }
         u.actions.push_back(std::move(a));
-        if (is_punct(",")) { ++pos_; continue; }
+        if (is_punct(",")) {
+          ++pos_;
+          continue;
+        }
         break;
       }
     }
@@ -495,16 +538,26 @@ class Parser {
 
   static std::string long_type_name(VType t) {
     switch (t) {
-      case VType::S: return "STRING";
-      case VType::N: return "NUMBER";
-      case VType::B: return "BINARY";
-      case VType::SS: return "STRING SET";
-      case VType::NS: return "NUMBER SET";
-      case VType::BS: return "BINARY SET";
-      case VType::M: return "MAP";
-      case VType::L: return "LIST";
-      case VType::BOOL: return "BOOLEAN";
-      case VType::NUL: return "NULL";
+      case VType::S:
+        return "STRING";
+      case VType::N:
+        return "NUMBER";
+      case VType::B:
+        return "BINARY";
+      case VType::SS:
+        return "STRING SET";
+      case VType::NS:
+        return "NUMBER SET";
+      case VType::BS:
+        return "BINARY SET";
+      case VType::M:
+        return "MAP";
+      case VType::L:
+        return "LIST";
+      case VType::BOOL:
+        return "BOOLEAN";
+      case VType::NUL:
+        return "NULL";
     }
     return "?";
   }
@@ -525,22 +578,34 @@ class Parser {
         size_t n = std::min(a.size(), b.size());
         bool conflict = false, same = true;
         for (size_t k = 0; k < n; ++k) {
-          if (a[k].is_index != b[k].is_index) { conflict = true; same = false; break; }
-          if (a[k].is_index ? a[k].index != b[k].index : a[k].name != b[k].name) { same = false; break; }
+          if (a[k].is_index != b[k].is_index) {
+            conflict = true;
+            same = false;
+            break;
+          }
+          if (a[k].is_index ? a[k].index != b[k].index : a[k].name != b[k].name) {
+            same = false;
+            break;
+          }
         }
         if (conflict)
-          return fail("Two document paths conflict with each other; must remove or rewrite one of these paths; path one: " +
-                      path_for_message(paths[i]) + ", path two: " + path_for_message(paths[j]));
+          return fail(
+              "Two document paths conflict with each other; must remove or rewrite one of these paths; path "
+              "one: " +
+              path_for_message(paths[i]) + ", path two: " + path_for_message(paths[j]));
         if (same)
-          return fail("Two document paths overlap with each other; must remove or rewrite one of these paths; path one: " +
-                      path_for_message(paths[i]) + ", path two: " + path_for_message(paths[j]));
+          return fail(
+              "Two document paths overlap with each other; must remove or rewrite one of these paths; path "
+              "one: " +
+              path_for_message(paths[i]) + ", path two: " + path_for_message(paths[j]));
       }
     }
     return Status::OK();
   }
 
   Error expression_too_long() {
-    return fail("Expression size has exceeded the maximum allowed size; expression size: " + std::to_string(text_.size()));
+    return fail("Expression size has exceeded the maximum allowed size; expression size: " +
+                std::to_string(text_.size()));
   }
 
  private:
@@ -557,8 +622,12 @@ class Parser {
 std::string Path::to_string() const {
   std::string s;
   for (auto& e : elems) {
-    if (e.is_index) s += "[" + std::to_string(e.index) + "]";
-    else { if (!s.empty()) s += "."; s += e.name; }
+    if (e.is_index)
+      s += "[" + std::to_string(e.index) + "]";
+    else {
+      if (!s.empty()) s += ".";
+      s += e.name;
+    }
   }
   return s;
 }
@@ -569,7 +638,8 @@ Status Context::check_unused() const {
     for (auto& [k, v] : *values_)
       if (!used_values.count(k)) unused += (unused.empty() ? "" : ", ") + k;
     if (!unused.empty())
-      return err::validation("Value provided in ExpressionAttributeValues unused in expressions: keys: {" + unused + "}");
+      return err::validation("Value provided in ExpressionAttributeValues unused in expressions: keys: {" +
+                             unused + "}");
   }
   if (names_ && names_->IsObject()) {
     std::string unused;
@@ -578,7 +648,8 @@ Status Context::check_unused() const {
       if (!used_names.count(k)) unused += (unused.empty() ? "" : ", ") + k;
     }
     if (!unused.empty())
-      return err::validation("Value provided in ExpressionAttributeNames unused in expressions: keys: {" + unused + "}");
+      return err::validation("Value provided in ExpressionAttributeNames unused in expressions: keys: {" +
+                             unused + "}");
   }
   return Status::OK();
 }

@@ -1,5 +1,4 @@
 #include "net/http_server.h"
-#include "net/http_message.h"
 
 #include <sys/resource.h>
 
@@ -17,6 +16,8 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include "net/http_message.h"
+
 namespace ddb::net {
 
 namespace asio = boost::asio;
@@ -28,9 +29,18 @@ Reply default_error_reply(Refusal why) {
   Reply r;
   r.content_type = "text/plain";
   switch (why) {
-    case Refusal::kMalformed: r.status = 400; r.body = "Bad Request"; break;
-    case Refusal::kTooLarge: r.status = 413; r.body = "Request Entity Too Large"; break;
-    case Refusal::kBusy: r.status = 503; r.body = "Service Unavailable"; break;
+    case Refusal::kMalformed:
+      r.status = 400;
+      r.body = "Bad Request";
+      break;
+    case Refusal::kTooLarge:
+      r.status = 413;
+      r.body = "Request Entity Too Large";
+      break;
+    case Refusal::kBusy:
+      r.status = 503;
+      r.body = "Service Unavailable";
+      break;
   }
   return r;
 }
@@ -145,10 +155,11 @@ class Session final : public IdleConnection, public std::enable_shared_from_this
   void start() {
     if constexpr (kTls) {
       lowest().expires_after(std::chrono::seconds(sh_->opt.header_timeout_seconds));
-      stream_.async_handshake(asio::ssl::stream_base::server, [self = shared_from_this()](beast::error_code ec) {
-        if (ec) return self->close();
-        self->wait_for_request();
-      });
+      stream_.async_handshake(asio::ssl::stream_base::server,
+                              [self = shared_from_this()](beast::error_code ec) {
+                                if (ec) return self->close();
+                                self->wait_for_request();
+                              });
     } else {
       wait_for_request();
     }
@@ -171,12 +182,13 @@ class Session final : public IdleConnection, public std::enable_shared_from_this
     idle_pos_ = std::prev(loop_.idle.end());
     is_idle_ = true;
     lowest().expires_after(std::chrono::seconds(sh_->opt.idle_timeout_seconds));
-    stream_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, size_t n) {
-      self->leave_idle();
-      if (ec) return self->close();
-      self->buffer_.commit(n);
-      self->read_header();
-    });
+    stream_.async_read_some(buffer_.prepare(4096),
+                            [self = shared_from_this()](beast::error_code ec, size_t n) {
+                              self->leave_idle();
+                              if (ec) return self->close();
+                              self->buffer_.commit(n);
+                              self->read_header();
+                            });
   }
 
   void leave_idle() {
@@ -190,28 +202,33 @@ class Session final : public IdleConnection, public std::enable_shared_from_this
     parser_->body_limit(sh_->opt.max_body_bytes);
     parser_->header_limit(kHeaderLimit);
     lowest().expires_after(std::chrono::seconds(sh_->opt.header_timeout_seconds));
-    http::async_read_header(stream_, buffer_, *parser_, beast::bind_front_handler(&Session<Stream>::on_header, shared_from_this()));
+    http::async_read_header(stream_, buffer_, *parser_,
+                            beast::bind_front_handler(&Session<Stream>::on_header, shared_from_this()));
   }
 
   void on_header(beast::error_code ec, size_t) {
     if (ec) return on_error(ec);
     // Reserve the body's memory before reading it: the declared length, or the limit when chunked.
     auto declared = parser_->content_length();
-    size_t want = declared ? static_cast<size_t>(*declared) : (parser_->chunked() ? sh_->opt.max_body_bytes : 0);
+    size_t want =
+        declared ? static_cast<size_t>(*declared) : (parser_->chunked() ? sh_->opt.max_body_bytes : 0);
     if (want > sh_->opt.max_body_bytes) return refuse(Refusal::kTooLarge, parser_->get().version());
     if (want > 0) {
       size_t before = sh_->pending_body_bytes.fetch_add(want);
       reserved_ = want;
-      if (before + want > sh_->opt.max_pending_body_bytes) return refuse(Refusal::kBusy, parser_->get().version());
+      if (before + want > sh_->opt.max_pending_body_bytes)
+        return refuse(Refusal::kBusy, parser_->get().version());
     }
     if (parser_->is_done()) return on_read({}, 0);
-    lowest().expires_after(std::chrono::seconds(sh_->opt.body_timeout_seconds + static_cast<int>(want >> 20)));
-    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session<Stream>::on_read, shared_from_this()));
+    lowest().expires_after(
+        std::chrono::seconds(sh_->opt.body_timeout_seconds + static_cast<int>(want >> 20)));
+    http::async_read(stream_, buffer_, *parser_,
+                     beast::bind_front_handler(&Session<Stream>::on_read, shared_from_this()));
   }
 
   void on_error(beast::error_code ec) {
-    if (ec == http::error::end_of_stream || ec == asio::error::connection_reset || ec == beast::error::timeout ||
-        ec == asio::error::operation_aborted || ec == asio::error::eof)
+    if (ec == http::error::end_of_stream || ec == asio::error::connection_reset ||
+        ec == beast::error::timeout || ec == asio::error::operation_aborted || ec == asio::error::eof)
       return close();
     if (ec == http::error::body_limit) return refuse(Refusal::kTooLarge, 11);
     return refuse(Refusal::kMalformed, 11);
@@ -224,7 +241,9 @@ class Session final : public IdleConnection, public std::enable_shared_from_this
     auto started = std::chrono::steady_clock::now();
     Reply reply = sh_->handler(req);
     if (sh_->opt.on_reply)
-      sh_->opt.on_reply(req, reply, std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started));
+      sh_->opt.on_reply(
+          req, reply,
+          std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started));
     req.body = std::string();
     release_body();
     if (reply.stream) return start_push(reply);
@@ -243,7 +262,8 @@ class Session final : public IdleConnection, public std::enable_shared_from_this
   }
 
   void write(const Reply& reply, bool keep_alive, unsigned version) {
-    auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(reply.status), version);
+    auto res =
+        std::make_shared<http::response<http::string_body>>(static_cast<http::status>(reply.status), version);
     res->set(http::field::server, sh_->opt.server_name);
     res->set(http::field::content_type, reply.content_type);
     for (auto& [k, v] : reply.headers) res->set(k, v);
@@ -252,7 +272,8 @@ class Session final : public IdleConnection, public std::enable_shared_from_this
     res->prepare_payload();
     res_ = res;
     lowest().expires_after(std::chrono::seconds(sh_->opt.body_timeout_seconds));
-    http::async_write(stream_, *res_, beast::bind_front_handler(&Session<Stream>::on_write, shared_from_this(), keep_alive));
+    http::async_write(stream_, *res_,
+                      beast::bind_front_handler(&Session<Stream>::on_write, shared_from_this(), keep_alive));
   }
 
   void on_write(bool keep_alive, beast::error_code ec, size_t) {
@@ -267,8 +288,9 @@ class Session final : public IdleConnection, public std::enable_shared_from_this
   void start_push(const Reply& reply) {
     push_ = reply.stream;
     auto status = static_cast<http::status>(reply.status);
-    std::string head = "HTTP/1.1 " + std::to_string(reply.status) + " " + std::string(http::obsolete_reason(status)) +
-                       "\r\nServer: " + sh_->opt.server_name + "\r\nContent-Type: " + reply.content_type + "\r\n";
+    std::string head = "HTTP/1.1 " + std::to_string(reply.status) + " " +
+                       std::string(http::obsolete_reason(status)) + "\r\nServer: " + sh_->opt.server_name +
+                       "\r\nContent-Type: " + reply.content_type + "\r\n";
     for (auto& [k, v] : reply.headers) head += k + ": " + v + "\r\n";
     out_ = head + "Cache-Control: no-cache\r\nConnection: close\r\n\r\n";
     parser_.reset();
@@ -297,12 +319,13 @@ class Session final : public IdleConnection, public std::enable_shared_from_this
     writing_ = true;
     write_started_ = std::chrono::steady_clock::now();
     wbuf_ = std::exchange(out_, std::string());
-    asio::async_write(stream_, asio::buffer(wbuf_), [self = shared_from_this()](beast::error_code ec, size_t) {
-      self->writing_ = false;
-      self->last_write_ = std::chrono::steady_clock::now();
-      if (ec) return self->close();
-      self->pump();
-    });
+    asio::async_write(stream_, asio::buffer(wbuf_),
+                      [self = shared_from_this()](beast::error_code ec, size_t) {
+                        self->writing_ = false;
+                        self->last_write_ = std::chrono::steady_clock::now();
+                        if (ec) return self->close();
+                        self->pump();
+                      });
   }
 
   // Every 15 s: a keep-alive when idle; a write stuck for body_timeout_seconds closes the connection.
@@ -311,9 +334,11 @@ class Session final : public IdleConnection, public std::enable_shared_from_this
     timer_->async_wait([self = shared_from_this()](beast::error_code ec) {
       if (ec || self->done_) return;
       auto now = std::chrono::steady_clock::now();
-      if (self->writing_ && now - self->write_started_ > std::chrono::seconds(self->sh_->opt.body_timeout_seconds))
+      if (self->writing_ &&
+          now - self->write_started_ > std::chrono::seconds(self->sh_->opt.body_timeout_seconds))
         return self->close();
-      if (!self->writing_ && now - self->last_write_ >= std::chrono::seconds(15)) self->out_ += self->push_->keepalive();
+      if (!self->writing_ && now - self->last_write_ >= std::chrono::seconds(15))
+        self->out_ += self->push_->keepalive();
       self->pump();
       self->tick();
     });
@@ -376,7 +401,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   size_t next_loop = 0;  // touched only by the acceptor's handler
   std::unique_ptr<tcp::acceptor> acceptor;
   std::unique_ptr<asio::steady_timer> retry;  // accept back-off after EMFILE
-  std::unique_ptr<asio::ssl::context> tls;     // set when serving HTTPS
+  std::unique_ptr<asio::ssl::context> tls;    // set when serving HTTPS
   std::vector<std::thread> threads;
   std::once_flag stopped;
 
@@ -400,7 +425,8 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
       }
       socket.set_option(tcp::no_delay(true), ec);
       if (tls) {
-        auto s = std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(std::move(socket), *tls, loop, sh);
+        auto s = std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(std::move(socket), *tls,
+                                                                                 loop, sh);
         asio::post(loop.ioc, [s] { s->start(); });
       } else {
         auto s = std::make_shared<Session<beast::tcp_stream>>(std::move(socket), loop, sh);
@@ -413,7 +439,8 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   // Out of descriptors (or another accept error): free idle connections and retry a little later,
   // instead of spinning on an accept that fails at once.
   void accept_failed(beast::error_code ec) {
-    if (ec == asio::error::no_descriptors || ec == asio::error::no_buffer_space || ec == asio::error::no_memory)
+    if (ec == asio::error::no_descriptors || ec == asio::error::no_buffer_space ||
+        ec == asio::error::no_memory)
       for (auto& l : loops) asio::post(l->ioc, [lp = l.get()] { lp->close_oldest_idle(); });
     retry->expires_after(std::chrono::milliseconds(50));
     retry->async_wait([this](beast::error_code e) {
@@ -446,8 +473,10 @@ Server::Server(ServerOptions options, Handler handler) : impl_(std::make_shared<
   auto& sh = *impl_->sh;
   sh.opt = std::move(options);
   sh.handler = std::move(handler);
-  if (sh.opt.max_connections == 0) sh.opt.max_connections = std::max<size_t>(16, raise_descriptor_limit() / 2);
-  int n = sh.opt.threads > 0 ? sh.opt.threads : static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
+  if (sh.opt.max_connections == 0)
+    sh.opt.max_connections = std::max<size_t>(16, raise_descriptor_limit() / 2);
+  int n = sh.opt.threads > 0 ? sh.opt.threads
+                             : static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
   for (int i = 0; i < n; ++i) {
     impl_->loops.push_back(std::make_unique<Loop>());
     impl_->guards.push_back(asio::make_work_guard(impl_->loops.back()->ioc));
@@ -456,7 +485,9 @@ Server::Server(ServerOptions options, Handler handler) : impl_(std::make_shared<
   impl_->retry = std::make_unique<asio::steady_timer>(impl_->loops[0]->ioc);
 }
 
-Server::~Server() { stop(); }
+Server::~Server() {
+  stop();
+}
 
 bool Server::listen(std::string* error) {
   beast::error_code ec;
@@ -464,15 +495,25 @@ bool Server::listen(std::string* error) {
   if (!opt.tls_cert_file.empty() || !opt.tls_key_file.empty()) {
     auto ctx = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
     ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
-                     asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
+                     asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                     asio::ssl::context::no_tlsv1_1);
     ctx->use_certificate_chain_file(opt.tls_cert_file, ec);
-    if (ec) { if (error) *error = "cannot use TLS certificate " + opt.tls_cert_file + ": " + ec.message(); return false; }
+    if (ec) {
+      if (error) *error = "cannot use TLS certificate " + opt.tls_cert_file + ": " + ec.message();
+      return false;
+    }
     ctx->use_private_key_file(opt.tls_key_file, asio::ssl::context::pem, ec);
-    if (ec) { if (error) *error = "cannot use TLS key " + opt.tls_key_file + ": " + ec.message(); return false; }
+    if (ec) {
+      if (error) *error = "cannot use TLS key " + opt.tls_key_file + ": " + ec.message();
+      return false;
+    }
     impl_->tls = std::move(ctx);
   }
   auto addr = asio::ip::make_address(opt.host, ec);
-  if (ec) { if (error) *error = "invalid address " + opt.host; return false; }
+  if (ec) {
+    if (error) *error = "invalid address " + opt.host;
+    return false;
+  }
   tcp::endpoint ep(addr, opt.port);
   auto& acc = *impl_->acceptor;
   acc.open(ep.protocol(), ec);
@@ -487,7 +528,9 @@ bool Server::listen(std::string* error) {
   return true;
 }
 
-unsigned short Server::port() const { return impl_->acceptor->local_endpoint().port(); }
+unsigned short Server::port() const {
+  return impl_->acceptor->local_endpoint().port();
+}
 
 void Server::start() {
   for (auto& loop : impl_->loops) impl_->threads.emplace_back([l = loop.get()] { l->ioc.run(); });

@@ -54,9 +54,9 @@ class PushStream {
   const std::string keepalive_;
   const size_t max_queued_;
   mutable std::mutex mu_;
-  std::string queued_;           // GUARDED_BY(mu_)
-  bool closed_ = false;          // GUARDED_BY(mu_)
-  std::function<void()> wake_;   // GUARDED_BY(mu_)
+  std::string queued_;          // GUARDED_BY(mu_)
+  bool closed_ = false;         // GUARDED_BY(mu_)
+  std::function<void()> wake_;  // GUARDED_BY(mu_)
 };
 
 struct Reply {
@@ -78,17 +78,17 @@ enum class Refusal {
 Reply default_error_reply(Refusal why);
 
 struct ServerOptions {
-  std::string host = "127.0.0.1";      // Default: loopback only.
-  unsigned short port = 8000;          // Default: 8000; 0 picks a free port.
-  int threads = 0;                     // Default: 0 = one per core (at least 2). Each thread runs its own
-                                       // event loop; connections are dealt to them round-robin.
-  size_t max_body_bytes = 16 << 20;    // Default: 16 MiB; larger bodies get kTooLarge before being read.
+  std::string host = "127.0.0.1";    // Default: loopback only.
+  unsigned short port = 8000;        // Default: 8000; 0 picks a free port.
+  int threads = 0;                   // Default: 0 = one per core (at least 2). Each thread runs its own
+                                     // event loop; connections are dealt to them round-robin.
+  size_t max_body_bytes = 16 << 20;  // Default: 16 MiB; larger bodies get kTooLarge before being read.
   size_t max_pending_body_bytes = 256u << 20;  // Default: 256 MiB held by all bodies being received.
-  size_t max_connections = 0;          // Default: 0 = half the process's descriptor limit.
-  int idle_timeout_seconds = 300;      // Default: 5 minutes between requests on a keep-alive connection.
-  int header_timeout_seconds = 30;     // Default: 30 s from a request's first byte to its last header.
-  int body_timeout_seconds = 60;       // Default: 60 s (plus 1 s per MiB declared) to receive a body.
-  int drain_timeout_seconds = 10;      // Default: 10 s for in-flight requests to finish on stop().
+  size_t max_connections = 0;                  // Default: 0 = half the process's descriptor limit.
+  int idle_timeout_seconds = 300;   // Default: 5 minutes between requests on a keep-alive connection.
+  int header_timeout_seconds = 30;  // Default: 30 s from a request's first byte to its last header.
+  int body_timeout_seconds = 60;    // Default: 60 s (plus 1 s per MiB declared) to receive a body.
+  int drain_timeout_seconds = 10;   // Default: 10 s for in-flight requests to finish on stop().
   std::string server_name = "ddb-local";
   std::string tls_cert_file, tls_key_file;  // Default: none (plain HTTP); both set: HTTPS on the same port.
   std::function<Reply(Refusal)> error_reply = default_error_reply;

@@ -27,8 +27,14 @@ int main(int argc, char** argv) {
     std::cerr << "ddb-local: " << error << "\n\n" << ddb::usage_text();
     return 2;
   }
-  if (cfg->help) { std::cout << ddb::usage_text(); return 0; }
-  if (cfg->version) { std::cout << "ddb-local " << DDB_VERSION << "\n"; return 0; }
+  if (cfg->help) {
+    std::cout << ddb::usage_text();
+    return 0;
+  }
+  if (cfg->version) {
+    std::cout << "ddb-local " << DDB_VERSION << "\n";
+    return 0;
+  }
   ddb::init_logging("ddb-local", cfg->log_level);
 
   // Signals are taken from here on (before the banner tells anyone the port), by a signal_set.
@@ -59,8 +65,10 @@ int main(int argc, char** argv) {
   ddb::DynamoProtocol protocol(engine, po);
   protocol.on_new_database = [&](const std::string& name, const std::string& key, const std::string& region) {
     if (cfg->shared_db) return;
-    spdlog::info("using database '{}' (access key {}, region {}); tables of other access keys or regions are not visible here (-sharedDb shares one database)",
-                 name, key, region);
+    spdlog::info(
+        "using database '{}' (access key {}, region {}); tables of other access keys or regions are not "
+        "visible here (-sharedDb shares one database)",
+        name, key, region);
   };
 
   ddb::net::ServerOptions so;
@@ -83,9 +91,11 @@ int main(int argc, char** argv) {
   std::printf("Initializing DynamoDB Local with the following configuration:\n");
   std::printf("Port:\t%u\nInMemory:\t%s\n", server.port(), cfg->in_memory ? "true" : "false");
   if (!cfg->in_memory) std::printf("DbPath:\t%s\n", ko.path.c_str());
-  std::printf("SharedDb:\t%s\nshouldDelayTransientStatuses:\t%s\nCorsParams:\t%s\n", cfg->shared_db ? "true" : "false",
-              cfg->delay_transient_statuses ? "true" : "false", cfg->cors.empty() ? "none" : cfg->cors[0].c_str());
-  std::printf("Fsync:\t%s\n", cfg->fsync ? "every write" : "off (acknowledged writes survive a process crash)");
+  std::printf("SharedDb:\t%s\nshouldDelayTransientStatuses:\t%s\nCorsParams:\t%s\n",
+              cfg->shared_db ? "true" : "false", cfg->delay_transient_statuses ? "true" : "false",
+              cfg->cors.empty() ? "none" : cfg->cors[0].c_str());
+  std::printf("Fsync:\t%s\n",
+              cfg->fsync ? "every write" : "off (acknowledged writes survive a process crash)");
   if (cfg->shared_db) {
     std::printf("Databases:\tone shared database for all access keys and regions\n");
   } else {
@@ -93,8 +103,11 @@ int main(int argc, char** argv) {
     for (auto& n : engine.database_names()) std::printf("  existing database: %s\n", n.c_str());
   }
   std::printf("Signatures:\t%s\n", po.secrets.empty() ? "not verified (any credentials work)"
-                                                       : ("verified (" + std::to_string(po.secrets.size()) + " keys from " + cfg->credentials_file + ")").c_str());
-  std::printf("Listening on %s://%s:%u\n", cfg->tls_cert.empty() ? "http" : "https", cfg->host.c_str(), server.port());
+                                                      : ("verified (" + std::to_string(po.secrets.size()) +
+                                                         " keys from " + cfg->credentials_file + ")")
+                                                            .c_str());
+  std::printf("Listening on %s://%s:%u\n", cfg->tls_cert.empty() ? "http" : "https", cfg->host.c_str(),
+              server.port());
   std::fflush(stdout);
 
   // SIGINT/SIGTERM: stop accepting, finish in-flight requests, close the databases (destructors).

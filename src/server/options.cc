@@ -137,7 +137,9 @@ std::optional<DdbLocalConfig> parse_options(const std::vector<std::string>& args
       if (!v) return std::nullopt;
       auto n = to_int(*v, flag.c_str(), 1, 1000000);
       if (!n) return std::nullopt;
-      (a == "-max-connections" ? c.max_connections : a == "-max-open-databases" ? c.max_open_databases : c.max_pending_body_mb) = *n;
+      (a == "-max-connections"      ? c.max_connections
+       : a == "-max-open-databases" ? c.max_open_databases
+                                    : c.max_pending_body_mb) = *n;
     } else if (a == "-credentials" || a == "-tls-cert" || a == "-tls-key") {
       std::string flag = "-" + a;
       auto v = take(flag.c_str());

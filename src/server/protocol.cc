@@ -3,7 +3,6 @@
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 
-
 #include "auth/sigv4.h"
 #include "engine/json_util.h"
 #include "util/codec.h"
@@ -44,8 +43,10 @@ void DynamoProtocol::add_cors(const HttpCall& call, HttpReply& r) {
   bool allowed = false;
   for (auto& o : opt_.cors) allowed = allowed || o == "*" || o == call.origin;
   if (!allowed) return;
-  r.headers.emplace_back("Access-Control-Allow-Origin", opt_.cors.size() == 1 && opt_.cors[0] == "*" ? "*" : std::string(call.origin));
-  r.headers.emplace_back("Access-Control-Expose-Headers", "x-amzn-RequestId,x-amzn-ErrorType,x-amz-crc32,Date");
+  r.headers.emplace_back("Access-Control-Allow-Origin",
+                         opt_.cors.size() == 1 && opt_.cors[0] == "*" ? "*" : std::string(call.origin));
+  r.headers.emplace_back("Access-Control-Expose-Headers",
+                         "x-amzn-RequestId,x-amzn-ErrorType,x-amz-crc32,Date");
 }
 
 HttpReply DynamoProtocol::handle(const HttpCall& call) {
@@ -92,11 +93,15 @@ HttpReply DynamoProtocol::handle(const HttpCall& call) {
   };
   if (call.method != "POST") return fail(err::coral("UnknownOperationException", ""));
   if (call.body.size() > opt_.max_body_bytes) return fail(err::request_too_large());
-  if (target.empty() || (target.rfind("DynamoDB_20120810.", 0) != 0 && target.rfind("DynamoDBStreams_20120810.", 0) != 0))
+  if (target.empty() ||
+      (target.rfind("DynamoDB_20120810.", 0) != 0 && target.rfind("DynamoDBStreams_20120810.", 0) != 0))
     return fail(err::unknown_operation());
   if (call.authorization.empty())
-    return fail(Error{std::string(err::kDdbPrefix) + "MissingAuthenticationToken",
-                      "Request must contain either a valid (registered) AWS access key ID or X.509 certificate.", 400, {}});
+    return fail(
+        Error{std::string(err::kDdbPrefix) + "MissingAuthenticationToken",
+              "Request must contain either a valid (registered) AWS access key ID or X.509 certificate.",
+              400,
+              {}});
   std::string auth_error;
   auto cred = sigv4::parse_authorization(call.authorization, &auth_error);
   if (!cred) return fail(err::incomplete_signature(auth_error));
@@ -118,8 +123,9 @@ HttpReply DynamoProtocol::handle(const HttpCall& call) {
   thread_local char stack_arena[8 * 1024];
   rapidjson::MemoryPoolAllocator<> value_alloc(arena, sizeof arena);
   rapidjson::MemoryPoolAllocator<> stack_alloc(stack_arena, sizeof stack_arena);
-  rapidjson::GenericDocument<rapidjson::UTF8<>, rapidjson::MemoryPoolAllocator<>, rapidjson::MemoryPoolAllocator<>> doc(
-      &value_alloc, sizeof stack_arena, &stack_alloc);
+  rapidjson::GenericDocument<rapidjson::UTF8<>, rapidjson::MemoryPoolAllocator<>,
+                             rapidjson::MemoryPoolAllocator<>>
+      doc(&value_alloc, sizeof stack_arena, &stack_alloc);
   doc.Parse<kRequestParseFlags>(call.body.data(), call.body.size());
   if (doc.HasParseError()) return fail(err::serialization(""));
   auto result = (*db)->execute(target, doc);
@@ -139,20 +145,28 @@ std::optional<Error> DynamoProtocol::check_signature(const HttpCall& call, const
   sigv4::Incoming in{call.method, call.path, call.query, call.headers ? call.headers : &kNone, call.body};
   std::string detail;
   switch (sigv4::verify(cred, in, it->second, std::time(nullptr), &detail)) {
-    case sigv4::Verdict::kOk: return std::nullopt;
+    case sigv4::Verdict::kOk:
+      return std::nullopt;
     case sigv4::Verdict::kNoDate:
-      return err::incomplete_signature("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. Authorization=" +
-                                       std::string(call.authorization));
+      return err::incomplete_signature(
+          "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. "
+          "Authorization=" +
+          std::string(call.authorization));
     case sigv4::Verdict::kExpired:
-    case sigv4::Verdict::kNotYetCurrent: return err::invalid_signature(detail);
-    case sigv4::Verdict::kMismatch: break;
+    case sigv4::Verdict::kNotYetCurrent:
+      return err::invalid_signature(detail);
+    case sigv4::Verdict::kMismatch:
+      break;
   }
   return err::invalid_signature(err::msg_signature_mismatch());
 }
 
 std::string DynamoProtocol::metrics_text() {
-  std::string s = "# HELP ddb_requests_total DynamoDB API requests by operation.\n# TYPE ddb_requests_total counter\n";
-  std::string e = "# HELP ddb_errors_total DynamoDB API requests that returned an error.\n# TYPE ddb_errors_total counter\n";
+  std::string s =
+      "# HELP ddb_requests_total DynamoDB API requests by operation.\n# TYPE ddb_requests_total counter\n";
+  std::string e =
+      "# HELP ddb_errors_total DynamoDB API requests that returned an error.\n# TYPE ddb_errors_total "
+      "counter\n";
   std::lock_guard lk(mu_);
   for (auto& [op, c] : counters_) {
     s += "ddb_requests_total{operation=\"" + op + "\"} " + std::to_string(c.first) + "\n";

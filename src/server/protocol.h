@@ -5,8 +5,8 @@
 #pragma once
 #include <atomic>
 #include <map>
-#include <optional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,8 +19,8 @@ namespace ddb {
 struct HttpCall {
   std::string_view method, path, body;
   std::string_view content_type, amz_target, authorization, origin;
-  std::string_view query;                        // for signature verification
-  const sigv4::HeaderList* headers = nullptr;    // all headers, for signature verification
+  std::string_view query;                      // for signature verification
+  const sigv4::HeaderList* headers = nullptr;  // all headers, for signature verification
 };
 
 struct HttpReply {
@@ -31,7 +31,7 @@ struct HttpReply {
 };
 
 struct ProtocolOptions {
-  bool shared_db = false;             // Default: false (one database per access key and region).
+  bool shared_db = false;                 // Default: false (one database per access key and region).
   std::vector<std::string> cors = {"*"};  // Default: all origins, as DynamoDB Local.
   std::string default_region = "us-east-1";
   size_t max_body_bytes = 16 * 1024 * 1024;  // Default: 16 MiB.
@@ -47,7 +47,8 @@ class DynamoProtocol {
   // Prometheus text exposition of request counters.
   std::string metrics_text();
   // Called when a request creates a new database (for the log).
-  std::function<void(const std::string& name, const std::string& access_key, const std::string& region)> on_new_database;
+  std::function<void(const std::string& name, const std::string& access_key, const std::string& region)>
+      on_new_database;
 
  private:
   HttpReply error_reply(const Error& e);
@@ -57,8 +58,9 @@ class DynamoProtocol {
   Engine& engine_;
   ProtocolOptions opt_;
   std::mutex mu_;
-  std::map<std::string, std::pair<uint64_t, uint64_t>> counters_;  // GUARDED_BY(mu_): op -> (requests, errors)
-  std::map<std::string, bool> known_dbs_;                           // GUARDED_BY(mu_)
+  std::map<std::string, std::pair<uint64_t, uint64_t>>
+      counters_;                           // GUARDED_BY(mu_): op -> (requests, errors)
+  std::map<std::string, bool> known_dbs_;  // GUARDED_BY(mu_)
 };
 
 // The error body DynamoDB writes: {"__type":"...","message":"..."} (+ extra members).

@@ -1,13 +1,13 @@
 #include "storage/kv.h"
 
-#include <rocksdb/db.h>
-#include <rocksdb/options.h>
-#include <rocksdb/table.h>
-#include <rocksdb/filter_policy.h>
-#include <rocksdb/write_batch.h>
-
 #include <map>
 #include <shared_mutex>
+
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/options.h>
+#include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
 
 #include "util/errors.h"
 
@@ -68,8 +68,10 @@ class RocksKv final : public KvStore {
   Status write(const WriteBatch& batch) override {
     rocksdb::WriteBatch wb;
     for (auto& op : batch.ops()) {
-      if (op.is_delete) wb.Delete(op.key);
-      else wb.Put(op.key, op.value);
+      if (op.is_delete)
+        wb.Delete(op.key);
+      else
+        wb.Put(op.key, op.value);
     }
     auto s = db_->Write(wopts_, &wb);
     if (!s.ok()) return err::internal("storage write failed: " + s.ToString());
@@ -89,8 +91,10 @@ class RocksKv final : public KvStore {
                 std::string_view(it->value().data(), it->value().size())))
           break;
     } else {
-      if (end.empty()) it->SeekToLast();
-      else it->SeekForPrev(rocksdb::Slice(end.data(), end.size()));
+      if (end.empty())
+        it->SeekToLast();
+      else
+        it->SeekForPrev(rocksdb::Slice(end.data(), end.size()));
       for (; it->Valid(); it->Prev()) {
         std::string_view k(it->key().data(), it->key().size());
         if (!end.empty() && k >= end) continue;
@@ -158,7 +162,8 @@ Result<std::unique_ptr<KvStore>> open_kv(const KvOptions& options) {
   if (!s.ok()) return err::internal("cannot open database at " + options.path + ": " + s.ToString());
   auto kv = std::make_unique<CachedRocksKv>(std::make_unique<RocksKv>(db, options.sync_writes));
   auto loaded = kv->load();
-  if (!loaded.ok()) return err::internal("cannot read database at " + options.path + ": " + loaded.error().message);
+  if (!loaded.ok())
+    return err::internal("cannot read database at " + options.path + ": " + loaded.error().message);
   return std::unique_ptr<KvStore>(std::move(kv));
 }
 

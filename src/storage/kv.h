@@ -38,14 +38,16 @@ class KvStore {
   virtual Status write(const WriteBatch& batch) = 0;
   // Visits keys in [start, end) ascending (or descending when reverse) until fn returns false.
   // An error of the store (I/O, corruption) is returned; keys visited before it may be partial.
-  [[nodiscard]] virtual Status scan(std::string_view start, std::string_view end, bool reverse,
-                    const std::function<bool(std::string_view key, std::string_view value)>& fn) = 0;
+  [[nodiscard]] virtual Status scan(
+      std::string_view start, std::string_view end, bool reverse,
+      const std::function<bool(std::string_view key, std::string_view value)>& fn) = 0;
 };
 
 struct KvOptions {
-  std::string path;         // empty: in memory only. Otherwise RocksDB at this path, with every key
-                            // also held in memory for reads (loaded at open). Default: "".
-  bool sync_writes = false;  // fsync the WAL on every write. Default: false (survives kill -9, not power loss).
+  std::string path;  // empty: in memory only. Otherwise RocksDB at this path, with every key
+                     // also held in memory for reads (loaded at open). Default: "".
+  bool sync_writes =
+      false;  // fsync the WAL on every write. Default: false (survives kill -9, not power loss).
 };
 Result<std::unique_ptr<KvStore>> open_kv(const KvOptions& options);
 

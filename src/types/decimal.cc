@@ -12,7 +12,10 @@ namespace {
 cpp_int pow10(int n) {
   cpp_int r = 1;
   static const cpp_int ten18 = cpp_int(1000000000000000000ULL);
-  while (n >= 18) { r *= ten18; n -= 18; }
+  while (n >= 18) {
+    r *= ten18;
+    n -= 18;
+  }
   while (n-- > 0) r *= 10;
   return r;
 }
@@ -28,14 +31,23 @@ Decimal Decimal::from_cpp_int(const cpp_int& v, int exp) {
   d.neg_ = v < 0;
   d.digits_ = (d.neg_ ? cpp_int(-v) : v).str();
   d.exp_ = exp;
-  while (!d.digits_.empty() && d.digits_.back() == '0') { d.digits_.pop_back(); ++d.exp_; }
+  while (!d.digits_.empty() && d.digits_.back() == '0') {
+    d.digits_.pop_back();
+    ++d.exp_;
+  }
   return d;
 }
 
-cpp_int Decimal::coef_int() const { return digits_.empty() ? cpp_int(0) : cpp_int(digits_); }
+cpp_int Decimal::coef_int() const {
+  return digits_.empty() ? cpp_int(0) : cpp_int(digits_);
+}
 
-int Decimal::significant_digits() const { return static_cast<int>(digits_.size()); }
-int Decimal::magnitude() const { return exp_ + static_cast<int>(digits_.size()) - 1; }
+int Decimal::significant_digits() const {
+  return static_cast<int>(digits_.size());
+}
+int Decimal::magnitude() const {
+  return exp_ + static_cast<int>(digits_.size()) - 1;
+}
 
 Status Decimal::check_limits() const {
   if (is_zero()) return Status::OK();
@@ -46,10 +58,15 @@ Status Decimal::check_limits() const {
 }
 
 Result<Decimal> Decimal::parse(std::string_view s) {
-  auto bad = [&]() { return err::validation("The parameter cannot be converted to a numeric value: " + std::string(s)); };
+  auto bad = [&]() {
+    return err::validation("The parameter cannot be converted to a numeric value: " + std::string(s));
+  };
   size_t i = 0;
   Decimal d;
-  if (i < s.size() && (s[i] == '+' || s[i] == '-')) { d.neg_ = s[i] == '-'; ++i; }
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) {
+    d.neg_ = s[i] == '-';
+    ++i;
+  }
   std::string digits;
   int frac = 0;
   bool any = false, dot = false;
@@ -71,7 +88,10 @@ Result<Decimal> Decimal::parse(std::string_view s) {
     if (s[i] != 'e' && s[i] != 'E') return bad();
     ++i;
     bool eneg = false;
-    if (i < s.size() && (s[i] == '+' || s[i] == '-')) { eneg = s[i] == '-'; ++i; }
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) {
+      eneg = s[i] == '-';
+      ++i;
+    }
     if (i >= s.size()) return bad();
     for (; i < s.size(); ++i) {
       if (!std::isdigit(static_cast<unsigned char>(s[i]))) return bad();

@@ -4,9 +4,10 @@
 // key encoding work on the text; add/sub use boost::multiprecision::cpp_int.
 // Thread-safety: a value type; distinct objects may be used concurrently.
 #pragma once
-#include <boost/multiprecision/cpp_int.hpp>
 #include <string>
 #include <string_view>
+
+#include <boost/multiprecision/cpp_int.hpp>
 
 #include "util/status.h"
 

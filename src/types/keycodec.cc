@@ -17,10 +17,20 @@ void encode_bytes(std::string& out, std::string_view s) {
 bool decode_bytes(std::string_view& in, std::string& s) {
   s.clear();
   for (size_t i = 0; i < in.size(); ++i) {
-    if (in[i] != '\0') { s.push_back(in[i]); continue; }
+    if (in[i] != '\0') {
+      s.push_back(in[i]);
+      continue;
+    }
     if (i + 1 >= in.size()) return false;
-    if (in[i + 1] == '\xff') { s.push_back('\0'); ++i; continue; }
-    if (in[i + 1] == '\x01') { in.remove_prefix(i + 2); return true; }
+    if (in[i + 1] == '\xff') {
+      s.push_back('\0');
+      ++i;
+      continue;
+    }
+    if (in[i + 1] == '\x01') {
+      in.remove_prefix(i + 2);
+      return true;
+    }
     return false;
   }
   return false;
@@ -57,7 +67,10 @@ bool decode_key_part(std::string_view& in, VType type, Value& v) {
   if (in.empty()) return false;
   char tag = in.front();
   in.remove_prefix(1);
-  if (tag == '\x02') { v.s = "0"; return true; }
+  if (tag == '\x02') {
+    v.s = "0";
+    return true;
+  }
   if (tag != '\x01' && tag != '\x03') return false;
   bool neg = tag == '\x01';
   if (in.size() < 2) return false;

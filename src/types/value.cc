@@ -41,8 +41,9 @@ Result<std::string> number_from_json(const rapidjson::Value& j) {
 Result<std::string> binary_from_json(const rapidjson::Value& j) {
   if (!j.IsString()) return ser_error(j, "Blob");
   auto b = base64_decode(std::string_view(j.GetString(), j.GetStringLength()));
-  if (!b) return err::serialization("Base64 encoded length is expected a multiple of 4 bytes but found: " +
-                                    std::to_string(j.GetStringLength()));
+  if (!b)
+    return err::serialization("Base64 encoded length is expected a multiple of 4 bytes but found: " +
+                              std::to_string(j.GetStringLength()));
   return std::move(*b);
 }
 }  // namespace
@@ -59,16 +60,26 @@ void sort_set(Value& v) {
 
 const char* vtype_name(VType t) {
   switch (t) {
-    case VType::S: return "S";
-    case VType::N: return "N";
-    case VType::B: return "B";
-    case VType::SS: return "SS";
-    case VType::NS: return "NS";
-    case VType::BS: return "BS";
-    case VType::M: return "M";
-    case VType::L: return "L";
-    case VType::BOOL: return "BOOL";
-    case VType::NUL: return "NULL";
+    case VType::S:
+      return "S";
+    case VType::N:
+      return "N";
+    case VType::B:
+      return "B";
+    case VType::SS:
+      return "SS";
+    case VType::NS:
+      return "NS";
+    case VType::BS:
+      return "BS";
+    case VType::M:
+      return "M";
+    case VType::L:
+      return "L";
+    case VType::BOOL:
+      return "BOOL";
+    case VType::NUL:
+      return "NULL";
   }
   return "?";
 }
@@ -90,10 +101,12 @@ Result<Value> value_from_json(const rapidjson::Value& j, int depth) {
     }
   }
   if (count == 0)
-    return err::validation("Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
+    return err::validation(
+        "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
   if (count > 1)
     return err::validation(
-        "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes");
+        "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported "
+        "datatypes");
   const rapidjson::Value& m = *mem;
   Value v;
   if (name == "S") {
@@ -166,7 +179,8 @@ Result<Value> value_from_json(const rapidjson::Value& j, int depth) {
     if (!m.IsBool()) return ser_error(m, "Boolean");
     if (!m.GetBool())
       return err::validation(
-          "One or more parameter values were invalid: Null attribute value types must have the value of true");
+          "One or more parameter values were invalid: Null attribute value types must have the value of "
+          "true");
     v.type = VType::NUL;
   }
   return v;
@@ -188,7 +202,9 @@ void write_value(JsonWriter& w, const Value& v) {
   w.Key(vtype_name(v.type));
   switch (v.type) {
     case VType::S:
-    case VType::N: w.String(v.s.data(), static_cast<rapidjson::SizeType>(v.s.size())); break;
+    case VType::N:
+      w.String(v.s.data(), static_cast<rapidjson::SizeType>(v.s.size()));
+      break;
     case VType::B: {
       auto b = base64_encode(v.s);
       w.String(b.data(), static_cast<rapidjson::SizeType>(b.size()));
@@ -208,14 +224,20 @@ void write_value(JsonWriter& w, const Value& v) {
       }
       w.EndArray();
       break;
-    case VType::M: write_item(w, v.map); break;
+    case VType::M:
+      write_item(w, v.map);
+      break;
     case VType::L:
       w.StartArray();
       for (auto& e : v.list) write_value(w, e);
       w.EndArray();
       break;
-    case VType::BOOL: w.Bool(v.boolean); break;
-    case VType::NUL: w.Bool(true); break;
+    case VType::BOOL:
+      w.Bool(v.boolean);
+      break;
+    case VType::NUL:
+      w.Bool(true);
+      break;
   }
   w.EndObject();
 }
@@ -281,24 +303,33 @@ void encode_value(std::string& out, const Value& v) {
   switch (v.type) {
     case VType::S:
     case VType::N:
-    case VType::B: put_str(out, v.s); break;
+    case VType::B:
+      put_str(out, v.s);
+      break;
     case VType::SS:
     case VType::NS:
     case VType::BS:
       put_varint(out, v.set.size());
       for (auto& e : v.set) put_str(out, e);
       break;
-    case VType::M: encode_map_body(out, v.map); break;
+    case VType::M:
+      encode_map_body(out, v.map);
+      break;
     case VType::L:
       put_varint(out, v.list.size());
       for (auto& e : v.list) encode_value(out, e);
       break;
-    case VType::BOOL: out.push_back(v.boolean ? 1 : 0); break;
-    case VType::NUL: break;
+    case VType::BOOL:
+      out.push_back(v.boolean ? 1 : 0);
+      break;
+    case VType::NUL:
+      break;
   }
 }
 
-void encode_item(std::string& out, const Item& item) { encode_map_body(out, item); }
+void encode_item(std::string& out, const Item& item) {
+  encode_map_body(out, item);
+}
 
 bool decode_value(std::string_view& in, Value& v, int depth) {
   if (in.empty() || depth > 64) return false;
@@ -309,7 +340,8 @@ bool decode_value(std::string_view& in, Value& v, int depth) {
   switch (v.type) {
     case VType::S:
     case VType::N:
-    case VType::B: return get_str(in, v.s);
+    case VType::B:
+      return get_str(in, v.s);
     case VType::SS:
     case VType::NS:
     case VType::BS: {
@@ -320,7 +352,8 @@ bool decode_value(std::string_view& in, Value& v, int depth) {
         if (!get_str(in, e)) return false;
       return true;
     }
-    case VType::M: return decode_map_body(in, v.map, depth);
+    case VType::M:
+      return decode_map_body(in, v.map, depth);
     case VType::L: {
       uint64_t n;
       if (!get_varint(in, n) || n > in.size()) return false;
@@ -334,12 +367,15 @@ bool decode_value(std::string_view& in, Value& v, int depth) {
       v.boolean = in.front() != 0;
       in.remove_prefix(1);
       return true;
-    case VType::NUL: return true;
+    case VType::NUL:
+      return true;
   }
   return false;
 }
 
-bool decode_item(std::string_view in, Item& item) { return decode_map_body(in, item, 0) && in.empty(); }
+bool decode_item(std::string_view in, Item& item) {
+  return decode_map_body(in, item, 0) && in.empty();
+}
 
 namespace {
 bool get_view(std::string_view& in, std::string_view& s) {
@@ -349,7 +385,9 @@ bool get_view(std::string_view& in, std::string_view& s) {
   in.remove_prefix(n);
   return true;
 }
-void write_str(JsonWriter& w, std::string_view s) { w.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
+void write_str(JsonWriter& w, std::string_view s) {
+  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+}
 bool write_encoded_map(JsonWriter& w, std::string_view& in, int depth);
 bool write_encoded_value(JsonWriter& w, std::string_view& in, int depth) {
   if (in.empty() || depth > 64) return false;
@@ -378,8 +416,10 @@ bool write_encoded_value(JsonWriter& w, std::string_view& in, int depth) {
       w.StartArray();
       for (uint64_t i = 0; i < n; ++i) {
         if (!get_view(in, s)) return false;
-        if (type == VType::BS) write_str(w, base64_encode(s));
-        else write_str(w, s);
+        if (type == VType::BS)
+          write_str(w, base64_encode(s));
+        else
+          write_str(w, s);
       }
       w.EndArray();
       break;
@@ -401,7 +441,9 @@ bool write_encoded_value(JsonWriter& w, std::string_view& in, int depth) {
       w.Bool(in.front() != 0);
       in.remove_prefix(1);
       break;
-    case VType::NUL: w.Bool(true); break;
+    case VType::NUL:
+      w.Bool(true);
+      break;
   }
   w.EndObject();
   return true;
@@ -421,7 +463,9 @@ bool write_encoded_map(JsonWriter& w, std::string_view& in, int depth) {
 }
 }  // namespace
 
-bool write_encoded_item(JsonWriter& w, std::string_view encoded) { return write_encoded_map(w, encoded, 0); }
+bool write_encoded_item(JsonWriter& w, std::string_view encoded) {
+  return write_encoded_map(w, encoded, 0);
+}
 
 namespace {
 bool encoded_map_size(std::string_view& in, size_t& out, bool top, int depth);
@@ -450,7 +494,8 @@ bool encoded_value_size(std::string_view& in, size_t& out, int depth) {
         out += static_cast<VType>(t) == VType::NS ? number_size(std::string(s)) : s.size();
       }
       return true;
-    case VType::M: return encoded_map_size(in, out, false, depth + 1);
+    case VType::M:
+      return encoded_map_size(in, out, false, depth + 1);
     case VType::L:
       if (!get_varint(in, n) || n > in.size()) return false;
       out += 3;
@@ -464,7 +509,9 @@ bool encoded_value_size(std::string_view& in, size_t& out, int depth) {
       in.remove_prefix(1);
       out += 1;
       return true;
-    case VType::NUL: out += 1; return true;
+    case VType::NUL:
+      out += 1;
+      return true;
   }
   return false;
 }
@@ -505,8 +552,10 @@ bool values_equal(const Value& a, const Value& b) {
   if (a.type != b.type) return false;
   switch (a.type) {
     case VType::S:
-    case VType::B: return a.s == b.s;
-    case VType::N: return a.s == b.s;  // canonical text is unique per value
+    case VType::B:
+      return a.s == b.s;
+    case VType::N:
+      return a.s == b.s;  // canonical text is unique per value
     case VType::SS:
     case VType::NS:
     case VType::BS: {
@@ -516,15 +565,18 @@ bool values_equal(const Value& a, const Value& b) {
         if (!x.count(e)) return false;
       return true;
     }
-    case VType::M: return items_equal(a.map, b.map);
+    case VType::M:
+      return items_equal(a.map, b.map);
     case VType::L: {
       if (a.list.size() != b.list.size()) return false;
       for (size_t i = 0; i < a.list.size(); ++i)
         if (!values_equal(a.list[i], b.list[i])) return false;
       return true;
     }
-    case VType::BOOL: return a.boolean == b.boolean;
-    case VType::NUL: return true;
+    case VType::BOOL:
+      return a.boolean == b.boolean;
+    case VType::NUL:
+      return true;
   }
   return false;
 }
@@ -552,8 +604,10 @@ size_t number_size(const std::string& canonical) {
 size_t value_size(const Value& v) {
   switch (v.type) {
     case VType::S:
-    case VType::B: return v.s.size();
-    case VType::N: return number_size(v.s);
+    case VType::B:
+      return v.s.size();
+    case VType::N:
+      return number_size(v.s);
     case VType::SS:
     case VType::BS: {
       size_t n = 0;
@@ -576,7 +630,8 @@ size_t value_size(const Value& v) {
       return n;
     }
     case VType::BOOL:
-    case VType::NUL: return 1;
+    case VType::NUL:
+      return 1;
   }
   return 0;
 }

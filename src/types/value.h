@@ -4,15 +4,15 @@
 //  - equality (sets ignore order), ordering of S/N/B, and DynamoDB's item-size rule.
 // Numbers are kept as canonical decimal text (validated by Decimal), never as doubles.
 #pragma once
-#include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
 #include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 #include "util/status.h"
 
@@ -40,11 +40,35 @@ struct Value {
   std::vector<Value> list;       // L
   ValueMap map;                  // M
 
-  static Value S(std::string v) { Value x; x.type = VType::S; x.s = std::move(v); return x; }
-  static Value N(std::string canonical) { Value x; x.type = VType::N; x.s = std::move(canonical); return x; }
-  static Value B(std::string v) { Value x; x.type = VType::B; x.s = std::move(v); return x; }
-  static Value Bool(bool b) { Value x; x.type = VType::BOOL; x.boolean = b; return x; }
-  static Value Null() { Value x; x.type = VType::NUL; return x; }
+  static Value S(std::string v) {
+    Value x;
+    x.type = VType::S;
+    x.s = std::move(v);
+    return x;
+  }
+  static Value N(std::string canonical) {
+    Value x;
+    x.type = VType::N;
+    x.s = std::move(canonical);
+    return x;
+  }
+  static Value B(std::string v) {
+    Value x;
+    x.type = VType::B;
+    x.s = std::move(v);
+    return x;
+  }
+  static Value Bool(bool b) {
+    Value x;
+    x.type = VType::BOOL;
+    x.boolean = b;
+    return x;
+  }
+  static Value Null() {
+    Value x;
+    x.type = VType::NUL;
+    return x;
+  }
   bool is_scalar_key_type() const { return type == VType::S || type == VType::N || type == VType::B; }
   bool is_set() const { return type == VType::SS || type == VType::NS || type == VType::BS; }
 };

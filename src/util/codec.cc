@@ -14,14 +14,22 @@ std::string base64_encode(std::string_view in) {
   size_t i = 0;
   for (; i + 2 < in.size(); i += 3) {
     uint32_t v = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8) | uint8_t(in[i + 2]);
-    out += kB64[v >> 18]; out += kB64[(v >> 12) & 63]; out += kB64[(v >> 6) & 63]; out += kB64[v & 63];
+    out += kB64[v >> 18];
+    out += kB64[(v >> 12) & 63];
+    out += kB64[(v >> 6) & 63];
+    out += kB64[v & 63];
   }
   if (i + 1 == in.size()) {
     uint32_t v = uint8_t(in[i]) << 16;
-    out += kB64[v >> 18]; out += kB64[(v >> 12) & 63]; out += "==";
+    out += kB64[v >> 18];
+    out += kB64[(v >> 12) & 63];
+    out += "==";
   } else if (i + 2 == in.size()) {
     uint32_t v = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8);
-    out += kB64[v >> 18]; out += kB64[(v >> 12) & 63]; out += kB64[(v >> 6) & 63]; out += '=';
+    out += kB64[v >> 18];
+    out += kB64[(v >> 12) & 63];
+    out += kB64[(v >> 6) & 63];
+    out += '=';
   }
   return out;
 }
@@ -43,7 +51,8 @@ std::optional<std::string> base64_decode(std::string_view in) {
       char c = in[i + j];
       if (c == '=') {
         if (i + 4 != in.size() || j < 2) return std::nullopt;
-        v[j] = 0; ++pad;
+        v[j] = 0;
+        ++pad;
       } else {
         if (pad) return std::nullopt;
         v[j] = table[static_cast<uint8_t>(c)];
@@ -62,29 +71,49 @@ std::string hex_encode(std::string_view in) {
   static const char* d = "0123456789abcdef";
   std::string out;
   out.reserve(in.size() * 2);
-  for (unsigned char c : in) { out += d[c >> 4]; out += d[c & 15]; }
+  for (unsigned char c : in) {
+    out += d[c >> 4];
+    out += d[c & 15];
+  }
   return out;
 }
 
 uint32_t crc32(std::string_view data) {
-  return static_cast<uint32_t>(::crc32(0L, reinterpret_cast<const Bytef*>(data.data()), static_cast<uInt>(data.size())));
+  return static_cast<uint32_t>(
+      ::crc32(0L, reinterpret_cast<const Bytef*>(data.data()), static_cast<uInt>(data.size())));
 }
 
 bool valid_utf8(std::string_view s) {
   size_t i = 0, n = s.size();
   while (i < n) {
     auto c = static_cast<uint8_t>(s[i]);
-    if (c < 0x80) { ++i; continue; }
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
     size_t len;
     uint8_t lo = 0x80, hi = 0xbf;  // allowed range of the second byte
-    if (c >= 0xc2 && c <= 0xdf) len = 2;
-    else if (c == 0xe0) { len = 3; lo = 0xa0; }
-    else if (c == 0xed) { len = 3; hi = 0x9f; }  // U+D800..U+DFFF are not characters
-    else if (c >= 0xe1 && c <= 0xef) len = 3;
-    else if (c == 0xf0) { len = 4; lo = 0x90; }
-    else if (c >= 0xf1 && c <= 0xf3) len = 4;
-    else if (c == 0xf4) { len = 4; hi = 0x8f; }
-    else return false;
+    if (c >= 0xc2 && c <= 0xdf)
+      len = 2;
+    else if (c == 0xe0) {
+      len = 3;
+      lo = 0xa0;
+    } else if (c == 0xed) {
+      len = 3;
+      hi = 0x9f;
+    }  // U+D800..U+DFFF are not characters
+    else if (c >= 0xe1 && c <= 0xef)
+      len = 3;
+    else if (c == 0xf0) {
+      len = 4;
+      lo = 0x90;
+    } else if (c >= 0xf1 && c <= 0xf3)
+      len = 4;
+    else if (c == 0xf4) {
+      len = 4;
+      hi = 0x8f;
+    } else
+      return false;
     if (i + len > n) return false;
     auto b1 = static_cast<uint8_t>(s[i + 1]);
     if (b1 < lo || b1 > hi) return false;

@@ -16,7 +16,10 @@ uint32_t crc32(std::string_view data);
 bool valid_utf8(std::string_view s);
 
 inline void put_varint(std::string& out, uint64_t v) {
-  while (v >= 0x80) { out.push_back(static_cast<char>(v | 0x80)); v >>= 7; }
+  while (v >= 0x80) {
+    out.push_back(static_cast<char>(v | 0x80));
+    v >>= 7;
+  }
   out.push_back(static_cast<char>(v));
 }
 inline bool get_varint(std::string_view& in, uint64_t& v) {

@@ -18,18 +18,30 @@ inline Error coral(const char* name, std::string msg, int status = 400) {
   return Error{std::string(kCoralPrefix) + name, std::move(msg), status, {}};
 }
 
-inline Error validation(std::string msg) { return ddb("ValidationException", std::move(msg)); }
+inline Error validation(std::string msg) {
+  return ddb("ValidationException", std::move(msg));
+}
 inline Error not_found(std::string msg = "Requested resource not found") {
   return ddb("ResourceNotFoundException", std::move(msg));
 }
-inline Error in_use(std::string msg) { return ddb("ResourceInUseException", std::move(msg)); }
+inline Error in_use(std::string msg) {
+  return ddb("ResourceInUseException", std::move(msg));
+}
 inline Error conditional_failed(std::string msg = "The conditional request failed") {
   return ddb("ConditionalCheckFailedException", std::move(msg));
 }
-inline Error limit_exceeded(std::string msg) { return ddb("LimitExceededException", std::move(msg)); }
-inline Error serialization(std::string msg) { return coral("SerializationException", std::move(msg)); }
-inline Error unknown_operation() { return coral("UnknownOperationException", ""); }
-inline Error internal(std::string msg) { return ddb("InternalServerError", std::move(msg), 500); }
+inline Error limit_exceeded(std::string msg) {
+  return ddb("LimitExceededException", std::move(msg));
+}
+inline Error serialization(std::string msg) {
+  return coral("SerializationException", std::move(msg));
+}
+inline Error unknown_operation() {
+  return coral("UnknownOperationException", "");
+}
+inline Error internal(std::string msg) {
+  return ddb("InternalServerError", std::move(msg), 500);
+}
 inline Error transaction_canceled(std::string msg) {
   return ddb("TransactionCanceledException", std::move(msg));
 }
@@ -37,13 +49,18 @@ inline Error transaction_conflict(std::string msg) {
   return ddb("TransactionConflictException", std::move(msg));
 }
 // Authentication (the service's coral errors; 400).
-inline Error incomplete_signature(std::string msg) { return ddb("IncompleteSignatureException", std::move(msg)); }
+inline Error incomplete_signature(std::string msg) {
+  return ddb("IncompleteSignatureException", std::move(msg));
+}
 inline Error unrecognized_client() {
   return coral("UnrecognizedClientException", "The security token included in the request is invalid.");
 }
-inline Error invalid_signature(std::string msg) { return coral("InvalidSignatureException", std::move(msg)); }
+inline Error invalid_signature(std::string msg) {
+  return coral("InvalidSignatureException", std::move(msg));
+}
 inline std::string msg_signature_mismatch() {
-  return "The request signature we calculated does not match the signature you provided. Check your AWS Secret "
+  return "The request signature we calculated does not match the signature you provided. Check your AWS "
+         "Secret "
          "Access Key and signing method. Consult the service documentation for details.";
 }
 inline Error request_too_large() {
@@ -52,19 +69,27 @@ inline Error request_too_large() {
 // What the server answers when unfinished request bodies already hold all the memory it allows;
 // the SDKs retry it with back-off.
 inline Error throttling() {
-  return Error{"com.amazon.coral.availability#ThrottlingException", "Rate of requests exceeds the allowed throughput.", 400, {}};
+  return Error{"com.amazon.coral.availability#ThrottlingException",
+               "Rate of requests exceeds the allowed throughput.",
+               400,
+               {}};
 }
 inline Error idempotent_mismatch(std::string msg) {
   return ddb("IdempotentParameterMismatchException", std::move(msg));
 }
 
 // Messages used in more than one place.
-inline std::string msg_nesting() { return "Nesting Levels have exceeded supported limits"; }
+inline std::string msg_nesting() {
+  return "Nesting Levels have exceeded supported limits";
+}
 // PutItem says more when its item is too deep (DynamoDB Local 3.3.1).
 inline std::string msg_item_nesting() {
-  return "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit";
+  return "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond "
+         "supported limit";
 }
-inline std::string msg_num_digits() { return "Attempting to store more than 38 significant digits in a Number"; }
+inline std::string msg_num_digits() {
+  return "Attempting to store more than 38 significant digits in a Number";
+}
 inline std::string msg_num_overflow() {
   return "Number overflow. Attempting to store a number with magnitude larger than supported range";
 }

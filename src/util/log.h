@@ -2,10 +2,10 @@
 // Levels: trace, debug, info (default), warn, error, off. Program output meant for people (banners,
 // command results, usage errors) is not logging and stays on stdout/stderr as it is.
 #pragma once
-#include <spdlog/spdlog.h>
-
 #include <optional>
 #include <string>
+
+#include <spdlog/spdlog.h>
 
 namespace ddb {
 

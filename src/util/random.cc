@@ -1,9 +1,9 @@
 #include "util/random.h"
 
-#include <openssl/rand.h>
-
 #include <cstdio>
 #include <cstdlib>
+
+#include <openssl/rand.h>
 
 #include "util/codec.h"
 
@@ -25,9 +25,12 @@ std::string random_uuid() {
   b[6] = static_cast<char>((b[6] & 0x0f) | 0x40);  // version 4
   b[8] = static_cast<char>((b[8] & 0x3f) | 0x80);  // RFC 4122 variant
   std::string h = hex_encode(b);
-  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" + h.substr(20);
+  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" +
+         h.substr(20);
 }
 
-std::string random_hex(size_t n) { return hex_encode(random_bytes(n)); }
+std::string random_hex(size_t n) {
+  return hex_encode(random_bytes(n));
+}
 
 }  // namespace ddb

@@ -13,7 +13,8 @@ struct Error {
   std::string type;     // full __type, e.g. "com.amazonaws.dynamodb.v20120810#ValidationException"
   std::string message;  // may be empty (some coral errors have no message)
   int http_status = 400;
-  std::string extra_json;  // extra members to append to the error body, already JSON-encoded, e.g. ,"Item":{...}
+  std::string
+      extra_json;  // extra members to append to the error body, already JSON-encoded, e.g. ,"Item":{...}
 
   // The short name after '#'.
   std::string name() const {
@@ -25,8 +26,8 @@ struct Error {
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T v) : v_(std::move(v)) {}          // NOLINT: implicit by design
-  Result(Error e) : v_(std::move(e)) {}      // NOLINT
+  Result(T v) : v_(std::move(v)) {}      // NOLINT: implicit by design
+  Result(Error e) : v_(std::move(e)) {}  // NOLINT
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
   T& value() & { return std::get<0>(v_); }
@@ -58,10 +59,10 @@ class [[nodiscard]] Status {
   std::optional<Error> e_;
 };
 
-#define DDB_TRY(expr)                         \
-  do {                                        \
-    auto _st = (expr);                        \
-    if (!_st.ok()) return _st.take_error();   \
+#define DDB_TRY(expr)                       \
+  do {                                      \
+    auto _st = (expr);                      \
+    if (!_st.ok()) return _st.take_error(); \
   } while (0)
 
 #define DDB_CONCAT_(a, b) a##b

@@ -3,12 +3,12 @@
 // data. "@@TOKEN@@" in an input becomes a valid bearer token of @andrewbrown, so the fuzzer reaches
 // the signed-in routes (cursor decoding, posting, paging, counters, events tokens). Nothing may
 // answer 5xx: with no outage there is none to report.
-#include <boost/asio/buffer.hpp>
-
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
+
+#include <boost/asio/buffer.hpp>
 
 #include "auth/jwt.h"
 #include "client/dynamo_client.h"
@@ -42,12 +42,14 @@ struct World {
     char tmpl[] = "/tmp/fuzz-api-XXXXXX";
     dir = ::mkdtemp(tmpl);
     engine = std::make_unique<ddb::Engine>(ddb::EngineOptions{}, ddb::KvOptions{});
-    client = std::make_unique<ddb::client::InProcessClient>(*engine->database("shared-local-instance", "us-east-1"));
+    client = std::make_unique<ddb::client::InProcessClient>(
+        *engine->database("shared-local-instance", "us-east-1"));
     users = open_directory("", dir + "/users.sqlite3").value();
     (void)users->ensure_schema();
     issuer = ddb::jwt::Issuer::open(dir + "/issuer-key.pem", "cruddur-local-issuer", "cruddur-local").value();
-    verifier = std::make_unique<ddb::jwt::Verifier>(issuer->issuer(), issuer->client_id(),
-                                                    [this]() -> ddb::Result<std::string> { return issuer->jwks_json(); });
+    verifier = std::make_unique<ddb::jwt::Verifier>(
+        issuer->issuer(), issuer->client_id(),
+        [this]() -> ddb::Result<std::string> { return issuer->jwks_json(); });
     Config cfg;
     service = std::make_unique<MessagingService>(*client, *users, cfg.table);
     if (!first_start_setup(cfg, *users, *service, true).ok()) std::abort();

@@ -1,10 +1,10 @@
 // libFuzzer target through the front door: raw bytes -> the server's HTTP parser (same limits) ->
 // the same request conversion and handler the server runs (protocol, SigV4 header parsing, JSON,
 // every operation of the engine). Inputs up to the 16 MiB body limit.
-#include <boost/asio/buffer.hpp>
-
 #include <cstdint>
 #include <memory>
+
+#include <boost/asio/buffer.hpp>
 
 #include "engine/engine.h"
 #include "net/http_message.h"
@@ -31,7 +31,9 @@ net::Handler& handler() {
       "GlobalSecondaryIndexes":[{"IndexName":"gsi","KeySchema":[{"AttributeName":"g","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"}}],
       "StreamSpecification":{"StreamEnabled":true,"StreamViewType":"NEW_AND_OLD_IMAGES"}})";
     setup.headers = {{"x-amz-target", "DynamoDB_20120810.CreateTable"},
-                     {"authorization", "AWS4-HMAC-SHA256 Credential=fuzz/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0"}};
+                     {"authorization",
+                      "AWS4-HMAC-SHA256 Credential=fuzz/20260101/us-east-1/dynamodb/aws4_request, "
+                      "SignedHeaders=host, Signature=0"}};
     (void)fn(setup);
     return fn;
   }();

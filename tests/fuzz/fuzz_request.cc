@@ -1,9 +1,9 @@
 // libFuzzer target: untrusted request bytes -> JSON -> typed values -> every operation of the
 // engine. The first byte picks the operation; the rest is the request body.
-#include <rapidjson/document.h>
-
 #include <cstdint>
 #include <string>
+
+#include <rapidjson/document.h>
 
 #include "engine/engine.h"
 #include "types/value.h"
@@ -11,9 +11,10 @@
 using namespace ddb;
 
 namespace {
-const char* kOps[] = {"PutItem", "GetItem", "UpdateItem", "DeleteItem", "Query", "Scan", "BatchWriteItem",
-                      "BatchGetItem", "TransactWriteItems", "TransactGetItems", "CreateTable", "UpdateTable",
-                      "DescribeTable", "ListTables", "UpdateTimeToLive"};
+const char* kOps[] = {
+    "PutItem",     "GetItem",        "UpdateItem",    "DeleteItem",         "Query",
+    "Scan",        "BatchWriteItem", "BatchGetItem",  "TransactWriteItems", "TransactGetItems",
+    "CreateTable", "UpdateTable",    "DescribeTable", "ListTables",         "UpdateTimeToLive"};
 
 Database* db() {
   static Engine engine(EngineOptions{}, KvOptions{});

@@ -1,9 +1,9 @@
 // The embedded cache's semantics that the unread counters and the read cache rely on.
 #include "cruddur/cache.h"
 
-#include <gtest/gtest.h>
-
 #include <set>
+
+#include <gtest/gtest.h>
 
 #include "util/random.h"
 

@@ -6,9 +6,10 @@ using namespace ddb::auth;
 
 TEST(Credentials, ParsesProfilesCommentsAndSpacing) {
   std::string error;
-  auto c = parse_credentials("# comment\n[default]\naws_access_key_id = AK1\naws_secret_access_key=S1 \r\n"
-                             "; other\n[p2]\n  aws_secret_access_key = S2\n  aws_access_key_id = AK2\nregion = x\n",
-                             &error);
+  auto c = parse_credentials(
+      "# comment\n[default]\naws_access_key_id = AK1\naws_secret_access_key=S1 \r\n"
+      "; other\n[p2]\n  aws_secret_access_key = S2\n  aws_access_key_id = AK2\nregion = x\n",
+      &error);
   ASSERT_TRUE(c) << error;
   EXPECT_EQ(c->size(), 2u);
   EXPECT_EQ(c->at("AK1"), "S1");

@@ -28,14 +28,18 @@ TEST(Decimal, ThirtyEightDigitsExact) {
   EXPECT_EQ(canon("123456789012345678901234567890123456789"),
             "ERR: Attempting to store more than 38 significant digits in a Number");
   // Trailing zeros are not significant.
-  EXPECT_EQ(canon("1000000000000000000000000000000000000000000"), "1000000000000000000000000000000000000000000");
+  EXPECT_EQ(canon("1000000000000000000000000000000000000000000"),
+            "1000000000000000000000000000000000000000000");
 }
 
 TEST(Decimal, Range) {
   EXPECT_EQ(canon("9.9999999999999999999999999999999999999E+125").substr(0, 5), "99999");
-  EXPECT_EQ(canon("1E+126"), "ERR: Number overflow. Attempting to store a number with magnitude larger than supported range");
+  EXPECT_EQ(canon("1E+126"),
+            "ERR: Number overflow. Attempting to store a number with magnitude larger than supported range");
   EXPECT_EQ(canon("1E-130"), "0." + std::string(129, '0') + "1");
-  EXPECT_EQ(canon("1E-131"), "ERR: Number underflow. Attempting to store a number with magnitude smaller than supported range");
+  EXPECT_EQ(
+      canon("1E-131"),
+      "ERR: Number underflow. Attempting to store a number with magnitude smaller than supported range");
 }
 
 TEST(Decimal, Malformed) {

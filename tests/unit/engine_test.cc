@@ -1,10 +1,10 @@
 // Engine operations through the DynamoDB API JSON, in process (no HTTP).
 #include "engine/engine.h"
 
-#include <gtest/gtest.h>
-
 #include <filesystem>
 #include <thread>
+
+#include <gtest/gtest.h>
 
 using namespace ddb;
 
@@ -44,9 +44,12 @@ struct Db {
     std::string shard = ds["StreamDescription"]["Shards"][0]["ShardId"].GetString();
     rapidjson::Document it;
     it.Parse(streams("GetShardIterator", R"({"StreamArn":")" + arn + R"(","ShardId":")" + shard +
-                                             R"(","ShardIteratorType":"TRIM_HORIZON"})").c_str());
+                                             R"(","ShardIteratorType":"TRIM_HORIZON"})")
+                 .c_str());
     rapidjson::Document recs;
-    recs.Parse(streams("GetRecords", R"({"ShardIterator":")" + std::string(it["ShardIterator"].GetString()) + "\"}").c_str());
+    recs.Parse(
+        streams("GetRecords", R"({"ShardIterator":")" + std::string(it["ShardIterator"].GetString()) + "\"}")
+            .c_str());
     return recs;
   }
   rapidjson::Document json(const std::string& op, const std::string& body) {
@@ -75,7 +78,8 @@ TEST(Engine, CreateDescribeListDelete) {
   EXPECT_STREQ(d["Table"]["TableStatus"].GetString(), "ACTIVE");
   EXPECT_STREQ(d["Table"]["GlobalSecondaryIndexes"][0]["IndexName"].GetString(), "message-group-sk-index");
   EXPECT_TRUE(d["Table"].HasMember("LatestStreamArn"));
-  EXPECT_EQ(t.call("CreateTable", kMessagesTable), "ERR ResourceInUseException: Table already exists: cruddur-messages");
+  EXPECT_EQ(t.call("CreateTable", kMessagesTable),
+            "ERR ResourceInUseException: Table already exists: cruddur-messages");
   EXPECT_EQ(t.call("ListTables", "{}"), R"({"TableNames":["cruddur-messages"]})");
   t.call("DeleteTable", R"({"TableName":"cruddur-messages"})");
   EXPECT_EQ(t.call("DescribeTable", R"({"TableName":"cruddur-messages"})"),
@@ -84,30 +88,52 @@ TEST(Engine, CreateDescribeListDelete) {
 
 TEST(Engine, CreateTableValidation) {
   Db t;
-  EXPECT_EQ(t.call("CreateTable", R"({"TableName":"ab","KeySchema":[{"AttributeName":"k","KeyType":"HASH"}],"AttributeDefinitions":[{"AttributeName":"k","AttributeType":"S"}],"BillingMode":"PAY_PER_REQUEST"})"),
-            "ERR ValidationException: TableName must be at least 3 characters long and at most 255 characters long");
-  EXPECT_EQ(t.call("CreateTable", R"({"TableName":"abc","KeySchema":[{"AttributeName":"k","KeyType":"HASH"}],"AttributeDefinitions":[{"AttributeName":"x","AttributeType":"S"}],"BillingMode":"PAY_PER_REQUEST"})"),
-            "ERR ValidationException: One or more parameter values were invalid: Some index key attributes are not defined in AttributeDefinitions. Keys: [k], AttributeDefinitions: [x]");
-  EXPECT_EQ(t.call("CreateTable", R"({"TableName":"abc","KeySchema":[{"AttributeName":"k","KeyType":"HASH"}],"AttributeDefinitions":[{"AttributeName":"k","AttributeType":"S"}]})"),
-            "ERR ValidationException: One or more parameter values were invalid: ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED");
+  EXPECT_EQ(
+      t.call(
+          "CreateTable",
+          R"({"TableName":"ab","KeySchema":[{"AttributeName":"k","KeyType":"HASH"}],"AttributeDefinitions":[{"AttributeName":"k","AttributeType":"S"}],"BillingMode":"PAY_PER_REQUEST"})"),
+      "ERR ValidationException: TableName must be at least 3 characters long and at most 255 characters "
+      "long");
+  EXPECT_EQ(
+      t.call(
+          "CreateTable",
+          R"({"TableName":"abc","KeySchema":[{"AttributeName":"k","KeyType":"HASH"}],"AttributeDefinitions":[{"AttributeName":"x","AttributeType":"S"}],"BillingMode":"PAY_PER_REQUEST"})"),
+      "ERR ValidationException: One or more parameter values were invalid: Some index key attributes are not "
+      "defined in AttributeDefinitions. Keys: [k], AttributeDefinitions: [x]");
+  EXPECT_EQ(
+      t.call(
+          "CreateTable",
+          R"({"TableName":"abc","KeySchema":[{"AttributeName":"k","KeyType":"HASH"}],"AttributeDefinitions":[{"AttributeName":"k","AttributeType":"S"}]})"),
+      "ERR ValidationException: One or more parameter values were invalid: ReadCapacityUnits and "
+      "WriteCapacityUnits must both be specified when BillingMode is PROVISIONED");
 }
 
 TEST(Engine, ItemsQueryOrderAndPagination) {
   Db t;
-  t.call("CreateTable", R"({"TableName":"nums","KeySchema":[{"AttributeName":"p","KeyType":"HASH"},{"AttributeName":"n","KeyType":"RANGE"}],
+  t.call(
+      "CreateTable",
+      R"({"TableName":"nums","KeySchema":[{"AttributeName":"p","KeyType":"HASH"},{"AttributeName":"n","KeyType":"RANGE"}],
     "AttributeDefinitions":[{"AttributeName":"p","AttributeType":"S"},{"AttributeName":"n","AttributeType":"N"}],"BillingMode":"PAY_PER_REQUEST"})");
   for (const char* n : {"10", "-2.5", "3", "100", "0", "-100", "2.5"})
-    ASSERT_EQ(t.call("PutItem", std::string(R"({"TableName":"nums","Item":{"p":{"S":"a"},"n":{"N":")") + n + "\"}}}"), "{}");
-  auto q = t.json("Query", R"({"TableName":"nums","KeyConditionExpression":"p = :p","ExpressionAttributeValues":{":p":{"S":"a"}}})");
+    ASSERT_EQ(t.call("PutItem",
+                     std::string(R"({"TableName":"nums","Item":{"p":{"S":"a"},"n":{"N":")") + n + "\"}}}"),
+              "{}");
+  auto q = t.json(
+      "Query",
+      R"({"TableName":"nums","KeyConditionExpression":"p = :p","ExpressionAttributeValues":{":p":{"S":"a"}}})");
   std::string order;
   for (auto& i : q["Items"].GetArray()) order += std::string(i["n"]["N"].GetString()) + " ";
   EXPECT_EQ(order, "-100 -2.5 0 2.5 3 10 100 ");
-  auto page = t.json("Query", R"({"TableName":"nums","KeyConditionExpression":"p = :p AND n > :z","ScanIndexForward":false,"Limit":2,
+  auto page = t.json(
+      "Query",
+      R"({"TableName":"nums","KeyConditionExpression":"p = :p AND n > :z","ScanIndexForward":false,"Limit":2,
     "ExpressionAttributeValues":{":p":{"S":"a"},":z":{"N":"0"}}})");
   EXPECT_EQ(page["Count"].GetInt(), 2);
   EXPECT_STREQ(page["Items"][0]["n"]["N"].GetString(), "100");
   EXPECT_STREQ(page["LastEvaluatedKey"]["n"]["N"].GetString(), "10");
-  auto next = t.json("Query", R"({"TableName":"nums","KeyConditionExpression":"p = :p AND n > :z","ScanIndexForward":false,"Limit":2,
+  auto next = t.json(
+      "Query",
+      R"({"TableName":"nums","KeyConditionExpression":"p = :p AND n > :z","ScanIndexForward":false,"Limit":2,
     "ExclusiveStartKey":{"p":{"S":"a"},"n":{"N":"10"}},"ExpressionAttributeValues":{":p":{"S":"a"},":z":{"N":"0"}}})");
   EXPECT_STREQ(next["Items"][0]["n"]["N"].GetString(), "3");
   EXPECT_STREQ(next["Items"][1]["n"]["N"].GetString(), "2.5");
@@ -116,8 +142,12 @@ TEST(Engine, ItemsQueryOrderAndPagination) {
 TEST(Engine, GsiIsMaintainedAndSparse) {
   Db t;
   t.call("CreateTable", kMessagesTable);
-  t.call("PutItem", R"({"TableName":"cruddur-messages","Item":{"pk":{"S":"GRP#1"},"sk":{"S":"2026"},"message_group_uuid":{"S":"g1"}}})");
-  t.call("PutItem", R"({"TableName":"cruddur-messages","Item":{"pk":{"S":"MSG#g1"},"sk":{"S":"2026"},"message":{"S":"hi"}}})");
+  t.call(
+      "PutItem",
+      R"({"TableName":"cruddur-messages","Item":{"pk":{"S":"GRP#1"},"sk":{"S":"2026"},"message_group_uuid":{"S":"g1"}}})");
+  t.call(
+      "PutItem",
+      R"({"TableName":"cruddur-messages","Item":{"pk":{"S":"MSG#g1"},"sk":{"S":"2026"},"message":{"S":"hi"}}})");
   auto q = t.json("Query", R"({"TableName":"cruddur-messages","IndexName":"message-group-sk-index",
     "KeyConditionExpression":"message_group_uuid = :g","ExpressionAttributeValues":{":g":{"S":"g1"}}})");
   EXPECT_EQ(q["Count"].GetInt(), 1);
@@ -127,9 +157,11 @@ TEST(Engine, GsiIsMaintainedAndSparse) {
   auto q2 = t.json("Query", R"({"TableName":"cruddur-messages","IndexName":"message-group-sk-index",
     "KeyConditionExpression":"message_group_uuid = :g","ExpressionAttributeValues":{":g":{"S":"g1"}}})");
   EXPECT_EQ(q2["Count"].GetInt(), 0);
-  EXPECT_EQ(t.call("Query", R"({"TableName":"cruddur-messages","IndexName":"message-group-sk-index","ConsistentRead":true,
+  EXPECT_EQ(
+      t.call("Query",
+             R"({"TableName":"cruddur-messages","IndexName":"message-group-sk-index","ConsistentRead":true,
     "KeyConditionExpression":"message_group_uuid = :g","ExpressionAttributeValues":{":g":{"S":"g1"}}})"),
-            "ERR ValidationException: Consistent reads are not supported on global secondary indexes");
+      "ERR ValidationException: Consistent reads are not supported on global secondary indexes");
 }
 
 TEST(Engine, TransactionsAreAllOrNothing) {
@@ -143,8 +175,10 @@ TEST(Engine, TransactionsAreAllOrNothing) {
     {"Update":{"TableName":"acct","Key":{"id":{"S":"b"}},"UpdateExpression":"SET bal = bal + :x","ExpressionAttributeValues":{":x":{"N":"7"}}}}]})";
   EXPECT_EQ(t.call("TransactWriteItems", transfer), "{}");
   EXPECT_EQ(t.call("TransactWriteItems", transfer),
-            "ERR TransactionCanceledException: Transaction cancelled, please refer cancellation reasons for specific reasons [ConditionalCheckFailed, None]");
-  EXPECT_EQ(t.call("GetItem", R"({"TableName":"acct","Key":{"id":{"S":"b"}}})"), R"({"Item":{"bal":{"N":"7"},"id":{"S":"b"}}})");
+            "ERR TransactionCanceledException: Transaction cancelled, please refer cancellation reasons for "
+            "specific reasons [ConditionalCheckFailed, None]");
+  EXPECT_EQ(t.call("GetItem", R"({"TableName":"acct","Key":{"id":{"S":"b"}}})"),
+            R"({"Item":{"bal":{"N":"7"},"id":{"S":"b"}}})");
   EXPECT_EQ(t.call("TransactWriteItems", R"({"TransactItems":[
     {"Put":{"TableName":"acct","Item":{"id":{"S":"a"}}}},{"Delete":{"TableName":"acct","Key":{"id":{"S":"a"}}}}]})"),
             "ERR ValidationException: Transaction request cannot include multiple operations on one item");
@@ -160,14 +194,21 @@ TEST(Engine, ConcurrentConditionalIncrementsLoseNothing) {
   for (int i = 0; i < 8; ++i) {
     th.emplace_back([&] {
       for (int j = 0; j < 200; ++j) {
-        t.call("UpdateItem", R"({"TableName":"ctr","Key":{"id":{"S":"x"}},"UpdateExpression":"ADD n :one","ExpressionAttributeValues":{":one":{"N":"1"}}})");
+        t.call(
+            "UpdateItem",
+            R"({"TableName":"ctr","Key":{"id":{"S":"x"}},"UpdateExpression":"ADD n :one","ExpressionAttributeValues":{":one":{"N":"1"}}})");
         auto cur = t.json("GetItem", R"({"TableName":"ctr","Key":{"id":{"S":"x"}},"ConsistentRead":true})");
         std::string v = cur["Item"]["v"]["N"].GetString();
         std::string next = std::to_string(std::stoll(v) + 1);
-        auto r = t.call("UpdateItem", R"({"TableName":"ctr","Key":{"id":{"S":"x"}},"UpdateExpression":"SET v = :n","ConditionExpression":"v = :old",
-          "ExpressionAttributeValues":{":n":{"N":")" + next + R"("},":old":{"N":")" + v + "\"}}}");
-        if (r == "{}") ++wins;
-        else if (r.find("ConditionalCheckFailedException") != std::string::npos) ++losses;
+        auto r = t.call(
+            "UpdateItem",
+            R"({"TableName":"ctr","Key":{"id":{"S":"x"}},"UpdateExpression":"SET v = :n","ConditionExpression":"v = :old",
+          "ExpressionAttributeValues":{":n":{"N":")" +
+                next + R"("},":old":{"N":")" + v + "\"}}}");
+        if (r == "{}")
+          ++wins;
+        else if (r.find("ConditionalCheckFailedException") != std::string::npos)
+          ++losses;
       }
     });
   }
@@ -181,9 +222,16 @@ TEST(Engine, ConcurrentConditionalIncrementsLoseNothing) {
 TEST(Engine, StreamRecordsFollowWrites) {
   Db t;
   t.call("CreateTable", kMessagesTable);
-  t.call("PutItem", R"({"TableName":"cruddur-messages","Item":{"pk":{"S":"a"},"sk":{"S":"1"},"x":{"S":"1"}}})");
-  t.call("PutItem", R"({"TableName":"cruddur-messages","Item":{"pk":{"S":"a"},"sk":{"S":"1"},"x":{"S":"1"}}})");  // no change: no record
-  t.call("PutItem", R"({"TableName":"cruddur-messages","Item":{"pk":{"S":"a"},"sk":{"S":"1"},"x":{"S":"2"}}})");
+  t.call("PutItem",
+         R"({"TableName":"cruddur-messages","Item":{"pk":{"S":"a"},"sk":{"S":"1"},"x":{"S":"1"}}})");
+  t.call(
+      "PutItem",
+      R"({"TableName":"cruddur-messages","Item":{"pk":{"S":"a"},"sk":{"S":"1"},"x":{"S":"1"}}})");  // no
+                                                                                                    // change:
+                                                                                                    // no
+                                                                                                    // record
+  t.call("PutItem",
+         R"({"TableName":"cruddur-messages","Item":{"pk":{"S":"a"},"sk":{"S":"1"},"x":{"S":"2"}}})");
   t.call("DeleteItem", R"({"TableName":"cruddur-messages","Key":{"pk":{"S":"a"},"sk":{"S":"1"}}})");
   rapidjson::Document recs = t.stream_records();
   ASSERT_EQ(recs["Records"].Size(), 3u);
@@ -197,14 +245,23 @@ TEST(Engine, StreamRecordsFollowWrites) {
 TEST(Engine, TtlDeletesExpiredItemsWithServiceIdentity) {
   Db t;
   t.call("CreateTable", kMessagesTable);
-  t.call("UpdateTimeToLive", R"({"TableName":"cruddur-messages","TimeToLiveSpecification":{"AttributeName":"exp","Enabled":true}})");
-  t.call("PutItem", R"({"TableName":"cruddur-messages","Item":{"pk":{"S":"old"},"sk":{"S":"1"},"exp":{"N":"1000000000"}}})");
-  t.call("PutItem", R"({"TableName":"cruddur-messages","Item":{"pk":{"S":"new"},"sk":{"S":"1"},"exp":{"N":"99999999999"}}})");
+  t.call(
+      "UpdateTimeToLive",
+      R"({"TableName":"cruddur-messages","TimeToLiveSpecification":{"AttributeName":"exp","Enabled":true}})");
+  t.call(
+      "PutItem",
+      R"({"TableName":"cruddur-messages","Item":{"pk":{"S":"old"},"sk":{"S":"1"},"exp":{"N":"1000000000"}}})");
+  t.call(
+      "PutItem",
+      R"({"TableName":"cruddur-messages","Item":{"pk":{"S":"new"},"sk":{"S":"1"},"exp":{"N":"99999999999"}}})");
   // Expired but not yet swept: still readable, as on AWS.
-  EXPECT_NE(t.call("GetItem", R"({"TableName":"cruddur-messages","Key":{"pk":{"S":"old"},"sk":{"S":"1"}}})"), "{}");
+  EXPECT_NE(t.call("GetItem", R"({"TableName":"cruddur-messages","Key":{"pk":{"S":"old"},"sk":{"S":"1"}}})"),
+            "{}");
   EXPECT_EQ(t.db->expire_ttl_items(1000000100.0), 1u);
-  EXPECT_EQ(t.call("GetItem", R"({"TableName":"cruddur-messages","Key":{"pk":{"S":"old"},"sk":{"S":"1"}}})"), "{}");
-  EXPECT_NE(t.call("GetItem", R"({"TableName":"cruddur-messages","Key":{"pk":{"S":"new"},"sk":{"S":"1"}}})"), "{}");
+  EXPECT_EQ(t.call("GetItem", R"({"TableName":"cruddur-messages","Key":{"pk":{"S":"old"},"sk":{"S":"1"}}})"),
+            "{}");
+  EXPECT_NE(t.call("GetItem", R"({"TableName":"cruddur-messages","Key":{"pk":{"S":"new"},"sk":{"S":"1"}}})"),
+            "{}");
 }
 
 TEST(Engine, PersistsAcrossReopen) {
@@ -213,14 +270,18 @@ TEST(Engine, PersistsAcrossReopen) {
   {
     Db t(dir.string());
     t.call("CreateTable", kMessagesTable);
-    t.call("PutItem", R"({"TableName":"cruddur-messages","Item":{"pk":{"S":"GRP#1"},"sk":{"S":"2026"},"message_group_uuid":{"S":"g1"}}})");
+    t.call(
+        "PutItem",
+        R"({"TableName":"cruddur-messages","Item":{"pk":{"S":"GRP#1"},"sk":{"S":"2026"},"message_group_uuid":{"S":"g1"}}})");
   }
   {
     Db t(dir.string());
     auto d = t.json("DescribeTable", R"({"TableName":"cruddur-messages"})");
     EXPECT_EQ(d["Table"]["ItemCount"].GetInt(), 1);
     EXPECT_EQ(d["Table"]["GlobalSecondaryIndexes"][0]["ItemCount"].GetInt(), 1);
-    EXPECT_NE(t.call("GetItem", R"({"TableName":"cruddur-messages","Key":{"pk":{"S":"GRP#1"},"sk":{"S":"2026"}}})"), "{}");
+    EXPECT_NE(
+        t.call("GetItem", R"({"TableName":"cruddur-messages","Key":{"pk":{"S":"GRP#1"},"sk":{"S":"2026"}}})"),
+        "{}");
   }
   std::filesystem::remove_all(dir);
 }

@@ -17,7 +17,8 @@ struct Fixture {
   Fixture(const char* n, const char* v) {
     names.Parse(n);
     values = item(v);
-    ctx = std::make_unique<expr::Context>(names.IsObject() && names.MemberCount() ? &names : nullptr, &values);
+    ctx =
+        std::make_unique<expr::Context>(names.IsObject() && names.MemberCount() ? &names : nullptr, &values);
   }
 };
 std::string cond_error(const char* text, const char* names = "{}", const char* values = "{}") {
@@ -63,14 +64,18 @@ TEST(Expr, Errors) {
   EXPECT_EQ(cond_error("status = :v", "{}", R"({":v":{"S":"x"}})"),
             "Invalid ConditionExpression: Attribute name is a reserved keyword; reserved keyword: status");
   EXPECT_EQ(cond_error("a = :nope"),
-            "Invalid ConditionExpression: An expression attribute value used in expression is not defined; attribute value: :nope");
+            "Invalid ConditionExpression: An expression attribute value used in expression is not defined; "
+            "attribute value: :nope");
   EXPECT_EQ(cond_error("#n = :v", "{}", R"({":v":{"S":"x"}})"),
-            "Invalid ConditionExpression: An expression attribute name used in the document path is not defined; attribute name: #n");
+            "Invalid ConditionExpression: An expression attribute name used in the document path is not "
+            "defined; attribute name: #n");
   EXPECT_EQ(cond_error(""), "Invalid ConditionExpression: The expression can not be empty;");
-  EXPECT_EQ(cond_error("a = ", "{}", "{}"), "Invalid ConditionExpression: Syntax error; token: \"<EOF>\", near: \"= \"");
+  EXPECT_EQ(cond_error("a = ", "{}", "{}"),
+            "Invalid ConditionExpression: Syntax error; token: \"<EOF>\", near: \"= \"");
   EXPECT_EQ(cond_error("foo(a)"), "Invalid ConditionExpression: Invalid function name; function: foo");
   EXPECT_EQ(cond_error("begins_with(a, :n)", "{}", R"({":n":{"N":"1"}})"),
-            "Invalid ConditionExpression: Incorrect operand type for operator or function; operator or function: begins_with, operand type: N");
+            "Invalid ConditionExpression: Incorrect operand type for operator or function; operator or "
+            "function: begins_with, operand type: N");
 }
 
 TEST(Expr, UnusedPlaceholdersAreReported) {
@@ -78,33 +83,41 @@ TEST(Expr, UnusedPlaceholdersAreReported) {
   auto c = expr::parse_condition("#a = :v", "ConditionExpression", *f.ctx);
   ASSERT_TRUE(c.ok());
   auto st = f.ctx->check_unused();
-  EXPECT_EQ(st.error().message, "Value provided in ExpressionAttributeValues unused in expressions: keys: {:w}");
+  EXPECT_EQ(st.error().message,
+            "Value provided in ExpressionAttributeValues unused in expressions: keys: {:w}");
 }
 
 TEST(Expr, UpdateActions) {
   Fixture f("{}", R"({":one":{"N":"1"},":l":{"L":[{"S":"z"}]},":s":{"SS":["b","c"]},":d":{"SS":["a"]}})");
   auto u = expr::parse_update(
-      "SET n = n + :one, l = list_append(l, :l), m.k = :one REMOVE r, q[0] ADD s :s, c :one DELETE d :d", *f.ctx);
+      "SET n = n + :one, l = list_append(l, :l), m.k = :one REMOVE r, q[0] ADD s :s, c :one DELETE d :d",
+      *f.ctx);
   ASSERT_TRUE(u.ok()) << u.error().message;
-  Item old = item(R"({"n":{"N":"1"},"l":{"L":[{"S":"x"},{"S":"y"}]},"m":{"M":{}},"r":{"S":"gone"},"q":{"L":[{"S":"x"},{"S":"y"}]},"s":{"SS":["a"]},"d":{"SS":["a"]}})");
+  Item old = item(
+      R"({"n":{"N":"1"},"l":{"L":[{"S":"x"},{"S":"y"}]},"m":{"M":{}},"r":{"S":"gone"},"q":{"L":[{"S":"x"},{"S":"y"}]},"s":{"SS":["a"]},"d":{"SS":["a"]}})");
   auto next = expr::apply_update(*u, old);
   ASSERT_TRUE(next.ok()) << next.error().message;
-  EXPECT_EQ(item_to_json(*next),
-            R"({"c":{"N":"1"},"l":{"L":[{"S":"x"},{"S":"y"},{"S":"z"}]},"m":{"M":{"k":{"N":"1"}}},"n":{"N":"2"},"q":{"L":[{"S":"y"}]},"s":{"SS":["a","b","c"]}})");
+  EXPECT_EQ(
+      item_to_json(*next),
+      R"({"c":{"N":"1"},"l":{"L":[{"S":"x"},{"S":"y"},{"S":"z"}]},"m":{"M":{"k":{"N":"1"}}},"n":{"N":"2"},"q":{"L":[{"S":"y"}]},"s":{"SS":["a","b","c"]}})");
 }
 
 TEST(Expr, UpdateErrors) {
   Fixture f("{}", R"({":v":{"S":"x"}})");
   auto overlap = expr::parse_update("SET a = :v, a.b = :v", *f.ctx);
   EXPECT_EQ(overlap.error().message,
-            "Invalid UpdateExpression: Two document paths overlap with each other; must remove or rewrite one of these paths; path one: [a], path two: [a, b]");
+            "Invalid UpdateExpression: Two document paths overlap with each other; must remove or rewrite "
+            "one of these paths; path one: [a], path two: [a, b]");
   auto twice = expr::parse_update("SET a = :v SET b = :v", *f.ctx);
-  EXPECT_EQ(twice.error().message, "Invalid UpdateExpression: The \"SET\" section can only be used once in an update expression;");
+  EXPECT_EQ(twice.error().message,
+            "Invalid UpdateExpression: The \"SET\" section can only be used once in an update expression;");
   auto add = expr::parse_update("ADD a :v", *f.ctx);
   EXPECT_EQ(add.error().message,
-            "Invalid UpdateExpression: Incorrect operand type for operator or function; operator: ADD, operand type: STRING");
+            "Invalid UpdateExpression: Incorrect operand type for operator or function; operator: ADD, "
+            "operand type: STRING");
   EXPECT_EQ(expr::parse_update("SET a = b + :v", *f.ctx).error().message,
-            "Invalid UpdateExpression: Incorrect operand type for operator or function; operator or function: +, operand type: S");
+            "Invalid UpdateExpression: Incorrect operand type for operator or function; operator or "
+            "function: +, operand type: S");
   auto plus = expr::parse_update("SET a = b + c", *f.ctx);
   ASSERT_TRUE(plus.ok());
   EXPECT_EQ(expr::apply_update(*plus, item(R"({"b":{"N":"1"},"c":{"S":"x"}})")).error().message,
@@ -118,6 +131,8 @@ TEST(Expr, Projection) {
   Fixture f("{}", "{}");
   auto p = expr::parse_projection("a, m.x, l[1]", *f.ctx);
   ASSERT_TRUE(p.ok());
-  Item it = item(R"({"a":{"S":"1"},"b":{"S":"2"},"m":{"M":{"x":{"N":"1"},"y":{"N":"2"}}},"l":{"L":[{"S":"p"},{"S":"q"}]}})");
-  EXPECT_EQ(item_to_json(expr::project(it, *p)), R"({"a":{"S":"1"},"l":{"L":[{"S":"q"}]},"m":{"M":{"x":{"N":"1"}}}})");
+  Item it = item(
+      R"({"a":{"S":"1"},"b":{"S":"2"},"m":{"M":{"x":{"N":"1"},"y":{"N":"2"}}},"l":{"L":[{"S":"p"},{"S":"q"}]}})");
+  EXPECT_EQ(item_to_json(expr::project(it, *p)),
+            R"({"a":{"S":"1"},"l":{"L":[{"S":"q"}]},"m":{"M":{"x":{"N":"1"}}}})");
 }

@@ -1,9 +1,9 @@
 // Fault injection: a KvStore that fails on its Nth write or scan. Opening refuses a database that
 // cannot be read whole; a failed write changes nothing anyone can see; nothing crashes. And the
 // upgrade of a storage-format-1 database.
-#include <gtest/gtest.h>
-
 #include <atomic>
+
+#include <gtest/gtest.h>
 
 #include "engine/engine.h"
 
@@ -26,7 +26,8 @@ class FaultyKv final : public KvStore {
     if (++scans_ == fail_scan_at_) {
       // Fail midway, as an iterator that hits a corrupt block would: some keys were visited.
       int n = 0;
-      (void)inner_->scan(start, end, reverse, [&](std::string_view k, std::string_view v) { return ++n <= 1 && fn(k, v); });
+      (void)inner_->scan(start, end, reverse,
+                         [&](std::string_view k, std::string_view v) { return ++n <= 1 && fn(k, v); });
       return err::internal("injected read failure");
     }
     return inner_->scan(start, end, reverse, fn);
@@ -54,7 +55,9 @@ class SharedKv final : public KvStore {
   std::shared_ptr<KvStore> inner_;
 };
 
-std::shared_ptr<KvStore> mem() { return std::shared_ptr<KvStore>(std::move(open_kv(KvOptions{})).value()); }
+std::shared_ptr<KvStore> mem() {
+  return std::shared_ptr<KvStore>(std::move(open_kv(KvOptions{})).value());
+}
 
 Result<std::string> call(Database& db, const std::string& op, const std::string& body) {
   rapidjson::Document d;
@@ -75,7 +78,10 @@ std::shared_ptr<KvStore> populated() {
   auto created = call(db, "CreateTable", kTable);
   EXPECT_TRUE(created.ok()) << created.error().message;
   for (int i = 0; i < 5; ++i)
-    EXPECT_TRUE(call(db, "PutItem", R"({"TableName":"faults","Item":{"pk":{"S":"k)" + std::to_string(i) + R"("},"g":{"S":"x"}}})").ok());
+    EXPECT_TRUE(
+        call(db, "PutItem",
+             R"({"TableName":"faults","Item":{"pk":{"S":"k)" + std::to_string(i) + R"("},"g":{"S":"x"}}})")
+            .ok());
   return store;
 }
 
@@ -114,8 +120,9 @@ TEST(Faults, AFailedWriteChangesNothingVisible) {
     long long before = item_count(db);
     // Writes until the injected failure hits one; every earlier one succeeded.
     for (int i = 0; i < n; ++i) {
-      auto r = call(db, "PutItem", R"({"TableName":"faults","Item":{"pk":{"S":"new)" + std::to_string(n) + "-" +
-                                       std::to_string(i) + R"("},"g":{"S":"y"}}})");
+      auto r = call(db, "PutItem",
+                    R"({"TableName":"faults","Item":{"pk":{"S":"new)" + std::to_string(n) + "-" +
+                        std::to_string(i) + R"("},"g":{"S":"y"}}})");
       if (i + 1 < n) {
         ASSERT_TRUE(r.ok());
         continue;
@@ -123,8 +130,9 @@ TEST(Faults, AFailedWriteChangesNothingVisible) {
       ASSERT_FALSE(r.ok());
       EXPECT_EQ(r.error().http_status, 500);
       EXPECT_EQ(item_count(db), before + i);  // counters moved only for the writes that landed
-      auto got = call(db, "GetItem", R"({"TableName":"faults","Key":{"pk":{"S":"new)" + std::to_string(n) + "-" +
-                                         std::to_string(i) + R"("}}})");
+      auto got = call(db, "GetItem",
+                      R"({"TableName":"faults","Key":{"pk":{"S":"new)" + std::to_string(n) + "-" +
+                          std::to_string(i) + R"("}}})");
       ASSERT_TRUE(got.ok());
       EXPECT_EQ(*got, "{}");
     }
@@ -135,7 +143,8 @@ TEST(Faults, AFailedUpdateTableLeavesTheIndexesAsTheyWere) {
   auto store = populated();
   Database db(std::make_unique<FaultyKv>(store, 1, 0), EngineOptions{});
   ASSERT_TRUE(db.open().ok());
-  auto r = call(db, "UpdateTable", R"({"TableName":"faults","GlobalSecondaryIndexUpdates":[{"Delete":{"IndexName":"gsi"}}]})");
+  auto r = call(db, "UpdateTable",
+                R"({"TableName":"faults","GlobalSecondaryIndexUpdates":[{"Delete":{"IndexName":"gsi"}}]})");
   ASSERT_FALSE(r.ok());
   auto q = call(db, "Query", R"({"TableName":"faults","IndexName":"gsi","KeyConditionExpression":"g = :g",
                                  "ExpressionAttributeValues":{":g":{"S":"x"}}})");
@@ -164,13 +173,17 @@ TEST(StorageFormat, Format1DatabaseIsUpgradedOnOpen) {
   // Rewrite the format-2 database as format 1.
   WriteBatch down;
   std::string table(1, '\x01');
-  ASSERT_TRUE(store->scan(table, std::string(1, '\x02'), false, [&](std::string_view k, std::string_view v) {
-    if (k.size() > 10 && k[5] == '\x01') {  // 01 <be32 table> 01 <be32 index> ...
-      down.del(std::string(k));
-      down.put(std::string(k.substr(0, 5)) + k[9] + std::string(k.substr(10)), std::string(v));
-    }
-    return true;
-  }).ok());
+  ASSERT_TRUE(store
+                  ->scan(table, std::string(1, '\x02'), false,
+                         [&](std::string_view k, std::string_view v) {
+                           if (k.size() > 10 && k[5] == '\x01') {  // 01 <be32 table> 01 <be32 index> ...
+                             down.del(std::string(k));
+                             down.put(std::string(k.substr(0, 5)) + k[9] + std::string(k.substr(10)),
+                                      std::string(v));
+                           }
+                           return true;
+                         })
+                  .ok());
   down.del(std::string("\0V", 2));
   ASSERT_FALSE(down.empty());
   ASSERT_TRUE(store->write(down).ok());
@@ -185,13 +198,18 @@ TEST(StorageFormat, Format1DatabaseIsUpgradedOnOpen) {
   ASSERT_TRUE(store->get(std::string("\0V", 2), &version));
   EXPECT_EQ(version, "2");
   int old_layout = 0;
-  ASSERT_TRUE(store->scan(table, std::string(1, '\x02'), false, [&](std::string_view k, std::string_view) {
-    old_layout += k.size() > 5 && k[5] != '\x00' && k[5] != '\x01';
-    return true;
-  }).ok());
+  ASSERT_TRUE(store
+                  ->scan(table, std::string(1, '\x02'), false,
+                         [&](std::string_view k, std::string_view) {
+                           old_layout += k.size() > 5 && k[5] != '\x00' && k[5] != '\x01';
+                           return true;
+                         })
+                  .ok());
   EXPECT_EQ(old_layout, 0);
   // Deleting the index afterwards leaves every item.
-  ASSERT_TRUE(call(db, "UpdateTable", R"({"TableName":"faults","GlobalSecondaryIndexUpdates":[{"Delete":{"IndexName":"gsi"}}]})").ok());
+  ASSERT_TRUE(call(db, "UpdateTable",
+                   R"({"TableName":"faults","GlobalSecondaryIndexUpdates":[{"Delete":{"IndexName":"gsi"}}]})")
+                  .ok());
   EXPECT_EQ(item_count(db), 5);
   auto scan = call(db, "Scan", R"({"TableName":"faults"})");
   ASSERT_TRUE(scan.ok());

@@ -1,16 +1,17 @@
 #include "auth/jwt.h"
 
-#include <gtest/gtest.h>
-
 #include <atomic>
 #include <filesystem>
 #include <future>
+
+#include <gtest/gtest.h>
 
 using namespace ddb;
 
 namespace {
 std::string key_path() {
-  return (std::filesystem::temp_directory_path() / ("jwt-test-" + std::to_string(::getpid()) + ".pem")).string();
+  return (std::filesystem::temp_directory_path() / ("jwt-test-" + std::to_string(::getpid()) + ".pem"))
+      .string();
 }
 }  // namespace
 
@@ -32,11 +33,15 @@ TEST(Jwt, VerifiesSignatureAndClaimsAndFetchesJwksOnce) {
   auto expired = (*issuer)->sign_access_token("sub-1", "bayko", std::chrono::seconds(-10));
   EXPECT_EQ(v.verify(expired).error().message, "expired");
 
-  jwt::Verifier wrong_iss("https://other/pool", "client-1", [&]() -> Result<std::string> { return (*issuer)->jwks_json(); });
-  EXPECT_EQ(wrong_iss.verify((*issuer)->sign_access_token("s", "u", std::chrono::minutes(1))).error().message, "wrong issuer");
-  jwt::Verifier wrong_client("https://issuer.example/pool", "client-2", [&]() -> Result<std::string> { return (*issuer)->jwks_json(); });
-  EXPECT_EQ(wrong_client.verify((*issuer)->sign_access_token("s", "u", std::chrono::minutes(1))).error().message,
-            "wrong client_id");
+  jwt::Verifier wrong_iss("https://other/pool", "client-1",
+                          [&]() -> Result<std::string> { return (*issuer)->jwks_json(); });
+  EXPECT_EQ(wrong_iss.verify((*issuer)->sign_access_token("s", "u", std::chrono::minutes(1))).error().message,
+            "wrong issuer");
+  jwt::Verifier wrong_client("https://issuer.example/pool", "client-2",
+                             [&]() -> Result<std::string> { return (*issuer)->jwks_json(); });
+  EXPECT_EQ(
+      wrong_client.verify((*issuer)->sign_access_token("s", "u", std::chrono::minutes(1))).error().message,
+      "wrong client_id");
 
   std::string token = (*issuer)->sign_access_token("sub-1", "bayko", std::chrono::minutes(5));
   token[token.size() - 5] = token[token.size() - 5] == 'A' ? 'B' : 'A';
@@ -73,7 +78,8 @@ TEST(Jwt, UnknownKidRefreshesTheKeySet) {
   EXPECT_TRUE(limited.verify((*first)->sign_access_token("a", "a", std::chrono::minutes(1))).ok());
   current = (*second)->jwks_json();
   for (int i = 0; i < 3; ++i)
-    EXPECT_EQ(limited.verify((*second)->sign_access_token("a", "a", std::chrono::minutes(1))).error().message, "unknown kid");
+    EXPECT_EQ(limited.verify((*second)->sign_access_token("a", "a", std::chrono::minutes(1))).error().message,
+              "unknown kid");
   EXPECT_EQ(fetches, 1);
   std::filesystem::remove(key_path());
 }
@@ -87,17 +93,25 @@ TEST(Jwt, ASlowKeyServerDelaysOnlyTheRequestsThatNeedANewKey) {
   std::promise<void> entered, release;
   auto released = release.get_future().share();
   std::atomic<int> calls{0};
-  jwt::Verifier v("iss", "", [&]() -> Result<std::string> {
-    if (calls++ == 0) return (*first)->jwks_json();
-    entered.set_value();
-    released.wait();  // the key server is slow until the test says otherwise
-    return (*second)->jwks_json();
-  }, std::chrono::seconds(0));
+  jwt::Verifier v(
+      "iss", "",
+      [&]() -> Result<std::string> {
+        if (calls++ == 0) return (*first)->jwks_json();
+        entered.set_value();
+        released.wait();  // the key server is slow until the test says otherwise
+        return (*second)->jwks_json();
+      },
+      std::chrono::seconds(0));
   ASSERT_TRUE(v.verify((*first)->sign_access_token("a", "a", std::chrono::minutes(1))).ok());
-  auto slow = std::async(std::launch::async, [&] { return v.verify((*second)->sign_access_token("b", "b", std::chrono::minutes(1))); });
+  auto slow = std::async(std::launch::async, [&] {
+    return v.verify((*second)->sign_access_token("b", "b", std::chrono::minutes(1)));
+  });
   entered.get_future().wait();  // the fetch for the new kid is in progress
-  auto fast = std::async(std::launch::async, [&] { return v.verify((*first)->sign_access_token("c", "c", std::chrono::minutes(1))); });
-  ASSERT_EQ(fast.wait_for(std::chrono::seconds(20)), std::future_status::ready) << "a known-key request waited for the key server";
+  auto fast = std::async(std::launch::async, [&] {
+    return v.verify((*first)->sign_access_token("c", "c", std::chrono::minutes(1)));
+  });
+  ASSERT_EQ(fast.wait_for(std::chrono::seconds(20)), std::future_status::ready)
+      << "a known-key request waited for the key server";
   EXPECT_TRUE(fast.get().ok());
   EXPECT_EQ(slow.wait_for(std::chrono::milliseconds(0)), std::future_status::timeout);
   release.set_value();
@@ -112,11 +126,16 @@ TEST(Jwt, RefusesTokensNotYetValidOrLivingTooLongAndKeepsTheKeyPrivate) {
   auto issuer = jwt::Issuer::open(path, "https://issuer.example/pool", "client-1");
   ASSERT_TRUE(issuer.ok());
   auto perms = std::filesystem::status(path).permissions();
-  EXPECT_EQ(perms & (std::filesystem::perms::group_all | std::filesystem::perms::others_all), std::filesystem::perms::none);
-  jwt::Verifier v("https://issuer.example/pool", "client-1", [&]() -> Result<std::string> { return (*issuer)->jwks_json(); });
+  EXPECT_EQ(perms & (std::filesystem::perms::group_all | std::filesystem::perms::others_all),
+            std::filesystem::perms::none);
+  jwt::Verifier v("https://issuer.example/pool", "client-1",
+                  [&]() -> Result<std::string> { return (*issuer)->jwks_json(); });
   EXPECT_TRUE(v.verify((*issuer)->sign_access_token("s", "u", std::chrono::hours(12))).ok());
-  EXPECT_EQ(v.verify((*issuer)->sign_access_token("s", "u", std::chrono::hours(48))).error().message, "lifetime too long");
-  EXPECT_EQ(v.verify((*issuer)->sign_access_token("s", "u", std::chrono::hours(1), 3600)).error().message, "not yet valid");
-  EXPECT_TRUE(v.verify((*issuer)->sign_access_token("s", "u", std::chrono::hours(1), 30)).ok());  // within the skew
+  EXPECT_EQ(v.verify((*issuer)->sign_access_token("s", "u", std::chrono::hours(48))).error().message,
+            "lifetime too long");
+  EXPECT_EQ(v.verify((*issuer)->sign_access_token("s", "u", std::chrono::hours(1), 3600)).error().message,
+            "not yet valid");
+  EXPECT_TRUE(
+      v.verify((*issuer)->sign_access_token("s", "u", std::chrono::hours(1), 30)).ok());  // within the skew
   std::filesystem::remove(path);
 }

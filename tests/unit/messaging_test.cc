@@ -1,14 +1,17 @@
+#include "cruddur/messaging.h"
+
 #include <gtest/gtest.h>
 
 #include "cruddur/api.h"
 #include "cruddur/commands.h"
-#include "cruddur/messaging.h"
 #include "cruddur/timefmt.h"
 
 using namespace cruddur;
 
 namespace {
-User me() { return {"u1", "Londo Mollari", "londo", "l@x", "sub", "t"}; }
+User me() {
+  return {"u1", "Londo Mollari", "londo", "l@x", "sub", "t"};
+}
 SendRequest req(std::optional<std::string> m, std::optional<std::string> g, std::optional<std::string> h) {
   return SendRequest{std::move(m), std::move(g), std::move(h)};
 }

@@ -6,8 +6,8 @@ using ddb::parse_options;
 
 TEST(Options, DynamoDbLocalSpellings) {
   std::string err;
-  auto c = parse_options({"-port", "8001", "-inMemory", "-sharedDb", "-cors", "http://a,http://b", "-delayTransientStatuses",
-                          "-disableTelemetry", "-optimizeDbBeforeStartup"},
+  auto c = parse_options({"-port", "8001", "-inMemory", "-sharedDb", "-cors", "http://a,http://b",
+                          "-delayTransientStatuses", "-disableTelemetry", "-optimizeDbBeforeStartup"},
                          &err);
   ASSERT_TRUE(c) << err;
   EXPECT_EQ(c->port, 8001);

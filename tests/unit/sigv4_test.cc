@@ -10,16 +10,19 @@ TEST(SigV4, GetVanillaVector) {
   r.method = "GET";
   r.path = "/";
   r.headers = {{"Host", "example.amazonaws.com"}, {"X-Amz-Date", "20150830T123600Z"}};
-  auto auth = sign(r, "AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "", "us-east-1", "service", "20150830T123600Z");
+  auto auth = sign(r, "AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "", "us-east-1", "service",
+                   "20150830T123600Z");
   EXPECT_EQ(auth,
             "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, "
-            "SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31");
+            "SignedHeaders=host;x-amz-date, "
+            "Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31");
 }
 
 TEST(SigV4, ParseAuthorization) {
   std::string error;
   auto c = parse_authorization(
-      "AWS4-HMAC-SHA256 Credential=AKID/20240101/eu-central-1/dynamodb/aws4_request, SignedHeaders=host;x-amz-date, Signature=abcd",
+      "AWS4-HMAC-SHA256 Credential=AKID/20240101/eu-central-1/dynamodb/aws4_request, "
+      "SignedHeaders=host;x-amz-date, Signature=abcd",
       &error);
   ASSERT_TRUE(c);
   EXPECT_EQ(c->access_key, "AKID");
@@ -51,8 +54,10 @@ const Vector kSuite[] = {
     {"post-vanilla", "POST", "/", "", "5da7c1a2acd57cee7505fc6676e4e544621c30862966e37dddb68e92efbe5d6b"},
     {"get-vanilla-query-order-key-case", "GET", "/", "Param2=value2&Param1=value1",
      "b97d918cfa904a5beff61c982a1b6f458b799221646efd99d3219ec94cdf2500"},
-    {"get-vanilla-empty-query-key", "GET", "/", "Param1=value1", "a67d582fa61cc504c4bae71f336f98b97f1ea3c7a6bfe1b6e45aec72011b9aeb"},
-    {"post-vanilla-query", "POST", "/", "Param1=value1", "28038455d6de14eafc1f9222cf5aa6f1a96197d7deb8263271d420d138af7f11"},
+    {"get-vanilla-empty-query-key", "GET", "/", "Param1=value1",
+     "a67d582fa61cc504c4bae71f336f98b97f1ea3c7a6bfe1b6e45aec72011b9aeb"},
+    {"post-vanilla-query", "POST", "/", "Param1=value1",
+     "28038455d6de14eafc1f9222cf5aa6f1a96197d7deb8263271d420d138af7f11"},
     {"get-utf8", "GET", "/%E1%88%B4", "", "8318018e0b0f223aa2bbf98705b62bb787dc9c0e678f255a891fd03141be5d85"},
 };
 const char* kSecret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
@@ -67,7 +72,8 @@ TEST(SigV4, TestSuiteVectorsSignAndVerify) {
     r.query = canonical_query(v.query);
     r.headers = {{"Host", "example.amazonaws.com"}, {"X-Amz-Date", "20150830T123600Z"}};
     std::string auth = sign(r, "AKIDEXAMPLE", kSecret, "", "us-east-1", "service", "20150830T123600Z");
-    EXPECT_NE(auth.find(std::string("Signature=") + v.signature), std::string::npos) << v.name << ": " << auth;
+    EXPECT_NE(auth.find(std::string("Signature=") + v.signature), std::string::npos)
+        << v.name << ": " << auth;
 
     std::string error;
     auto cred = parse_authorization(auth, &error);
@@ -80,7 +86,9 @@ TEST(SigV4, TestSuiteVectorsSignAndVerify) {
     EXPECT_EQ(verify(*cred, tampered, kSecret, kVectorTime, nullptr), Verdict::kMismatch) << v.name;
     std::string detail;
     EXPECT_EQ(verify(*cred, in, kSecret, kVectorTime + 16 * 60, &detail), Verdict::kExpired) << v.name;
-    EXPECT_EQ(detail, "Signature expired: 20150830T123600Z is now earlier than 20150830T123700Z (20150830T125200Z - 15 min.)");
+    EXPECT_EQ(detail,
+              "Signature expired: 20150830T123600Z is now earlier than 20150830T123700Z (20150830T125200Z - "
+              "15 min.)");
     EXPECT_EQ(verify(*cred, in, kSecret, kVectorTime - 16 * 60, nullptr), Verdict::kNotYetCurrent) << v.name;
   }
 }

@@ -19,9 +19,10 @@ TEST(Value, RoundTripAllTypes) {
   auto v = parse(json);
   ASSERT_TRUE(v.ok()) << v.error().message;
   // Map members come back in name order.
-  EXPECT_EQ(value_to_json(*v),
-            R"({"M":{"b":{"B":"AAEC"},"bs":{"BS":["AA=="]},"l":{"L":[{"BOOL":true},{"NULL":true}]},"n":{"N":"1.5"},)"
-            R"("ns":{"NS":["1","2"]},"s":{"S":"x"},"ss":{"SS":["a","b"]}}})");
+  EXPECT_EQ(
+      value_to_json(*v),
+      R"({"M":{"b":{"B":"AAEC"},"bs":{"BS":["AA=="]},"l":{"L":[{"BOOL":true},{"NULL":true}]},"n":{"N":"1.5"},)"
+      R"("ns":{"NS":["1","2"]},"s":{"S":"x"},"ss":{"SS":["a","b"]}}})");
   std::string enc;
   encode_value(enc, *v);
   std::string_view in(enc);
@@ -34,13 +35,15 @@ TEST(Value, ValidationMessages) {
   EXPECT_EQ(parse("{}").error().message,
             "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
   EXPECT_EQ(parse(R"({"S":"a","N":"1"})").error().message,
-            "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes");
+            "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the "
+            "supported datatypes");
   EXPECT_EQ(parse(R"({"SS":[]})").error().message,
             "One or more parameter values were invalid: An string set  may not be empty");
   EXPECT_EQ(parse(R"({"SS":["a","a"]})").error().message,
             "One or more parameter values were invalid: Input collection [a, a] contains duplicates.");
-  EXPECT_EQ(parse(R"({"NULL":false})").error().message,
-            "One or more parameter values were invalid: Null attribute value types must have the value of true");
+  EXPECT_EQ(
+      parse(R"({"NULL":false})").error().message,
+      "One or more parameter values were invalid: Null attribute value types must have the value of true");
   EXPECT_EQ(parse(R"({"S":5})").error().name(), "SerializationException");
   EXPECT_EQ(parse(R"({"NS":["1","1.0"]})").error().message.substr(0, 62),
             "One or more parameter values were invalid: Input collection [1");
@@ -60,8 +63,8 @@ TEST(Value, ItemSizeFollowsDynamoDB) {
 }
 
 TEST(KeyCodec, NumbersSortNumerically) {
-  std::vector<const char*> nums = {"-1E+100", "-12.5", "-12", "-1.05", "-1", "-0.5", "0", "1E-130", "0.5", "1",
-                                   "1.05", "9", "10", "12", "12.5", "100", "9.99E+125"};
+  std::vector<const char*> nums = {"-1E+100", "-12.5", "-12", "-1.05", "-1", "-0.5", "0",   "1E-130",   "0.5",
+                                   "1",       "1.05",  "9",   "10",    "12", "12.5", "100", "9.99E+125"};
   std::string prev;
   for (size_t i = 0; i < nums.size(); ++i) {
     auto v = parse((std::string(R"({"N":")") + nums[i] + "\"}").c_str());
@@ -98,7 +101,8 @@ TEST(KeyCodec, StringsSortByBytesAndAreSelfDelimiting) {
 
 TEST(Value, SizeAndJsonFromStorageFormMatchTypedValues) {
   rapidjson::Document d;
-  d.Parse(R"({"a":{"S":"xyz"},"n":{"N":"-123.45"},"b":{"B":"AAEC"},"ss":{"SS":["p","qq"]},"ns":{"NS":["1","22"]},
+  d.Parse(
+      R"({"a":{"S":"xyz"},"n":{"N":"-123.45"},"b":{"B":"AAEC"},"ss":{"SS":["p","qq"]},"ns":{"NS":["1","22"]},
              "m":{"M":{"k":{"L":[{"BOOL":true},{"NULL":true},{"N":"7"}]}}},"l":{"L":[]}})");
   auto item = *item_from_json(d);
   std::string enc;
