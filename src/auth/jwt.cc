@@ -173,7 +173,7 @@ Verifier::~Verifier() {
 }
 
 void* Verifier::find_key(const std::string& kid) {
-  std::lock_guard lk(mu_);
+  MutexLock lk(mu_);
   auto it = keys_.find(kid);
   if (it == keys_.end()) return nullptr;
   EVP_PKEY_up_ref(static_cast<EVP_PKEY*>(it->second));
@@ -198,7 +198,7 @@ Status Verifier::refresh() {
     std::string kid = str_member(k, "kid");
     EVP_PKEY* p = rsa_from_jwk(str_member(k, "n"), str_member(k, "e"));
     if (!p) continue;
-    std::lock_guard lk(mu_);
+    MutexLock lk(mu_);
     if (!keys_.emplace(kid, p).second) EVP_PKEY_free(p);
   }
   return Status::OK();
@@ -206,7 +206,7 @@ Status Verifier::refresh() {
 
 Result<Claims> Verifier::verify(const std::string& token) {
   {
-    std::lock_guard lk(mu_);
+    MutexLock lk(mu_);
     auto it = verified_.find(token);
     if (it != verified_.end()) {
       if (it->second.exp <= static_cast<long long>(std::time(nullptr))) {
@@ -230,7 +230,7 @@ Result<Claims> Verifier::verify(const std::string& token) {
   std::string kid = str_member(h, "kid");
   auto* key = static_cast<EVP_PKEY*>(find_key(kid));
   if (!key) {
-    std::lock_guard fetching(fetch_mu_);
+    MutexLock fetching(fetch_mu_);
     key = static_cast<EVP_PKEY*>(find_key(kid));  // another request may have fetched it meanwhile
     if (!key) {
       DDB_TRY(refresh());
@@ -267,7 +267,7 @@ Result<Claims> Verifier::verify(const std::string& token) {
   if (c.token_use != "access") return bad("not an access token");
   if (!client_id_.empty() && c.client_id != client_id_) return bad("wrong client_id");
   if (c.sub.empty()) return bad("no sub");
-  std::lock_guard lk(mu_);
+  MutexLock lk(mu_);
   if (verified_.size() >= 10000) verified_.clear();
   verified_.emplace(token, c);
   return c;

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 
+#include "util/mutex.h"
 #include "util/status.h"
 
 namespace ddb::jwt {
@@ -57,18 +58,19 @@ class Verifier {
   int jwks_fetches() const { return fetches_; }
 
  private:
-  void* find_key(const std::string& kid);  // EVP_PKEY* with a reference the caller frees, or null
-  Status refresh();
+  void* find_key(const std::string& kid)
+      EXCLUDES(mu_);  // EVP_PKEY* with a reference the caller frees, or null
+  Status refresh() REQUIRES(fetch_mu_) EXCLUDES(mu_);
   std::string iss_, client_id_;
   std::function<Result<std::string>()> fetch_;
   std::chrono::seconds min_refresh_;
-  std::mutex fetch_mu_;  // serializes key-set fetches; never held with mu_ by the same thread across a fetch
-  std::mutex mu_;
-  std::map<std::string, void*> keys_;  // kid -> EVP_PKEY*; GUARDED_BY(mu_)
+  Mutex fetch_mu_;  // serializes key-set fetches; mu_ is never held across a fetch
+  Mutex mu_ ACQUIRED_AFTER(fetch_mu_);
+  std::map<std::string, void*> keys_ GUARDED_BY(mu_);  // kid -> EVP_PKEY*
   // Tokens already verified (signature and claims), so a client's repeated requests skip the RSA
   // check; exp is still checked on every use. Bounded: cleared when it reaches 10,000 entries.
-  std::map<std::string, Claims> verified_;              // GUARDED_BY(mu_)
-  std::chrono::steady_clock::time_point last_fetch_{};  // GUARDED_BY(fetch_mu_)
+  std::map<std::string, Claims> verified_ GUARDED_BY(mu_);
+  std::chrono::steady_clock::time_point last_fetch_ GUARDED_BY(fetch_mu_){};
   std::atomic<int> fetches_{0};
 };
 

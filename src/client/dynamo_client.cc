@@ -155,7 +155,7 @@ Result<std::pair<int, std::string>> HttpClient::post_once(std::string_view targe
   if (host_.empty()) return err::internal("invalid endpoint URL: " + opt_.endpoint);
   std::unique_ptr<Conn> c;
   {
-    std::lock_guard lk(mu_);
+    MutexLock lk(mu_);
     if (!idle_.empty()) {
       c = std::move(idle_.back());
       idle_.pop_back();
@@ -202,7 +202,7 @@ Result<std::pair<int, std::string>> HttpClient::post_once(std::string_view targe
     return err::ddb("ServiceUnavailable", "request to " + opt_.endpoint + " failed: " + ec.message(), 503);
   int status = static_cast<int>(res.result_int());
   if (res.keep_alive()) {
-    std::lock_guard lk(mu_);
+    MutexLock lk(mu_);
     idle_.push_back(std::move(c));
   }
   return std::make_pair(status, std::move(res.body()));

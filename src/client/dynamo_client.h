@@ -14,6 +14,7 @@
 
 #include <rapidjson/document.h>
 
+#include "util/mutex.h"
 #include "util/status.h"
 
 namespace ddb {
@@ -87,8 +88,8 @@ class HttpClient final : public DynamoClient {
   HttpClientOptions opt_;
   std::string host_, port_, path_;
   bool tls_ = false;
-  std::mutex mu_;
-  std::vector<std::unique_ptr<Conn>> idle_;  // GUARDED_BY(mu_)
+  Mutex mu_;
+  std::vector<std::unique_ptr<Conn>> idle_ GUARDED_BY(mu_);
 };
 
 // Plain GET (for a JWKS document); http or https.

@@ -1,7 +1,8 @@
 #include "cruddur/cache.h"
 
-#include <mutex>
 #include <unordered_map>
+
+#include "util/mutex.h"
 
 namespace cruddur {
 
@@ -22,7 +23,7 @@ class EmbeddedCache final : public Cache {
   Status ping() override { return Status::OK(); }
 
   Result<std::vector<std::optional<std::string>>> mget(const std::vector<std::string>& keys) override {
-    std::lock_guard lk(mu_);
+    ddb::MutexLock lk(mu_);
     std::vector<std::optional<std::string>> out;
     for (auto& k : keys) {
       Entry* e = find(k);
@@ -32,7 +33,7 @@ class EmbeddedCache final : public Cache {
   }
 
   Status set(const std::string& key, const std::string& value) override {
-    std::lock_guard lk(mu_);
+    ddb::MutexLock lk(mu_);
     Entry& e = put(key, ttl_);
     e.is_hash = false;
     e.value = value;
@@ -40,7 +41,7 @@ class EmbeddedCache final : public Cache {
   }
 
   Result<long long> incr(const std::string& key) override {
-    std::lock_guard lk(mu_);
+    ddb::MutexLock lk(mu_);
     Entry* e = find(key);
     long long n = e && !e->is_hash ? std::atoll(e->value.c_str()) + 1 : 1;
     Entry& w = put(key, 2 * ttl_);
@@ -50,14 +51,14 @@ class EmbeddedCache final : public Cache {
   }
 
   Result<std::optional<std::map<std::string, std::string>>> hgetall(const std::string& key) override {
-    std::lock_guard lk(mu_);
+    ddb::MutexLock lk(mu_);
     Entry* e = find(key);
     if (!e || !e->is_hash) return std::optional<std::map<std::string, std::string>>();
     return std::optional<std::map<std::string, std::string>>(e->hash);
   }
 
   Result<bool> hcreate(const std::string& key, const std::map<std::string, std::string>& fields) override {
-    std::lock_guard lk(mu_);
+    ddb::MutexLock lk(mu_);
     if (find(key)) return false;
     Entry& e = put(key, ttl_);
     e.is_hash = true;
@@ -67,7 +68,7 @@ class EmbeddedCache final : public Cache {
 
   Result<bool> hset_if(const std::string& key, const std::string& field, const std::string& value,
                        const std::string& mark, bool strict) override {
-    std::lock_guard lk(mu_);
+    ddb::MutexLock lk(mu_);
     Entry* e = find(key);
     if (!e || !e->is_hash) return false;
     auto m = e->hash.find("m:" + field);
@@ -80,7 +81,7 @@ class EmbeddedCache final : public Cache {
   Status publish(const std::string& channel, const std::string& message) override {
     std::vector<std::function<void(const std::string&)>> fns;
     {
-      std::lock_guard lk(mu_);
+      ddb::MutexLock lk(mu_);
       auto it = subscribers_.find(channel);
       if (it != subscribers_.end()) fns = it->second;
     }
@@ -89,7 +90,7 @@ class EmbeddedCache final : public Cache {
   }
 
   void subscribe(const std::string& channel, std::function<void(const std::string&)> fn) override {
-    std::lock_guard lk(mu_);
+    ddb::MutexLock lk(mu_);
     subscribers_[channel].push_back(std::move(fn));
   }
 
@@ -101,7 +102,7 @@ class EmbeddedCache final : public Cache {
     std::map<std::string, std::string> hash;
   };
 
-  Entry* find(const std::string& key) {  // with mu_ held
+  Entry* find(const std::string& key) REQUIRES(mu_) {
     auto it = map_.find(key);
     if (it == map_.end()) return nullptr;
     if (it->second.expires <= Clock::now()) {
@@ -111,7 +112,7 @@ class EmbeddedCache final : public Cache {
     return &it->second;
   }
 
-  Entry& put(const std::string& key, std::chrono::seconds ttl) {  // with mu_ held
+  Entry& put(const std::string& key, std::chrono::seconds ttl) REQUIRES(mu_) {
     if (map_.size() >= max_ && !map_.count(key)) {
       auto now = Clock::now();
       for (auto it = map_.begin(); it != map_.end();)
@@ -125,10 +126,9 @@ class EmbeddedCache final : public Cache {
 
   const std::chrono::seconds ttl_;
   const size_t max_;
-  std::mutex mu_;
-  std::unordered_map<std::string, Entry> map_;  // GUARDED_BY(mu_)
-  std::map<std::string, std::vector<std::function<void(const std::string&)>>>
-      subscribers_;  // GUARDED_BY(mu_)
+  ddb::Mutex mu_;
+  std::unordered_map<std::string, Entry> map_ GUARDED_BY(mu_);
+  std::map<std::string, std::vector<std::function<void(const std::string&)>>> subscribers_ GUARDED_BY(mu_);
 };
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <hiredis/hiredis.h>
 
 #include "cruddur/cache.h"
+#include "util/mutex.h"
 
 namespace cruddur {
 
@@ -170,7 +171,7 @@ class RedisCache final : public Cache {
       return Error{"CacheUnavailable", describe() + " is down", 503, {}};
     redisContext* c = nullptr;
     {
-      std::lock_guard lk(mu_);
+      ddb::MutexLock lk(mu_);
       if (!pool_.empty()) {
         c = pool_.back();
         pool_.pop_back();
@@ -192,7 +193,7 @@ class RedisCache final : public Cache {
       return trip(why);
     }
     {
-      std::lock_guard lk(mu_);
+      ddb::MutexLock lk(mu_);
       if (pool_.size() < 8)
         pool_.push_back(c);
       else
@@ -242,8 +243,8 @@ class RedisCache final : public Cache {
   const std::string host_;
   const int port_, db_;
   const std::chrono::seconds ttl_;
-  std::mutex mu_;
-  std::vector<redisContext*> pool_;  // GUARDED_BY(mu_): idle connections
+  ddb::Mutex mu_;
+  std::vector<redisContext*> pool_ GUARDED_BY(mu_);  // idle connections
   std::atomic<Clock::rep> down_until_{0};
   std::atomic<bool> stop_{false};
   std::vector<std::thread> subscribers_;

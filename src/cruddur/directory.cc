@@ -7,6 +7,7 @@
 
 #include "cruddur/timefmt.h"
 #include "util/errors.h"
+#include "util/mutex.h"
 
 namespace cruddur {
 
@@ -41,7 +42,7 @@ class SqliteDirectory final : public UserDirectory {
   explicit SqliteDirectory(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
   ~SqliteDirectory() override { sqlite3_close(db_); }
 
-  Status exec(const char* sql) {
+  Status exec(const char* sql) REQUIRES(mu_) {
     char* msg = nullptr;
     if (sqlite3_exec(db_, sql, nullptr, nullptr, &msg) != SQLITE_OK) {
       std::string m = msg ? msg : "sqlite error";
@@ -51,16 +52,16 @@ class SqliteDirectory final : public UserDirectory {
     return Status::OK();
   }
   Status schema_load() override {
-    std::lock_guard lk(mu_);
+    ddb::MutexLock lk(mu_);
     DDB_TRY(exec(kDrop));
     return exec(kCreate);
   }
   Status ensure_schema() override {
-    std::lock_guard lk(mu_);
+    ddb::MutexLock lk(mu_);
     return exec(kCreate);
   }
   Status insert(const User& u) override {
-    std::lock_guard lk(mu_);
+    ddb::MutexLock lk(mu_);
     sqlite3_stmt* st = nullptr;
     if (sqlite3_prepare_v2(db_, kInsert, -1, &st, nullptr) != SQLITE_OK) return db_error(sqlite3_errmsg(db_));
     const std::string* vals[] = {&u.uuid,  &u.display_name,    &u.handle,
@@ -77,7 +78,7 @@ class SqliteDirectory final : public UserDirectory {
     return Status::OK();
   }
   Result<std::vector<User>> query(const std::string& where, const std::string& arg) override {
-    std::lock_guard lk(mu_);
+    ddb::MutexLock lk(mu_);
     std::string sql = std::string(kCols) + where;
     sqlite3_stmt* st = nullptr;
     if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &st, nullptr) != SQLITE_OK)
@@ -98,7 +99,7 @@ class SqliteDirectory final : public UserDirectory {
     return out;
   }
   Result<bool> set_cognito_id(const std::string& handle, const std::string& sub) override {
-    std::lock_guard lk(mu_);
+    ddb::MutexLock lk(mu_);
     sqlite3_stmt* st = nullptr;
     if (sqlite3_prepare_v2(db_, "UPDATE users SET cognito_user_id = $1 WHERE handle = $2", -1, &st,
                            nullptr) != SQLITE_OK)
@@ -111,14 +112,14 @@ class SqliteDirectory final : public UserDirectory {
     return sqlite3_changes(db_) > 0;
   }
   Status ping() override {
-    std::lock_guard lk(mu_);
+    ddb::MutexLock lk(mu_);
     return exec("SELECT 1");
   }
   std::string describe() const override { return "SQLite " + path_; }
 
  private:
-  std::mutex mu_;
-  sqlite3* db_;
+  ddb::Mutex mu_;
+  sqlite3* db_ PT_GUARDED_BY(mu_);
   std::string path_;
 };
 
@@ -128,7 +129,11 @@ class PostgresDirectory final : public UserDirectory {
   ~PostgresDirectory() override {
     if (conn_) PQfinish(conn_);
   }
-  Status connect() {
+  Status first_connect() {
+    ddb::MutexLock lk(mu_);
+    return connect();
+  }
+  Status connect() REQUIRES(mu_) {
     if (conn_ && PQstatus(conn_) == CONNECTION_OK) return Status::OK();
     if (conn_) PQfinish(conn_);
     conn_ = PQconnectdb(url_.c_str());
@@ -140,7 +145,7 @@ class PostgresDirectory final : public UserDirectory {
     return Status::OK();
   }
   // Runs a statement; returns the result (caller clears) or an error.
-  Result<PGresult*> run(const char* sql, const std::vector<const char*>& params) {
+  Result<PGresult*> run(const char* sql, const std::vector<const char*>& params) REQUIRES(mu_) {
     DDB_TRY(connect());
     PGresult* r = PQexecParams(conn_, sql, static_cast<int>(params.size()), nullptr, params.data(), nullptr,
                                nullptr, 0);
@@ -152,23 +157,23 @@ class PostgresDirectory final : public UserDirectory {
     }
     return r;
   }
-  Status simple(const char* sql) {
+  Status simple(const char* sql) REQUIRES(mu_) {
     auto r = run(sql, {});
     if (!r.ok()) return r.take_error();
     PQclear(*r);
     return Status::OK();
   }
   Status schema_load() override {
-    std::lock_guard lk(mu_);
+    ddb::MutexLock lk(mu_);
     DDB_TRY(simple(kDrop));
     return simple(kCreate);
   }
   Status ensure_schema() override {
-    std::lock_guard lk(mu_);
+    ddb::MutexLock lk(mu_);
     return simple(kCreate);
   }
   Status insert(const User& u) override {
-    std::lock_guard lk(mu_);
+    ddb::MutexLock lk(mu_);
     std::vector<const char*> p = {u.uuid.c_str(),
                                   u.display_name.c_str(),
                                   u.handle.c_str(),
@@ -181,7 +186,7 @@ class PostgresDirectory final : public UserDirectory {
     return Status::OK();
   }
   Result<std::vector<User>> query(const std::string& where, const std::string& arg) override {
-    std::lock_guard lk(mu_);
+    ddb::MutexLock lk(mu_);
     std::string sql = std::string(kCols) + where;
     std::vector<const char*> p;
     if (where.find("$1") != std::string::npos) p.push_back(arg.c_str());
@@ -196,7 +201,7 @@ class PostgresDirectory final : public UserDirectory {
     return out;
   }
   Result<bool> set_cognito_id(const std::string& handle, const std::string& sub) override {
-    std::lock_guard lk(mu_);
+    ddb::MutexLock lk(mu_);
     auto r = run("UPDATE users SET cognito_user_id = $1 WHERE handle = $2", {sub.c_str(), handle.c_str()});
     if (!r.ok()) return r.take_error();
     bool changed = std::string(PQcmdTuples(*r)) != "0";
@@ -204,7 +209,7 @@ class PostgresDirectory final : public UserDirectory {
     return changed;
   }
   Status ping() override {
-    std::lock_guard lk(mu_);
+    ddb::MutexLock lk(mu_);
     return simple("SELECT 1");
   }
   std::string describe() const override {
@@ -213,9 +218,9 @@ class PostgresDirectory final : public UserDirectory {
   }
 
  private:
-  std::mutex mu_;
+  ddb::Mutex mu_;
   std::string url_;
-  PGconn* conn_ = nullptr;
+  PGconn* conn_ GUARDED_BY(mu_) = nullptr;
 };
 
 }  // namespace
@@ -224,7 +229,7 @@ ddb::Result<std::unique_ptr<UserDirectory>> open_directory(const std::string& ur
                                                            const std::string& sqlite_path) {
   if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) {
     auto d = std::make_unique<PostgresDirectory>(url);
-    DDB_TRY(d->connect());
+    DDB_TRY(d->first_connect());
     return std::unique_ptr<UserDirectory>(std::move(d));
   }
   if (!url.empty()) return db_error("unsupported CONNECTION_URL (expected postgresql://...): " + url);

@@ -18,7 +18,7 @@ EventHub::EventHub(Cache* cache) : cache_(cache) {
 std::shared_ptr<ddb::net::PushStream> EventHub::open(const std::string& user) {
   auto s = std::make_shared<ddb::net::PushStream>();
   s->push("retry: 2000\nevent: ready\ndata: {}\n\n");
-  std::lock_guard lk(streams_->mu);
+  ddb::MutexLock lk(streams_->mu);
   auto& all = streams_->by_user;
   for (auto it = all.begin(); it != all.end();) {  // forget the closed ones
     auto live = it->second.lock();
@@ -40,7 +40,7 @@ void EventHub::Streams::deliver(const std::string& message) {
   std::string user = message.substr(0, nl), frame = message.substr(nl + 1);
   std::vector<std::shared_ptr<ddb::net::PushStream>> to;
   {
-    std::lock_guard lk(mu);
+    ddb::MutexLock lk(mu);
     auto [b, e] = by_user.equal_range(user);
     for (auto it = b; it != e; ++it)
       if (auto s = it->second.lock()) to.push_back(std::move(s));
@@ -49,7 +49,7 @@ void EventHub::Streams::deliver(const std::string& message) {
 }
 
 size_t EventHub::open_streams() {
-  std::lock_guard lk(streams_->mu);
+  ddb::MutexLock lk(streams_->mu);
   size_t n = 0;
   for (auto& [u, w] : streams_->by_user)
     if (auto s = w.lock(); s && !s->closed()) ++n;

@@ -10,6 +10,7 @@
 
 #include "cruddur/cache.h"
 #include "net/http_server.h"
+#include "util/mutex.h"
 
 namespace cruddur {
 
@@ -25,9 +26,9 @@ class EventHub {
  private:
   // The streams, shared with the cache's subscription (which may outlive this hub by a moment).
   struct Streams {
-    std::mutex mu;
-    std::multimap<std::string, std::weak_ptr<ddb::net::PushStream>> by_user;  // GUARDED_BY(mu)
-    void deliver(const std::string& message);                                 // "<user>\n<SSE frame>"
+    ddb::Mutex mu;
+    std::multimap<std::string, std::weak_ptr<ddb::net::PushStream>> by_user GUARDED_BY(mu);
+    void deliver(const std::string& message);  // "<user>\n<SSE frame>"
   };
   Cache* cache_;
   std::shared_ptr<Streams> streams_ = std::make_shared<Streams>();

@@ -79,7 +79,7 @@ Status Database::open() {
 }
 
 std::vector<std::string> Database::table_names() {
-  std::shared_lock lk(catalog_mu_);
+  ReaderLock lk(catalog_mu_);
   std::vector<std::string> names;
   for (auto& [n, t] : tables_) names.push_back(n);
   return names;
@@ -150,7 +150,7 @@ void Database::remember_token(const std::string& token, std::string request_hash
 size_t Database::expire_ttl_items(double now) {
   std::vector<std::shared_ptr<Table>> tables;
   {
-    std::shared_lock lk(catalog_mu_);
+    ReaderLock lk(catalog_mu_);
     for (auto& [n, t] : tables_)
       if (t->def.ttl_enabled) tables.push_back(t);
   }
@@ -175,7 +175,7 @@ size_t Database::expire_ttl_items(double now) {
              .ok())
       continue;
     for (auto& k : expired) {
-      std::lock_guard wl(write_mu_);
+      MutexLock wl(write_mu_);
       auto cur = Ops::recheck(*this, t);  // the table may have been deleted or changed meanwhile
       if (!cur.ok()) break;
       auto item = Ops::load_item(*this, k);  // re-check under the lock: it may have changed
@@ -192,7 +192,7 @@ size_t Database::trim_streams(double now) {
   constexpr double kRetention = 24 * 3600;
   std::vector<uint32_t> ids;
   {
-    std::shared_lock lk(catalog_mu_);
+    ReaderLock lk(catalog_mu_);
     for (auto& [n, t] : tables_) ids.push_back(t->def.id);
   }
   size_t trimmed = 0;
@@ -210,7 +210,7 @@ size_t Database::trim_streams(double now) {
       return b.ops().size() < 10000;
     });
     if (b.empty()) continue;
-    std::lock_guard wl(write_mu_);
+    MutexLock wl(write_mu_);
     if (kv_->write(b).ok()) trimmed += b.ops().size();
   }
   return trimmed;
@@ -251,7 +251,7 @@ Result<std::shared_ptr<Database>> Engine::open_database(const std::string& name,
 Result<std::shared_ptr<Database>> Engine::database(const std::string& name, const std::string& region) {
   std::shared_ptr<Slot> slot;
   {
-    std::lock_guard lk(mu_);
+    MutexLock lk(mu_);
     auto& s = slots_[name];
     if (!s) s = std::make_shared<Slot>();
     slot = s;
@@ -264,7 +264,7 @@ Result<std::shared_ptr<Database>> Engine::database(const std::string& name, cons
   // The slot's own mutex makes concurrent requests for this one wait for a single open.
   std::lock_guard open_lk(slot->open_mu);
   {
-    std::lock_guard lk(mu_);
+    MutexLock lk(mu_);
     if (slot->db) {
       slot->last_used = ++tick_;
       return slot->db;
@@ -274,7 +274,7 @@ Result<std::shared_ptr<Database>> Engine::database(const std::string& name, cons
   DDB_ASSIGN(db, open_database(name, region));
   std::vector<std::pair<std::unique_lock<std::mutex>, std::shared_ptr<Database>>> closing;
   {
-    std::lock_guard lk(mu_);
+    MutexLock lk(mu_);
     slot->db = db;
     slot->last_used = ++tick_;
     if (!base_.path.empty()) closing = evict_idle_locked(slot.get());
@@ -316,7 +316,7 @@ std::vector<std::string> Engine::database_names() {
         names.push_back(f.substr(0, f.size() - kDirSuffix.size()));
     }
   }
-  std::lock_guard lk(mu_);
+  MutexLock lk(mu_);
   for (auto& [n, s] : slots_)
     if (s->db && std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
   return names;
@@ -330,7 +330,7 @@ void Engine::start_ttl_thread() {
       // Open databases only: a closed (idle, evicted) one is swept again once a request reopens it.
       std::vector<std::shared_ptr<Database>> dbs;
       {
-        std::lock_guard lk(mu_);
+        MutexLock lk(mu_);
         for (auto& [n, s] : slots_)
           if (s->db) dbs.push_back(s->db);
       }

@@ -26,6 +26,7 @@
 #include "engine/json_util.h"
 #include "storage/kv.h"
 #include "types/value.h"
+#include "util/mutex.h"
 
 namespace ddb {
 
@@ -100,8 +101,9 @@ class Database {
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
 
-  // Reads the catalog and item counts from the store. Call once before execute().
-  Status open();
+  // Reads the catalog and item counts from the store. Call once before execute(), before any other
+  // thread can see the database (so it takes no locks).
+  Status open() NO_THREAD_SAFETY_ANALYSIS;
 
   // Runs one DynamoDB (DynamoDB_20120810) or Streams (DynamoDBStreams_20120810) operation.
   // Returns the response JSON body or the DynamoDB error.
@@ -118,7 +120,7 @@ class Database {
   const EngineOptions& options() const { return opt_; }
   KvStore& store() { return *kv_; }
   // Held by every write and catalog change.
-  std::mutex& write_mu() { return write_mu_; }
+  Mutex& write_mu() RETURN_CAPABILITY(write_mu_) { return write_mu_; }
 
   // Internals shared by the operation families (ops_*.cc).
   struct Ctx;
@@ -127,23 +129,23 @@ class Database {
   friend struct Ops;
   std::unique_ptr<KvStore> kv_;
   EngineOptions opt_;
-  std::mutex write_mu_;                                   // serializes all writes and catalog changes
-  std::shared_mutex catalog_mu_;                          // guards tables_
-  std::map<std::string, std::shared_ptr<Table>> tables_;  // GUARDED_BY(catalog_mu_)
-  uint32_t next_table_id_ = 1;                            // GUARDED_BY(write_mu_)
+  Mutex write_mu_;                                    // serializes all writes and catalog changes
+  SharedMutex catalog_mu_ ACQUIRED_AFTER(write_mu_);  // guards tables_
+  std::map<std::string, std::shared_ptr<Table>> tables_ GUARDED_BY(catalog_mu_);
+  uint32_t next_table_id_ GUARDED_BY(write_mu_) = 1;
   std::atomic<uint64_t> stream_seq_{0};
   // TransactWriteItems idempotency: token -> (request hash, response, expiry).
   struct TokenEntry {
     std::string request_hash, response;
     std::chrono::steady_clock::time_point expires;
   };
-  std::map<std::string, TokenEntry> tokens_;  // GUARDED_BY(write_mu_)
+  std::map<std::string, TokenEntry> tokens_ GUARDED_BY(write_mu_);
   // Tokens in the order they expire (all live ten minutes): expiry is O(expired), not O(live).
-  std::deque<std::pair<std::chrono::steady_clock::time_point, std::string>>
-      token_expiry_;  // GUARDED_BY(write_mu_)
-  // REQUIRES: write_mu_ held.
-  void expire_tokens(std::chrono::steady_clock::time_point now);
-  void remember_token(const std::string& token, std::string request_hash, std::string response);
+  std::deque<std::pair<std::chrono::steady_clock::time_point, std::string>> token_expiry_
+      GUARDED_BY(write_mu_);
+  void expire_tokens(std::chrono::steady_clock::time_point now) REQUIRES(write_mu_);
+  void remember_token(const std::string& token, std::string request_hash, std::string response)
+      REQUIRES(write_mu_);
 };
 
 class Engine {
@@ -170,13 +172,13 @@ class Engine {
   // REQUIRES: mu_ held. Takes the least recently used idle databases out of their slots (with
   // each slot's open_mu held, so nobody reopens it before it is closed).
   std::vector<std::pair<std::unique_lock<std::mutex>, std::shared_ptr<Database>>> evict_idle_locked(
-      const Slot* keep);
+      const Slot* keep) REQUIRES(mu_);
 
   EngineOptions opt_;
   KvOptions base_;
-  std::mutex mu_;  // guards slots_ and every slot's db and last_used; never held while opening
-  std::map<std::string, std::shared_ptr<Slot>> slots_;
-  uint64_t tick_ = 0;  // GUARDED_BY(mu_)
+  Mutex mu_;  // guards slots_ and every slot's db and last_used; never held while opening
+  std::map<std::string, std::shared_ptr<Slot>> slots_ GUARDED_BY(mu_);
+  uint64_t tick_ GUARDED_BY(mu_) = 0;
   std::mutex stop_mu_;
   std::condition_variable stop_cv_;
   bool stop_ = false;  // GUARDED_BY(stop_mu_)

@@ -86,7 +86,7 @@ Result<std::string> Ops::batch_write(Database& db, const Json& req) {
   }
   std::map<std::string, Capacity> caps;
   {
-    std::lock_guard wl(db.write_mu());
+    MutexLock wl(db.write_mu());
     Staged st;
     for (auto& w : ops) {
       DDB_ASSIGN(w.table, recheck(db, w.table));  // deleted or changed since it was looked up?
@@ -260,7 +260,7 @@ Result<std::string> Ops::transact_write(Database& db, const Json& req) {
   }
   if (bytes > kTransactBytes) return err::validation("Transaction request cannot be larger than 4MB");
 
-  std::lock_guard wl(db.write_mu());
+  MutexLock wl(db.write_mu());
   std::string request_hash;
   if (token) {
     rapidjson::StringBuffer sb;
@@ -401,7 +401,7 @@ Result<std::string> Ops::transact_get(Database& db, const Json& req) {
   o.key("Responses");
   o.w.StartArray();
   {
-    std::lock_guard wl(db.write_mu());  // a consistent snapshot: no write runs meanwhile
+    MutexLock wl(db.write_mu());  // a consistent snapshot: no write runs meanwhile
     for (auto& g : gets) {
       auto item = load_item(db, g.key);
       caps[g.table->def.name].table += 2 * read_units(item ? item_size(*item) : 0, true);

@@ -124,7 +124,7 @@ void Ops::write_capacity(JsonOut& o, const std::string& mode, const std::string&
 
 // ---- catalog ----
 std::shared_ptr<Table> Ops::find_table(Database& db, std::string_view name) {
-  std::shared_lock lk(db.catalog_mu_);
+  ReaderLock lk(db.catalog_mu_);
   auto it = db.tables_.find(std::string(name));
   return it == db.tables_.end() ? nullptr : it->second;
 }

@@ -310,7 +310,7 @@ Result<std::string> single_write(Database& db, WriteOp::Kind kind, const Json& r
   Capacity cap;
   std::optional<Item> old, next;
   {
-    std::lock_guard wl(db.write_mu());
+    MutexLock wl(db.write_mu());
     DDB_ASSIGN(w.table, Ops::recheck(db, w.table));  // deleted or changed since it was looked up?
     old = Ops::load_item(db, w.storage_key);
     DDB_ASSIGN(next, w.apply(old));

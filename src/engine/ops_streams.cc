@@ -72,7 +72,7 @@ Result<std::string> Ops::list_streams(Database& db, const Json& req) {
                            (*limit < 1 ? "greater than or equal to 1" : "less than or equal to 100"));
   std::vector<std::shared_ptr<Table>> tables;
   {
-    std::shared_lock lk(db.catalog_mu_);
+    ReaderLock lk(db.catalog_mu_);
     for (auto& [n, t] : db.tables_)
       if ((!table || n == *table) && !t->def.stream_label.empty()) tables.push_back(t);
   }

@@ -200,7 +200,7 @@ Ops::TableView Ops::view_of(const Table& t) {
 std::shared_ptr<Table> Ops::install(Database& db, TableDef def, std::shared_ptr<TableState> state) {
   std::string name = def.name;
   auto t = std::make_shared<Table>(std::move(def), std::move(state));
-  std::unique_lock lk(db.catalog_mu_);
+  WriterLock lk(db.catalog_mu_);
   db.tables_[name] = t;
   return t;
 }
@@ -513,10 +513,10 @@ Result<std::string> Ops::create_table(Database& db, const Json& req) {
     }
   }
 
-  std::lock_guard wl(db.write_mu_);
+  MutexLock wl(db.write_mu_);
   if (find_table(db, d.name)) return err::in_use("Table already exists: " + d.name);
   {
-    std::shared_lock lk(db.catalog_mu_);
+    ReaderLock lk(db.catalog_mu_);
     if (db.tables_.size() >= 2500)
       return err::limit_exceeded("Subscriber limit exceeded: Only 2500 tables can be created in an account");
   }
@@ -559,7 +559,7 @@ Result<std::string> Ops::describe_table(Database& db, const Json& req) {
   if (!t) return err::not_found("Requested resource not found: Table: " + *name + " not found");
   TableView view;
   {
-    std::lock_guard wl(db.write_mu_);  // the state's status and index_stats change under write_mu_
+    MutexLock wl(db.write_mu_);  // the state's status and index_stats change under write_mu_
     view = view_of(*t);
   }
   JsonOut o;
@@ -588,7 +588,7 @@ Result<std::string> Ops::list_tables(Database& db, const Json& req) {
   std::vector<std::string> names;
   bool more = false;
   {
-    std::shared_lock lk(db.catalog_mu_);
+    ReaderLock lk(db.catalog_mu_);
     auto it = start ? db.tables_.upper_bound(*start) : db.tables_.begin();
     for (; it != db.tables_.end(); ++it) {
       if (names.size() == max) {
@@ -615,7 +615,7 @@ Result<std::string> Ops::delete_table(Database& db, const Json& req) {
   Violations v;
   check_table_name(v, name);
   DDB_TRY(v.status());
-  std::lock_guard wl(db.write_mu_);
+  MutexLock wl(db.write_mu_);
   auto t = find_table(db, *name);
   if (!t) return err::not_found("Requested resource not found: Table: " + *name + " not found");
   if (t->def.deletion_protection)
@@ -633,7 +633,7 @@ Result<std::string> Ops::delete_table(Database& db, const Json& req) {
   b.del(keys::catalog(t->def.name));
   DDB_TRY(db.kv_->write(b));
   {
-    std::unique_lock lk(db.catalog_mu_);
+    WriterLock lk(db.catalog_mu_);
     db.tables_.erase(*name);
   }
   TableView shown = view_of(*t);
@@ -683,7 +683,7 @@ Result<std::string> Ops::tag_resource(Database& db, const Json& req) {
     return err::validation(
         "1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member must not be "
         "null");
-  std::lock_guard wl(db.write_mu_);
+  MutexLock wl(db.write_mu_);
   DDB_ASSIGN(t, recheck(db, t));
   TableDef d = t->def;
   for (auto& e : tags->GetArray()) {
@@ -713,7 +713,7 @@ Result<std::string> Ops::untag_resource(Database& db, const Json& req) {
     return err::validation(
         "1 validation error detected: Value null at 'tagKeys' failed to satisfy constraint: Member must not "
         "be null");
-  std::lock_guard wl(db.write_mu_);
+  MutexLock wl(db.write_mu_);
   DDB_ASSIGN(t, recheck(db, t));
   TableDef d = t->def;
   for (auto& k : keys_j->GetArray()) {
@@ -765,7 +765,7 @@ Result<std::string> Ops::update_ttl(Database& db, const Json& req) {
                  "Member must have length greater than or equal to 1");
   if (!enabled) v.null_member("timeToLiveSpecification.enabled");
   DDB_TRY(v.status());
-  std::lock_guard wl(db.write_mu_);
+  MutexLock wl(db.write_mu_);
   DDB_ASSIGN(t, recheck(db, t));
   TableDef d = t->def;
   if (*enabled && d.ttl_enabled) return err::validation("TimeToLive is already enabled");

@@ -246,7 +246,7 @@ Result<std::string> Ops::update_table(Database& db, const Json& req) {
   Request r;
   DDB_ASSIGN(r, parse_request(req));
 
-  std::lock_guard wl(db.write_mu_);
+  MutexLock wl(db.write_mu_);
   DDB_ASSIGN(t, recheck(db, t));
   Plan p{t->def, {}, {}};
   DDB_TRY(plan_billing(r, p.def));

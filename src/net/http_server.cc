@@ -59,7 +59,7 @@ size_t raise_descriptor_limit() {
 bool PushStream::push(std::string chunk) {
   std::function<void()> wake;
   {
-    std::lock_guard lk(mu_);
+    ddb::MutexLock lk(mu_);
     if (closed_) return false;
     if (queued_.size() + chunk.size() > max_queued_) {
       closed_ = true;  // the client does not keep up
@@ -75,7 +75,7 @@ bool PushStream::push(std::string chunk) {
 void PushStream::close() {
   std::function<void()> wake;
   {
-    std::lock_guard lk(mu_);
+    ddb::MutexLock lk(mu_);
     if (closed_) return;
     closed_ = true;
     wake = wake_;
@@ -84,20 +84,20 @@ void PushStream::close() {
 }
 
 bool PushStream::closed() const {
-  std::lock_guard lk(mu_);
+  ddb::MutexLock lk(mu_);
   return closed_;
 }
 
 void PushStream::attach(std::function<void()> wake) {
   {
-    std::lock_guard lk(mu_);
+    ddb::MutexLock lk(mu_);
     wake_ = wake;
   }
   wake();  // chunks pushed before the server attached
 }
 
 std::string PushStream::take() {
-  std::lock_guard lk(mu_);
+  ddb::MutexLock lk(mu_);
   return std::exchange(queued_, std::string());
 }
 

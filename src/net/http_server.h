@@ -14,6 +14,8 @@
 #include <string_view>
 #include <vector>
 
+#include "util/mutex.h"
+
 namespace ddb::net {
 
 // A request as the handler sees it. Header names and values are views into the connection's
@@ -53,10 +55,10 @@ class PushStream {
  private:
   const std::string keepalive_;
   const size_t max_queued_;
-  mutable std::mutex mu_;
-  std::string queued_;          // GUARDED_BY(mu_)
-  bool closed_ = false;         // GUARDED_BY(mu_)
-  std::function<void()> wake_;  // GUARDED_BY(mu_)
+  mutable ddb::Mutex mu_;
+  std::string queued_ GUARDED_BY(mu_);
+  bool closed_ GUARDED_BY(mu_) = false;
+  std::function<void()> wake_ GUARDED_BY(mu_);
 };
 
 struct Reply {

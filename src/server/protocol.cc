@@ -78,7 +78,7 @@ HttpReply DynamoProtocol::handle(const HttpCall& call) {
   // Metric labels only ever name known operations: a client's target is never copied into them.
   std::string op_name = Database::is_operation(target) ? target.substr(target.find('.') + 1) : "unknown";
   auto count = [&](bool error) {
-    std::lock_guard lk(mu_);
+    MutexLock lk(mu_);
     auto& c = counters_[op_name];
     ++c.first;
     if (error) ++c.second;
@@ -110,7 +110,7 @@ HttpReply DynamoProtocol::handle(const HttpCall& call) {
   std::string region = cred->region.empty() ? opt_.default_region : cred->region;
   std::string db_name = opt_.shared_db ? "shared-local-instance" : cred->access_key + "_" + region;
   {
-    std::lock_guard lk(mu_);
+    MutexLock lk(mu_);
     if (!known_dbs_.count(db_name)) {
       known_dbs_[db_name] = true;
       if (on_new_database) on_new_database(db_name, cred->access_key, region);
@@ -167,7 +167,7 @@ std::string DynamoProtocol::metrics_text() {
   std::string e =
       "# HELP ddb_errors_total DynamoDB API requests that returned an error.\n# TYPE ddb_errors_total "
       "counter\n";
-  std::lock_guard lk(mu_);
+  MutexLock lk(mu_);
   for (auto& [op, c] : counters_) {
     s += "ddb_requests_total{operation=\"" + op + "\"} " + std::to_string(c.first) + "\n";
     e += "ddb_errors_total{operation=\"" + op + "\"} " + std::to_string(c.second) + "\n";

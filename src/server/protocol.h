@@ -13,6 +13,7 @@
 
 #include "auth/sigv4.h"
 #include "engine/engine.h"
+#include "util/mutex.h"
 
 namespace ddb {
 
@@ -57,10 +58,9 @@ class DynamoProtocol {
   void add_cors(const HttpCall& call, HttpReply& r);
   Engine& engine_;
   ProtocolOptions opt_;
-  std::mutex mu_;
-  std::map<std::string, std::pair<uint64_t, uint64_t>>
-      counters_;                           // GUARDED_BY(mu_): op -> (requests, errors)
-  std::map<std::string, bool> known_dbs_;  // GUARDED_BY(mu_)
+  Mutex mu_;
+  std::map<std::string, std::pair<uint64_t, uint64_t>> counters_ GUARDED_BY(mu_);  // op -> (requests, errors)
+  std::map<std::string, bool> known_dbs_ GUARDED_BY(mu_);
 };
 
 // The error body DynamoDB writes: {"__type":"...","message":"..."} (+ extra members).

@@ -10,6 +10,7 @@
 #include <rocksdb/write_batch.h>
 
 #include "util/errors.h"
+#include "util/mutex.h"
 
 namespace ddb {
 
@@ -18,14 +19,14 @@ namespace {
 class MemKv final : public KvStore {
  public:
   bool get(std::string_view key, std::string* value) override {
-    std::shared_lock lk(mu_);
+    ReaderLock lk(mu_);
     auto it = map_.find(key);
     if (it == map_.end()) return false;
     *value = it->second;
     return true;
   }
   Status write(const WriteBatch& batch) override {
-    std::unique_lock lk(mu_);
+    WriterLock lk(mu_);
     for (auto& op : batch.ops()) {
       if (op.is_delete) {
         auto it = map_.find(op.key);
@@ -38,7 +39,7 @@ class MemKv final : public KvStore {
   }
   Status scan(std::string_view start, std::string_view end, bool reverse,
               const std::function<bool(std::string_view, std::string_view)>& fn) override {
-    std::shared_lock lk(mu_);
+    ReaderLock lk(mu_);
     auto lo = map_.lower_bound(start);
     auto hi = end.empty() ? map_.end() : map_.lower_bound(end);
     if (!reverse) {
@@ -54,8 +55,8 @@ class MemKv final : public KvStore {
   }
 
  private:
-  std::shared_mutex mu_;
-  std::map<std::string, std::string, std::less<>> map_;
+  SharedMutex mu_;
+  std::map<std::string, std::string, std::less<>> map_ GUARDED_BY(mu_);
 };
 
 class RocksKv final : public KvStore {
