@@ -10,6 +10,7 @@
 #include <openssl/sha.h>
 
 #include "util/codec.h"
+#include "util/time.h"
 
 namespace ddb::sigv4 {
 
@@ -164,12 +165,7 @@ std::string sign(const Request& req, std::string_view access_key, std::string_vi
 }
 
 std::string amz_date_now() {
-  time_t t = time(nullptr);
-  struct tm tm;
-  gmtime_r(&t, &tm);
-  char buf[32];
-  strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
-  return buf;
+  return format_amz_date(time(nullptr));
 }
 
 std::string canonical_query(std::string_view raw) {
@@ -206,13 +202,6 @@ time_t parse_amz_date(std::string_view d) {
   tm.tm_min = num(11, 2);
   tm.tm_sec = num(13, 2);
   return timegm(&tm);
-}
-std::string format_amz_date(time_t t) {
-  struct tm tm;
-  gmtime_r(&t, &tm);
-  char buf[32];
-  strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
-  return buf;
 }
 }  // namespace
 

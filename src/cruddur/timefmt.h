@@ -1,12 +1,10 @@
-// One fixed-width UTC timestamp form everywhere, so that string order is time order:
-// 2026-11-24T08:15:30.123456Z (microseconds).
+// cruddur's timestamps: one fixed-width UTC form everywhere, so that string order is time order
+// (2026-11-24T08:15:30.123456Z). The formatting itself is util/time.h's.
 #pragma once
-#include <cstdint>
-#include <optional>
-#include <string>
+#include "util/time.h"
 
 namespace cruddur {
-int64_t now_micros();
-std::string format_time(int64_t micros_since_epoch);
-std::optional<int64_t> parse_time(const std::string& s);  // exactly the form above
+using ddb::format_time;
+using ddb::now_micros;
+using ddb::parse_time;
 }  // namespace cruddur

@@ -9,6 +9,7 @@
 #include "engine/ops.h"
 #include "engine/table_parse.h"
 #include "types/keycodec.h"
+#include "util/time.h"
 
 namespace ddb {
 
@@ -19,13 +20,7 @@ VType attr_type(std::string_view t) {
 }
 
 std::string stream_label_now() {
-  double now = now_epoch();
-  time_t secs = static_cast<time_t>(now);
-  int ms = static_cast<int>((now - secs) * 1000);
-  struct tm tm;
-  gmtime_r(&secs, &tm);
-  return fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}.{:03d}", tm.tm_year + 1900, tm.tm_mon + 1,
-                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
+  return format_stream_label(static_cast<int64_t>(now_epoch() * 1e6));
 }
 
 // Parses a KeySchema array into a KeyDef (types filled from attribute definitions later).
