@@ -1,8 +1,9 @@
 #include "server/options.h"
 
-#include <cstdlib>
+#include <algorithm>
+#include <cctype>
 
-#include "util/log.h"
+#include <CLI/CLI.hpp>
 
 namespace ddb {
 
@@ -51,119 +52,68 @@ Every flag also takes the GNU spelling (--port 8000, --port=8000).
 )";
 }
 
+namespace {
+
+// DynamoDB Local's flags are single-dash words (-port, -inMemory); CLI11 takes them in their GNU
+// spelling, which every flag also accepts (--port, --port=8000).
+std::vector<std::string> gnu_spelling(const std::vector<std::string>& args) {
+  std::vector<std::string> out;
+  for (auto& a : args)
+    out.push_back(a.size() > 2 && a[0] == '-' && a[1] != '-' && std::isalpha(static_cast<unsigned char>(a[1]))
+                      ? "-" + a
+                      : a);
+  return out;
+}
+
+void build(CLI::App& app, DdbLocalConfig& c) {
+  app.set_help_flag();  // -help/--help and -version are plain flags: main prints usage_text()
+  app.add_flag("--help,-h", c.help);
+  app.add_flag("--version", c.version);
+  app.add_option("--port", c.port)->check(CLI::Range(0, 65535));
+  app.add_option("--host", c.host);
+  app.add_flag("--inMemory", c.in_memory);
+  app.add_option("--dbPath", c.db_path);
+  app.add_flag("--sharedDb", c.shared_db);
+  app.add_option("--cors", c.cors)->delimiter(',');
+  app.add_flag("--delayTransientStatuses", c.delay_transient_statuses);
+  app.add_flag("--optimizeDbBeforeStartup", c.optimize_db_before_startup);
+  app.add_flag("--disableTelemetry", c.disable_telemetry);
+  app.add_flag("--fsync", c.fsync);
+  app.add_option("--threads", c.threads)->check(CLI::Range(1, 256));
+  app.add_option("--ttl-interval-ms", c.ttl_interval_ms)->check(CLI::Range(10, 86400000));
+  app.add_option("--max-connections", c.max_connections)->check(CLI::Range(1, 1000000));
+  app.add_option("--max-open-databases", c.max_open_databases)->check(CLI::Range(1, 1000000));
+  app.add_option("--max-pending-body-mb", c.max_pending_body_mb)->check(CLI::Range(1, 1000000));
+  app.add_option("--credentials", c.credentials_file);
+  app.add_option("--tls-cert", c.tls_cert);
+  app.add_option("--tls-key", c.tls_key);
+  app.add_option("--log-level", c.log_level)
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
+  app.add_flag("--log-requests", c.log_requests);
+}
+
+}  // namespace
+
 std::optional<DdbLocalConfig> parse_options(const std::vector<std::string>& args, std::string* error) {
   DdbLocalConfig c;
-  for (size_t i = 0; i < args.size(); ++i) {
-    std::string a = args[i];
-    std::string value;
-    bool has_value = false;
-    if (a.rfind("--", 0) == 0) a = a.substr(1);
-    auto eq = a.find('=');
-    if (eq != std::string::npos && a[0] == '-') {
-      value = a.substr(eq + 1);
-      a = a.substr(0, eq);
-      has_value = true;
-    }
-    auto take = [&](const char* name) -> std::optional<std::string> {
-      if (has_value) return value;
-      if (i + 1 >= args.size()) {
-        *error = std::string("missing value for ") + name;
-        return std::nullopt;
-      }
-      return args[++i];
-    };
-    auto to_int = [&](const std::string& s, const char* name, int lo, int hi) -> std::optional<int> {
-      char* end = nullptr;
-      long v = std::strtol(s.c_str(), &end, 10);
-      if (s.empty() || *end || v < lo || v > hi) {
-        *error = std::string("invalid value for ") + name + ": " + s;
-        return std::nullopt;
-      }
-      return static_cast<int>(v);
-    };
-    if (a == "-port") {
-      auto v = take("-port");
-      if (!v) return std::nullopt;
-      auto p = to_int(*v, "-port", 0, 65535);
-      if (!p) return std::nullopt;
-      c.port = *p;
-    } else if (a == "-host") {
-      auto v = take("--host");
-      if (!v) return std::nullopt;
-      c.host = *v;
-    } else if (a == "-inMemory") {
-      c.in_memory = true;
-    } else if (a == "-dbPath") {
-      auto v = take("-dbPath");
-      if (!v) return std::nullopt;
-      c.db_path = *v;
-    } else if (a == "-sharedDb") {
-      c.shared_db = true;
-    } else if (a == "-cors") {
-      auto v = take("-cors");
-      if (!v) return std::nullopt;
-      c.cors.clear();
-      size_t s = 0;
-      for (size_t j = 0; j <= v->size(); ++j) {
-        if (j == v->size() || (*v)[j] == ',') {
-          std::string o = v->substr(s, j - s);
-          if (!o.empty()) c.cors.push_back(o);
-          s = j + 1;
-        }
-      }
-    } else if (a == "-delayTransientStatuses") {
-      c.delay_transient_statuses = true;
-    } else if (a == "-optimizeDbBeforeStartup") {
-      c.optimize_db_before_startup = true;
-    } else if (a == "-disableTelemetry") {
-      c.disable_telemetry = true;
-    } else if (a == "-fsync") {
-      c.fsync = true;
-    } else if (a == "-threads") {
-      auto v = take("--threads");
-      if (!v) return std::nullopt;
-      auto n = to_int(*v, "--threads", 1, 256);
-      if (!n) return std::nullopt;
-      c.threads = *n;
-    } else if (a == "-ttl-interval-ms") {
-      auto v = take("--ttl-interval-ms");
-      if (!v) return std::nullopt;
-      auto n = to_int(*v, "--ttl-interval-ms", 10, 86400000);
-      if (!n) return std::nullopt;
-      c.ttl_interval_ms = *n;
-    } else if (a == "-max-connections" || a == "-max-open-databases" || a == "-max-pending-body-mb") {
-      std::string flag = "-" + a;
-      auto v = take(flag.c_str());
-      if (!v) return std::nullopt;
-      auto n = to_int(*v, flag.c_str(), 1, 1000000);
-      if (!n) return std::nullopt;
-      (a == "-max-connections"      ? c.max_connections
-       : a == "-max-open-databases" ? c.max_open_databases
-                                    : c.max_pending_body_mb) = *n;
-    } else if (a == "-credentials" || a == "-tls-cert" || a == "-tls-key") {
-      std::string flag = "-" + a;
-      auto v = take(flag.c_str());
-      if (!v) return std::nullopt;
-      (a == "-credentials" ? c.credentials_file : a == "-tls-cert" ? c.tls_cert : c.tls_key) = *v;
-    } else if (a == "-log-level") {
-      auto v = take("--log-level");
-      if (!v) return std::nullopt;
-      if (!valid_log_level(*v)) {
-        *error = "--log-level takes trace, debug, info, warn, error or off, not " + *v;
-        return std::nullopt;
-      }
-      c.log_level = *v;
-    } else if (a == "-log-requests") {
-      c.log_requests = true;
-    } else if (a == "-help" || a == "-h") {
-      c.help = true;
-    } else if (a == "-version") {
-      c.version = true;
-    } else {
-      *error = "unknown option: " + args[i];
-      return std::nullopt;
-    }
+  CLI::App app{"ddb-local", "ddb-local"};
+  build(app, c);
+  std::vector<std::string> argv = gnu_spelling(args);
+  std::reverse(argv.begin(), argv.end());  // CLI11 takes them last first
+  try {
+    app.parse(argv);
+  } catch (const CLI::ExtrasError&) {
+    for (auto& a : args)
+      if (!a.empty() && a[0] == '-' &&
+          !app.get_option_no_throw(gnu_spelling({a.substr(0, a.find('='))})[0]) && a != "-h")
+        return (*error = "unknown option: " + a), std::nullopt;
+    *error = "unexpected argument (every flag starts with a dash)";
+    return std::nullopt;
+  } catch (const CLI::ParseError& e) {
+    *error = e.what();
+    return std::nullopt;
   }
+  if (c.cors.empty()) c.cors = {"*"};
   if (c.tls_cert.empty() != c.tls_key.empty()) {
     *error = "--tls-cert and --tls-key go together";
     return std::nullopt;

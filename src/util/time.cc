@@ -22,11 +22,11 @@ std::string format_utc(int64_t us, Form form) {
   int y = tm.tm_year + 1900, mo = tm.tm_mon + 1;
   switch (form) {
     case Form::kIsoMicrosZ:
-      return fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}.{:06d}Z", y, mo, tm.tm_mday, tm.tm_hour, tm.tm_min,
-                         tm.tm_sec, frac);
+      return fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}.{:06d}Z", y, mo, tm.tm_mday, tm.tm_hour,
+                         tm.tm_min, tm.tm_sec, frac);
     case Form::kIsoMillis:
-      return fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}.{:03d}", y, mo, tm.tm_mday, tm.tm_hour, tm.tm_min,
-                         tm.tm_sec, frac / 1000);
+      return fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}.{:03d}", y, mo, tm.tm_mday, tm.tm_hour,
+                         tm.tm_min, tm.tm_sec, frac / 1000);
     case Form::kAmzDate:
       return fmt::format("{:04d}{:02d}{:02d}T{:02d}{:02d}{:02d}Z", y, mo, tm.tm_mday, tm.tm_hour, tm.tm_min,
                          tm.tm_sec);
@@ -40,9 +40,15 @@ int64_t now_micros() {
   return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-std::string format_time(int64_t us) { return format_utc(us, Form::kIsoMicrosZ); }
-std::string format_stream_label(int64_t us) { return format_utc(us, Form::kIsoMillis); }
-std::string format_amz_date(time_t secs) { return format_utc(static_cast<int64_t>(secs) * 1000000, Form::kAmzDate); }
+std::string format_time(int64_t us) {
+  return format_utc(us, Form::kIsoMicrosZ);
+}
+std::string format_stream_label(int64_t us) {
+  return format_utc(us, Form::kIsoMillis);
+}
+std::string format_amz_date(time_t secs) {
+  return format_utc(static_cast<int64_t>(secs) * 1000000, Form::kAmzDate);
+}
 
 std::optional<int64_t> parse_time(const std::string& s) {
   if (s.size() != 27 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' ||
@@ -50,8 +56,8 @@ std::optional<int64_t> parse_time(const std::string& s) {
     return std::nullopt;
   struct tm tm = {};
   int frac = 0;
-  if (std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%6dZ", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
-                  &tm.tm_min, &tm.tm_sec, &frac) != 7)
+  if (std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%6dZ", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                  &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &frac) != 7)
     return std::nullopt;
   tm.tm_year -= 1900;
   tm.tm_mon -= 1;
