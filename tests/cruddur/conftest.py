@@ -50,6 +50,34 @@ def wait_line(proc, pattern, timeout=20):
     raise RuntimeError("process did not start: " + "".join(seen))
 
 
+def wait_caught_up(endpoint, table, checkpoint, timeout=30):
+    """Waits until the stream worker whose checkpoint file is `checkpoint` has checkpointed the newest
+    record of `table`'s stream: the observable event a negative check ("nothing changed") waits on,
+    instead of a sleep."""
+    import boto3
+    kw = dict(endpoint_url=endpoint, region_name="eu-central-1", aws_access_key_id="x", aws_secret_access_key="x")
+    arn = boto3.client("dynamodb", **kw).describe_table(TableName=table)["Table"]["LatestStreamArn"]
+    streams = boto3.client("dynamodbstreams", **kw)
+    shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][-1]["ShardId"]
+    it = streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+    last = 0
+    while it:
+        page = streams.get_records(ShardIterator=it, Limit=1000)
+        if not page["Records"]:
+            break
+        last = int(page["Records"][-1]["dynamodb"]["SequenceNumber"])
+        it = page.get("NextShardIterator")
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            if int(json.load(open(checkpoint))["sequence"]) >= last:
+                return
+        except (OSError, ValueError, KeyError):
+            pass
+        time.sleep(0.05)
+    raise AssertionError(f"the stream worker did not reach sequence {last} in {timeout} s")
+
+
 class Cruddur:
     def __init__(self, ddb_endpoint=None, env=None):
         self.data_dir = tempfile.mkdtemp(prefix="cruddur-test-")

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from conftest import Cruddur, DdbLocal
+from conftest import Cruddur, DdbLocal, wait_caught_up
 
 DEMO = "5ae290ed-55d1-47a0-bc6d-fe2bc2700399"
 
@@ -36,29 +36,7 @@ def served(request):
 
 
 def caught_up(app):
-    """Waits until the app's stream worker has checkpointed the newest record of the table's stream
-    (an observable event: nothing it will do later can be left over from before)."""
-    import boto3
-    kw = dict(endpoint_url=app.dynamodb_url, region_name="eu-central-1", aws_access_key_id="x", aws_secret_access_key="x")
-    arn = boto3.client("dynamodb", **kw).describe_table(TableName="cruddur-messages")["Table"]["LatestStreamArn"]
-    streams = boto3.client("dynamodbstreams", **kw)
-    shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][-1]["ShardId"]
-    it = streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
-    last = 0
-    while it:
-        page = streams.get_records(ShardIterator=it, Limit=1000)
-        if not page["Records"]:
-            break
-        last = int(page["Records"][-1]["dynamodb"]["SequenceNumber"])
-        it = page.get("NextShardIterator")
-    cp = os.path.join(app.data_dir, "stream-checkpoint.json")
-
-    def done():
-        try:
-            return int(json.load(open(cp))["sequence"]) >= last
-        except (OSError, ValueError, KeyError):
-            return False
-    assert wait_for(done, timeout=30)
+    wait_caught_up(app.dynamodb_url, "cruddur-messages", os.path.join(app.data_dir, "stream-checkpoint.json"))
 
 
 def counter(app, token):

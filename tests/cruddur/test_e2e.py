@@ -3,11 +3,14 @@ separate ddb-local over HTTP. Tests named defect_N would fail on the original's 
 (MESSAGING.md, "Defects of the original that we fix")."""
 import concurrent.futures
 import json
+import os
 import subprocess
 import time
 import urllib.request
 
 import pytest
+
+from conftest import wait_caught_up
 
 DEMO = "5ae290ed-55d1-47a0-bc6d-fe2bc2700399"
 
@@ -174,7 +177,7 @@ def test_defect_9_worker_never_lets_an_older_message_win(embedded):
     ddb.put_item(TableName="cruddur-messages", Item={
         "pk": {"S": "MSG#" + DEMO}, "sk": {"S": "2020-01-01T00:00:00.000000Z"}, "message_uuid": {"S": "old"},
         "message": {"S": "older"}, "user_uuid": {"S": "x"}, "user_display_name": {"S": "x"}, "user_handle": {"S": "x"}})
-    time.sleep(1.0)
+    wait_caught_up(app.dynamodb_url, "cruddur-messages", os.path.join(app.data_dir, "stream-checkpoint.json"))
     for handle in ("andrewbrown", "bayko"):
         _, groups, _ = app.request("GET", "/api/message_groups", app.token(handle))
         demo = [g for g in groups if g["uuid"] == DEMO][0]
@@ -260,7 +263,7 @@ def test_stream_worker_restart_and_replay(embedded, tmp_path):
     # Replay everything from TRIM_HORIZON: no checkpoint.
     os.remove(os.path.join(wdir, "stream-checkpoint.json"))
     w = subprocess.Popen(base, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    time.sleep(2)
+    wait_caught_up(app.dynamodb_url, "wtest", os.path.join(wdir, "stream-checkpoint.json"))  # the whole replay is done
     w.terminate()
     w.wait()
     w.stderr.close()
