@@ -241,17 +241,10 @@ Reply Api::post_message(const Request& req, const User& me) {
     return json_reply(404, Json().obj().kv("error", "conversation not found").end_obj().take());
   auto out = front_.send(me, s);
   if (out.failure) return failure_reply(*out.failure);
-  auto& m = *out.value;
-  return json_reply(200, Json()
-                             .obj()
-                             .kv("message_group_uuid", m.message_group_uuid)
-                             .kv("uuid", m.uuid)
-                             .kv("display_name", m.display_name)
-                             .kv("handle", m.handle)
-                             .kv("message", m.message)
-                             .kv("created_at", m.created_at)
-                             .end_obj()
-                             .take());
+  Json j;
+  j.obj().kv("message_group_uuid", out.value->message_group_uuid);
+  sent_fields(j, *out.value);
+  return json_reply(200, j.end_obj().take());
 }
 
 Reply Api::health() {

@@ -34,6 +34,11 @@ bool decode_page(const std::string& text, Page* p) {
   return true;
 }
 
+void sent_fields(Json& j, const SentMessage& m) {
+  j.kv("uuid", m.uuid).kv("display_name", m.display_name).kv("handle", m.handle).kv("message", m.message);
+  j.kv("created_at", m.created_at);
+}
+
 std::string counts_json(const UnreadCounts& c) {
   Json j;
   j.obj().key("count").num(c.total).key("groups").obj();
@@ -43,19 +48,10 @@ std::string counts_json(const UnreadCounts& c) {
 
 namespace {
 std::string row_json(const std::string& group, const SentMessage& m) {
-  return Json()
-      .obj()
-      .kv("group", group)
-      .key("message")
-      .obj()
-      .kv("uuid", m.uuid)
-      .kv("display_name", m.display_name)
-      .kv("handle", m.handle)
-      .kv("message", m.message)
-      .kv("created_at", m.created_at)
-      .end_obj()
-      .end_obj()
-      .take();
+  Json j;
+  j.obj().kv("group", group).key("message").obj();
+  sent_fields(j, m);
+  return j.end_obj().end_obj().take();
 }
 }  // namespace
 

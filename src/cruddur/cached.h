@@ -65,5 +65,7 @@ class CachedMessaging {
 std::string encode_page(const Page& p);
 bool decode_page(const std::string& text, Page* p);
 std::string counts_json(const UnreadCounts& c);
+// A sent message's members as the API shows them: uuid, display_name, handle, message, created_at.
+void sent_fields(Json& j, const SentMessage& m);
 
 }  // namespace cruddur

@@ -63,6 +63,24 @@ bool is_ccf_only(const Error& e) {
 
 }  // namespace
 
+void message_item(Json& j, const std::string& group, const std::string& sk, const std::string& uuid,
+                  const std::string& text, const User& sender) {
+  j.obj().s("pk", "MSG#" + group).s("sk", sk).s("message_uuid", uuid).s("message", text);
+  j.s("user_uuid", sender.uuid)
+      .s("user_display_name", sender.display_name)
+      .s("user_handle", sender.handle)
+      .end_obj();
+}
+
+void conversation_item(Json& j, const User& owner, const User& other, const std::string& group,
+                       const std::string& sk, const std::string& text) {
+  j.obj().s("pk", "GRP#" + owner.uuid).s("sk", sk).s("message_group_uuid", group).s("message", text);
+  j.s("user_uuid", other.uuid)
+      .s("user_display_name", other.display_name)
+      .s("user_handle", other.handle)
+      .end_obj();
+}
+
 Failure service_failure(const Error& e) {
   return Failure{503, {}, e.name() + ": " + e.message};
 }
@@ -207,20 +225,9 @@ Result<std::string> MessagingService::put_message_row(const std::string& group, 
   for (int attempt = 0; attempt < 1000; ++attempt, ++t) {
     std::string sk = format_time(t);
     Json j;
-    j.obj()
-        .kv("TableName", table_)
-        .key("Item")
-        .obj()
-        .s("pk", "MSG#" + group)
-        .s("sk", sk)
-        .s("message_uuid", *message_uuid)
-        .s("message", text)
-        .s("user_uuid", sender.uuid)
-        .s("user_display_name", sender.display_name)
-        .s("user_handle", sender.handle)
-        .end_obj()
-        .kv("ConditionExpression", "attribute_not_exists(pk)")
-        .end_obj();
+    j.obj().kv("TableName", table_).key("Item");
+    message_item(j, group, sk, *message_uuid, text, sender);
+    j.kv("ConditionExpression", "attribute_not_exists(pk)").end_obj();
     auto r = ddb_.op("PutItem", j.take());
     if (r.ok()) return sk;
     if (r.error().name() != "ConditionalCheckFailedException") return r.take_error();
@@ -279,23 +286,9 @@ Outcome<SentMessage> MessagingService::send(const User& me, const SendRequest& r
     std::string group = new_uuid(), message_uuid = new_uuid();
     std::string sk = format_time(now_micros() + attempt);
     auto conv = [&](Json& j, const User& owner, const User& other) {
-      j.obj()
-          .key("Put")
-          .obj()
-          .kv("TableName", table_)
-          .key("Item")
-          .obj()
-          .s("pk", "GRP#" + owner.uuid)
-          .s("sk", sk)
-          .s("message_group_uuid", group)
-          .s("message", text)
-          .s("user_uuid", other.uuid)
-          .s("user_display_name", other.display_name)
-          .s("user_handle", other.handle)
-          .end_obj()
-          .kv("ConditionExpression", "attribute_not_exists(pk)")
-          .end_obj()
-          .end_obj();
+      j.obj().key("Put").obj().kv("TableName", table_).key("Item");
+      conversation_item(j, owner, other, group, sk, text);
+      j.kv("ConditionExpression", "attribute_not_exists(pk)").end_obj().end_obj();
     };
     Json t;
     t.obj().key("TransactItems").arr();
@@ -314,23 +307,9 @@ Outcome<SentMessage> MessagingService::send(const User& me, const SendRequest& r
         .end_obj();
     conv(t, me, *receiver);
     conv(t, *receiver, me);
-    t.obj()
-        .key("Put")
-        .obj()
-        .kv("TableName", table_)
-        .key("Item")
-        .obj()
-        .s("pk", "MSG#" + group)
-        .s("sk", sk)
-        .s("message_uuid", message_uuid)
-        .s("message", text)
-        .s("user_uuid", me.uuid)
-        .s("user_display_name", me.display_name)
-        .s("user_handle", me.handle)
-        .end_obj()
-        .kv("ConditionExpression", "attribute_not_exists(pk)")
-        .end_obj()
-        .end_obj();
+    t.obj().key("Put").obj().kv("TableName", table_).key("Item");
+    message_item(t, group, sk, message_uuid, text, me);
+    t.kv("ConditionExpression", "attribute_not_exists(pk)").end_obj().end_obj();
     t.end_arr().end_obj();
     auto w = ddb_.op("TransactWriteItems", t.take());
     if (w.ok())

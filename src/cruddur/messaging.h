@@ -104,4 +104,12 @@ class MessagingService {
 
 std::string pair_key(const std::string& a, const std::string& b);
 
+class Json;
+// The items of the row kinds (MESSAGING.md), written as a JSON object into `j` (after its "Item"
+// key): a message of `sender` in `group`, and the conversation row of `owner` with `other`.
+void message_item(Json& j, const std::string& group, const std::string& sk, const std::string& uuid,
+                  const std::string& text, const User& sender);
+void conversation_item(Json& j, const User& owner, const User& other, const std::string& group,
+                       const std::string& sk, const std::string& text);
+
 }  // namespace cruddur

@@ -12,6 +12,15 @@ using ddb::Error;
 using ddb::Result;
 using ddb::Status;
 
+namespace {
+void key_schema(Json& j, const char* hash, const char* range) {
+  j.key("KeySchema").arr();
+  j.obj().kv("AttributeName", hash).kv("KeyType", "HASH").end_obj();
+  j.obj().kv("AttributeName", range).kv("KeyType", "RANGE").end_obj();
+  j.end_arr();
+}
+}  // namespace
+
 Status MessagingService::create_table(bool if_missing) {
   Json j;
   j.obj().kv("TableName", table_);
@@ -19,29 +28,9 @@ Status MessagingService::create_table(bool if_missing) {
   for (const char* a : {"message_group_uuid", "pk", "sk"})
     j.obj().kv("AttributeName", a).kv("AttributeType", "S").end_obj();
   j.end_arr();
-  j.key("KeySchema")
-      .arr()
-      .obj()
-      .kv("AttributeName", "pk")
-      .kv("KeyType", "HASH")
-      .end_obj()
-      .obj()
-      .kv("AttributeName", "sk")
-      .kv("KeyType", "RANGE")
-      .end_obj()
-      .end_arr();
+  key_schema(j, "pk", "sk");
   j.key("GlobalSecondaryIndexes").arr().obj().kv("IndexName", "message-group-sk-index");
-  j.key("KeySchema")
-      .arr()
-      .obj()
-      .kv("AttributeName", "message_group_uuid")
-      .kv("KeyType", "HASH")
-      .end_obj()
-      .obj()
-      .kv("AttributeName", "sk")
-      .kv("KeyType", "RANGE")
-      .end_obj()
-      .end_arr();
+  key_schema(j, "message_group_uuid", "sk");
   j.key("Projection").obj().kv("ProjectionType", "ALL").end_obj();
   j.key("ProvisionedThroughput")
       .obj()
@@ -115,42 +104,18 @@ Result<bool> MessagingService::seed_demo(const std::vector<User>& users) {
     std::string text =
         "Demo message " + std::to_string(i + 1) + " of " + std::to_string(n) + " from @" + from->handle;
     Json j;
-    j.obj()
-        .key("PutRequest")
-        .obj()
-        .key("Item")
-        .obj()
-        .s("pk", "MSG#" + group)
-        .s("sk", sk)
-        .s("message_uuid", ddb::random_uuid())
-        .s("message", text)
-        .s("user_uuid", from->uuid)
-        .s("user_display_name", from->display_name)
-        .s("user_handle", from->handle)
-        .end_obj()
-        .end_obj()
-        .end_obj();
+    j.obj().key("PutRequest").obj().key("Item");
+    message_item(j, group, sk, ddb::random_uuid(), text, *from);
+    j.end_obj().end_obj();
     items.push_back(j.take());
     last_text = text;
     last_sk = sk;
   }
   auto conv = [&](const User& owner, const User& other) {
     Json j;
-    j.obj()
-        .key("PutRequest")
-        .obj()
-        .key("Item")
-        .obj()
-        .s("pk", "GRP#" + owner.uuid)
-        .s("sk", last_sk)
-        .s("message_group_uuid", group)
-        .s("message", last_text)
-        .s("user_uuid", other.uuid)
-        .s("user_display_name", other.display_name)
-        .s("user_handle", other.handle)
-        .end_obj()
-        .end_obj()
-        .end_obj();
+    j.obj().key("PutRequest").obj().key("Item");
+    conversation_item(j, owner, other, group, last_sk, last_text);
+    j.end_obj().end_obj();
     return j.take();
   };
   items.push_back(conv(*a, *b));

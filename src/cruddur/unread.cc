@@ -12,6 +12,10 @@ namespace {
 std::string key_of(const std::string& user) {
   return "unr:" + user;
 }
+// Opens a last-read row's request: {"TableName":..,"Key":{"pk":{"S":"READ#<user>"},"sk":{"S":"<group>"}}
+void read_row_key(Json& q, const std::string& table, const std::string& user, const std::string& group) {
+  q.obj().kv("TableName", table).key("Key").obj().s("pk", "READ#" + user).s("sk", group).end_obj();
+}
 }  // namespace
 
 UnreadCounts counts_of(const std::map<std::string, std::string>& hash) {
@@ -28,16 +32,8 @@ UnreadCounts counts_of(const std::map<std::string, std::string>& hash) {
 
 Result<std::string> UnreadCounters::last_read(const std::string& user, const std::string& group) {
   Json q;
-  q.obj()
-      .kv("TableName", service_.table())
-      .key("Key")
-      .obj()
-      .s("pk", "READ#" + user)
-      .s("sk", group)
-      .end_obj()
-      .key("ConsistentRead")
-      .boolean(true)
-      .end_obj();
+  read_row_key(q, service_.table(), user, group);
+  q.key("ConsistentRead").boolean(true).end_obj();
   auto r = ddb_.op("GetItem", q.take());
   if (!r.ok()) return r.take_error();
   return attr_s(member_of(*r, "Item"), "last_read_at");
@@ -141,14 +137,8 @@ Result<bool> UnreadCounters::mark_read(const std::string& user, const std::strin
     if (seen.ok() && (*seen)[0] && *(*seen)[0] >= newest_sk) return false;
   }
   Json u;
-  u.obj()
-      .kv("TableName", service_.table())
-      .key("Key")
-      .obj()
-      .s("pk", "READ#" + user)
-      .s("sk", group)
-      .end_obj()
-      .kv("UpdateExpression", "SET last_read_at = :t")
+  read_row_key(u, service_.table(), user, group);
+  u.kv("UpdateExpression", "SET last_read_at = :t")
       .kv("ConditionExpression", "attribute_not_exists(last_read_at) OR last_read_at < :t")
       .key("ExpressionAttributeValues")
       .obj()
