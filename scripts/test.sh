@@ -14,9 +14,9 @@ done
 # Fuzzers: clang's libFuzzer, a short run each over the kept corpus (crash inputs included).
 CXX=clang++ CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDDB_FUZZ=ON -DDDB_TESTS=OFF >/dev/null
 cmake --build build-fuzz -j"$(nproc)" --target fuzz_request fuzz_expression fuzz_http fuzz_api
-# ThreadSanitizer build of ddb-local for the concurrency stress test.
-CXX=clang++ CC=clang cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDDB_TSAN=ON -DDDB_TESTS=OFF >/dev/null
-cmake --build build-tsan -j"$(nproc)" --target ddb-local
+# ThreadSanitizer build of ddb-local (for the concurrency stress test) and of the unit tests.
+CXX=clang++ CC=clang cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDDB_TSAN=ON -DDDB_TESTS=ON >/dev/null
+cmake --build build-tsan -j"$(nproc)" --target ddb-local unit_tests
 cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DDDB_SANITIZE=ON -DDDB_WERROR=ON \
       -DDDB_FUZZ_BIN_DIR="$PWD/build-fuzz" -DDDB_TSAN_BIN_DIR="$PWD/build-tsan" >/dev/null
 cmake --build build-test -j"$(nproc)"
