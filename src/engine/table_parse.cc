@@ -1,0 +1,138 @@
+// Parsing of the table-definition members shared by CreateTable and UpdateTable (table_parse.h).
+#include "engine/table_parse.h"
+
+#include <set>
+
+#include <fmt/format.h>
+
+#include "engine/ops.h"
+#include "types/keycodec.h"
+#include "util/time.h"
+
+namespace ddb {
+
+namespace tables {
+
+VType attr_type(std::string_view t) {
+  return t == "N" ? VType::N : t == "B" ? VType::B : VType::S;
+}
+
+std::string stream_label_now() {
+  return format_stream_label(static_cast<int64_t>(now_epoch() * 1e6));
+}
+
+// Parses a KeySchema array into a KeyDef (types filled from attribute definitions later).
+Status parse_key_schema(const Json* ks, std::string_view path, KeyDef& out, Violations& v, bool& present) {
+  present = ks != nullptr;
+  if (!ks) {
+    v.null_member(path);
+    return Status::OK();
+  }
+  if (!ks->IsArray()) return err::serialization("Unexpected value type in payload");
+  auto shown = [&]() {
+    std::string s = "'[";
+    bool first = true;
+    for (auto& e : ks->GetArray()) {
+      rapidjson::StringBuffer sb;
+      rapidjson::Writer<rapidjson::StringBuffer> w(sb);
+      e.Accept(w);
+      s += (first ? "" : ", ") + std::string(sb.GetString());
+      first = false;
+    }
+    return s + "]'";
+  };
+  if (ks->Size() < 1) v.constraint(shown(), path, "Member must have length greater than or equal to 1");
+  if (ks->Size() > 2) v.constraint(shown(), path, "Member must have length less than or equal to 2");
+  int i = 0;
+  for (auto& e : ks->GetArray()) {
+    ++i;
+    std::optional<std::string> name, type;
+    DDB_ASSIGN(name, get_string(e, "AttributeName"));
+    DDB_ASSIGN(type, get_string(e, "KeyType"));
+    std::string p = fmt::format("{}.{}.member", path, i);
+    if (!name)
+      v.null_member(p + ".attributeName");
+    else if (name->empty() || name->size() > 255)
+      v.constraint("'" + *name + "'", p + ".attributeName",
+                   name->empty() ? "Member must have length greater than or equal to 1"
+                                 : "Member must have length less than or equal to 255");
+    if (!type) v.null_member(p + ".keyType");
+    check_enum(v, type, p + ".keyType", {"HASH", "RANGE"});
+  }
+  if (!v.empty()) return Status::OK();
+  auto arr = ks->GetArray();
+  if (arr.Size() >= 1) {
+    if (sv(arr[0]["KeyType"]) != "HASH")
+      return err::validation("Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
+    out.hash = std::string(sv(arr[0]["AttributeName"]));
+  }
+  if (arr.Size() == 2) {
+    if (sv(arr[1]["KeyType"]) != "RANGE")
+      return err::validation("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type");
+    out.range = std::string(sv(arr[1]["AttributeName"]));
+    if (out.range == out.hash)
+      return err::validation(
+          "Both the Hash Key and the Range Key element in the KeySchema have the same name");
+  }
+  return Status::OK();
+}
+
+Status parse_projection(const Json* p, std::string_view path, IndexDef& idx, Violations& v) {
+  if (!p) {
+    v.null_member(std::string(path) + ".projection");
+    return Status::OK();
+  }
+  std::optional<std::string> type;
+  DDB_ASSIGN(type, get_string(*p, "ProjectionType"));
+  check_enum(v, type, std::string(path) + ".projection.projectionType", {"ALL", "KEYS_ONLY", "INCLUDE"});
+  idx.projection = type.value_or("");
+  if (auto* nk = member(*p, "NonKeyAttributes")) {
+    if (!nk->IsArray()) return err::serialization("Unexpected value type in payload");
+    for (auto& e : nk->GetArray()) {
+      if (!e.IsString()) return err::serialization("Unexpected value type in payload");
+      idx.non_key.emplace_back(sv(e));
+    }
+    if (idx.non_key.empty())
+      return err::validation("One or more parameter values were invalid: NonKeyAttributes must not be empty");
+  }
+  return Status::OK();
+}
+
+Status check_projection_semantics(const IndexDef& idx, const Json* p) {
+  if (idx.projection.empty())
+    return err::validation("One or more parameter values were invalid: Unknown ProjectionType: null");
+  bool has_nk = p && member(*p, "NonKeyAttributes");
+  if (idx.projection == "INCLUDE" && !has_nk)
+    return err::validation(
+        "If Projection type INCLUDE is specified, some non-key attributes to include in the projection must "
+        "be specified as well");
+  if (idx.projection != "INCLUDE" && has_nk)
+    return err::validation("One or more parameter values were invalid: ProjectionType is " + idx.projection +
+                           ", but NonKeyAttributes is specified");
+  return Status::OK();
+}
+
+Status parse_throughput(const Json* pt, std::string_view path, long long& rcu, long long& wcu,
+                        Violations& v) {
+  if (!pt) return Status::OK();
+  std::optional<long long> r, w;
+  DDB_ASSIGN(r, get_int(*pt, "ReadCapacityUnits"));
+  DDB_ASSIGN(w, get_int(*pt, "WriteCapacityUnits"));
+  if (!r)
+    v.null_member(std::string(path) + ".readCapacityUnits");
+  else if (*r < 1)
+    v.constraint("\'" + std::to_string(*r) + "\'", std::string(path) + ".readCapacityUnits",
+                 "Member must have value greater than or equal to 1");
+  if (!w)
+    v.null_member(std::string(path) + ".writeCapacityUnits");
+  else if (*w < 1)
+    v.constraint("\'" + std::to_string(*w) + "\'", std::string(path) + ".writeCapacityUnits",
+                 "Member must have value greater than or equal to 1");
+  rcu = r.value_or(0);
+  wcu = w.value_or(0);
+  return Status::OK();
+}
+
+}  // namespace tables
+
+}  // namespace ddb
