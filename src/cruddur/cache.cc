@@ -66,15 +66,15 @@ class EmbeddedCache final : public Cache {
     return true;
   }
 
-  Result<bool> hset_if(const std::string& key, const std::string& field, const std::string& value,
-                       const std::string& mark, bool strict) override {
+  Result<bool> hcas(const std::string& key, const std::string& field, const std::string& value,
+                    const std::string& expected_mark, const std::string& new_mark) override {
     ddb::MutexLock lk(mu_);
     Entry* e = find(key);
     if (!e || !e->is_hash) return false;
     auto m = e->hash.find("m:" + field);
-    if (m != e->hash.end() && (m->second > mark || (strict && m->second == mark))) return false;
+    if ((m == e->hash.end() ? std::string() : m->second) != expected_mark) return false;
     e->hash[field] = value;
-    e->hash["m:" + field] = mark;
+    e->hash["m:" + field] = new_mark;
     return true;
   }
 

@@ -34,10 +34,10 @@ class Cache {
   // Creates `key` with `fields` unless it exists (true: created); it expires after the TTL.
   virtual ddb::Result<bool> hcreate(const std::string& key,
                                     const std::map<std::string, std::string>& fields) = 0;
-  // On an existing hash only: sets `field` to `value` and "m:<field>" to `mark`, unless the stored
-  // mark orders after `mark` (or, with `strict`, is equal to it). Atomic. True: set.
-  virtual ddb::Result<bool> hset_if(const std::string& key, const std::string& field,
-                                    const std::string& value, const std::string& mark, bool strict) = 0;
+  // On an existing hash only: if its "m:<field>" (absent: "") equals `expected_mark`, sets `field`
+  // to `value` and "m:<field>" to `new_mark`. Atomic. True: set.
+  virtual ddb::Result<bool> hcas(const std::string& key, const std::string& field, const std::string& value,
+                                 const std::string& expected_mark, const std::string& new_mark) = 0;
 
   // Publish/subscribe on one channel. `subscribe` starts delivering to `fn` (from a thread of the
   // cache's own) until the cache is destroyed.

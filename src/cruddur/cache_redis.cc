@@ -29,12 +29,12 @@ struct ReplyPtr {
   }
 };
 
-// hset_if: KEYS[1] hash; ARGV field, value, mark, strict ("1"/"0").
-const char* kHsetIf = R"(
+// hcas: KEYS[1] hash; ARGV field, value, expected mark, new mark.
+const char* kHcas = R"(
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-local m = redis.call('HGET', KEYS[1], 'm:' .. ARGV[1])
-if m and (m > ARGV[3] or (ARGV[4] == '1' and m == ARGV[3])) then return 0 end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2], 'm:' .. ARGV[1], ARGV[3])
+local m = redis.call('HGET', KEYS[1], 'm:' .. ARGV[1]) or ''
+if m ~= ARGV[3] then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2], 'm:' .. ARGV[1], ARGV[4])
 return 1)";
 // hcreate: KEYS[1] hash; ARGV ttl, then field, value pairs.
 const char* kHcreate = R"(
@@ -122,11 +122,11 @@ class RedisCache final : public Cache {
     return r.r->integer == 1;
   }
 
-  Result<bool> hset_if(const std::string& key, const std::string& field, const std::string& value,
-                       const std::string& mark, bool strict) override {
+  Result<bool> hcas(const std::string& key, const std::string& field, const std::string& value,
+                    const std::string& expected_mark, const std::string& new_mark) override {
     ReplyPtr r;
-    DDB_TRY(command({"EVAL", kHsetIf, "1", key, field, value, mark, strict ? "1" : "0"}, &r));
-    if (r.r->type != REDIS_REPLY_INTEGER) return bad("hset_if");
+    DDB_TRY(command({"EVAL", kHcas, "1", key, field, value, expected_mark, new_mark}, &r));
+    if (r.r->type != REDIS_REPLY_INTEGER) return bad("hcas");
     return r.r->integer == 1;
   }
 

@@ -64,34 +64,6 @@ Result<std::map<std::string, std::string>> UnreadCounters::last_reads(const std:
   }
 }
 
-Result<long long> UnreadCounters::count_after(const std::string& user, const std::string& group,
-                                              const std::string& after) {
-  long long n = 0;
-  std::string start;
-  for (;;) {
-    Json q;
-    q.obj()
-        .kv("TableName", service_.table())
-        .kv("KeyConditionExpression", after.empty() ? "pk = :pk" : "pk = :pk AND sk > :t")
-        .kv("FilterExpression", "user_uuid <> :me")
-        .kv("Select", "COUNT")
-        .key("ExpressionAttributeValues")
-        .obj()
-        .s(":pk", "MSG#" + group)
-        .s(":me", user);
-    if (!after.empty()) q.s(":t", after);
-    q.end_obj();
-    if (!start.empty()) q.key("ExclusiveStartKey").raw(start);
-    q.end_obj();
-    auto r = ddb_.op("Query", q.take());
-    if (!r.ok()) return r.take_error();
-    n += int_of(*r, "Count");
-    const auto& last = member_of(*r, "LastEvaluatedKey");
-    if (!last.IsObject() || to_json(last) == start) return n;
-    start = to_json(last);
-  }
-}
-
 // Every conversation of the user: those with messages after the last read are counted.
 Result<UnreadCounts> UnreadCounters::recompute(const std::string& user) {
   std::map<std::string, std::string> reads;
@@ -104,13 +76,14 @@ Result<UnreadCounts> UnreadCounters::recompute(const std::string& user) {
     auto page = service_.list_groups(me, 100, cursor);
     if (page.failure) return Error{"DynamoDBError", page.failure->message, 503, {}};
     for (auto& g : page.value->rows) {
+      // Every message after the last read, up to the newest there is (the conversation row may lag
+      // behind the stream worker): the mark is the newest message counted, so the worker adds only
+      // messages after it.
       const std::string& read = reads[g.uuid];
-      long long n = 0;
-      if (read < g.created_at) {
-        DDB_ASSIGN(n, count_after(user, g.uuid, read));
-      }
-      fields[g.uuid] = std::to_string(n);
-      fields["m:" + g.uuid] = g.created_at;
+      Span span;
+      DDB_ASSIGN(span, count_between(user, g.uuid, read, "\x7f"));
+      fields[g.uuid] = std::to_string(span.count);
+      fields["m:" + g.uuid] = std::max(read, span.newest);
     }
     if (page.value->next_cursor.empty() || page.value->next_cursor == cursor) break;
     cursor = page.value->next_cursor;
@@ -149,32 +122,95 @@ Result<bool> UnreadCounters::mark_read(const std::string& user, const std::strin
   bool moved = r.ok();
   if (!r.ok() && r.error().name() != "ConditionalCheckFailedException") return r.take_error();
   if (cache_) {
-    auto set = cache_->hset_if(key_of(user), group, "0", newest_sk, false);
-    moved = moved || (set.ok() && *set);
+    moved = clear_cached(user, group, newest_sk) || moved;
     (void)cache_->set(done_key, newest_sk);
   }
   return moved;
 }
 
+// The cached count after a read up to `read`: 0, unless the count has already seen a newer message
+// (its mark orders after `read`); then the messages after `read` up to that mark. Compare-and-set
+// on the mark, retried when it moved meanwhile. False when nothing changed (or the hash is cold).
+bool UnreadCounters::clear_cached(const std::string& user, const std::string& group,
+                                  const std::string& read) {
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    auto h = cache_->hgetall(key_of(user));
+    if (!h.ok() || !*h) return false;
+    auto it = (*h)->find("m:" + group);
+    std::string mark = it == (*h)->end() ? "" : it->second;
+    std::string value = "0";
+    if (mark > read) {
+      auto k = count_between(user, group, read, mark);
+      if (!k.ok()) return false;
+      value = std::to_string(k->count);
+    }
+    auto set = cache_->hcas(key_of(user), group, value, mark, std::max(mark, read));
+    if (!set.ok()) return false;
+    if (*set) return true;
+  }
+  return false;
+}
+
+// For each other member with a warm hash: the count plus the messages after its mark up to `sk`
+// (or, if they have read past the mark, the messages after their read). Only the new messages are
+// read from DynamoDB; a replayed record (`sk` not after the mark) changes nothing. Compare-and-set
+// on the mark, retried when a read or another message moved it meanwhile.
 Result<std::vector<std::string>> UnreadCounters::on_message(const std::string& group, const std::string& sk,
                                                             const std::string& sender,
                                                             const std::vector<std::string>& members) {
   std::vector<std::string> changed;
   for (auto& m : members) {
     if (m == sender) continue;
-    if (cache_) {
+    changed.push_back(m);
+    for (int attempt = 0; cache_ && attempt < 5; ++attempt) {
+      auto h = cache_->hgetall(key_of(m));
+      if (!h.ok() || !*h) break;  // cold: counts() recomputes from DynamoDB
+      auto it = (*h)->find("m:" + group);
+      std::string mark = it == (*h)->end() ? "" : it->second;
+      if (mark >= sk) break;  // already counted (a replay), or read past it
+      auto c = (*h)->find(group);
+      long long count = c == (*h)->end() ? 0 : std::atoll(c->second.c_str());
       std::string read;
       DDB_ASSIGN(read, last_read(m, group));
-      long long n = 0;
-      if (read < sk) {
-        DDB_ASSIGN(n, count_after(m, group, read));
-      }
-      // Refused when a newer message or a read already won; on a cold hash counts() recomputes.
-      (void)cache_->hset_if(key_of(m), group, std::to_string(n), sk, true);
+      if (read > mark) count = 0;  // everything the count had seen is read
+      Span k;
+      DDB_ASSIGN(k, count_between(m, group, std::max(mark, read), sk));
+      auto set = cache_->hcas(key_of(m), group, std::to_string(count + k.count), mark, sk);
+      if (!set.ok() || *set) break;
     }
-    changed.push_back(m);
   }
   return changed;
+}
+
+// Messages of others in `group` with after < sk <= upto, oldest first, stopping past `upto`; and the
+// newest sk seen (of anyone) in that range.
+Result<UnreadCounters::Span> UnreadCounters::count_between(const std::string& user, const std::string& group,
+                                                           const std::string& after,
+                                                           const std::string& upto) {
+  Span span;
+  std::string start;
+  for (;;) {
+    Json q;
+    q.obj().kv("TableName", service_.table());
+    q.kv("KeyConditionExpression", after.empty() ? "pk = :pk" : "pk = :pk AND sk > :t");
+    q.kv("ProjectionExpression", "sk, user_uuid").key("Limit").num(100);
+    q.key("ExpressionAttributeValues").obj().s(":pk", "MSG#" + group);
+    if (!after.empty()) q.s(":t", after);
+    q.end_obj();
+    if (!start.empty()) q.key("ExclusiveStartKey").raw(start);
+    q.end_obj();
+    auto r = ddb_.op("Query", q.take());
+    if (!r.ok()) return r.take_error();
+    for (auto& item : array_of(*r, "Items")) {
+      std::string sk = attr_s(item, "sk");
+      if (sk > upto) return span;
+      if (attr_s(item, "user_uuid") != user) ++span.count;
+      span.newest = sk;
+    }
+    const auto& last = member_of(*r, "LastEvaluatedKey");
+    if (!last.IsObject() || to_json(last) == start) return span;
+    start = to_json(last);
+  }
 }
 
 }  // namespace cruddur

@@ -2,9 +2,9 @@
 // and conversation (pk READ#<user uuid>, sk <group uuid>, last_read_at; no message_group_uuid, so
 // it stays out of the GSI), and the messages themselves. The cache holds the counts as one hash per
 // user ("unr:<user>": group -> count, "m:<group>" -> the newest message the count has seen); a cold
-// cache recomputes them. The stream worker recounts a conversation for its other participants when
-// a message arrives (recounting from DynamoDB, so a replayed record never counts twice), and a
-// read clears it; the marks decide which of two racing updates wins.
+// cache recomputes them. When a message arrives the stream worker adds the messages newer than the
+// mark (read from DynamoDB, usually just that one; a replayed record is not newer, so it never
+// counts twice), and a read clears the count; every update is a compare-and-set on the mark.
 #pragma once
 #include <map>
 #include <string>
@@ -40,9 +40,14 @@ class UnreadCounters {
  private:
   ddb::Result<std::string> last_read(const std::string& user, const std::string& group);
   ddb::Result<std::map<std::string, std::string>> last_reads(const std::string& user);
-  ddb::Result<long long> count_after(const std::string& user, const std::string& group,
-                                     const std::string& after);
   ddb::Result<UnreadCounts> recompute(const std::string& user);
+  struct Span {
+    long long count = 0;  // messages of others
+    std::string newest;   // the newest sk seen ("" : none)
+  };
+  ddb::Result<Span> count_between(const std::string& user, const std::string& group, const std::string& after,
+                                  const std::string& upto);
+  bool clear_cached(const std::string& user, const std::string& group, const std::string& read);
   ddb::client::DynamoClient& ddb_;
   MessagingService& service_;
   Cache* cache_;

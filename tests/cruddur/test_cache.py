@@ -241,3 +241,21 @@ def test_two_servers_on_one_ddb_local_and_one_redis_message_live(redis):
         a.stop()
         b.stop()
         ddb.stop()
+
+
+def test_counts_stay_exact_as_a_backlog_grows_and_after_reads(served):
+    londo, altbrown = served.token("londo"), served.token("altbrown")
+    counter(served, altbrown)  # warm: from here on the worker adds each message to the cached count
+    group = start_conversation(served, londo, "altbrown", [f"backlog {i}" for i in range(40)])
+    assert wait_for(lambda: counter(served, altbrown)["groups"].get(group) == 40), counter(served, altbrown)
+    assert served.request("GET", f"/api/messages/{group}", altbrown)[0] == 200  # read all
+    assert group not in counter(served, altbrown)["groups"]
+    start_conversation(served, londo, "altbrown", ["after the read 1"])  # reuses the conversation
+    for i in range(2, 6):
+        assert served.request("POST", "/api/messages", londo, {"message": f"after the read {i}", "message_group_uuid": group})[0] == 200
+    caught_up(served)
+    assert counter(served, altbrown)["groups"].get(group) == 5
+    # Her own replies are never unread for her, and do not disturb her count.
+    assert served.request("POST", "/api/messages", altbrown, {"message": "reply", "message_group_uuid": group})[0] == 200
+    caught_up(served)
+    assert counter(served, altbrown)["groups"].get(group) == 5

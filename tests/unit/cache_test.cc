@@ -9,20 +9,19 @@
 
 using namespace cruddur;
 
-TEST(EmbeddedCache, HsetIfLetsTheNewerMarkWinAndOnlyOnExistingHashes) {
+TEST(EmbeddedCache, HcasSetsOnlyWhenTheMarkIsTheExpectedOneAndOnlyOnExistingHashes) {
   auto c = make_embedded_cache(std::chrono::seconds(60));
-  EXPECT_FALSE(*c->hset_if("unr:u", "g", "3", "2026-01-01T00:00:02Z", true));  // cold: nothing to update
-  EXPECT_TRUE(*c->hcreate("unr:u", {{"g", "1"}, {"m:g", "2026-01-01T00:00:01Z"}}));
+  EXPECT_FALSE(*c->hcas("unr:u", "g", "3", "", "t2"));  // cold: nothing to update
+  EXPECT_TRUE(*c->hcreate("unr:u", {{"g", "1"}, {"m:g", "t1"}}));
   EXPECT_FALSE(*c->hcreate("unr:u", {}));  // already there
-  // A recount for a newer message wins; a replay of an older one, or the same one again, does not.
-  EXPECT_TRUE(*c->hset_if("unr:u", "g", "2", "2026-01-01T00:00:02Z", true));
-  EXPECT_FALSE(*c->hset_if("unr:u", "g", "9", "2026-01-01T00:00:01Z", true));
-  EXPECT_FALSE(*c->hset_if("unr:u", "g", "9", "2026-01-01T00:00:02Z", true));
-  // A read up to that same message clears it (ties go to the read).
-  EXPECT_TRUE(*c->hset_if("unr:u", "g", "0", "2026-01-01T00:00:02Z", false));
+  EXPECT_TRUE(*c->hcas("unr:u", "g", "2", "t1", "t2"));
+  EXPECT_FALSE(*c->hcas("unr:u", "g", "9", "t1", "t3"));  // the mark moved on: refused
+  EXPECT_TRUE(*c->hcas("unr:u", "h", "1", "", "t2"));     // a field never set has the mark ""
   auto h = c->hgetall("unr:u");
   ASSERT_TRUE(h.ok() && *h);
-  EXPECT_EQ((**h).at("g"), "0");
+  EXPECT_EQ((**h).at("g"), "2");
+  EXPECT_EQ((**h).at("m:g"), "t2");
+  EXPECT_EQ((**h).at("h"), "1");
 }
 
 TEST(EmbeddedCache, GenerationsAndExpiry) {
