@@ -178,6 +178,7 @@ Result<std::string> CachedMessaging::events_user(const std::string& token) {
 }
 
 void CachedMessaging::publish_counts(const std::string& user) {
+  if (!cache_) return;  // no cache, no event streams (their tokens live in the cache)
   auto c = unread_.counts(user);
   if (c.ok()) events_.publish(user, "counter", counts_json(*c));
 }
