@@ -44,7 +44,7 @@ class EmbeddedCache final : public Cache {
     ddb::MutexLock lk(mu_);
     Entry* e = find(key);
     long long n = e && !e->is_hash ? std::atoll(e->value.c_str()) + 1 : 1;
-    Entry& w = put(key, 2 * ttl_);
+    Entry& w = put(key, ttl_);
     w.is_hash = false;
     w.value = std::to_string(n);
     return n;

@@ -26,7 +26,8 @@ class Cache {
   virtual ddb::Result<std::vector<std::optional<std::string>>> mget(const std::vector<std::string>& keys) = 0;
   // Sets `key`, expiring after the cache's TTL.
   virtual ddb::Status set(const std::string& key, const std::string& value) = 0;
-  // Adds one to the number at `key` (absent: 0) and returns it; it expires after twice the TTL.
+  // Adds one to the number at `key` (absent: 0) and returns it; it expires after the TTL (from the
+  // last increment).
   virtual ddb::Result<long long> incr(const std::string& key) = 0;
 
   // A hash, or nullopt when `key` is absent.

@@ -88,7 +88,7 @@ class RedisCache final : public Cache {
     ReplyPtr r;
     DDB_TRY(command(
         {"EVAL", "local n = redis.call('INCR', KEYS[1]); redis.call('EXPIRE', KEYS[1], ARGV[1]); return n",
-         "1", key, std::to_string(2 * ttl_.count())},
+         "1", key, std::to_string(ttl_.count())},
         &r));
     if (r.r->type != REDIS_REPLY_INTEGER) return bad("INCR");
     return static_cast<long long>(r.r->integer);

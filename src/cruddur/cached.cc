@@ -84,6 +84,8 @@ Result<std::vector<std::string>> CachedMessaging::members(const std::string& gro
 
 // A page from the cache when its tag is the key's current generation; otherwise loaded and stored
 // tagged with the generation read before loading (so an invalidation meanwhile makes it unusable).
+// Generations expire like every entry: a missing one reads "0", and a page tagged "0" was stored
+// before the first bump that followed, so it expires before that bump's generation does.
 Outcome<Page> CachedMessaging::cached_page(const std::string& key, int limit,
                                            const std::function<Outcome<Page>()>& load) {
   if (!cache_) return load();
