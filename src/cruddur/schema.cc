@@ -13,6 +13,17 @@ using ddb::Result;
 using ddb::Status;
 
 namespace {
+// The original's 5/5 provisioned throughput, for the table and its index alike.
+void throughput(Json& j) {
+  j.key("ProvisionedThroughput")
+      .obj()
+      .key("ReadCapacityUnits")
+      .num(5)
+      .key("WriteCapacityUnits")
+      .num(5)
+      .end_obj();
+}
+
 void key_schema(Json& j, const char* hash, const char* range) {
   j.key("KeySchema").arr();
   j.obj().kv("AttributeName", hash).kv("KeyType", "HASH").end_obj();
@@ -32,13 +43,7 @@ Status MessagingService::create_table(bool if_missing) {
   j.key("GlobalSecondaryIndexes").arr().obj().kv("IndexName", "message-group-sk-index");
   key_schema(j, "message_group_uuid", "sk");
   j.key("Projection").obj().kv("ProjectionType", "ALL").end_obj();
-  j.key("ProvisionedThroughput")
-      .obj()
-      .key("ReadCapacityUnits")
-      .num(5)
-      .key("WriteCapacityUnits")
-      .num(5)
-      .end_obj();
+  throughput(j);
   j.end_obj().end_arr();
   j.key("StreamSpecification")
       .obj()
@@ -47,13 +52,7 @@ Status MessagingService::create_table(bool if_missing) {
       .kv("StreamViewType", "NEW_IMAGE")
       .end_obj();
   j.kv("BillingMode", "PROVISIONED");
-  j.key("ProvisionedThroughput")
-      .obj()
-      .key("ReadCapacityUnits")
-      .num(5)
-      .key("WriteCapacityUnits")
-      .num(5)
-      .end_obj();
+  throughput(j);
   j.end_obj();
   auto r = ddb_.op("CreateTable", j.take());
   if (!r.ok()) {

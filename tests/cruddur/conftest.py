@@ -245,8 +245,9 @@ class Redis:
     """A throwaway redis-server from Debian's package, on a free port, nothing saved."""
     BIN = "/usr/bin/redis-server"
 
-    def start(self):
-        self.port = free_port()
+    def start(self, port=None):
+        """Starts it (on `port`: to bring a stopped one back where its clients expect it)."""
+        self.port = port or free_port()
         self.proc = subprocess.Popen([self.BIN, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
                                       "--appendonly", "no"], stdout=subprocess.PIPE, text=True)
         wait_line(self.proc, r"Ready to accept connections")

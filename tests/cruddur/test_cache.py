@@ -27,10 +27,12 @@ def wait_for(fn, timeout=20, step=0.05):
 @pytest.fixture(params=["embedded", "redis"])
 def served(request):
     env = {}
+    redis = None
     if request.param == "redis":
-        env["CACHE_URL"] = request.getfixturevalue("redis").url
+        redis = request.getfixturevalue("redis")
+        env["CACHE_URL"] = redis.url
     c = Cruddur(env=env).start()
-    c.backend = request.param
+    c.backend, c.redis = request.param, redis
     yield c
     c.stop()
 
@@ -103,14 +105,8 @@ def test_counts_survive_restarts_replays_and_a_flushed_cache(served):
     group = start_conversation(served, londo, "bayko", ["a", "b"])
     want = wait_for(lambda: counter(served, bayko)["groups"].get(group) == 2 and counter(served, bayko))
     assert want
-    if served.backend == "redis":
-        r = served.env["CACHE_URL"]
-        port = int(r.split(":")[2].split("/")[0])
-        import socket
-        s = socket.create_connection(("127.0.0.1", port))
-        s.sendall(b"*1\r\n$8\r\nFLUSHALL\r\n")
-        assert s.recv(100).startswith(b"+OK")
-        s.close()
+    if served.redis:
+        assert served.redis.cli("FLUSHALL").startswith(b"+OK")
         assert counter(served, bayko) == want  # recomputed from DynamoDB
     # A restart that replays the whole stream (no checkpoint) counts nothing twice.
     cp = os.path.join(served.data_dir, "stream-checkpoint.json")
@@ -140,8 +136,7 @@ def test_the_api_keeps_serving_when_redis_is_down(redis):
         assert status == 200 and health["cache"] is False and health["dynamodb"] is True
         assert app.request("POST", "/api/events/token", t)[0] == 503  # live events need the cache: clients poll
         # Redis comes back (same port): the cache is used again.
-        redis.proc = __import__("subprocess").Popen([redis.BIN, "--port", str(redis.port), "--bind", "127.0.0.1", "--save", "",
-                                                    "--appendonly", "no"], stdout=__import__("subprocess").PIPE, text=True)
+        redis.start(port=redis.port)
         assert wait_for(lambda: app.request("GET", "/api/health-check")[1]["cache"] is True, timeout=20)
     finally:
         app.stop()
