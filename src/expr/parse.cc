@@ -1,6 +1,7 @@
 // Stage 1 (parse) and stage 2 (resolve placeholders) of DynamoDB expressions.
 #include <cctype>
 
+#include "expr/checks.h"
 #include "expr/expr.h"
 #include "util/errors.h"
 
@@ -69,6 +70,7 @@ class Parser {
     return Status::OK();
   }
 
+  Status checked(const Problem& p) { return p ? Status(fail(*p)) : Status::OK(); }
   Error fail(const std::string& what) {
     return err::validation("Invalid " + std::string(which_) + ": " + what);
   }
@@ -321,7 +323,7 @@ class Parser {
           break;
         }
         DDB_TRY(expect_punct(")"));
-        DDB_TRY(check_function(c));
+        DDB_TRY(checked(check_function(c)));
         return c;
       }
       if (is_known_function(fn))
@@ -344,7 +346,7 @@ class Parser {
       DDB_ASSIGN(right, parse_operand(false));
       c.operands.push_back(std::move(left));
       c.operands.push_back(std::move(right));
-      DDB_TRY(check_compare(c));
+      DDB_TRY(checked(check_compare(c)));
       return c;
     }
     if (is_keyword("BETWEEN")) {
@@ -359,7 +361,7 @@ class Parser {
       c.operands.push_back(std::move(left));
       c.operands.push_back(std::move(lo));
       c.operands.push_back(std::move(hi));
-      DDB_TRY(check_between(c));
+      DDB_TRY(checked(check_between(c)));
       return c;
     }
     if (is_keyword("IN")) {
@@ -385,72 +387,6 @@ class Parser {
       return c;
     }
     return syntax_error();
-  }
-
-  static std::string type_of_literal(const Operand& o) { return vtype_name(o.value.type); }
-
-  Status check_compare(const Condition& c) {
-    if (c.op == "=" || c.op == "<>") return Status::OK();
-    for (auto& o : c.operands) {
-      if (o.kind == Operand::kValue && !o.value.is_scalar_key_type())
-        return fail("Incorrect operand type for operator or function; operator or function: " + c.op +
-                    ", operand type: " + type_of_literal(o));
-    }
-    return Status::OK();
-  }
-  Status check_between(const Condition& c) {
-    for (auto& o : c.operands)
-      if (o.kind == Operand::kValue && !o.value.is_scalar_key_type())
-        return fail(
-            "Incorrect operand type for operator or function; operator or function: BETWEEN, operand type: " +
-            type_of_literal(o));
-    const Operand &lo = c.operands[1], &hi = c.operands[2];
-    if (lo.kind == Operand::kValue && hi.kind == Operand::kValue) {
-      if (lo.value.type != hi.value.type)
-        return fail(
-            "The BETWEEN operator requires same data type for lower and upper bounds; lower bound operand: "
-            "AttributeValue: {" +
-            std::string(vtype_name(lo.value.type)) + ":" + lo.value.s +
-            "}, upper bound operand: AttributeValue: {" + vtype_name(hi.value.type) + ":" + hi.value.s + "}");
-      if (compare_scalars(lo.value, hi.value) > 0)
-        return fail(
-            "The BETWEEN operator requires upper bound to be greater than or equal to lower bound; lower "
-            "bound operand: AttributeValue: {" +
-            std::string(vtype_name(lo.value.type)) + ":" + lo.value.s +
-            "}, upper bound operand: AttributeValue: {" + vtype_name(hi.value.type) + ":" + hi.value.s + "}");
-    }
-    return Status::OK();
-  }
-  Status check_function(const Condition& c) {
-    size_t want = (c.op == "attribute_exists" || c.op == "attribute_not_exists") ? 1 : 2;
-    if (c.operands.size() != want)
-      return fail("Incorrect number of operands for operator or function; operator or function: " + c.op +
-                  ", number of operands: " + std::to_string(c.operands.size()));
-    if (c.operands[0].kind != Operand::kPath && c.op != "begins_with" && c.op != "contains")
-      return fail("Operator or function requires a document path; operator or function: " + c.op);
-    if (c.op == "attribute_type") {
-      auto& t = c.operands[1];
-      if (t.kind != Operand::kValue || t.value.type != VType::S)
-        return fail(
-            "Incorrect operand type for operator or function; operator or function: attribute_type, operand "
-            "type: " +
-            std::string(t.kind == Operand::kValue ? vtype_name(t.value.type) : "path"));
-      static const char* types[] = {"S", "SS", "N", "NS", "B", "BS", "BOOL", "NULL", "L", "M"};
-      bool ok = false;
-      for (auto* x : types) ok = ok || t.value.s == x;
-      if (!ok)
-        return fail("Invalid attribute type name found; type: " + t.value.s +
-                    ", valid types: {N,BS,L,B,NULL,M,S,SS,NS,BOOL}");
-    }
-    if (c.op == "begins_with") {
-      for (auto& o : c.operands)
-        if (o.kind == Operand::kValue && o.value.type != VType::S && o.value.type != VType::B)
-          return fail(
-              "Incorrect operand type for operator or function; operator or function: begins_with, operand "
-              "type: " +
-              std::string(vtype_name(o.value.type)));
-    }
-    return Status::OK();
   }
 
   // ---- entry points ----
@@ -480,7 +416,7 @@ class Parser {
       break;
     }
     if (peek().kind != Tok::kEnd) return syntax_error();
-    DDB_TRY(check_overlaps(paths));
+    DDB_TRY(checked(check_overlaps(paths)));
     return paths;
   }
 
@@ -532,75 +468,8 @@ class Parser {
     }
     std::vector<Path> paths;
     for (auto& a : u.actions) paths.push_back(a.path);
-    DDB_TRY(check_overlaps(paths));
+    DDB_TRY(checked(check_overlaps(paths)));
     return u;
-  }
-
-  static std::string long_type_name(VType t) {
-    switch (t) {
-      case VType::S:
-        return "STRING";
-      case VType::N:
-        return "NUMBER";
-      case VType::B:
-        return "BINARY";
-      case VType::SS:
-        return "STRING SET";
-      case VType::NS:
-        return "NUMBER SET";
-      case VType::BS:
-        return "BINARY SET";
-      case VType::M:
-        return "MAP";
-      case VType::L:
-        return "LIST";
-      case VType::BOOL:
-        return "BOOLEAN";
-      case VType::NUL:
-        return "NULL";
-    }
-    return "?";
-  }
-
-  static std::string path_for_message(const Path& p) {
-    std::string s = "[";
-    for (size_t i = 0; i < p.elems.size(); ++i) {
-      if (i) s += ", ";
-      s += p.elems[i].is_index ? "[" + std::to_string(p.elems[i].index) + "]" : p.elems[i].name;
-    }
-    return s + "]";
-  }
-
-  Status check_overlaps(const std::vector<Path>& paths) {
-    for (size_t i = 0; i < paths.size(); ++i) {
-      for (size_t j = i + 1; j < paths.size(); ++j) {
-        const auto &a = paths[i].elems, &b = paths[j].elems;
-        size_t n = std::min(a.size(), b.size());
-        bool conflict = false, same = true;
-        for (size_t k = 0; k < n; ++k) {
-          if (a[k].is_index != b[k].is_index) {
-            conflict = true;
-            same = false;
-            break;
-          }
-          if (a[k].is_index ? a[k].index != b[k].index : a[k].name != b[k].name) {
-            same = false;
-            break;
-          }
-        }
-        if (conflict)
-          return fail(
-              "Two document paths conflict with each other; must remove or rewrite one of these paths; path "
-              "one: " +
-              path_for_message(paths[i]) + ", path two: " + path_for_message(paths[j]));
-        if (same)
-          return fail(
-              "Two document paths overlap with each other; must remove or rewrite one of these paths; path "
-              "one: " +
-              path_for_message(paths[i]) + ", path two: " + path_for_message(paths[j]));
-      }
-    }
-    return Status::OK();
   }
 
   Error expression_too_long() {
