@@ -32,6 +32,18 @@ std::string trim(std::string_view s) {
   }
   return out;
 }
+// A header value in canonical form: trimmed, inner spaces collapsed; the lines of a folded value
+// become comma-separated values (the test suite's get-header-value-multiline).
+std::string canonical_value(std::string_view v) {
+  std::string out;
+  for (size_t start = 0;;) {
+    size_t nl = v.find('\n', start);
+    if (start) out += ',';
+    out += trim(v.substr(start, nl == std::string_view::npos ? std::string_view::npos : nl - start));
+    if (nl == std::string_view::npos) return out;
+    start = nl + 1;
+  }
+}
 std::string lower(std::string_view s) {
   std::string o(s);
   for (auto& c : o) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -121,7 +133,7 @@ std::string canonical_request(const Request& req, std::string* signed_headers) {
   std::vector<std::pair<std::string, std::string>> hs;
   for (auto& [k, v] : req.headers) {
     std::string lk = lower(k);
-    std::string tv = trim(v);
+    std::string tv = canonical_value(v);
     auto it = std::find_if(hs.begin(), hs.end(), [&](auto& p) { return p.first == lk; });
     if (it != hs.end())
       it->second += "," + tv;
@@ -145,6 +157,18 @@ std::string string_to_sign(std::string_view canonical, std::string_view amz_date
          sha256_hex(canonical);
 }
 
+namespace {
+// The hex signature of a string to sign, with the key derived from the secret and the scope.
+std::string signature(std::string_view secret, std::string_view date, std::string_view region,
+                      std::string_view service, std::string_view string_to_sign) {
+  std::string k = hmac_sha256("AWS4" + std::string(secret), date);
+  k = hmac_sha256(k, region);
+  k = hmac_sha256(k, service);
+  k = hmac_sha256(k, "aws4_request");
+  return hex_encode(hmac_sha256(k, string_to_sign));
+}
+}  // namespace
+
 std::string sign(const Request& req, std::string_view access_key, std::string_view secret_key,
                  std::string_view session_token, std::string_view region, std::string_view service,
                  std::string_view amz_date) {
@@ -155,11 +179,7 @@ std::string sign(const Request& req, std::string_view access_key, std::string_vi
   std::string date(amz_date.substr(0, 8));
   std::string scope = date + "/" + std::string(region) + "/" + std::string(service) + "/aws4_request";
   std::string sts = string_to_sign(canon, amz_date, scope);
-  std::string k = hmac_sha256("AWS4" + std::string(secret_key), date);
-  k = hmac_sha256(k, region);
-  k = hmac_sha256(k, service);
-  k = hmac_sha256(k, "aws4_request");
-  std::string sig = hex_encode(hmac_sha256(k, sts));
+  std::string sig = signature(secret_key, date, region, service, sts);
   return "AWS4-HMAC-SHA256 Credential=" + std::string(access_key) + "/" + scope +
          ", SignedHeaders=" + signed_headers + ", Signature=" + sig;
 }
@@ -248,11 +268,8 @@ Verdict verify(const Credential& c, const Incoming& in, std::string_view secret,
   std::string signed_headers;
   std::string canon = canonical_request(r, &signed_headers);
   std::string scope = c.date + "/" + c.region + "/" + c.service + "/aws4_request";
-  std::string k = hmac_sha256("AWS4" + std::string(secret), c.date);
-  k = hmac_sha256(k, c.region);
-  k = hmac_sha256(k, c.service);
-  k = hmac_sha256(k, "aws4_request");
-  std::string expected = hex_encode(hmac_sha256(k, string_to_sign(canon, amz_date, scope)));
+  std::string expected =
+      signature(secret, c.date, c.region, c.service, string_to_sign(canon, amz_date, scope));
   bool ok = equal_constant_time(expected, lower(c.signature));
   ok = ok && signed_headers == lower(c.signed_headers);
   return ok ? Verdict::kOk : Verdict::kMismatch;

@@ -5,7 +5,9 @@ namespace ddb::expr {
 
 namespace {
 
-std::string type_of_literal(const Operand& o) { return vtype_name(o.value.type); }
+std::string type_of_literal(const Operand& o) {
+  return vtype_name(o.value.type);
+}
 
 std::string incorrect_operand(const std::string& op, const std::string& type) {
   return "Incorrect operand type for operator or function; operator or function: " + op +
@@ -108,16 +110,26 @@ Problem check_overlaps(const std::vector<Path>& paths) {
 
 std::string long_type_name(VType t) {
   switch (t) {
-    case VType::S: return "STRING";
-    case VType::N: return "NUMBER";
-    case VType::B: return "BINARY";
-    case VType::SS: return "STRING SET";
-    case VType::NS: return "NUMBER SET";
-    case VType::BS: return "BINARY SET";
-    case VType::M: return "MAP";
-    case VType::L: return "LIST";
-    case VType::BOOL: return "BOOLEAN";
-    case VType::NUL: return "NULL";
+    case VType::S:
+      return "STRING";
+    case VType::N:
+      return "NUMBER";
+    case VType::B:
+      return "BINARY";
+    case VType::SS:
+      return "STRING SET";
+    case VType::NS:
+      return "NUMBER SET";
+    case VType::BS:
+      return "BINARY SET";
+    case VType::M:
+      return "MAP";
+    case VType::L:
+      return "LIST";
+    case VType::BOOL:
+      return "BOOLEAN";
+    case VType::NUL:
+      return "NULL";
   }
   return "?";
 }
