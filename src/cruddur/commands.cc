@@ -47,7 +47,7 @@ std::string show_value(const rapidjson::Value& av) {
 }
 
 // Follows every page of a Query or Scan; calls fn for each item.
-Status each_item(ddb::client::DynamoClient& c, const char* op, std::string request_without_start,
+Status each_item(ddb::client::DynamoClient& c, const char* op, const std::string& request_without_start,
                  const std::function<void(const rapidjson::Value&)>& fn) {
   std::string start;
   for (;;) {
@@ -129,7 +129,7 @@ int ddb_command(const Config& cfg) {
       auto r = client->op("ListTables", q.take());
       if (!r.ok()) return report(r.error());
       for (auto& n : array_of(*r, "TableNames"))
-        if (n.IsString()) names.push_back(n.GetString());
+        if (n.IsString()) names.emplace_back(n.GetString());
       std::string next = str_of(*r, "LastEvaluatedTableName");
       if (next.empty() || next == start) break;  // the last page (or a server that would loop us)
       start = next;
@@ -461,7 +461,8 @@ std::string text_table(const std::vector<std::string>& header,
   };
   std::string out = line(header);
   std::vector<std::string> dashes;
-  for (auto n : w) dashes.push_back(std::string(n, '-'));
+  dashes.reserve(w.size());
+  for (auto n : w) dashes.emplace_back(n, '-');
   out += line(dashes);
   for (auto& r : rows) out += line(r);
   out += "(" + std::to_string(rows.size()) + (rows.size() == 1 ? " row)\n" : " rows)\n");

@@ -101,18 +101,18 @@ std::vector<std::string> validate_send(const SendRequest& r, const User& sender)
   std::string text = r.message.value_or("");
   bool blank = text.find_first_not_of(" \t\r\n") == std::string::npos;
   if (blank)
-    codes.push_back("message_blank");
+    codes.emplace_back("message_blank");
   else if (utf8_length(text) > 1024)
-    codes.push_back("message_exceed_max_chars_1024");
+    codes.emplace_back("message_exceed_max_chars_1024");
   bool has_group = r.message_group_uuid && !r.message_group_uuid->empty();
   bool has_handle = r.handle && !r.handle->empty();
   if (!has_group && !has_handle) {
     if (r.handle)
-      codes.push_back("user_receiver_handle_blank");
+      codes.emplace_back("user_receiver_handle_blank");
     else
-      codes.push_back("message_group_uuid_blank");
+      codes.emplace_back("message_group_uuid_blank");
   }
-  if (has_handle && !has_group && *r.handle == sender.handle) codes.push_back("cannot_message_self");
+  if (has_handle && !has_group && *r.handle == sender.handle) codes.emplace_back("cannot_message_self");
   return codes;
 }
 
@@ -256,7 +256,7 @@ Outcome<SentMessage> MessagingService::send(const User& me, const SendRequest& r
   if (by_handle && *r.handle != me.handle) {
     auto u = users_.by_handle(*r.handle);
     if (!u.ok()) return Outcome<SentMessage>::fail(service_failure(u.error()));
-    if (!*u) codes.push_back("user_receiver_not_found");
+    if (!*u) codes.emplace_back("user_receiver_not_found");
     receiver = *u;
   }
   if (!codes.empty()) return Outcome<SentMessage>::fail({422, codes, ""});

@@ -43,9 +43,9 @@ struct Outcome {
     o.value = std::move(v);
     return o;
   }
-  static Outcome fail(Failure f) {
+  static Outcome fail(const Failure& f) {
     Outcome o;
-    o.failure = std::move(f);
+    o.failure = f;
     return o;
   }
 };

@@ -21,7 +21,7 @@ void read_row_key(Json& q, const std::string& table, const std::string& user, co
 UnreadCounts counts_of(const std::map<std::string, std::string>& hash) {
   UnreadCounts c;
   for (auto& [field, value] : hash) {
-    if (field.rfind("m:", 0) == 0 || field.rfind("_", 0) == 0) continue;
+    if (field.rfind("m:", 0) == 0 || field.rfind('_', 0) == 0) continue;
     long long n = std::atoll(value.c_str());
     if (n <= 0) continue;
     c.groups[field] = n;

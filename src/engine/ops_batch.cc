@@ -290,7 +290,7 @@ Result<std::string> Ops::transact_write(Database& db, const Json& req) {
     auto r = w.apply(old);
     if (!r.ok()) {
       failed = true;
-      failures.push_back(r.take_error());
+      failures.emplace_back(r.take_error());
       nexts.emplace_back();
     } else {
       failures.emplace_back();

@@ -13,6 +13,9 @@ std::string stream_label_now();
 Status parse_key_schema(const Json* ks, std::string_view path, KeyDef& out, Violations& v, bool& present);
 Status parse_projection(const Json* p, std::string_view path, IndexDef& idx, Violations& v);
 Status check_projection_semantics(const IndexDef& idx, const Json* p);
+// CreateTable's request as a definition (name, keys, attributes, indexes, stream, options); the
+// storage ids, uuid and times are left for the caller to assign.
+Result<TableDef> parse_create_table(const Json& req);
 Status parse_throughput(const Json* pt, std::string_view path, long long& rcu, long long& wcu, Violations& v);
 
 }  // namespace ddb::tables

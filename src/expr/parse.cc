@@ -58,10 +58,7 @@ class Parser {
         ++i;
         if (i < text_.size() && (text_[i] == '=' || (c == '<' && text_[i] == '>'))) ++i;
         toks_.push_back({Tok::kPunct, std::string(text_.substr(start, i - start)), start, i});
-      } else if (std::string_view("=()[],.+-").find(c) != std::string_view::npos) {
-        ++i;
-        toks_.push_back({Tok::kPunct, std::string(1, c), start, i});
-      } else {
+      } else {  // one-character punctuation ("=()[],.+-"); anything else fails where it is parsed
         ++i;
         toks_.push_back({Tok::kPunct, std::string(1, c), start, i});
       }

@@ -56,7 +56,7 @@ size_t raise_descriptor_limit() {
   return rl.rlim_cur == RLIM_INFINITY ? 65536 : static_cast<size_t>(rl.rlim_cur);
 }
 
-bool PushStream::push(std::string chunk) {
+bool PushStream::push(const std::string& chunk) {
   std::function<void()> wake;
   {
     ddb::MutexLock lk(mu_);
@@ -88,7 +88,7 @@ bool PushStream::closed() const {
   return closed_;
 }
 
-void PushStream::attach(std::function<void()> wake) {
+void PushStream::attach(const std::function<void()>& wake) {
   {
     ddb::MutexLock lk(mu_);
     wake_ = wake;

@@ -44,11 +44,11 @@ class PushStream {
  public:
   explicit PushStream(std::string keepalive = ":\n\n", size_t max_queued = 1 << 20)
       : keepalive_(std::move(keepalive)), max_queued_(max_queued) {}
-  bool push(std::string chunk);  // false once closed
+  bool push(const std::string& chunk);  // false once closed
   void close();
   bool closed() const;
   // The server's side: `wake` is called (from any thread) when chunks are queued or on close.
-  void attach(std::function<void()> wake);
+  void attach(const std::function<void()>& wake);
   std::string take();  // the queued chunks, concatenated
   const std::string& keepalive() const { return keepalive_; }
 

@@ -58,6 +58,7 @@ namespace {
 // spelling, which every flag also accepts (--port, --port=8000).
 std::vector<std::string> gnu_spelling(const std::vector<std::string>& args) {
   std::vector<std::string> out;
+  out.reserve(args.size());
   for (auto& a : args)
     out.push_back(a.size() > 2 && a[0] == '-' && a[1] != '-' && std::isalpha(static_cast<unsigned char>(a[1]))
                       ? "-" + a

@@ -49,31 +49,50 @@ void DynamoProtocol::add_cors(const HttpCall& call, HttpReply& r) {
                          "x-amzn-RequestId,x-amzn-ErrorType,x-amz-crc32,Date");
 }
 
-HttpReply DynamoProtocol::handle(const HttpCall& call) {
+HttpReply DynamoProtocol::handle_options(const HttpCall& call) {
   HttpReply r;
-  if (call.method == "OPTIONS") {
-    r.content_type = "text/plain";
-    r.headers.emplace_back("Access-Control-Allow-Methods", "GET,POST,OPTIONS");
-    r.headers.emplace_back("Access-Control-Allow-Headers", "*");
-    r.headers.emplace_back("Access-Control-Max-Age", "172800");
-    add_cors(call, r);
-    return r;
+  r.content_type = "text/plain";
+  r.headers.emplace_back("Access-Control-Allow-Methods", "GET,POST,OPTIONS");
+  r.headers.emplace_back("Access-Control-Allow-Headers", "*");
+  r.headers.emplace_back("Access-Control-Max-Age", "172800");
+  add_cors(call, r);
+  return r;
+}
+
+HttpReply DynamoProtocol::handle_get(const HttpCall& call) {
+  HttpReply r;
+  r.content_type = "text/plain";
+  if (call.path == "/" && call.amz_target.empty()) {
+    // DynamoDB answers an unsigned GET / with a health line.
+    r.body = "healthy: dynamodb." + opt_.default_region + ".amazonaws.com ";
+  } else if (call.path == "/metrics") {
+    r.content_type = "text/plain; version=0.0.4";
+    r.body = metrics_text();
+  } else {
+    r.status = 404;
+    r.body = "Not Found";
   }
-  if (call.method == "GET" || call.method == "HEAD") {
-    r.content_type = "text/plain";
-    if (call.path == "/" && call.amz_target.empty()) {
-      // DynamoDB answers an unsigned GET / with a health line.
-      r.body = "healthy: dynamodb." + opt_.default_region + ".amazonaws.com ";
-    } else if (call.path == "/metrics") {
-      r.content_type = "text/plain; version=0.0.4";
-      r.body = metrics_text();
-    } else {
-      r.status = 404;
-      r.body = "Not Found";
+  add_cors(call, r);
+  return r;
+}
+
+Result<std::shared_ptr<Database>> DynamoProtocol::database_for(const sigv4::Credential& cred) {
+  std::string region = cred.region.empty() ? opt_.default_region : cred.region;
+  std::string db_name = opt_.shared_db ? "shared-local-instance" : cred.access_key + "_" + region;
+  {
+    MutexLock lk(mu_);
+    if (!known_dbs_.count(db_name)) {
+      known_dbs_[db_name] = true;
+      if (on_new_database) on_new_database(db_name, cred.access_key, region);
     }
-    add_cors(call, r);
-    return r;
   }
+  return engine_.database(db_name, region);
+}
+
+HttpReply DynamoProtocol::handle(const HttpCall& call) {
+  if (call.method == "OPTIONS") return handle_options(call);
+  if (call.method == "GET" || call.method == "HEAD") return handle_get(call);
+  HttpReply r;
   std::string target(call.amz_target);
   // Metric labels only ever name known operations: a client's target is never copied into them.
   std::string op_name = Database::is_operation(target) ? target.substr(target.find('.') + 1) : "unknown";
@@ -107,16 +126,7 @@ HttpReply DynamoProtocol::handle(const HttpCall& call) {
   if (!cred) return fail(err::incomplete_signature(auth_error));
   if (!opt_.secrets.empty())
     if (auto bad = check_signature(call, *cred)) return fail(*bad);
-  std::string region = cred->region.empty() ? opt_.default_region : cred->region;
-  std::string db_name = opt_.shared_db ? "shared-local-instance" : cred->access_key + "_" + region;
-  {
-    MutexLock lk(mu_);
-    if (!known_dbs_.count(db_name)) {
-      known_dbs_[db_name] = true;
-      if (on_new_database) on_new_database(db_name, cred->access_key, region);
-    }
-  }
-  auto db = engine_.database(db_name, region);
+  auto db = database_for(*cred);
   if (!db.ok()) return fail(db.error());
   // Parse into a per-thread arena: no allocation for ordinary requests.
   thread_local char arena[32 * 1024];

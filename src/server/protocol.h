@@ -53,6 +53,10 @@ class DynamoProtocol {
 
  private:
   HttpReply error_reply(const Error& e);
+  HttpReply handle_options(const HttpCall& call);  // CORS preflight
+  HttpReply handle_get(const HttpCall& call);      // the health line, /metrics
+  // The database a signed request addresses (one per access key and region unless shared).
+  Result<std::shared_ptr<Database>> database_for(const sigv4::Credential& cred);
   // With secrets configured: the service's error for a request whose signature does not hold.
   std::optional<Error> check_signature(const HttpCall& call, const sigv4::Credential& cred);
   void add_cors(const HttpCall& call, HttpReply& r);

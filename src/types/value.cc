@@ -84,6 +84,45 @@ const char* vtype_name(VType t) {
   return "?";
 }
 
+namespace {
+// The members of a set (v.type already SS, NS or BS) from its JSON array: typed, non-empty, distinct.
+Status set_from_json(const rapidjson::Value& m, Value& v) {
+  std::vector<std::string> shown;
+  for (auto& e : m.GetArray()) {
+    if (v.type == VType::SS) {
+      if (!e.IsString()) return ser_error(e, "String");
+      v.set.emplace_back(e.GetString(), e.GetStringLength());
+      shown.push_back(v.set.back());
+    } else if (v.type == VType::NS) {
+      std::string n;
+      DDB_ASSIGN(n, number_from_json(e));
+      v.set.push_back(std::move(n));
+      shown.emplace_back(e.GetString(), e.GetStringLength());
+    } else {
+      std::string b;
+      DDB_ASSIGN(b, binary_from_json(e));
+      v.set.push_back(std::move(b));
+      shown.emplace_back(e.GetString(), e.GetStringLength());
+    }
+  }
+  if (v.set.empty()) {
+    if (v.type == VType::SS)
+      return err::validation("One or more parameter values were invalid: An string set  may not be empty");
+    if (v.type == VType::NS)
+      return err::validation("One or more parameter values were invalid: An number set  may not be empty");
+    return err::validation("One or more parameter values were invalid: Binary sets should not be empty");
+  }
+  std::unordered_set<std::string_view> seen;
+  for (auto& e : v.set) {
+    if (!seen.insert(e).second)
+      return err::validation("One or more parameter values were invalid: Input collection " +
+                             set_for_message(shown) + " contains duplicates.");
+  }
+  sort_set(v);
+  return Status::OK();
+}
+}  // namespace
+
 Result<Value> value_from_json(const rapidjson::Value& j, int depth) {
   if (!j.IsObject()) return err::serialization(std::string("Unexpected value type in payload"));
   if (depth >= kMaxNestingLevels) return err::validation(err::msg_nesting());
@@ -122,38 +161,7 @@ Result<Value> value_from_json(const rapidjson::Value& j, int depth) {
   } else if (name == "SS" || name == "NS" || name == "BS") {
     if (!m.IsArray()) return ser_error(m, "List");
     v.type = name == "SS" ? VType::SS : name == "NS" ? VType::NS : VType::BS;
-    std::vector<std::string> shown;
-    for (auto& e : m.GetArray()) {
-      if (v.type == VType::SS) {
-        if (!e.IsString()) return ser_error(e, "String");
-        v.set.emplace_back(e.GetString(), e.GetStringLength());
-        shown.push_back(v.set.back());
-      } else if (v.type == VType::NS) {
-        std::string n;
-        DDB_ASSIGN(n, number_from_json(e));
-        v.set.push_back(std::move(n));
-        shown.emplace_back(e.GetString(), e.GetStringLength());
-      } else {
-        std::string b;
-        DDB_ASSIGN(b, binary_from_json(e));
-        v.set.push_back(std::move(b));
-        shown.emplace_back(e.GetString(), e.GetStringLength());
-      }
-    }
-    if (v.set.empty()) {
-      if (v.type == VType::SS)
-        return err::validation("One or more parameter values were invalid: An string set  may not be empty");
-      if (v.type == VType::NS)
-        return err::validation("One or more parameter values were invalid: An number set  may not be empty");
-      return err::validation("One or more parameter values were invalid: Binary sets should not be empty");
-    }
-    std::unordered_set<std::string_view> seen;
-    for (auto& e : v.set) {
-      if (!seen.insert(e).second)
-        return err::validation("One or more parameter values were invalid: Input collection " +
-                               set_for_message(shown) + " contains duplicates.");
-    }
-    sort_set(v);
+    DDB_TRY(set_from_json(m, v));
   } else if (name == "M") {
     if (!m.IsObject()) return ser_error(m, "Map");
     v.type = VType::M;
@@ -280,9 +288,8 @@ bool values_equal(const Value& a, const Value& b) {
   switch (a.type) {
     case VType::S:
     case VType::B:
+    case VType::N:  // a number's canonical text is unique per value
       return a.s == b.s;
-    case VType::N:
-      return a.s == b.s;  // canonical text is unique per value
     case VType::SS:
     case VType::NS:
     case VType::BS: {

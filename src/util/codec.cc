@@ -35,10 +35,10 @@ std::string base64_encode(std::string_view in) {
 }
 
 std::optional<std::string> base64_decode(std::string_view in) {
-  static const std::array<int8_t, 256> table = [] {
-    std::array<int8_t, 256> t{};
+  static const std::array<int, 256> table = [] {
+    std::array<int, 256> t{};
     t.fill(-1);
-    for (int i = 0; i < 64; ++i) t[static_cast<uint8_t>(kB64[i])] = static_cast<int8_t>(i);
+    for (int i = 0; i < 64; ++i) t[static_cast<uint8_t>(kB64[i])] = i;
     return t;
   }();
   if (in.size() % 4 != 0) return std::nullopt;

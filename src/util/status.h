@@ -67,10 +67,13 @@ class [[nodiscard]] Status {
 
 #define DDB_CONCAT_(a, b) a##b
 #define DDB_CONCAT(a, b) DDB_CONCAT_(a, b)
+// `lhs` may be a declaration, so it cannot be parenthesized; `tmp` is a generated name.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define DDB_ASSIGN_OR_RETURN_(tmp, lhs, expr) \
   auto tmp = (expr);                          \
   if (!tmp.ok()) return tmp.take_error();     \
   lhs = std::move(tmp).value()
+// NOLINTEND(bugprone-macro-parentheses)
 #define DDB_ASSIGN(lhs, expr) DDB_ASSIGN_OR_RETURN_(DDB_CONCAT(_res_, __LINE__), lhs, expr)
 
 }  // namespace ddb

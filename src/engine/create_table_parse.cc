@@ -1,0 +1,265 @@
+// CreateTable's request, validated into a TableDef (stage "validate" of create_table): the
+// members in the service's order, every violation of a stage reported together. Pure: it reads
+// only the request.
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "engine/ops.h"
+#include "engine/table_parse.h"
+
+namespace ddb::tables {
+
+namespace {
+
+Status parse_attribute_definitions(const Json& req, TableDef& d, Violations& v) {
+  const Json* ad = member(req, "AttributeDefinitions");
+  if (!ad) {
+    v.null_member("attributeDefinitions");
+    return Status::OK();
+  }
+  if (!ad->IsArray()) return err::serialization("Unexpected value type in payload");
+  int i = 0;
+  for (const auto& e : ad->GetArray()) {
+    ++i;
+    std::optional<std::string> an, at;
+    DDB_ASSIGN(an, get_string(e, "AttributeName"));
+    DDB_ASSIGN(at, get_string(e, "AttributeType"));
+    std::string p = fmt::format("attributeDefinitions.{}.member", i);
+    if (!an) v.null_member(p + ".attributeName");
+    if (!at) v.null_member(p + ".attributeType");
+    check_enum(v, at, p + ".attributeType", {"B", "N", "S"});
+    if (an && at) d.attrs.emplace_back(*an, attr_type(*at));
+  }
+  return Status::OK();
+}
+
+// Gives key schemas their types from the attribute definitions, and counts the attributes used.
+class KeyResolver {
+ public:
+  explicit KeyResolver(const TableDef& d) : attrs_(d.attrs) {}
+  Status check_distinct() {
+    for (const auto& [n, t] : attrs_)
+      if (!defined_.emplace(n, t).second)
+        return err::validation("Cannot have two attributes with the same name: " + n);
+    return Status::OK();
+  }
+  Status resolve(KeyDef& k) {
+    std::string keys = "[" + k.hash + (k.has_range() ? ", " + k.range : "") + "]";
+    for (auto* n : {&k.hash, &k.range}) {
+      if (n->empty()) continue;
+      auto it = defined_.find(*n);
+      if (it == defined_.end())
+        return err::validation(
+            "One or more parameter values were invalid: Some index key attributes are not defined in "
+            "AttributeDefinitions. Keys: " +
+            keys + ", AttributeDefinitions: " + attr_list());
+      (n == &k.hash ? k.hash_type : k.range_type) = it->second;
+      used_.insert(*n);
+    }
+    return Status::OK();
+  }
+  bool all_used() const { return used_.size() == attrs_.size(); }
+
+ private:
+  std::string attr_list() const {
+    std::string s = "[";
+    for (size_t i = 0; i < attrs_.size(); ++i) s += (i ? ", " : "") + attrs_[i].first;
+    return s + "]";
+  }
+  const std::vector<std::pair<std::string, VType>>& attrs_;
+  std::map<std::string, VType> defined_;
+  std::set<std::string> used_;
+};
+
+// An LSI shares the table's hash key and has a range key; a GSI's throughput follows the billing mode.
+Status check_index_against_table(const TableDef& d, const IndexDef& idx, const Json& e) {
+  if (!idx.global) {
+    if (!d.key.has_range())
+      return err::validation(
+          "One or more parameter values were invalid: Table KeySchema does not have a range key, which "
+          "is required when specifying a LocalSecondaryIndex");
+    if (idx.key.hash != d.key.hash)
+      return err::validation(
+          "One or more parameter values were invalid: Index KeySchema does not have the same leading "
+          "hash key as table KeySchema for index: " +
+          idx.name + ". index hash key: " + idx.key.hash + ", table hash key: " + d.key.hash);
+    if (!idx.key.has_range())
+      return err::validation(
+          "One or more parameter values were invalid: Index KeySchema does not have a range key for "
+          "index: " +
+          idx.name);
+    return Status::OK();
+  }
+  bool has_pt = member(e, "ProvisionedThroughput") != nullptr;
+  if (d.billing_mode == "PROVISIONED" && !has_pt)
+    return err::validation("No provisioned throughput specified for the global secondary index");
+  if (d.billing_mode == "PAY_PER_REQUEST" && has_pt)
+    return err::validation(
+        "One or more parameter values were invalid: ProvisionedThroughput should not be specified for "
+        "index: " +
+        idx.name + " when BillingMode is PAY_PER_REQUEST");
+  return Status::OK();
+}
+
+Result<IndexDef> parse_index(const Json& e, bool global, const std::string& p, Violations& v) {
+  IndexDef idx;
+  idx.global = global;
+  std::optional<std::string> iname;
+  DDB_ASSIGN(iname, get_string(e, "IndexName"));
+  if (!iname)
+    v.null_member(p + ".indexName");
+  else if (iname->size() < 3)
+    v.constraint("'" + *iname + "'", p + ".indexName", "Member must have length greater than or equal to 3");
+  bool present;
+  DDB_TRY(parse_key_schema(member(e, "KeySchema"), p + ".keySchema", idx.key, v, present));
+  DDB_TRY(parse_projection(member(e, "Projection"), p, idx, v));
+  DDB_TRY(
+      parse_throughput(member(e, "ProvisionedThroughput"), p + ".provisionedThroughput", idx.rcu, idx.wcu, v));
+  DDB_TRY(v.status());
+  idx.name = *iname;
+  return idx;
+}
+
+Status parse_indexes(const Json& req, bool global, TableDef& d, Violations& v, KeyResolver& keys,
+                     std::set<std::string>& names) {
+  const char* json_name = global ? "GlobalSecondaryIndexes" : "LocalSecondaryIndexes";
+  const Json* arr = member(req, json_name);
+  if (!arr) return Status::OK();
+  if (!arr->IsArray()) return err::serialization("Unexpected value type in payload");
+  if (arr->Size() == 0)
+    return err::validation(std::string("One or more parameter values were invalid: List of ") + json_name +
+                           " is empty");
+  if (!global && arr->Size() > 5)
+    return err::validation(
+        "One or more parameter values were invalid: Number of LocalSecondaryIndexes exceeds per-table "
+        "limit of 5");
+  if (global && arr->Size() > 20)
+    return err::limit_exceeded(
+        "One or more parameter values were invalid: Number of GlobalSecondaryIndexes exceeds per-table "
+        "limit of 20");
+  int i = 0;
+  for (const auto& e : arr->GetArray()) {
+    std::string p = fmt::format("{}.{}.member", global ? "globalSecondaryIndexes" : "localSecondaryIndexes", ++i);
+    IndexDef idx;
+    DDB_ASSIGN(idx, parse_index(e, global, p, v));
+    if (!names.insert(idx.name).second)
+      return err::validation("One or more parameter values were invalid: Duplicate index name: " + idx.name);
+    DDB_TRY(check_projection_semantics(idx, member(e, "Projection")));
+    DDB_TRY(keys.resolve(idx.key));
+    DDB_TRY(check_index_against_table(d, idx, e));
+    idx.id = d.next_index_id++;
+    d.indexes.push_back(std::move(idx));
+  }
+  return Status::OK();
+}
+
+Status parse_stream_specification(const Json& req, TableDef& d, Violations& v) {
+  const Json* ss = member(req, "StreamSpecification");
+  if (!ss) return Status::OK();
+  std::optional<bool> enabled;
+  std::optional<std::string> view;
+  DDB_ASSIGN(enabled, get_bool(*ss, "StreamEnabled"));
+  DDB_ASSIGN(view, get_string(*ss, "StreamViewType"));
+  check_enum(v, view, "streamSpecification.streamViewType",
+             {"NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY"});
+  if (!enabled) v.null_member("streamSpecification.streamEnabled");
+  DDB_TRY(v.status());
+  if (*enabled) {
+    if (!view)
+      return err::validation(
+          "One or more parameter values were invalid: You must specify a StreamViewType when you enable a "
+          "stream");
+    d.stream_enabled = true;
+    d.stream_view_type = *view;
+    d.stream_label = stream_label_now();
+  } else if (view) {
+    return err::validation(
+        "One or more parameter values were invalid: You cannot specify a StreamViewType when you disable a "
+        "stream");
+  }
+  return Status::OK();
+}
+
+// TableClass, DeletionProtectionEnabled, SSESpecification and Tags.
+Status parse_table_options(const Json& req, TableDef& d, Violations& v) {
+  std::optional<std::string> table_class;
+  DDB_ASSIGN(table_class, get_string(req, "TableClass"));
+  check_enum(v, table_class, "tableClass", {"STANDARD", "STANDARD_INFREQUENT_ACCESS"});
+  std::optional<bool> protection;
+  DDB_ASSIGN(protection, get_bool(req, "DeletionProtectionEnabled"));
+  DDB_TRY(v.status());
+  if (table_class) {
+    d.table_class = *table_class;
+    d.table_class_set = true;
+  }
+  d.deletion_protection = protection.value_or(false);
+  if (const auto* sse = member(req, "SSESpecification")) {
+    std::optional<bool> en;
+    DDB_ASSIGN(en, get_bool(*sse, "Enabled"));
+    d.sse_enabled = en.value_or(false);
+  }
+  const Json* tags = member(req, "Tags");
+  if (!tags) return Status::OK();
+  if (!tags->IsArray()) return err::serialization("Unexpected value type in payload");
+  for (const auto& t : tags->GetArray()) {
+    std::optional<std::string> k, val;
+    DDB_ASSIGN(k, get_string(t, "Key"));
+    DDB_ASSIGN(val, get_string(t, "Value"));
+    if (!k || !val)
+      return err::validation(
+          "1 validation error detected: Value null at 'tags.1.member.key' failed to satisfy constraint: "
+          "Member must not be null");
+    d.tags.emplace_back(*k, *val);
+  }
+  return Status::OK();
+}
+
+Status check_billing(const TableDef& d, bool has_throughput) {
+  if (d.billing_mode == "PROVISIONED" && !has_throughput)
+    return err::validation(
+        "One or more parameter values were invalid: ReadCapacityUnits and WriteCapacityUnits must both be "
+        "specified when BillingMode is PROVISIONED");
+  if (d.billing_mode == "PAY_PER_REQUEST" && has_throughput)
+    return err::validation(
+        "One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can be "
+        "specified when BillingMode is PAY_PER_REQUEST");
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<TableDef> parse_create_table(const Json& req) {
+  Violations v;
+  TableDef d;
+  std::optional<std::string> name, billing;
+  DDB_ASSIGN(name, get_string(req, "TableName"));
+  DDB_ASSIGN(billing, get_string(req, "BillingMode"));
+  bool ks_present;
+  DDB_TRY(parse_key_schema(member(req, "KeySchema"), "keySchema", d.key, v, ks_present));
+  check_table_name(v, name);
+  DDB_TRY(parse_attribute_definitions(req, d, v));
+  check_enum(v, billing, "billingMode", {"PROVISIONED", "PAY_PER_REQUEST"});
+  const Json* pt = member(req, "ProvisionedThroughput");
+  DDB_TRY(parse_throughput(pt, "provisionedThroughput", d.rcu, d.wcu, v));
+  DDB_TRY(v.status());
+
+  d.name = *name;
+  d.billing_mode = billing.value_or("PROVISIONED");
+  DDB_TRY(check_billing(d, pt != nullptr));
+  KeyResolver keys(d);
+  DDB_TRY(keys.check_distinct());
+  DDB_TRY(keys.resolve(d.key));
+  std::set<std::string> index_names;
+  for (bool global : {false, true}) DDB_TRY(parse_indexes(req, global, d, v, keys, index_names));
+  if (!keys.all_used())
+    return err::validation(
+        "One or more parameter values were invalid: Number of attributes in KeySchema does not exactly match "
+        "number of attributes defined in AttributeDefinitions");
+  DDB_TRY(parse_stream_specification(req, d, v));
+  DDB_TRY(parse_table_options(req, d, v));
+  return d;
+}
+
+}  // namespace ddb::tables
