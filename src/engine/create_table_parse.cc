@@ -115,8 +115,8 @@ Result<IndexDef> parse_index(const Json& e, bool global, const std::string& p, V
   bool present;
   DDB_TRY(parse_key_schema(member(e, "KeySchema"), p + ".keySchema", idx.key, v, present));
   DDB_TRY(parse_projection(member(e, "Projection"), p, idx, v));
-  DDB_TRY(
-      parse_throughput(member(e, "ProvisionedThroughput"), p + ".provisionedThroughput", idx.rcu, idx.wcu, v));
+  DDB_TRY(parse_throughput(member(e, "ProvisionedThroughput"), p + ".provisionedThroughput", idx.rcu, idx.wcu,
+                           v));
   DDB_TRY(v.status());
   idx.name = *iname;
   return idx;
@@ -141,7 +141,8 @@ Status parse_indexes(const Json& req, bool global, TableDef& d, Violations& v, K
         "limit of 20");
   int i = 0;
   for (const auto& e : arr->GetArray()) {
-    std::string p = fmt::format("{}.{}.member", global ? "globalSecondaryIndexes" : "localSecondaryIndexes", ++i);
+    std::string p =
+        fmt::format("{}.{}.member", global ? "globalSecondaryIndexes" : "localSecondaryIndexes", ++i);
     IndexDef idx;
     DDB_ASSIGN(idx, parse_index(e, global, p, v));
     if (!names.insert(idx.name).second)

@@ -56,6 +56,47 @@ struct KeyRange {
   Value a, b;
 };
 
+// One comparison of a key condition: the attribute it names, its operator (flipped when the value
+// comes first) and its values.
+struct KeyLeaf {
+  std::string name, op;
+  std::vector<const Value*> vals;
+};
+
+Result<KeyLeaf> key_leaf(const expr::Condition& l) {
+  const expr::Operand* path = nullptr;
+  KeyLeaf k;
+  k.op = l.op;
+  if (l.kind == expr::Condition::kIn)
+    return err::validation("Invalid operator used in KeyConditionExpression: IN");
+  if (l.kind == expr::Condition::kFunction && l.op != "begins_with")
+    return err::validation("Invalid operator used in KeyConditionExpression: " + l.op);
+  const char* no_path_or_value =
+      "Invalid KeyConditionExpression: The expression must contain a document path and a value";
+  for (const auto& o : l.operands) {
+    if (o.kind == expr::Operand::kPath && !path)
+      path = &o;
+    else if (o.kind == expr::Operand::kValue)
+      k.vals.push_back(&o.value);
+    else if (o.kind == expr::Operand::kSize)
+      return err::validation("KeyConditionExpressions cannot contain nested operations");
+    else
+      return err::validation(no_path_or_value);
+  }
+  if (path && l.kind == expr::Condition::kCompare && path == &l.operands[1]) {
+    // ":v = pk" is allowed; flip it.
+    static const std::map<std::string, std::string> flipped = {
+        {"<", ">"}, {">", "<"}, {"<=", ">="}, {">=", "<="}};
+    auto it = flipped.find(k.op);
+    if (it != flipped.end()) k.op = it->second;
+  }
+  if (k.vals.empty() || !path) return err::validation(no_path_or_value);
+  if (path->path.elems.size() != 1)
+    return err::validation("KeyConditionExpressions cannot have conditions on nested attributes");
+  k.name = path->path.elems[0].name;
+  return k;
+}
+
 Result<KeyRange> analyze_key_condition(const expr::Condition& c, const KeyDef& key) {
   std::vector<const expr::Condition*> leaves;
   DDB_TRY(flatten_and(c, leaves));
@@ -63,72 +104,32 @@ Result<KeyRange> analyze_key_condition(const expr::Condition& c, const KeyDef& k
     return err::validation("KeyConditionExpressions must only contain one condition per key");
   KeyRange r;
   bool have_hash = false, have_range = false;
-  for (auto* l : leaves) {
-    const expr::Operand* path = nullptr;
-    std::vector<const Value*> vals;
-    std::string op = l->op;
-    if (l->kind == expr::Condition::kIn)
-      return err::validation("Invalid operator used in KeyConditionExpression: IN");
-    if (l->kind == expr::Condition::kFunction && l->op != "begins_with")
-      return err::validation("Invalid operator used in KeyConditionExpression: " + l->op);
-    for (size_t i = 0; i < l->operands.size(); ++i) {
-      auto& o = l->operands[i];
-      if (o.kind == expr::Operand::kPath && !path)
-        path = &o;
-      else if (o.kind == expr::Operand::kValue)
-        vals.push_back(&o.value);
-      else if (o.kind == expr::Operand::kSize)
-        return err::validation("KeyConditionExpressions cannot contain nested operations");
-      else
-        return err::validation(
-            "Invalid KeyConditionExpression: The expression must contain a document path and a value");
-    }
-    if (path && l->kind == expr::Condition::kCompare && path == &l->operands[1]) {
-      // ":v = pk" is allowed; flip it.
-      if (op == "<")
-        op = ">";
-      else if (op == ">")
-        op = "<";
-      else if (op == "<=")
-        op = ">=";
-      else if (op == ">=")
-        op = "<=";
-    }
-    if (vals.empty())
-      return err::validation(
-          "Invalid KeyConditionExpression: The expression must contain a document path and a value");
-    if (!path)
-      return err::validation(
-          "Invalid KeyConditionExpression: The expression must contain a document path and a value");
-    if (path->path.elems.size() != 1)
-      return err::validation("KeyConditionExpressions cannot have conditions on nested attributes");
-    const std::string& name = path->path.elems[0].name;
-    if (name == key.hash) {
+  const char* type_mismatch =
+      "One or more parameter values were invalid: Condition parameter type does not match schema type";
+  for (const auto* l : leaves) {
+    KeyLeaf k;
+    DDB_ASSIGN(k, key_leaf(*l));
+    if (k.name == key.hash) {
       if (have_hash)
         return err::validation("KeyConditionExpressions must only contain one condition per key");
-      if (op != "=") return err::validation("Query key condition not supported");
+      if (k.op != "=") return err::validation("Query key condition not supported");
       have_hash = true;
-      if (vals[0]->type != key.hash_type)
-        return err::validation(
-            "One or more parameter values were invalid: Condition parameter type does not match schema type");
-      r.hash = *vals[0];
-    } else if (key.has_range() && name == key.range) {
+      if (k.vals[0]->type != key.hash_type) return err::validation(type_mismatch);
+      r.hash = *k.vals[0];
+    } else if (key.has_range() && k.name == key.range) {
       if (have_range)
         return err::validation("KeyConditionExpressions must only contain one condition per key");
-      if (op == "<>") return err::validation("Invalid operator used in KeyConditionExpression: <>");
+      if (k.op == "<>") return err::validation("Invalid operator used in KeyConditionExpression: <>");
       have_range = true;
-      for (auto* v : vals)
-        if (v->type != key.range_type)
-          return err::validation(
-              "One or more parameter values were invalid: Condition parameter type does not match schema "
-              "type");
-      if (op == "begins_with" && key.range_type == VType::N)
+      for (const auto* v : k.vals)
+        if (v->type != key.range_type) return err::validation(type_mismatch);
+      if (k.op == "begins_with" && key.range_type == VType::N)
         return err::validation(
             "Invalid KeyConditionExpression: Incorrect operand type for operator or function; operator or "
             "function: begins_with, operand type: N");
-      r.op = op;
-      r.a = *vals[0];
-      if (vals.size() > 1) r.b = *vals[1];
+      r.op = k.op;
+      r.a = *k.vals[0];
+      if (k.vals.size() > 1) r.b = *k.vals[1];
     } else {
       return err::validation(
           "Query condition missed key schema element: " +
@@ -201,6 +202,102 @@ struct ReadRequest {
   std::string rcc;
 };
 
+struct Segments {
+  std::optional<long long> segment, total;
+};
+
+// Scan's Segment and TotalSegments: range violations go to `v`.
+Result<Segments> collect_segments(const Json& req, Violations& v) {
+  Segments s;
+  DDB_ASSIGN(s.segment, get_int(req, "Segment"));
+  DDB_ASSIGN(s.total, get_int(req, "TotalSegments"));
+  auto range = [&](const std::optional<long long>& n, const char* path, long long lo, long long hi) {
+    if (n && *n < lo)
+      v.constraint("'" + std::to_string(*n) + "'", path,
+                   "Member must have value greater than or equal to " + std::to_string(lo));
+    if (n && *n > hi)
+      v.constraint("'" + std::to_string(*n) + "'", path,
+                   "Member must have value less than or equal to " + std::to_string(hi));
+  };
+  range(s.segment, "segment", 0, 999999);
+  range(s.total, "totalSegments", 1, 1000000);
+  return s;
+}
+
+Status apply_segments(const Segments& s, ReadRequest& r) {
+  if (s.segment && !s.total)
+    return err::validation("If segment is specified, total segment must also be specified");
+  if (s.total && !s.segment)
+    return err::validation(
+        "The Segment parameter is required but was not present in the request when parameter TotalSegments "
+        "is present");
+  if (s.segment && *s.segment >= *s.total)
+    return err::validation(
+        "The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: " +
+        std::to_string(*s.segment) + " is not less than TotalSegments: " + std::to_string(*s.total));
+  r.segment = static_cast<int>(s.segment.value_or(0));
+  r.total_segments = static_cast<int>(s.total.value_or(1));
+  return Status::OK();
+}
+
+// A legacy parameter and its expression counterpart cannot be used together (the others may mix,
+// e.g. KeyConditions with a FilterExpression, as DynamoDB Local and dynalite both accept).
+Status check_legacy_mix(const Json& req, bool is_query, bool has_kce, bool has_filter) {
+  const char* filter_legacy_name = is_query ? "QueryFilter" : "ScanFilter";
+  std::vector<std::string> legacy, modern;
+  auto pair = [&](bool l, const std::string& ln, bool m, const std::string& mn) {
+    if (l && m) {
+      legacy.push_back(ln);
+      modern.push_back(mn);
+    }
+  };
+  pair(member(req, "KeyConditions"), "KeyConditions", has_kce, "KeyConditionExpression");
+  pair(member(req, filter_legacy_name), filter_legacy_name, has_filter, "FilterExpression");
+  pair(member(req, "AttributesToGet"), "AttributesToGet", member(req, "ProjectionExpression"),
+       "ProjectionExpression");
+  pair(member(req, "ConditionalOperator"), "ConditionalOperator", has_filter, "FilterExpression");
+  if (!legacy.empty()) return Ops::legacy_mix_error(legacy, modern);
+  return Status::OK();
+}
+
+// Query's KeyConditionExpression, or its legacy KeyConditions; one of them is required.
+Result<std::optional<expr::Condition>> key_condition(const Json& req, const std::optional<std::string>& kce,
+                                                     expr::Context& ctx) {
+  std::optional<expr::Condition> key_cond;
+  if (kce) {
+    expr::Condition c;
+    DDB_ASSIGN(c, expr::parse_condition(*kce, "KeyConditionExpression", ctx));
+    key_cond = std::move(c);
+  } else if (const Json* key_conditions = member(req, "KeyConditions")) {
+    DDB_ASSIGN(key_cond, Ops::legacy_conditions(*key_conditions, nullptr, "keyConditions", false));
+  }
+  if (!key_cond)
+    return err::validation(
+        "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
+  return key_cond;
+}
+
+// Select, defaulted from the projection and the target, and checked against them.
+Status choose_select(const Json& req, const std::optional<std::string>& select, ReadRequest& r) {
+  r.select = select.value_or(r.projection     ? "SPECIFIC_ATTRIBUTES"
+                             : r.target.index ? "ALL_PROJECTED_ATTRIBUTES"
+                                              : "ALL_ATTRIBUTES");
+  if (select && *select != "SPECIFIC_ATTRIBUTES" && r.projection) {
+    if (member(req, "AttributesToGet"))
+      return err::validation("Cannot specify the AttributesToGet when choosing to get " + *select);
+    return err::validation("Cannot specify the ProjectionExpression when choosing to get " + *select);
+  }
+  if (select && *select == "ALL_PROJECTED_ATTRIBUTES" && !r.target.index)
+    return err::validation("ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName");
+  if (r.select == "ALL_ATTRIBUTES" && r.target.index && r.target.index->global &&
+      r.target.index->projection != "ALL")
+    return err::validation(
+        "One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not supported for global "
+        "secondary index " +
+        r.target.index->name + " because its projection type is not ALL");
+  return Status::OK();
+}
+
 Result<ReadRequest> parse_read(Database& db, const Json& req, bool is_query, expr::Context*& ctx_out,
                                std::unique_ptr<expr::Context>& ctx_holder, ExprParams& ep,
                                std::optional<expr::Condition>& key_cond) {
@@ -226,60 +323,16 @@ Result<ReadRequest> parse_read(Database& db, const Json& req, bool is_query, exp
     v.constraint("'" + *index_name + "'", "indexName",
                  index_name->size() < 3 ? "Member must have length greater than or equal to 3"
                                         : "Member must have length less than or equal to 255");
-  std::optional<long long> segment, total;
+  Segments seg;
   if (!is_query) {
-    DDB_ASSIGN(segment, get_int(req, "Segment"));
-    DDB_ASSIGN(total, get_int(req, "TotalSegments"));
-    if (segment && *segment < 0)
-      v.constraint("\'" + std::to_string(*segment) + "\'", "segment",
-                   "Member must have value greater than or equal to 0");
-    if (segment && *segment > 999999)
-      v.constraint("\'" + std::to_string(*segment) + "\'", "segment",
-                   "Member must have value less than or equal to 999999");
-    if (total && *total < 1)
-      v.constraint("\'" + std::to_string(*total) + "\'", "totalSegments",
-                   "Member must have value greater than or equal to 1");
-    if (total && *total > 1000000)
-      v.constraint("\'" + std::to_string(*total) + "\'", "totalSegments",
-                   "Member must have value less than or equal to 1000000");
+    DDB_ASSIGN(seg, collect_segments(req, v));
   }
   DDB_TRY(v.status());
-  if (!is_query) {
-    if (segment && !total)
-      return err::validation("If segment is specified, total segment must also be specified");
-    if (total && !segment)
-      return err::validation(
-          "The Segment parameter is required but was not present in the request when parameter TotalSegments "
-          "is present");
-    if (segment && *segment >= *total)
-      return err::validation(
-          "The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: " +
-          std::to_string(*segment) + " is not less than TotalSegments: " + std::to_string(*total));
-    r.segment = static_cast<int>(segment.value_or(0));
-    r.total_segments = static_cast<int>(total.value_or(1));
-  }
-  const char* filter_legacy_name = is_query ? "QueryFilter" : "ScanFilter";
-  const Json* filter_legacy = member(req, filter_legacy_name);
-  const Json* key_conditions = member(req, "KeyConditions");
+  if (!is_query) DDB_TRY(apply_segments(seg, r));
   if (is_query) {
     DDB_ASSIGN(kce, get_string(req, "KeyConditionExpression"));
   }
-  // A legacy parameter and its expression counterpart cannot be used together (the others may mix,
-  // e.g. KeyConditions with a FilterExpression, as DynamoDB Local and dynalite both accept).
-  std::vector<std::string> legacy, modern;
-  auto pair = [&](bool l, const std::string& ln, bool m, const std::string& mn) {
-    if (l && m) {
-      legacy.push_back(ln);
-      modern.push_back(mn);
-    }
-  };
-  pair(key_conditions, "KeyConditions", kce.has_value(), "KeyConditionExpression");
-  pair(filter_legacy, filter_legacy_name, filter_text.has_value(), "FilterExpression");
-  pair(member(req, "AttributesToGet"), "AttributesToGet", member(req, "ProjectionExpression"),
-       "ProjectionExpression");
-  pair(member(req, "ConditionalOperator"), "ConditionalOperator", filter_text.has_value(),
-       "FilterExpression");
-  if (!legacy.empty()) return Ops::legacy_mix_error(legacy, modern);
+  DDB_TRY(check_legacy_mix(req, is_query, kce.has_value(), filter_text.has_value()));
 
   DDB_ASSIGN(r.table, Ops::table_for_request(db, req));
   const TableDef& def = r.table->def;
@@ -292,46 +345,19 @@ Result<ReadRequest> parse_read(Database& db, const Json& req, bool is_query, exp
   expr::Context& ctx = *ctx_holder;
   ctx_out = &ctx;
   if (is_query) {
-    if (kce) {
-      expr::Condition c;
-      DDB_ASSIGN(c, expr::parse_condition(*kce, "KeyConditionExpression", ctx));
-      key_cond = std::move(c);
-    } else if (key_conditions) {
-      std::optional<expr::Condition> c;
-      DDB_ASSIGN(c, Ops::legacy_conditions(*key_conditions, nullptr, "keyConditions", false));
-      key_cond = std::move(c);
-    }
-    if (!key_cond)
-      return err::validation(
-          "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
+    DDB_ASSIGN(key_cond, key_condition(req, kce, ctx));
   }
   if (filter_text) {
     expr::Condition c;
     DDB_ASSIGN(c, expr::parse_condition(*filter_text, "FilterExpression", ctx));
     r.filter = std::move(c);
-  } else if (filter_legacy) {
-    DDB_ASSIGN(r.filter, Ops::legacy_conditions(*filter_legacy, member(req, "ConditionalOperator"),
+  } else if (const Json* legacy = member(req, is_query ? "QueryFilter" : "ScanFilter")) {
+    DDB_ASSIGN(r.filter, Ops::legacy_conditions(*legacy, member(req, "ConditionalOperator"),
                                                 is_query ? "queryFilter" : "scanFilter", false));
   }
   DDB_ASSIGN(r.projection, read_projection(req, ctx));
   DDB_TRY(ctx.check_unused());
-
-  r.select = select.value_or(r.projection     ? "SPECIFIC_ATTRIBUTES"
-                             : r.target.index ? "ALL_PROJECTED_ATTRIBUTES"
-                                              : "ALL_ATTRIBUTES");
-  if (select && *select != "SPECIFIC_ATTRIBUTES" && r.projection) {
-    if (member(req, "AttributesToGet"))
-      return err::validation("Cannot specify the AttributesToGet when choosing to get " + *select);
-    return err::validation("Cannot specify the ProjectionExpression when choosing to get " + *select);
-  }
-  if (select && *select == "ALL_PROJECTED_ATTRIBUTES" && !r.target.index)
-    return err::validation("ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName");
-  if (r.select == "ALL_ATTRIBUTES" && r.target.index && r.target.index->global &&
-      r.target.index->projection != "ALL")
-    return err::validation(
-        "One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not supported for global "
-        "secondary index " +
-        r.target.index->name + " because its projection type is not ALL");
+  DDB_TRY(choose_select(req, select, r));
   if (auto* esk = member(req, "ExclusiveStartKey")) {
     Item k;
     DDB_ASSIGN(k, item_from_json(*esk));
@@ -348,6 +374,34 @@ uint32_t segment_hash(std::string_view encoded_hash_key) {
     h *= 16777619u;
   }
   return h;
+}
+
+struct PageCounts {
+  size_t count = 0, scanned = 0, bytes = 0;
+};
+
+// The end of a Query or Scan answer: counts, LastEvaluatedKey (from the storage form of the last item
+// read, when the page stopped early) and consumed capacity.
+void write_page_end(JsonOut& o, const ReadRequest& r, const PageCounts& n, const std::string& last_raw) {
+  const TableDef& def = r.table->def;
+  const Target& t = r.target;
+  Capacity cap;
+  cap.table = Ops::read_units(n.bytes, r.consistent);
+  if (t.index) {
+    (t.index->global ? cap.gsi : cap.lsi)[t.index->name] = cap.table;
+    cap.table = 0;
+  }
+  o.key("Count");
+  o.w.Uint64(n.count);
+  o.key("ScannedCount");
+  o.w.Uint64(n.scanned);
+  Item last;
+  if (!last_raw.empty() && decode_item(last_raw, last)) {
+    o.key("LastEvaluatedKey");
+    write_item(o.w, t.index ? Ops::index_key_of(def, *t.index, last) : Ops::key_of(def, last));
+  }
+  Ops::write_capacity(o, r.rcc, def.name, cap);
+  o.w.EndObject();
 }
 
 Result<std::string> run_read(Database& db, ReadRequest& r, std::string start, std::string end) {
@@ -414,23 +468,7 @@ Result<std::string> run_read(Database& db, ReadRequest& r, std::string start, st
   // A page that ended on the limit or the size cap carries LastEvaluatedKey even if nothing follows
   // (DynamoDB does not look ahead).
   bool more = stopped || (scanned >= limit && scanned > 0) || bytes >= kPageBytes;
-  Capacity cap;
-  cap.table = Ops::read_units(bytes, r.consistent);
-  if (t.index) {
-    (t.index->global ? cap.gsi : cap.lsi)[t.index->name] = cap.table;
-    cap.table = 0;
-  }
-  o.key("Count");
-  o.w.Uint64(count);
-  o.key("ScannedCount");
-  o.w.Uint64(scanned);
-  Item last;
-  if (more && !last_raw.empty() && decode_item(last_raw, last)) {
-    o.key("LastEvaluatedKey");
-    write_item(o.w, t.index ? Ops::index_key_of(def, *t.index, last) : Ops::key_of(def, last));
-  }
-  Ops::write_capacity(o, r.rcc, def.name, cap);
-  o.w.EndObject();
+  write_page_end(o, r, PageCounts{count, scanned, bytes}, more ? last_raw : std::string());
   return o.take();
 }
 

@@ -82,6 +82,45 @@ Result<std::shared_ptr<Table>> Ops::recheck(Database& db, const std::shared_ptr<
   return cur;
 }
 
+namespace {
+// "GlobalSecondaryIndexes" or "LocalSecondaryIndexes" of a description, when the table has any.
+void write_indexes(Database& db, JsonOut& o, const TableDef& d, const Ops::TableView& t, bool global) {
+  bool any = false;
+  for (auto& i : d.indexes) any = any || i.global == global;
+  if (!any) return;
+  o.key(global ? "GlobalSecondaryIndexes" : "LocalSecondaryIndexes");
+  o.w.StartArray();
+  for (auto& i : d.indexes) {
+    if (i.global != global) continue;
+    o.w.StartObject();
+    o.kv("IndexName", i.name);
+    write_key_schema(o, i.key);
+    o.key("Projection");
+    o.w.StartObject();
+    o.kv("ProjectionType", i.projection);
+    if (!i.non_key.empty()) {
+      o.key("NonKeyAttributes");
+      o.w.StartArray();
+      for (auto& n : i.non_key) o.str(n);
+      o.w.EndArray();
+    }
+    o.w.EndObject();
+    if (global) {
+      o.kv("IndexStatus", t.indexes_creating && i.status == "CREATING" ? "CREATING" : "ACTIVE");
+      write_throughput(o, i.rcu, i.wcu);
+    }
+    auto st = t.index_stats.find(i.name);
+    o.key("IndexSizeBytes");
+    o.w.Int64(st == t.index_stats.end() ? 0 : st->second.second);
+    o.key("ItemCount");
+    o.w.Int64(st == t.index_stats.end() ? 0 : st->second.first);
+    o.kv("IndexArn", Ops::table_arn(db, d.name) + "/index/" + i.name);
+    o.w.EndObject();
+  }
+  o.w.EndArray();
+}
+}  // namespace
+
 void Ops::write_description(Database& db, JsonOut& o, const TableDef& d, const TableView& t) {
   o.w.StartObject();
   o.key("AttributeDefinitions");
@@ -113,41 +152,7 @@ void Ops::write_description(Database& db, JsonOut& o, const TableDef& d, const T
     o.w.Double(d.billing_changed);
     o.w.EndObject();
   }
-  for (bool global : {false, true}) {
-    bool any = false;
-    for (auto& i : d.indexes) any = any || i.global == global;
-    if (!any) continue;
-    o.key(global ? "GlobalSecondaryIndexes" : "LocalSecondaryIndexes");
-    o.w.StartArray();
-    for (auto& i : d.indexes) {
-      if (i.global != global) continue;
-      o.w.StartObject();
-      o.kv("IndexName", i.name);
-      write_key_schema(o, i.key);
-      o.key("Projection");
-      o.w.StartObject();
-      o.kv("ProjectionType", i.projection);
-      if (!i.non_key.empty()) {
-        o.key("NonKeyAttributes");
-        o.w.StartArray();
-        for (auto& n : i.non_key) o.str(n);
-        o.w.EndArray();
-      }
-      o.w.EndObject();
-      if (global) {
-        o.kv("IndexStatus", t.indexes_creating && i.status == "CREATING" ? "CREATING" : "ACTIVE");
-        write_throughput(o, i.rcu, i.wcu);
-      }
-      auto st = t.index_stats.find(i.name);
-      o.key("IndexSizeBytes");
-      o.w.Int64(st == t.index_stats.end() ? 0 : st->second.second);
-      o.key("ItemCount");
-      o.w.Int64(st == t.index_stats.end() ? 0 : st->second.first);
-      o.kv("IndexArn", table_arn(db, d.name) + "/index/" + i.name);
-      o.w.EndObject();
-    }
-    o.w.EndArray();
-  }
+  for (bool global : {false, true}) write_indexes(db, o, d, t, global);
   if (!d.stream_label.empty()) {
     if (d.stream_enabled) {
       o.key("StreamSpecification");
