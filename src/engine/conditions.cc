@@ -54,8 +54,9 @@ Result<Condition> exists_condition(const std::string& attr, const Operand& path,
     return function("attribute_not_exists", {path});
   }
   if (args.empty())
-    return err::validation("One or more parameter values were invalid: Value must be provided when Exists is " +
-                           std::string(exists ? "true" : "null") + " for Attribute: " + attr);
+    return err::validation(
+        "One or more parameter values were invalid: Value must be provided when Exists is " +
+        std::string(exists ? "true" : "null") + " for Attribute: " + attr);
   Condition c;
   c.kind = Condition::kCompare;
   c.op = "=";
@@ -75,16 +76,17 @@ Condition not_contains(const Operand& path, const Value& v) {
   return a;
 }
 
-Result<Condition> comparison_condition(const std::string& o, const Operand& path, const std::vector<Value>& args,
-                                       const std::string& member_path) {
+Result<Condition> comparison_condition(const std::string& o, const Operand& path,
+                                       const std::vector<Value>& args, const std::string& member_path) {
   auto need = [&](size_t n) -> Status {
     if (args.size() != n)
-      return err::validation("One or more parameter values were invalid: Invalid number of argument(s) for the " +
-                             o + " ComparisonOperator");
+      return err::validation(
+          "One or more parameter values were invalid: Invalid number of argument(s) for the " + o +
+          " ComparisonOperator");
     return Status::OK();
   };
-  static const std::map<std::string, std::string> compare = {{"EQ", "="},  {"NE", "<>"}, {"LE", "<="},
-                                                             {"LT", "<"},  {"GE", ">="}, {"GT", ">"}};
+  static const std::map<std::string, std::string> compare = {{"EQ", "="}, {"NE", "<>"}, {"LE", "<="},
+                                                             {"LT", "<"}, {"GE", ">="}, {"GT", ">"}};
   Condition one;
   if (auto it = compare.find(o); it != compare.end()) {
     DDB_TRY(need(1));

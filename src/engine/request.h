@@ -17,6 +17,10 @@ Result<Item> key_from_request(const Json& req, const TableDef& def);
 Error condition_failed(const std::optional<Item>& old, bool return_old);
 Result<std::optional<std::vector<expr::Path>>> read_projection(const Json& req, expr::Context& ctx);
 Result<expr::Update> legacy_updates(const Json& attribute_updates);
+// A copy of `obj` with TableName set, so batch/transaction elements parse like single requests.
+rapidjson::Document with_table(const Json& obj, std::string_view table);
+// "ConsumedCapacity":[...] of a batch or transaction (nothing when mode is NONE).
+void write_capacity_list(JsonOut& o, const std::string& mode, const std::map<std::string, Capacity>& caps);
 void write_item_collection_metrics(JsonOut& o, const Json& req, const TableDef& def, const Item& any_item);
 
 }  // namespace ddb

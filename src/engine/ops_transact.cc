@@ -1,0 +1,244 @@
+// TransactWriteItems and TransactGetItems: validate every element, then (under the write lock)
+// check every condition against the state before the transaction, then write all or nothing.
+#include <set>
+
+#include "engine/ops.h"
+#include "engine/request.h"
+#include "util/codec.h"
+
+namespace ddb {
+
+namespace {
+constexpr size_t kTransactBytes = 4 * 1024 * 1024;
+
+struct TransactRequest {
+  std::string rcc;
+  const Json* items = nullptr;
+  std::optional<std::string> token;
+};
+
+Result<TransactRequest> parse_transact_request(const Json& req) {
+  TransactRequest t;
+  DDB_ASSIGN(t.rcc, Ops::return_consumed(req));
+  t.items = member(req, "TransactItems");
+  if (!t.items)
+    return err::validation(
+        "1 validation error detected: Value null at 'transactItems' failed to satisfy constraint: Member "
+        "must not be null");
+  if (!t.items->IsArray()) return err::serialization("Unexpected value type in payload");
+  if (t.items->Size() == 0)
+    return err::validation(
+        "1 validation error detected: Value '[]' at 'transactItems' failed to satisfy constraint: Member "
+        "must have length greater than or equal to 1");
+  if (t.items->Size() > 100)
+    return err::validation(
+        "1 validation error detected: Value '[...]' at 'transactItems' failed to satisfy constraint: Member "
+        "must have length less than or equal to 100");
+  DDB_ASSIGN(t.token, get_string(req, "ClientRequestToken"));
+  if (t.token && (t.token->empty() || t.token->size() > 36))
+    return err::validation("1 validation error detected: Value '" + *t.token +
+                           "' at 'clientRequestToken' failed to satisfy constraint: Member must have length " +
+                           (t.token->empty() ? "greater than or equal to 1" : "less than or equal to 36"));
+  return t;
+}
+
+// Each element holds exactly one of Put, Delete, Update and ConditionCheck, on distinct items.
+Result<std::vector<WriteOp>> parse_transact_items(Database& db, const Json& items) {
+  std::vector<WriteOp> ops;
+  std::set<std::string> seen;
+  size_t bytes = 0;
+  for (const auto& e : items.GetArray()) {
+    const Json* body = nullptr;
+    WriteOp::Kind kind = WriteOp::kPut;
+    int n = 0;
+    for (auto [name, k] : {std::pair{"Put", WriteOp::kPut},
+                           {"Delete", WriteOp::kDelete},
+                           {"Update", WriteOp::kUpdate},
+                           {"ConditionCheck", WriteOp::kCheck}}) {
+      if (const auto* m = member(e, name)) {
+        body = m;
+        kind = k;
+        ++n;
+      }
+    }
+    if (n != 1) return err::validation("TransactItems can only contain one of Check, Put, Update or Delete");
+    WriteOp w;
+    DDB_ASSIGN(w, prepare_write(db, kind, *body, false));
+    if (!seen.insert(std::to_string(w.table->def.id) + w.storage_key).second)
+      return err::validation("Transaction request cannot include multiple operations on one item");
+    bytes += item_size(w.item) + item_size(w.key);
+    ops.push_back(std::move(w));
+  }
+  if (bytes > kTransactBytes) return err::validation("Transaction request cannot be larger than 4MB");
+  return ops;
+}
+
+// What identifies a request for ClientRequestToken idempotency: its TransactItems.
+std::string request_hash(const Json& items) {
+  rapidjson::StringBuffer sb;
+  rapidjson::Writer<rapidjson::StringBuffer> w(sb);
+  items.Accept(w);
+  return std::to_string(crc32(std::string_view(sb.GetString(), sb.GetSize()))) + ":" +
+         std::to_string(sb.GetSize());
+}
+
+// TransactionCanceledException with one reason per element, in order.
+Error cancellation(const std::vector<WriteOp>& ops, const std::vector<std::optional<Error>>& failures,
+                   const std::vector<std::optional<Item>>& olds) {
+  std::string codes, reasons = ",\"CancellationReasons\":[";
+  for (size_t i = 0; i < ops.size(); ++i) {
+    std::string code = "None";
+    if (failures[i])
+      code = failures[i]->name() == "ConditionalCheckFailedException" ? "ConditionalCheckFailed" : "ValidationError";
+    codes += (i ? ", " : "") + code;
+    reasons += i ? "," : "";
+    if (!failures[i]) {
+      reasons += "{\"Code\":\"None\"}";
+      continue;
+    }
+    JsonOut r;
+    r.w.StartObject();
+    r.kv("Code", code);
+    r.kv("Message", failures[i]->message);
+    if (ops[i].return_old_on_failure && olds[i]) {
+      r.key("Item");
+      write_item(r.w, *olds[i]);
+    }
+    r.w.EndObject();
+    reasons += r.take();
+  }
+  reasons += "]";
+  Error e = err::transaction_canceled(
+      "Transaction cancelled, please refer cancellation reasons for specific reasons [" + codes + "]");
+  e.extra_json = reasons;
+  return e;
+}
+
+}  // namespace
+
+Result<std::string> Ops::transact_write(Database& db, const Json& req) {
+  TransactRequest tr;
+  DDB_ASSIGN(tr, parse_transact_request(req));
+  std::vector<WriteOp> ops;
+  DDB_ASSIGN(ops, parse_transact_items(db, *tr.items));
+
+  MutexLock wl(db.write_mu());
+  std::string hash;
+  if (tr.token) {
+    hash = request_hash(*tr.items);
+    db.expire_tokens(std::chrono::steady_clock::now());
+    auto it = db.tokens_.find(*tr.token);
+    if (it != db.tokens_.end()) {
+      if (it->second.request_hash != hash)
+        return err::idempotent_mismatch("Request token has already been used with different request parameters");
+      return it->second.response;
+    }
+  }
+  // All conditions are checked against the state before the transaction; nothing is written
+  // unless every one holds.
+  for (auto& w : ops) {
+    DDB_ASSIGN(w.table, recheck(db, w.table));  // deleted or changed meanwhile?
+  }
+  std::vector<std::optional<Item>> olds, nexts;
+  std::vector<std::optional<Error>> failures;
+  bool failed = false;
+  for (const auto& w : ops) {
+    auto old = load_item(db, w.storage_key);
+    auto r = w.apply(old);
+    failed = failed || !r.ok();
+    failures.push_back(r.ok() ? std::nullopt : std::optional<Error>(r.take_error()));
+    nexts.push_back(r.ok() ? std::move(r).value() : std::nullopt);
+    olds.push_back(std::move(old));
+  }
+  if (failed) return cancellation(ops, failures, olds);
+  Staged st;
+  std::map<std::string, Capacity> caps;
+  for (size_t i = 0; i < ops.size(); ++i) {
+    Capacity c;
+    if (ops[i].kind == WriteOp::kCheck) {
+      c.table = read_units(olds[i] ? item_size(*olds[i]) : 0, true);
+    } else {
+      stage_write(db, ops[i].table, ops[i].storage_key, olds[i] ? &*olds[i] : nullptr,
+                  nexts[i] ? &*nexts[i] : nullptr, st, &c);
+    }
+    // Transactions cost twice the units of a plain write or read.
+    c.table *= 2;
+    for (auto& [k, v] : c.gsi) v *= 2;
+    for (auto& [k, v] : c.lsi) v *= 2;
+    caps[ops[i].table->def.name].add(c);
+  }
+  DDB_TRY(commit(db, st));
+  JsonOut o;
+  o.w.StartObject();
+  write_capacity_list(o, tr.rcc, caps);
+  o.w.EndObject();
+  std::string response = o.take();
+  if (tr.token) db.remember_token(*tr.token, hash, response);
+  return response;
+}
+
+Result<std::string> Ops::transact_get(Database& db, const Json& req) {
+  std::string rcc;
+  DDB_ASSIGN(rcc, return_consumed(req));
+  auto* ti = member(req, "TransactItems");
+  if (!ti)
+    return err::validation(
+        "1 validation error detected: Value null at 'transactItems' failed to satisfy constraint: Member "
+        "must not be null");
+  if (!ti->IsArray()) return err::serialization("Unexpected value type in payload");
+  if (ti->Size() == 0 || ti->Size() > 100)
+    return err::validation(std::string("1 validation error detected: Value '[]' at 'transactItems' failed to "
+                                       "satisfy constraint: Member must have length ") +
+                           (ti->Size() == 0 ? "greater than or equal to 1" : "less than or equal to 100"));
+  struct Get {
+    std::shared_ptr<Table> table;
+    std::string key;
+    std::optional<std::vector<expr::Path>> projection;
+  };
+  std::vector<Get> gets;
+  std::set<std::string> seen;
+  for (auto& e : ti->GetArray()) {
+    auto* g = member(e, "Get");
+    if (!g)
+      return err::validation(
+          "1 validation error detected: Value null at 'transactItems.1.member.get' failed to satisfy "
+          "constraint: Member must not be null");
+    Get x;
+    DDB_ASSIGN(x.table, table_for_request(db, *g));
+    ExprParams ep;
+    DDB_TRY(check_expression_params(*g, member(*g, "ProjectionExpression") != nullptr, ep));
+    expr::Context ctx(ep.names, ep.values ? &*ep.values : nullptr);
+    DDB_ASSIGN(x.projection, read_projection(*g, ctx));
+    DDB_TRY(ctx.check_unused());
+    Item key;
+    DDB_ASSIGN(key, key_from_request(*g, x.table->def));
+    x.key = item_key(x.table->def, key);
+    if (!seen.insert(std::to_string(x.table->def.id) + x.key).second)
+      return err::validation("Transaction request cannot include multiple operations on one item");
+    gets.push_back(std::move(x));
+  }
+  std::map<std::string, Capacity> caps;
+  JsonOut o;
+  o.w.StartObject();
+  o.key("Responses");
+  o.w.StartArray();
+  {
+    MutexLock wl(db.write_mu());  // a consistent snapshot: no write runs meanwhile
+    for (auto& g : gets) {
+      auto item = load_item(db, g.key);
+      caps[g.table->def.name].table += 2 * read_units(item ? item_size(*item) : 0, true);
+      o.w.StartObject();
+      if (item) {
+        o.key("Item");
+        write_item(o.w, g.projection ? expr::project(*item, *g.projection) : *item);
+      }
+      o.w.EndObject();
+    }
+  }
+  o.w.EndArray();
+  write_capacity_list(o, rcc, caps);
+  o.w.EndObject();
+  return o.take();
+}
+
+}  // namespace ddb
