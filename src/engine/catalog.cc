@@ -5,28 +5,51 @@
 
 namespace ddb {
 
+namespace {
+void write_key_def(JsonOut& o, const char* name, const KeyDef& k) {
+  o.key(name);
+  o.w.StartObject();
+  o.kv("h", k.hash);
+  o.key("ht");
+  o.w.Int(static_cast<int>(k.hash_type));
+  o.kv("r", k.range);
+  o.key("rt");
+  o.w.Int(static_cast<int>(k.range_type));
+  o.w.EndObject();
+}
+
+void write_index_def(JsonOut& o, const IndexDef& i) {
+  o.w.StartObject();
+  o.kv("name", i.name);
+  o.key("global");
+  o.w.Bool(i.global);
+  o.key("id");
+  o.w.Uint(i.id);
+  write_key_def(o, "key", i.key);
+  o.kv("projection", i.projection);
+  o.key("non_key");
+  o.w.StartArray();
+  for (const auto& n : i.non_key) o.str(n);
+  o.w.EndArray();
+  o.key("rcu");
+  o.w.Int64(i.rcu);
+  o.key("wcu");
+  o.w.Int64(i.wcu);
+  o.w.EndObject();
+}
+}  // namespace
+
 std::string Ops::def_to_json(const TableDef& d) {
   JsonOut o;
-  auto key = [&](const char* n, const KeyDef& k) {
-    o.key(n);
-    o.w.StartObject();
-    o.kv("h", k.hash);
-    o.key("ht");
-    o.w.Int(static_cast<int>(k.hash_type));
-    o.kv("r", k.range);
-    o.key("rt");
-    o.w.Int(static_cast<int>(k.range_type));
-    o.w.EndObject();
-  };
   o.w.StartObject();
   o.key("id");
   o.w.Uint(d.id);
   o.kv("name", d.name);
   o.kv("uuid", d.uuid);
-  key("key", d.key);
+  write_key_def(o, "key", d.key);
   o.key("attrs");
   o.w.StartArray();
-  for (auto& [n, t] : d.attrs) {
+  for (const auto& [n, t] : d.attrs) {
     o.w.StartArray();
     o.str(n);
     o.w.Int(static_cast<int>(t));
@@ -35,25 +58,7 @@ std::string Ops::def_to_json(const TableDef& d) {
   o.w.EndArray();
   o.key("indexes");
   o.w.StartArray();
-  for (auto& i : d.indexes) {
-    o.w.StartObject();
-    o.kv("name", i.name);
-    o.key("global");
-    o.w.Bool(i.global);
-    o.key("id");
-    o.w.Uint(i.id);
-    key("key", i.key);
-    o.kv("projection", i.projection);
-    o.key("non_key");
-    o.w.StartArray();
-    for (auto& n : i.non_key) o.str(n);
-    o.w.EndArray();
-    o.key("rcu");
-    o.w.Int64(i.rcu);
-    o.key("wcu");
-    o.w.Int64(i.wcu);
-    o.w.EndObject();
-  }
+  for (const auto& i : d.indexes) write_index_def(o, i);
   o.w.EndArray();
   o.kv("billing", d.billing_mode);
   o.key("rcu");

@@ -36,9 +36,10 @@ Result<TransactRequest> parse_transact_request(const Json& req) {
         "must have length less than or equal to 100");
   DDB_ASSIGN(t.token, get_string(req, "ClientRequestToken"));
   if (t.token && (t.token->empty() || t.token->size() > 36))
-    return err::validation("1 validation error detected: Value '" + *t.token +
-                           "' at 'clientRequestToken' failed to satisfy constraint: Member must have length " +
-                           (t.token->empty() ? "greater than or equal to 1" : "less than or equal to 36"));
+    return err::validation(
+        "1 validation error detected: Value '" + *t.token +
+        "' at 'clientRequestToken' failed to satisfy constraint: Member must have length " +
+        (t.token->empty() ? "greater than or equal to 1" : "less than or equal to 36"));
   return t;
 }
 
@@ -89,7 +90,8 @@ Error cancellation(const std::vector<WriteOp>& ops, const std::vector<std::optio
   for (size_t i = 0; i < ops.size(); ++i) {
     std::string code = "None";
     if (failures[i])
-      code = failures[i]->name() == "ConditionalCheckFailedException" ? "ConditionalCheckFailed" : "ValidationError";
+      code = failures[i]->name() == "ConditionalCheckFailedException" ? "ConditionalCheckFailed"
+                                                                      : "ValidationError";
     codes += (i ? ", " : "") + code;
     reasons += i ? "," : "";
     if (!failures[i]) {
@@ -130,7 +132,8 @@ Result<std::string> Ops::transact_write(Database& db, const Json& req) {
     auto it = db.tokens_.find(*tr.token);
     if (it != db.tokens_.end()) {
       if (it->second.request_hash != hash)
-        return err::idempotent_mismatch("Request token has already been used with different request parameters");
+        return err::idempotent_mismatch(
+            "Request token has already been used with different request parameters");
       return it->second.response;
     }
   }

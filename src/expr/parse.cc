@@ -292,6 +292,75 @@ class Parser {
     }
     return parse_primary();
   }
+  // operand (',' operand)* into c.operands
+  Status parse_operand_list(Condition& c) {
+    for (;;) {
+      Operand o;
+      DDB_ASSIGN(o, parse_operand(false));
+      c.operands.push_back(std::move(o));
+      if (!is_punct(",")) return Status::OK();
+      ++pos_;
+    }
+  }
+
+  // function '(' operands ')', at an identifier followed by '('
+  Result<Condition> parse_function_condition() {
+    std::string fn = peek().text;
+    if (fn == "attribute_exists" || fn == "attribute_not_exists" || fn == "attribute_type" ||
+        fn == "begins_with" || fn == "contains") {
+      pos_ += 2;
+      Condition c;
+      c.kind = Condition::kFunction;
+      c.op = fn;
+      DDB_TRY(parse_operand_list(c));
+      DDB_TRY(expect_punct(")"));
+      DDB_TRY(checked(check_function(c)));
+      return c;
+    }
+    if (is_known_function(fn))
+      return fail("The function is not allowed to be used this way in an expression; function: " + fn);
+    return fail("Invalid function name; function: " + fn);
+  }
+
+  bool at_comparator() const {
+    static const char* ops[] = {"=", "<>", "<", "<=", ">", ">="};
+    for (const auto* op : ops)
+      if (is_punct(op)) return true;
+    return false;
+  }
+
+  // left BETWEEN lo AND hi, after BETWEEN
+  Result<Condition> parse_between(Operand left) {
+    Condition c;
+    c.kind = Condition::kBetween;
+    c.op = "BETWEEN";
+    Operand lo, hi;
+    DDB_ASSIGN(lo, parse_operand(false));
+    if (!is_keyword("AND")) return syntax_error();
+    ++pos_;
+    DDB_ASSIGN(hi, parse_operand(false));
+    c.operands.push_back(std::move(left));
+    c.operands.push_back(std::move(lo));
+    c.operands.push_back(std::move(hi));
+    DDB_TRY(checked(check_between(c)));
+    return c;
+  }
+
+  // left IN '(' operands ')', after IN
+  Result<Condition> parse_in(Operand left) {
+    Condition c;
+    c.kind = Condition::kIn;
+    c.op = "IN";
+    DDB_TRY(expect_punct("("));
+    c.operands.push_back(std::move(left));
+    DDB_TRY(parse_operand_list(c));
+    DDB_TRY(expect_punct(")"));
+    if (c.operands.size() > 101)
+      return fail("The IN operator is provided with too many operands; number of operands: " +
+                  std::to_string(c.operands.size() - 1));
+    return c;
+  }
+
   Result<Condition> parse_primary() {
     if (is_punct("(")) {
       ++pos_;
@@ -301,41 +370,15 @@ class Parser {
       return c;
     }
     const Tok& t = peek();
-    if (t.kind == Tok::kIdent && is_punct("(", 1) && t.text != "size") {
-      std::string fn = t.text;
-      if (fn == "attribute_exists" || fn == "attribute_not_exists" || fn == "attribute_type" ||
-          fn == "begins_with" || fn == "contains") {
-        pos_ += 2;
-        Condition c;
-        c.kind = Condition::kFunction;
-        c.op = fn;
-        for (;;) {
-          Operand o;
-          DDB_ASSIGN(o, parse_operand(false));
-          c.operands.push_back(std::move(o));
-          if (is_punct(",")) {
-            ++pos_;
-            continue;
-          }
-          break;
-        }
-        DDB_TRY(expect_punct(")"));
-        DDB_TRY(checked(check_function(c)));
-        return c;
-      }
-      if (is_known_function(fn))
-        return fail("The function is not allowed to be used this way in an expression; function: " + fn);
-      return fail("Invalid function name; function: " + fn);
-    }
+    if (t.kind == Tok::kIdent && is_punct("(", 1) && t.text != "size") return parse_function_condition();
     Operand left;
     DDB_ASSIGN(left, parse_operand(false));
-    Condition c;
     bool comparator_follows = (peek().kind == Tok::kPunct && peek().text != ")" && peek().text != ",") ||
                               is_keyword("BETWEEN") || is_keyword("IN");
     if (left.kind == Operand::kSize && !comparator_follows)
       return fail("The function is not allowed to be used this way in an expression; function: size");
-    if (peek().kind == Tok::kPunct && (peek().text == "=" || peek().text == "<>" || peek().text == "<" ||
-                                       peek().text == "<=" || peek().text == ">" || peek().text == ">=")) {
+    if (at_comparator()) {
+      Condition c;
       c.kind = Condition::kCompare;
       c.op = peek().text;
       ++pos_;
@@ -348,40 +391,11 @@ class Parser {
     }
     if (is_keyword("BETWEEN")) {
       ++pos_;
-      c.kind = Condition::kBetween;
-      c.op = "BETWEEN";
-      Operand lo, hi;
-      DDB_ASSIGN(lo, parse_operand(false));
-      if (!is_keyword("AND")) return syntax_error();
-      ++pos_;
-      DDB_ASSIGN(hi, parse_operand(false));
-      c.operands.push_back(std::move(left));
-      c.operands.push_back(std::move(lo));
-      c.operands.push_back(std::move(hi));
-      DDB_TRY(checked(check_between(c)));
-      return c;
+      return parse_between(std::move(left));
     }
     if (is_keyword("IN")) {
       ++pos_;
-      c.kind = Condition::kIn;
-      c.op = "IN";
-      DDB_TRY(expect_punct("("));
-      c.operands.push_back(std::move(left));
-      for (;;) {
-        Operand o;
-        DDB_ASSIGN(o, parse_operand(false));
-        c.operands.push_back(std::move(o));
-        if (is_punct(",")) {
-          ++pos_;
-          continue;
-        }
-        break;
-      }
-      DDB_TRY(expect_punct(")"));
-      if (c.operands.size() > 101)
-        return fail("The IN operator is provided with too many operands; number of operands: " +
-                    std::to_string(c.operands.size() - 1));
-      return c;
+      return parse_in(std::move(left));
     }
     return syntax_error();
   }
