@@ -84,156 +84,185 @@ int print_items(const Config& cfg, const std::vector<std::string>& cols,
   return 0;
 }
 
+// What every `cruddur ddb` command works with.
+struct DdbContext {
+  const Config& cfg;
+  ddb::client::DynamoClient& client;
+  UserDirectory& dir;
+  MessagingService& service;
+};
+
+int ddb_schema_load(const DdbContext& x) {
+  if (auto st = x.service.create_table(false); !st.ok()) return report(st.error());
+  return emit(x.cfg, "created table " + x.cfg.table + " at " + x.client.describe(),
+              Json().obj().kv("table", x.cfg.table).key("created").boolean(true).end_obj().take());
+}
+
+int ddb_seed(const DdbContext& x) {
+  auto users = x.dir.all();
+  if (!users.ok()) return report(users.error());
+  std::vector<User> list = !users->empty() ? *users : seed_users();
+  auto seeded = x.service.seed_demo(list);
+  if (!seeded.ok()) return report(seeded.error());
+  std::string text =
+      *seeded
+          ? "seeded the demo conversation between @andrewbrown and @bayko (100 messages) into " + x.cfg.table
+          : "the demo conversation is already in " + x.cfg.table +
+                "; nothing changed (drop the table to seed it afresh)";
+  return emit(x.cfg, text,
+              Json()
+                  .obj()
+                  .kv("table", x.cfg.table)
+                  .kv("group", kDemoGroup)
+                  .key("seeded")
+                  .boolean(*seeded)
+                  .key("messages")
+                  .num(*seeded ? 100 : 0)
+                  .end_obj()
+                  .take());
+}
+
+int ddb_list_tables(const DdbContext& x) {
+  std::vector<std::string> names, js;
+  std::string start;
+  for (;;) {
+    Json q;
+    q.obj();
+    if (!start.empty()) q.kv("ExclusiveStartTableName", start);
+    q.end_obj();
+    auto r = x.client.op("ListTables", q.take());
+    if (!r.ok()) return report(r.error());
+    for (auto& n : array_of(*r, "TableNames"))
+      if (n.IsString()) names.emplace_back(n.GetString());
+    std::string next = str_of(*r, "LastEvaluatedTableName");
+    if (next.empty() || next == start) break;  // the last page (or a server that would loop us)
+    start = next;
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (auto& n : names) {
+    rows.push_back({n});
+    js.push_back("\"" + n + "\"");
+  }
+  return print_items(x.cfg, {"TableName"}, js, rows);
+}
+
+int ddb_describe_table(const DdbContext& x) {
+  std::string name = x.cfg.operand.empty() ? x.cfg.table : x.cfg.operand;
+  auto r = x.client.op("DescribeTable", Json().obj().kv("TableName", name).end_obj().take());
+  if (!r.ok()) return report(r.error());
+  const auto& t = member_of(*r, "Table");
+  if (!t.IsObject()) return report(Error{"BadResponse", "DescribeTable answered without a Table", 1, {}});
+  if (x.cfg.json) {
+    std::cout << to_json(t) << "\n";
+    return 0;
+  }
+  std::vector<std::vector<std::string>> rows = {
+      {"TableName", str_of(t, "TableName")},
+      {"TableStatus", str_of(t, "TableStatus")},
+      {"ItemCount", std::to_string(int_of(t, "ItemCount"))},
+      {"TableSizeBytes", std::to_string(int_of(t, "TableSizeBytes"))},
+      {"TableArn", str_of(t, "TableArn")}};
+  if (member_of(t, "LatestStreamArn").IsString())
+    rows.push_back({"LatestStreamArn", str_of(t, "LatestStreamArn")});
+  for (auto& g : array_of(t, "GlobalSecondaryIndexes"))
+    rows.push_back({"GlobalSecondaryIndex", str_of(g, "IndexName")});
+  std::cout << text_table({"Property", "Value"}, rows);
+  return 0;
+}
+
+int ddb_drop(const DdbContext& x) {
+  const std::string& name = x.cfg.operand;
+  auto r = x.client.op("DeleteTable", Json().obj().kv("TableName", name).end_obj().take());
+  if (!r.ok()) return report(r.error());
+  return emit(x.cfg, "deleted table " + name,
+              Json().obj().kv("table", name).key("deleted").boolean(true).end_obj().take());
+}
+
+int ddb_scan(const DdbContext& x) {
+  std::vector<std::string> js;
+  std::vector<std::vector<std::string>> rows;
+  auto st = each_item(
+      x.client, "Scan", Json().obj().kv("TableName", x.cfg.table).end_obj().take(),
+      [&](const rapidjson::Value& it) {
+        js.push_back(to_json(it));
+        std::string msg = member_of(it, "message").IsNull() ? "" : show_value(member_of(it, "message"));
+        rows.push_back({show_value(member_of(it, "pk")), show_value(member_of(it, "sk")), msg});
+      });
+  if (!st.ok()) return report(st.error());
+  return print_items(x.cfg, {"pk", "sk", "message"}, js, rows);
+}
+
+int ddb_get_conversation(const DdbContext& x) {
+  std::string group = x.cfg.operand.empty() ? kDemoGroup : x.cfg.operand;
+  std::vector<std::string> js;
+  std::vector<std::vector<std::string>> rows;
+  Json q;
+  q.obj()
+      .kv("TableName", x.cfg.table)
+      .kv("KeyConditionExpression", "pk = :pk")
+      .key("ExpressionAttributeValues")
+      .obj()
+      .s(":pk", "MSG#" + group)
+      .end_obj()
+      .key("ScanIndexForward")
+      .boolean(true)
+      .end_obj();
+  auto st = each_item(x.client, "Query", q.take(), [&](const rapidjson::Value& it) {
+    js.push_back(to_json(it));
+    rows.push_back({attr_s(it, "sk"), "@" + attr_s(it, "user_handle"), attr_s(it, "message")});
+  });
+  if (!st.ok()) return report(st.error());
+  return print_items(x.cfg, {"created_at", "from", "message"}, js, rows);
+}
+
+int ddb_list_conversations(const DdbContext& x) {
+  std::string handle = x.cfg.operand.empty() ? "andrewbrown" : x.cfg.operand;
+  if (!handle.empty() && handle[0] == '@') handle = handle.substr(1);
+  auto u = x.dir.by_handle(handle);
+  if (!u.ok()) return report(u.error());
+  if (!*u) return report(Error{"", "no user with handle " + handle, 1, {}});
+  std::vector<std::string> js;
+  std::vector<std::vector<std::string>> rows;
+  Json q;
+  q.obj()
+      .kv("TableName", x.cfg.table)
+      .kv("KeyConditionExpression", "pk = :pk")
+      .key("ExpressionAttributeValues")
+      .obj()
+      .s(":pk", "GRP#" + (*u)->uuid)
+      .end_obj()
+      .key("ScanIndexForward")
+      .boolean(false)
+      .end_obj();
+  auto st = each_item(x.client, "Query", q.take(), [&](const rapidjson::Value& it) {
+    js.push_back(to_json(it));
+    rows.push_back({attr_s(it, "message_group_uuid"), "@" + attr_s(it, "user_handle"), attr_s(it, "sk"),
+                    attr_s(it, "message")});
+  });
+  if (!st.ok()) return report(st.error());
+  return print_items(x.cfg, {"message_group_uuid", "with", "last_message_at", "message"}, js, rows);
+}
+
 int ddb_command(const Config& cfg) {
   const std::string& sub = cfg.args[1];
   auto client = ddb::client::make_http_client(endpoint_or_local(cfg), cfg.region);
   auto dir = directory(cfg);
   if (!dir.ok()) return report(dir.error());
   MessagingService service(*client, **dir, cfg.table);
-  if (sub == "schema-load") {
-    if (auto st = service.create_table(false); !st.ok()) return report(st.error());
-    return emit(cfg, "created table " + cfg.table + " at " + client->describe(),
-                Json().obj().kv("table", cfg.table).key("created").boolean(true).end_obj().take());
-  }
-  if (sub == "seed") {
-    auto users = (*dir)->all();
-    if (!users.ok()) return report(users.error());
-    std::vector<User> list = !users->empty() ? *users : seed_users();
-    auto seeded = service.seed_demo(list);
-    if (!seeded.ok()) return report(seeded.error());
-    std::string text =
-        *seeded
-            ? "seeded the demo conversation between @andrewbrown and @bayko (100 messages) into " + cfg.table
-            : "the demo conversation is already in " + cfg.table +
-                  "; nothing changed (drop the table to seed it afresh)";
-    return emit(cfg, text,
-                Json()
-                    .obj()
-                    .kv("table", cfg.table)
-                    .kv("group", kDemoGroup)
-                    .key("seeded")
-                    .boolean(*seeded)
-                    .key("messages")
-                    .num(*seeded ? 100 : 0)
-                    .end_obj()
-                    .take());
-  }
-  if (sub == "list-tables") {
-    std::vector<std::string> names, js;
-    std::string start;
-    for (;;) {
-      Json q;
-      q.obj();
-      if (!start.empty()) q.kv("ExclusiveStartTableName", start);
-      q.end_obj();
-      auto r = client->op("ListTables", q.take());
-      if (!r.ok()) return report(r.error());
-      for (auto& n : array_of(*r, "TableNames"))
-        if (n.IsString()) names.emplace_back(n.GetString());
-      std::string next = str_of(*r, "LastEvaluatedTableName");
-      if (next.empty() || next == start) break;  // the last page (or a server that would loop us)
-      start = next;
-    }
-    std::vector<std::vector<std::string>> rows;
-    for (auto& n : names) {
-      rows.push_back({n});
-      js.push_back("\"" + n + "\"");
-    }
-    return print_items(cfg, {"TableName"}, js, rows);
-  }
-  if (sub == "describe-table") {
-    std::string name = cfg.operand.empty() ? cfg.table : cfg.operand;
-    auto r = client->op("DescribeTable", Json().obj().kv("TableName", name).end_obj().take());
-    if (!r.ok()) return report(r.error());
-    const auto& t = member_of(*r, "Table");
-    if (!t.IsObject()) return report(Error{"BadResponse", "DescribeTable answered without a Table", 1, {}});
-    if (cfg.json) {
-      std::cout << to_json(t) << "\n";
-      return 0;
-    }
-    std::vector<std::vector<std::string>> rows = {
-        {"TableName", str_of(t, "TableName")},
-        {"TableStatus", str_of(t, "TableStatus")},
-        {"ItemCount", std::to_string(int_of(t, "ItemCount"))},
-        {"TableSizeBytes", std::to_string(int_of(t, "TableSizeBytes"))},
-        {"TableArn", str_of(t, "TableArn")}};
-    if (member_of(t, "LatestStreamArn").IsString())
-      rows.push_back({"LatestStreamArn", str_of(t, "LatestStreamArn")});
-    for (auto& g : array_of(t, "GlobalSecondaryIndexes"))
-      rows.push_back({"GlobalSecondaryIndex", str_of(g, "IndexName")});
-    std::cout << text_table({"Property", "Value"}, rows);
-    return 0;
-  }
-  if (sub == "drop") {
-    const std::string& name = cfg.operand;
-    auto r = client->op("DeleteTable", Json().obj().kv("TableName", name).end_obj().take());
-    if (!r.ok()) return report(r.error());
-    return emit(cfg, "deleted table " + name,
-                Json().obj().kv("table", name).key("deleted").boolean(true).end_obj().take());
-  }
-  if (sub == "scan") {
-    std::vector<std::string> js;
-    std::vector<std::vector<std::string>> rows;
-    auto st = each_item(
-        *client, "Scan", Json().obj().kv("TableName", cfg.table).end_obj().take(),
-        [&](const rapidjson::Value& it) {
-          js.push_back(to_json(it));
-          std::string msg = member_of(it, "message").IsNull() ? "" : show_value(member_of(it, "message"));
-          rows.push_back({show_value(member_of(it, "pk")), show_value(member_of(it, "sk")), msg});
-        });
-    if (!st.ok()) return report(st.error());
-    return print_items(cfg, {"pk", "sk", "message"}, js, rows);
-  }
-  if (sub == "get-conversation") {
-    std::string group = cfg.operand.empty() ? kDemoGroup : cfg.operand;
-    std::vector<std::string> js;
-    std::vector<std::vector<std::string>> rows;
-    Json q;
-    q.obj()
-        .kv("TableName", cfg.table)
-        .kv("KeyConditionExpression", "pk = :pk")
-        .key("ExpressionAttributeValues")
-        .obj()
-        .s(":pk", "MSG#" + group)
-        .end_obj()
-        .key("ScanIndexForward")
-        .boolean(true)
-        .end_obj();
-    auto st = each_item(*client, "Query", q.take(), [&](const rapidjson::Value& it) {
-      js.push_back(to_json(it));
-      rows.push_back({attr_s(it, "sk"), "@" + attr_s(it, "user_handle"), attr_s(it, "message")});
-    });
-    if (!st.ok()) return report(st.error());
-    return print_items(cfg, {"created_at", "from", "message"}, js, rows);
-  }
-  if (sub == "list-conversations") {
-    std::string handle = cfg.operand.empty() ? "andrewbrown" : cfg.operand;
-    if (!handle.empty() && handle[0] == '@') handle = handle.substr(1);
-    auto u = (*dir)->by_handle(handle);
-    if (!u.ok()) return report(u.error());
-    if (!*u) return report(Error{"", "no user with handle " + handle, 1, {}});
-    std::vector<std::string> js;
-    std::vector<std::vector<std::string>> rows;
-    Json q;
-    q.obj()
-        .kv("TableName", cfg.table)
-        .kv("KeyConditionExpression", "pk = :pk")
-        .key("ExpressionAttributeValues")
-        .obj()
-        .s(":pk", "GRP#" + (*u)->uuid)
-        .end_obj()
-        .key("ScanIndexForward")
-        .boolean(false)
-        .end_obj();
-    auto st = each_item(*client, "Query", q.take(), [&](const rapidjson::Value& it) {
-      js.push_back(to_json(it));
-      rows.push_back({attr_s(it, "message_group_uuid"), "@" + attr_s(it, "user_handle"), attr_s(it, "sk"),
-                      attr_s(it, "message")});
-    });
-    if (!st.ok()) return report(st.error());
-    return print_items(cfg, {"message_group_uuid", "with", "last_message_at", "message"}, js, rows);
-  }
-  return report(Error{"", "unknown ddb command: " + sub, 2, {}});  // parse_config knows them all
+  static const std::map<std::string, int (*)(const DdbContext&)> commands = {
+      {"schema-load", ddb_schema_load},
+      {"seed", ddb_seed},
+      {"list-tables", ddb_list_tables},
+      {"describe-table", ddb_describe_table},
+      {"drop", ddb_drop},
+      {"scan", ddb_scan},
+      {"get-conversation", ddb_get_conversation},
+      {"list-conversations", ddb_list_conversations},
+  };
+  auto it = commands.find(sub);
+  if (it == commands.end())
+    return report(Error{"", "unknown ddb command: " + sub, 2, {}});  // parse_config knows them all
+  return it->second(DdbContext{cfg, *client, **dir, service});
 }
 
 std::unique_ptr<ddb::client::DynamoClient> cognito_client(const Config& cfg) {

@@ -48,13 +48,13 @@ CLI::App* group(CLI::App& app, const char* name, const char* what) {
   return g;
 }
 
-void build(CLI::App& app, Config& c) {
-  app.require_subcommand(1);
-  app.set_version_flag("--version", std::string("cruddur ") + CRUDDUR_VERSION);
-  app.footer(
-      "Run `cruddur COMMAND --help` for a command's options. Credentials for AWS come from\n"
-      "AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN.");
+void add_logging(CLI::App* cmd, Config& c) {
+  cmd->add_option("--log-level", c.log_level, "trace, debug, info, warn, error or off (logs go to stderr)")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
+      ->capture_default_str();
+}
 
+void add_serve(CLI::App& app, Config& c) {
   CLI::App* serve =
       leaf(&app, "serve",
            "run the messaging API and web client (port 4567), a DynamoDB endpoint for the embedded engine "
@@ -81,15 +81,12 @@ void build(CLI::App& app, Config& c) {
       ->check(CLI::Range(1, 86400))
       ->capture_default_str();
 
-  auto logging = [&c](CLI::App* cmd) {
-    cmd->add_option("--log-level", c.log_level, "trace, debug, info, warn, error or off (logs go to stderr)")
-        ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
-        ->capture_default_str();
-  };
-  logging(serve);
+  add_logging(serve, c);
   serve->add_flag("--log-requests", c.log_requests,
                   "log one line per API request: method, path, status, microseconds");
+}
 
+void add_stream_worker(CLI::App& app, Config& c) {
   CLI::App* worker = leaf(&app, "stream-worker",
                           "run the stream worker alone against the configured DynamoDB endpoint", c, false);
   worker
@@ -98,7 +95,7 @@ void build(CLI::App& app, Config& c) {
           "resume from trim-horizon (replay every record kept) or latest (only new ones) instead of the "
           "checkpoint; replaces a damaged checkpoint")
       ->check(CLI::IsMember({"trim-horizon", "latest"}));
-  logging(worker);
+  add_logging(worker, c);
   worker
       ->add_option("--cache-url", c.cache_url,
                    "keep this cache (redis://HOST[:PORT][/DB]) as serve's worker would (default: none)")
@@ -108,6 +105,16 @@ void build(CLI::App& app, Config& c) {
     if (worker->count("--cache-url") == 0 && !(env && *env)) c.cache_url = "none";
     c.args.insert(c.args.begin(), worker->get_name());
   });
+}
+
+void build(CLI::App& app, Config& c) {
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("cruddur ") + CRUDDUR_VERSION);
+  app.footer(
+      "Run `cruddur COMMAND --help` for a command's options. Credentials for AWS come from\n"
+      "AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN.");
+  add_serve(app, c);
+  add_stream_worker(app, c);
 
   CLI::App* auth = group(app, "auth", "the local identity issuer");
   leaf(auth, "token", "print a bearer token for a directory user (local issuer)", c)
