@@ -3,7 +3,7 @@
 # --check changes nothing and fails (listing the files) if any file differs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mapfile -t files < <(git ls-files 'src/*.cc' 'src/*.h' 'tests/unit/*.cc' 'tests/fuzz/*.cc')
+mapfile -t files < <(git ls-files 'src/*.cc' 'src/*.h' 'tests/unit/*.cc' 'tests/fuzz/*.cc' 'tests/layering/*.cc')
 if [ "${1:-}" = --check ]; then
   bad=()
   for f in "${files[@]}"; do clang-format --dry-run --Werror "$f" >/dev/null 2>&1 || bad+=("$f"); done

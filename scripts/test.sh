@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The README's test command: installs what the tests need, builds with ASan+UBSan (warnings are
-# errors), builds ddb-local with ThreadSanitizer for the stress test, runs every test tier through
-# ctest, and runs the fuzzers briefly.
+# The README's test command: installs what the tests need, checks formatting, builds with ASan+UBSan
+# (warnings are errors), builds ddb-local with ThreadSanitizer for the stress test, runs clang-tidy,
+# runs every test tier through ctest, and runs the fuzzers briefly.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh --test
@@ -17,6 +17,8 @@ cmake --build build-fuzz -j"$(nproc)" --target fuzz_request fuzz_expression fuzz
 # ThreadSanitizer build of ddb-local (for the concurrency stress test) and of the unit tests.
 CXX=clang++ CC=clang cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDDB_TSAN=ON -DDDB_TESTS=ON >/dev/null
 cmake --build build-tsan -j"$(nproc)" --target ddb-local unit_tests
+# Lint: the curated clang-tidy profile over src/ with the clang build's compile commands; any finding fails.
+bash scripts/tidy.sh build-tsan
 cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DDDB_SANITIZE=ON -DDDB_WERROR=ON \
       -DDDB_FUZZ_BIN_DIR="$PWD/build-fuzz" -DDDB_TSAN_BIN_DIR="$PWD/build-tsan" >/dev/null
 cmake --build build-test -j"$(nproc)"

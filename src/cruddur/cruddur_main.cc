@@ -247,8 +247,12 @@ int serve(const Config& cfg) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  Config cfg;
-  if (auto code = parse_config(argc, argv, cfg)) return *code;
-  if (cfg.args[0] == "serve") return serve(cfg);
-  return run_command(cfg);
+  try {
+    Config cfg;
+    if (auto code = parse_config(argc, argv, cfg)) return *code;
+    if (cfg.args[0] == "serve") return serve(cfg);
+    return run_command(cfg);
+  } catch (const std::exception& e) {  // nothing is expected to throw: the last word, not a crash
+    return fail(e.what());
+  }
 }
