@@ -39,7 +39,7 @@ void write_index_def(JsonOut& o, const IndexDef& i) {
 }
 }  // namespace
 
-std::string Ops::def_to_json(const TableDef& d) {
+std::string ops::def_to_json(const TableDef& d) {
   JsonOut o;
   o.w.StartObject();
   o.key("id");
@@ -180,7 +180,7 @@ bool is_pair(const Json& a) {
 }
 }  // namespace
 
-Result<TableDef> Ops::def_from_json(std::string_view s) {
+Result<TableDef> ops::def_from_json(std::string_view s) {
   rapidjson::Document doc;
   doc.Parse<kRequestParseFlags>(s.data(), s.size());
   if (doc.HasParseError() || !doc.IsObject()) return err::internal("corrupt table definition");
@@ -256,13 +256,13 @@ Result<TableDef> Ops::def_from_json(std::string_view s) {
   return d;
 }
 
-Status Ops::persist_def(Database& db, const TableDef& def) {
+Status ops::persist_def(Database& db, const TableDef& def) {
   WriteBatch b;
   b.put(keys::catalog(def.name), def_to_json(def));
-  return db.kv_->write(b);
+  return db.store().write(b);
 }
 
-Status Ops::upgrade_format(Database& db, const std::vector<TableDef>& defs) {
+Status ops::upgrade_format(Database& db, const std::vector<TableDef>& defs) {
   // Format 1 (no "\0V" key) put index entries under one byte, the index id (1..255), after the
   // table prefix; format 2 under kIndex + be32(index id). Rebuild every index from the items, which
   // both formats store alike, and record the version in the same batch: a crash midway leaves the
@@ -271,18 +271,18 @@ Status Ops::upgrade_format(Database& db, const std::vector<TableDef>& defs) {
   for (auto& d : defs) {
     std::string table = keys::table_data_prefix(d.id);
     std::string first_index = table + static_cast<char>(1);
-    DDB_TRY(
-        db.kv_->scan(first_index, keys::prefix_end(table), false, [&](std::string_view k, std::string_view) {
-          b.del(std::string(k));
-          return true;
-        }));
+    DDB_TRY(db.store().scan(first_index, keys::prefix_end(table), false,
+                            [&](std::string_view k, std::string_view) {
+                              b.del(std::string(k));
+                              return true;
+                            }));
     for (auto& idx : d.indexes) {
       std::pair<long long, long long> stats{0, 0};
       DDB_TRY(backfill(db, d, idx, b, stats));
     }
   }
   b.put(keys::format_version(), std::to_string(keys::kFormatVersion));
-  return db.kv_->write(b);
+  return db.store().write(b);
 }
 
 }  // namespace ddb

@@ -124,7 +124,7 @@ Result<Condition> comparison_condition(const std::string& o, const Operand& path
 
 }  // namespace
 
-Error Ops::legacy_mix_error(const std::vector<std::string>& legacy, const std::vector<std::string>& modern) {
+Error ops::legacy_mix_error(const std::vector<std::string>& legacy, const std::vector<std::string>& modern) {
   auto join = [](const std::vector<std::string>& v) {
     std::string s;
     for (size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + v[i];
@@ -136,7 +136,7 @@ Error Ops::legacy_mix_error(const std::vector<std::string>& legacy, const std::v
       join(legacy) + "} Expression parameters: {" + join(modern) + "}");
 }
 
-Result<std::optional<expr::Condition>> Ops::legacy_conditions(const Json& conds, const Json* op_json,
+Result<std::optional<expr::Condition>> ops::legacy_conditions(const Json& conds, const Json* op_json,
                                                               const char* param, bool expected_style) {
   std::string op = "AND";
   if (op_json) {
@@ -178,7 +178,7 @@ Result<std::optional<expr::Condition>> Ops::legacy_conditions(const Json& conds,
   return std::optional<Condition>(std::move(all));
 }
 
-Result<std::optional<expr::Condition>> Ops::write_condition(const Json& req, expr::Context& ctx,
+Result<std::optional<expr::Condition>> ops::write_condition(const Json& req, expr::Context& ctx,
                                                             bool allow_legacy) {
   std::optional<std::string> text;
   DDB_ASSIGN(text, get_string(req, "ConditionExpression"));

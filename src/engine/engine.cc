@@ -33,7 +33,7 @@ Status Database::open() {
   std::vector<TableDef> defs;
   Status status;
   DDB_TRY(kv_->scan(prefix, keys::prefix_end(prefix), false, [&](std::string_view, std::string_view v) {
-    auto d = Ops::def_from_json(v);
+    auto d = ops::def_from_json(v);
     if (!d.ok()) {
       status = d.take_error();
       return false;
@@ -53,7 +53,7 @@ Status Database::open() {
   if (has_version && version != std::to_string(keys::kFormatVersion))
     return err::internal("unsupported storage format " + version + " (this build reads format " +
                          std::to_string(keys::kFormatVersion) + ")");
-  if (!has_version) DDB_TRY(Ops::upgrade_format(*this, defs));
+  if (!has_version) DDB_TRY(ops::upgrade_format(*this, defs));
   for (auto& d : defs) {
     auto state = std::make_shared<TableState>();
     next_table_id_ = std::max(next_table_id_, d.id + 1);
@@ -78,6 +78,38 @@ Status Database::open() {
   return Status::OK();
 }
 
+std::shared_ptr<Table> Database::find_table(std::string_view name) {
+  ReaderLock lk(catalog_mu_);
+  auto it = tables_.find(std::string(name));
+  return it == tables_.end() ? nullptr : it->second;
+}
+
+std::vector<std::shared_ptr<Table>> Database::tables() {
+  ReaderLock lk(catalog_mu_);
+  std::vector<std::shared_ptr<Table>> out;
+  out.reserve(tables_.size());
+  for (auto& [n, t] : tables_) out.push_back(t);
+  return out;
+}
+
+size_t Database::table_count() {
+  ReaderLock lk(catalog_mu_);
+  return tables_.size();
+}
+
+std::shared_ptr<Table> Database::install(TableDef def, std::shared_ptr<TableState> state) {
+  std::string name = def.name;
+  auto t = std::make_shared<Table>(std::move(def), std::move(state));
+  WriterLock lk(catalog_mu_);
+  tables_[name] = t;
+  return t;
+}
+
+void Database::erase_table(const std::string& name) {
+  WriterLock lk(catalog_mu_);
+  tables_.erase(name);
+}
+
 std::vector<std::string> Database::table_names() {
   ReaderLock lk(catalog_mu_);
   std::vector<std::string> names;
@@ -89,32 +121,32 @@ namespace {
 using OpFn = Result<std::string> (*)(Database&, const Json&);
 const std::unordered_map<std::string_view, OpFn>& operations() {
   static const std::unordered_map<std::string_view, OpFn> ops = {
-      {"DynamoDB_20120810.CreateTable", &Ops::create_table},
-      {"DynamoDB_20120810.DescribeTable", &Ops::describe_table},
-      {"DynamoDB_20120810.ListTables", &Ops::list_tables},
-      {"DynamoDB_20120810.DeleteTable", &Ops::delete_table},
-      {"DynamoDB_20120810.UpdateTable", &Ops::update_table},
-      {"DynamoDB_20120810.DescribeLimits", &Ops::describe_limits},
-      {"DynamoDB_20120810.DescribeEndpoints", &Ops::describe_endpoints},
-      {"DynamoDB_20120810.TagResource", &Ops::tag_resource},
-      {"DynamoDB_20120810.UntagResource", &Ops::untag_resource},
-      {"DynamoDB_20120810.ListTagsOfResource", &Ops::list_tags},
-      {"DynamoDB_20120810.UpdateTimeToLive", &Ops::update_ttl},
-      {"DynamoDB_20120810.DescribeTimeToLive", &Ops::describe_ttl},
-      {"DynamoDB_20120810.PutItem", &Ops::put_item},
-      {"DynamoDB_20120810.GetItem", &Ops::get_item},
-      {"DynamoDB_20120810.DeleteItem", &Ops::delete_item},
-      {"DynamoDB_20120810.UpdateItem", &Ops::update_item},
-      {"DynamoDB_20120810.Query", &Ops::query},
-      {"DynamoDB_20120810.Scan", &Ops::scan},
-      {"DynamoDB_20120810.BatchGetItem", &Ops::batch_get},
-      {"DynamoDB_20120810.BatchWriteItem", &Ops::batch_write},
-      {"DynamoDB_20120810.TransactWriteItems", &Ops::transact_write},
-      {"DynamoDB_20120810.TransactGetItems", &Ops::transact_get},
-      {"DynamoDBStreams_20120810.ListStreams", &Ops::list_streams},
-      {"DynamoDBStreams_20120810.DescribeStream", &Ops::describe_stream},
-      {"DynamoDBStreams_20120810.GetShardIterator", &Ops::get_shard_iterator},
-      {"DynamoDBStreams_20120810.GetRecords", &Ops::get_records},
+      {"DynamoDB_20120810.CreateTable", &ops::create_table},
+      {"DynamoDB_20120810.DescribeTable", &ops::describe_table},
+      {"DynamoDB_20120810.ListTables", &ops::list_tables},
+      {"DynamoDB_20120810.DeleteTable", &ops::delete_table},
+      {"DynamoDB_20120810.UpdateTable", &ops::update_table},
+      {"DynamoDB_20120810.DescribeLimits", &ops::describe_limits},
+      {"DynamoDB_20120810.DescribeEndpoints", &ops::describe_endpoints},
+      {"DynamoDB_20120810.TagResource", &ops::tag_resource},
+      {"DynamoDB_20120810.UntagResource", &ops::untag_resource},
+      {"DynamoDB_20120810.ListTagsOfResource", &ops::list_tags},
+      {"DynamoDB_20120810.UpdateTimeToLive", &ops::update_ttl},
+      {"DynamoDB_20120810.DescribeTimeToLive", &ops::describe_ttl},
+      {"DynamoDB_20120810.PutItem", &ops::put_item},
+      {"DynamoDB_20120810.GetItem", &ops::get_item},
+      {"DynamoDB_20120810.DeleteItem", &ops::delete_item},
+      {"DynamoDB_20120810.UpdateItem", &ops::update_item},
+      {"DynamoDB_20120810.Query", &ops::query},
+      {"DynamoDB_20120810.Scan", &ops::scan},
+      {"DynamoDB_20120810.BatchGetItem", &ops::batch_get},
+      {"DynamoDB_20120810.BatchWriteItem", &ops::batch_write},
+      {"DynamoDB_20120810.TransactWriteItems", &ops::transact_write},
+      {"DynamoDB_20120810.TransactGetItems", &ops::transact_get},
+      {"DynamoDBStreams_20120810.ListStreams", &ops::list_streams},
+      {"DynamoDBStreams_20120810.DescribeStream", &ops::describe_stream},
+      {"DynamoDBStreams_20120810.GetShardIterator", &ops::get_shard_iterator},
+      {"DynamoDBStreams_20120810.GetRecords", &ops::get_records},
   };
   return ops;
 }
@@ -139,6 +171,13 @@ void Database::expire_tokens(std::chrono::steady_clock::time_point now) {
     if (it != tokens_.end() && it->second.expires < now) tokens_.erase(it);
     token_expiry_.pop_front();
   }
+}
+
+std::optional<Database::TokenEntry> Database::find_token(const std::string& token) {
+  expire_tokens(std::chrono::steady_clock::now());
+  auto it = tokens_.find(token);
+  if (it == tokens_.end()) return std::nullopt;
+  return it->second;
 }
 
 void Database::remember_token(const std::string& token, std::string request_hash, std::string response) {
@@ -176,13 +215,13 @@ size_t Database::expire_ttl_items(double now) {
       continue;
     for (auto& k : expired) {
       MutexLock wl(write_mu_);
-      auto cur = Ops::recheck(*this, t);  // the table may have been deleted or changed meanwhile
+      auto cur = ops::recheck(*this, t);  // the table may have been deleted or changed meanwhile
       if (!cur.ok()) break;
-      auto item = Ops::load_item(*this, k);  // re-check under the lock: it may have changed
+      auto item = ops::load_item(*this, k);  // re-check under the lock: it may have changed
       if (!item || !is_expired(*item)) continue;
-      Ops::Staged st;
-      Ops::stage_write(*this, *cur, k, &*item, nullptr, st, nullptr, /*ttl_delete=*/true);
-      if (Ops::commit(*this, st).ok()) ++deleted;
+      ops::Staged st;
+      ops::stage_write(*this, *cur, k, &*item, nullptr, st, nullptr, /*ttl_delete=*/true);
+      if (ops::commit(*this, st).ok()) ++deleted;
     }
   }
   return deleted;

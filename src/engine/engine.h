@@ -122,11 +122,30 @@ class Database {
   // Held by every write and catalog change.
   Mutex& write_mu() RETURN_CAPABILITY(write_mu_) { return write_mu_; }
 
-  // Internals shared by the operation families (ops_*.cc).
-  struct Ctx;
+  // ---- the interface of the operation families (ops_*.cc) ----
+  // The catalog: each table's current version (an immutable snapshot), by name.
+  std::shared_ptr<Table> find_table(std::string_view name);
+  std::vector<std::shared_ptr<Table>> tables();  // in name order
+  size_t table_count();
+  // Makes `def` the table's current version; returns it.
+  std::shared_ptr<Table> install(TableDef def, std::shared_ptr<TableState> state) REQUIRES(write_mu_);
+  void erase_table(const std::string& name) REQUIRES(write_mu_);
+  // A new table's storage id; next_table_id() is what the catalog persists after it.
+  uint32_t allocate_table_id() REQUIRES(write_mu_) { return next_table_id_++; }
+  uint32_t next_table_id() const REQUIRES(write_mu_) { return next_table_id_; }
+  // Stream sequence numbers: one counter for all tables of the database.
+  uint64_t allocate_stream_sequence() { return ++stream_seq_; }
+  uint64_t last_stream_sequence() const { return stream_seq_.load(); }
+  // TransactWriteItems idempotency (ten minutes per ClientRequestToken).
+  struct TokenEntry {
+    std::string request_hash, response;
+    std::chrono::steady_clock::time_point expires;
+  };
+  std::optional<TokenEntry> find_token(const std::string& token) REQUIRES(write_mu_);
+  void remember_token(const std::string& token, std::string request_hash, std::string response)
+      REQUIRES(write_mu_);
 
  private:
-  friend struct Ops;
   std::unique_ptr<KvStore> kv_;
   EngineOptions opt_;
   Mutex write_mu_;                                    // serializes all writes and catalog changes
@@ -135,17 +154,11 @@ class Database {
   uint32_t next_table_id_ GUARDED_BY(write_mu_) = 1;
   std::atomic<uint64_t> stream_seq_{0};
   // TransactWriteItems idempotency: token -> (request hash, response, expiry).
-  struct TokenEntry {
-    std::string request_hash, response;
-    std::chrono::steady_clock::time_point expires;
-  };
   std::map<std::string, TokenEntry> tokens_ GUARDED_BY(write_mu_);
   // Tokens in the order they expire (all live ten minutes): expiry is O(expired), not O(live).
   std::deque<std::pair<std::chrono::steady_clock::time_point, std::string>> token_expiry_
       GUARDED_BY(write_mu_);
   void expire_tokens(std::chrono::steady_clock::time_point now) REQUIRES(write_mu_);
-  void remember_token(const std::string& token, std::string request_hash, std::string response)
-      REQUIRES(write_mu_);
 };
 
 class Engine {

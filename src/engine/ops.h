@@ -35,122 +35,117 @@ struct Capacity {
   double total() const;
 };
 
-struct Ops {
-  // ---- catalog ----
-  static std::shared_ptr<Table> find_table(Database& db, std::string_view name);
-  // Validates the TableName member and finds the table (ResourceNotFoundException otherwise).
-  static Result<std::shared_ptr<Table>> table_for_request(Database& db, const Json& req,
-                                                          const char* member = "TableName");
-  static Status persist_def(Database& db, const TableDef& def);
-  static std::string def_to_json(const TableDef& def);
-  static Result<TableDef> def_from_json(std::string_view s);
-  // What DescribeTable shows besides the definition.
-  struct TableView {
-    std::string status = "ACTIVE";
-    long long count = 0, bytes = 0;
-    std::map<std::string, std::pair<long long, long long>> index_stats;
-    bool indexes_creating = false;  // GSIs shown as CREATING
-  };
-  // REQUIRES: write_mu_ held (the state's status and index_stats are read).
-  static TableView view_of(const Table& t);
-  static void write_description(Database& db, JsonOut& o, const TableDef& d, const TableView& v);
-  // Installs a new version of a table's definition in the catalog.
-  static std::shared_ptr<Table> install(Database& db, TableDef def, std::shared_ptr<TableState> state);
-  // Under write_mu_: the table's current version, or ResourceNotFoundException when it was
-  // deleted (or deleted and created again) since `t` was looked up.
-  static Result<std::shared_ptr<Table>> recheck(Database& db, const std::shared_ptr<Table>& t);
-  // Rewrites a database of storage format 1 (8-bit index ids) in format 2: one atomic batch.
-  static Status upgrade_format(Database& db, const std::vector<TableDef>& defs);
-  // Puts the entries of a new index, built from the table's items, into `b`.
-  static Status backfill(Database& db, const TableDef& d, const IndexDef& idx, WriteBatch& b,
-                         std::pair<long long, long long>& stats);
-  static std::string table_arn(Database& db, const std::string& name);
-
-  // ---- keys ----
-  // Validates that `key` holds exactly the table's key attributes with the right types.
-  static Status check_key(const TableDef& def, const Item& key);
-  // Validates the key attributes inside a full item (PutItem).
-  static Status check_item_key(const TableDef& def, const Item& item);
-  static Status check_index_keys(const TableDef& def, const Item& item);
-  static std::string item_key(const TableDef& def, const Item& item);
-  static Item key_of(const TableDef& def, const Item& item);
-  static Item index_key_of(const TableDef& def, const IndexDef& idx, const Item& item);
-  static std::optional<std::string> index_entry_key(const TableDef& def, const IndexDef& idx,
-                                                    const Item& item);
-  static Item project_for_index(const TableDef& def, const IndexDef& idx, const Item& item);
-
-  // ---- reads ----
-  static std::optional<Item> load_item(Database& db, const std::string& key);
-
-  // ---- writes ----
-  // Stages a change of one item (new_item null: delete) with its index entries and stream
-  // record into `batch`, and updates counters (applied by commit()).
-  struct Staged {
-    WriteBatch batch;
-    struct Delta {
-      std::shared_ptr<Table> table;
-      long long count = 0, bytes = 0;
-      std::map<std::string, std::pair<long long, long long>> idx;
-    };
-    std::vector<Delta> deltas;
-  };
-  static void stage_write(Database& db, const std::shared_ptr<Table>& t, const std::string& key,
-                          const Item* old_item, const Item* new_item, Staged& st, Capacity* cap,
-                          bool ttl_delete = false);
-  static Status commit(Database& db, Staged& st);
-
-  // ---- common request pieces ----
-  static Result<std::optional<Item>> attribute_values(const Json& req);
-  static Result<std::string> return_consumed(const Json& req);  // NONE | TOTAL | INDEXES
-  // "ConsumedCapacity":{...} when mode is TOTAL or INDEXES.
-  static void write_capacity(JsonOut& o, const std::string& mode, const std::string& table,
-                             const Capacity& c);
-  // Just the {...} object (batch and transaction answers list one per table).
-  static void write_capacity_object(JsonOut& o, const std::string& mode, const std::string& table,
-                                    const Capacity& c);
-  static double write_units(size_t bytes);
-  static double read_units(size_t bytes, bool consistent);
-
-  // Condition of a write: ConditionExpression or legacy Expected (+ConditionalOperator).
-  // Returns nullopt when the request has no condition.
-  static Result<std::optional<expr::Condition>> write_condition(const Json& req, expr::Context& ctx,
-                                                                bool allow_legacy = true);
-  static Result<std::optional<expr::Condition>> legacy_conditions(const Json& conds, const Json* op,
-                                                                  const char* param, bool expected_style);
-  static Error legacy_mix_error(const std::vector<std::string>& legacy,
-                                const std::vector<std::string>& modern);
-
-  // ---- operation families ----
-  static Result<std::string> create_table(Database& db, const Json& req);
-  static Result<std::string> describe_table(Database& db, const Json& req);
-  static Result<std::string> list_tables(Database& db, const Json& req);
-  static Result<std::string> delete_table(Database& db, const Json& req);
-  static Result<std::string> update_table(Database& db, const Json& req);
-  static Result<std::string> describe_limits(Database& db, const Json& req);
-  static Result<std::string> describe_endpoints(Database& db, const Json& req);
-  static Result<std::string> tag_resource(Database& db, const Json& req);
-  static Result<std::string> untag_resource(Database& db, const Json& req);
-  static Result<std::string> list_tags(Database& db, const Json& req);
-  static Result<std::string> update_ttl(Database& db, const Json& req);
-  static Result<std::string> describe_ttl(Database& db, const Json& req);
-
-  static Result<std::string> put_item(Database& db, const Json& req);
-  static Result<std::string> get_item(Database& db, const Json& req);
-  static Result<std::string> delete_item(Database& db, const Json& req);
-  static Result<std::string> update_item(Database& db, const Json& req);
-
-  static Result<std::string> query(Database& db, const Json& req);
-  static Result<std::string> scan(Database& db, const Json& req);
-  static Result<std::string> batch_get(Database& db, const Json& req);
-  static Result<std::string> batch_write(Database& db, const Json& req);
-  static Result<std::string> transact_write(Database& db, const Json& req);
-  static Result<std::string> transact_get(Database& db, const Json& req);
-
-  static Result<std::string> list_streams(Database& db, const Json& req);
-  static Result<std::string> describe_stream(Database& db, const Json& req);
-  static Result<std::string> get_shard_iterator(Database& db, const Json& req);
-  static Result<std::string> get_records(Database& db, const Json& req);
+// The operation families and the pieces they share. Each family reaches the database only through
+// Database's public interface (engine.h).
+namespace ops {
+// ---- catalog ----
+std::shared_ptr<Table> find_table(Database& db, std::string_view name);
+// Validates the TableName member and finds the table (ResourceNotFoundException otherwise).
+Result<std::shared_ptr<Table>> table_for_request(Database& db, const Json& req,
+                                                 const char* member = "TableName");
+Status persist_def(Database& db, const TableDef& def);
+std::string def_to_json(const TableDef& def);
+Result<TableDef> def_from_json(std::string_view s);
+// What DescribeTable shows besides the definition.
+struct TableView {
+  std::string status = "ACTIVE";
+  long long count = 0, bytes = 0;
+  std::map<std::string, std::pair<long long, long long>> index_stats;
+  bool indexes_creating = false;  // GSIs shown as CREATING
 };
+// REQUIRES: write_mu_ held (the state's status and index_stats are read).
+TableView view_of(const Table& t);
+void write_description(Database& db, JsonOut& o, const TableDef& d, const TableView& v);
+// Under write_mu_: the table's current version, or ResourceNotFoundException when it was
+// deleted (or deleted and created again) since `t` was looked up.
+Result<std::shared_ptr<Table>> recheck(Database& db, const std::shared_ptr<Table>& t);
+// Rewrites a database of storage format 1 (8-bit index ids) in format 2: one atomic batch.
+Status upgrade_format(Database& db, const std::vector<TableDef>& defs);
+// Puts the entries of a new index, built from the table's items, into `b`.
+Status backfill(Database& db, const TableDef& d, const IndexDef& idx, WriteBatch& b,
+                std::pair<long long, long long>& stats);
+std::string table_arn(Database& db, const std::string& name);
+
+// ---- keys ----
+// Validates that `key` holds exactly the table's key attributes with the right types.
+Status check_key(const TableDef& def, const Item& key);
+// Validates the key attributes inside a full item (PutItem).
+Status check_item_key(const TableDef& def, const Item& item);
+Status check_index_keys(const TableDef& def, const Item& item);
+std::string item_key(const TableDef& def, const Item& item);
+Item key_of(const TableDef& def, const Item& item);
+Item index_key_of(const TableDef& def, const IndexDef& idx, const Item& item);
+std::optional<std::string> index_entry_key(const TableDef& def, const IndexDef& idx, const Item& item);
+Item project_for_index(const TableDef& def, const IndexDef& idx, const Item& item);
+
+// ---- reads ----
+std::optional<Item> load_item(Database& db, const std::string& key);
+
+// ---- writes ----
+// Stages a change of one item (new_item null: delete) with its index entries and stream
+// record into `batch`, and updates counters (applied by commit()).
+struct Staged {
+  WriteBatch batch;
+  struct Delta {
+    std::shared_ptr<Table> table;
+    long long count = 0, bytes = 0;
+    std::map<std::string, std::pair<long long, long long>> idx;
+  };
+  std::vector<Delta> deltas;
+};
+void stage_write(Database& db, const std::shared_ptr<Table>& t, const std::string& key, const Item* old_item,
+                 const Item* new_item, Staged& st, Capacity* cap, bool ttl_delete = false);
+Status commit(Database& db, Staged& st);
+
+// ---- common request pieces ----
+Result<std::optional<Item>> attribute_values(const Json& req);
+Result<std::string> return_consumed(const Json& req);  // NONE | TOTAL | INDEXES
+// "ConsumedCapacity":{...} when mode is TOTAL or INDEXES.
+void write_capacity(JsonOut& o, const std::string& mode, const std::string& table, const Capacity& c);
+// Just the {...} object (batch and transaction answers list one per table).
+void write_capacity_object(JsonOut& o, const std::string& mode, const std::string& table, const Capacity& c);
+double write_units(size_t bytes);
+double read_units(size_t bytes, bool consistent);
+
+// Condition of a write: ConditionExpression or legacy Expected (+ConditionalOperator).
+// Returns nullopt when the request has no condition.
+Result<std::optional<expr::Condition>> write_condition(const Json& req, expr::Context& ctx,
+                                                       bool allow_legacy = true);
+Result<std::optional<expr::Condition>> legacy_conditions(const Json& conds, const Json* op, const char* param,
+                                                         bool expected_style);
+Error legacy_mix_error(const std::vector<std::string>& legacy, const std::vector<std::string>& modern);
+
+// ---- operation families ----
+Result<std::string> create_table(Database& db, const Json& req);
+Result<std::string> describe_table(Database& db, const Json& req);
+Result<std::string> list_tables(Database& db, const Json& req);
+Result<std::string> delete_table(Database& db, const Json& req);
+Result<std::string> update_table(Database& db, const Json& req);
+Result<std::string> describe_limits(Database& db, const Json& req);
+Result<std::string> describe_endpoints(Database& db, const Json& req);
+Result<std::string> tag_resource(Database& db, const Json& req);
+Result<std::string> untag_resource(Database& db, const Json& req);
+Result<std::string> list_tags(Database& db, const Json& req);
+Result<std::string> update_ttl(Database& db, const Json& req);
+Result<std::string> describe_ttl(Database& db, const Json& req);
+
+Result<std::string> put_item(Database& db, const Json& req);
+Result<std::string> get_item(Database& db, const Json& req);
+Result<std::string> delete_item(Database& db, const Json& req);
+Result<std::string> update_item(Database& db, const Json& req);
+
+Result<std::string> query(Database& db, const Json& req);
+Result<std::string> scan(Database& db, const Json& req);
+Result<std::string> batch_get(Database& db, const Json& req);
+Result<std::string> batch_write(Database& db, const Json& req);
+Result<std::string> transact_write(Database& db, const Json& req);
+Result<std::string> transact_get(Database& db, const Json& req);
+
+Result<std::string> list_streams(Database& db, const Json& req);
+Result<std::string> describe_stream(Database& db, const Json& req);
+Result<std::string> get_shard_iterator(Database& db, const Json& req);
+Result<std::string> get_records(Database& db, const Json& req);
+}  // namespace ops
 
 double now_epoch();
 std::string make_uuid();

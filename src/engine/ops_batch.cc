@@ -27,11 +27,11 @@ void write_capacity_list(JsonOut& o, const std::string& mode, const std::map<std
   if (mode == "NONE") return;
   o.key("ConsumedCapacity");
   o.w.StartArray();
-  for (auto& [table, c] : caps) Ops::write_capacity_object(o, mode, table, c);
+  for (auto& [table, c] : caps) ops::write_capacity_object(o, mode, table, c);
   o.w.EndArray();
 }
 
-Result<std::string> Ops::batch_write(Database& db, const Json& req) {
+Result<std::string> ops::batch_write(Database& db, const Json& req) {
   std::string rcc;
   DDB_ASSIGN(rcc, return_consumed(req));
   auto* ri = member(req, "RequestItems");
@@ -129,7 +129,7 @@ Result<TableRead> parse_table_read(Database& db, const std::string& table, const
   if (total > 100) return err::validation("Too many items requested for the BatchGetItem call");
   auto body = with_table(spec, table);
   TableRead tr;
-  DDB_ASSIGN(tr.table, Ops::table_for_request(db, body));
+  DDB_ASSIGN(tr.table, ops::table_for_request(db, body));
   std::optional<bool> consistent;
   DDB_ASSIGN(consistent, get_bool(spec, "ConsistentRead"));
   tr.consistent = consistent.value_or(false);
@@ -142,8 +142,8 @@ Result<TableRead> parse_table_read(Database& db, const std::string& table, const
   for (const auto& k : ks->GetArray()) {
     Item key;
     DDB_ASSIGN(key, item_from_json(k));
-    DDB_TRY(Ops::check_key(tr.table->def, key));
-    if (!seen.insert(Ops::item_key(tr.table->def, key)).second)
+    DDB_TRY(ops::check_key(tr.table->def, key));
+    if (!seen.insert(ops::item_key(tr.table->def, key)).second)
       return err::validation("Provided list of item keys contains duplicates");
     tr.keys.push_back(std::move(key));
   }
@@ -167,7 +167,7 @@ void write_unprocessed_keys(JsonOut& o,
 }
 }  // namespace
 
-Result<std::string> Ops::batch_get(Database& db, const Json& req) {
+Result<std::string> ops::batch_get(Database& db, const Json& req) {
   std::string rcc;
   DDB_ASSIGN(rcc, return_consumed(req));
   auto* ri = member(req, "RequestItems");

@@ -70,15 +70,15 @@ double Capacity::total() const {
   return t;
 }
 
-double Ops::write_units(size_t bytes) {
+double ops::write_units(size_t bytes) {
   return std::max(1.0, std::ceil(bytes / 1024.0));
 }
-double Ops::read_units(size_t bytes, bool consistent) {
+double ops::read_units(size_t bytes, bool consistent) {
   double u = std::max(1.0, std::ceil(bytes / 4096.0));
   return consistent ? u : u / 2;
 }
 
-Result<std::string> Ops::return_consumed(const Json& req) {
+Result<std::string> ops::return_consumed(const Json& req) {
   std::optional<std::string> v;
   DDB_ASSIGN(v, get_string(req, "ReturnConsumedCapacity"));
   Violations vi;
@@ -87,7 +87,7 @@ Result<std::string> Ops::return_consumed(const Json& req) {
   return v.value_or("NONE");
 }
 
-void Ops::write_capacity_object(JsonOut& o, const std::string& mode, const std::string& table,
+void ops::write_capacity_object(JsonOut& o, const std::string& mode, const std::string& table,
                                 const Capacity& c) {
   o.w.StartObject();
   o.kv("TableName", table);
@@ -116,20 +116,18 @@ void Ops::write_capacity_object(JsonOut& o, const std::string& mode, const std::
   o.w.EndObject();
 }
 
-void Ops::write_capacity(JsonOut& o, const std::string& mode, const std::string& table, const Capacity& c) {
+void ops::write_capacity(JsonOut& o, const std::string& mode, const std::string& table, const Capacity& c) {
   if (mode == "NONE") return;
   o.key("ConsumedCapacity");
   write_capacity_object(o, mode, table, c);
 }
 
 // ---- catalog ----
-std::shared_ptr<Table> Ops::find_table(Database& db, std::string_view name) {
-  ReaderLock lk(db.catalog_mu_);
-  auto it = db.tables_.find(std::string(name));
-  return it == db.tables_.end() ? nullptr : it->second;
+std::shared_ptr<Table> ops::find_table(Database& db, std::string_view name) {
+  return db.find_table(name);
 }
 
-Result<std::shared_ptr<Table>> Ops::table_for_request(Database& db, const Json& req, const char* member) {
+Result<std::shared_ptr<Table>> ops::table_for_request(Database& db, const Json& req, const char* member) {
   std::optional<std::string> name;
   DDB_ASSIGN(name, get_string(req, member));
   Violations v;
@@ -142,8 +140,8 @@ Result<std::shared_ptr<Table>> Ops::table_for_request(Database& db, const Json& 
   return t;
 }
 
-std::string Ops::table_arn(Database& db, const std::string& name) {
-  return "arn:aws:dynamodb:" + db.opt_.region + ":" + db.opt_.account_id + ":table/" + name;
+std::string ops::table_arn(Database& db, const std::string& name) {
+  return "arn:aws:dynamodb:" + db.options().region + ":" + db.options().account_id + ":table/" + name;
 }
 
 // ---- keys ----
@@ -153,7 +151,7 @@ Error key_mismatch() {
 }
 }  // namespace
 
-Status Ops::check_key(const TableDef& def, const Item& key) {
+Status ops::check_key(const TableDef& def, const Item& key) {
   size_t want = def.key.has_range() ? 2 : 1;
   auto h = key.find(def.key.hash);
   if (key.size() != want || h == key.end() || h->second.type != def.key.hash_type) return key_mismatch();
@@ -180,7 +178,7 @@ Status Ops::check_key(const TableDef& def, const Item& key) {
   return Status::OK();
 }
 
-Status Ops::check_item_key(const TableDef& def, const Item& item) {
+Status ops::check_item_key(const TableDef& def, const Item& item) {
   auto check = [&](const std::string& name, VType type) -> Status {
     auto it = item.find(name);
     if (it == item.end())
@@ -196,7 +194,7 @@ Status Ops::check_item_key(const TableDef& def, const Item& item) {
   return check_key(def, key_of(def, item));
 }
 
-Status Ops::check_index_keys(const TableDef& def, const Item& item) {
+Status ops::check_index_keys(const TableDef& def, const Item& item) {
   for (auto& idx : def.indexes) {
     for (auto* part : {&idx.key.hash, &idx.key.range}) {
       if (part->empty()) continue;
@@ -222,14 +220,14 @@ Status Ops::check_index_keys(const TableDef& def, const Item& item) {
   return Status::OK();
 }
 
-std::string Ops::item_key(const TableDef& def, const Item& item) {
+std::string ops::item_key(const TableDef& def, const Item& item) {
   std::string k = keys::items_prefix(def.id);
   encode_key_part(k, item.find(def.key.hash)->second);
   if (def.key.has_range()) encode_key_part(k, item.find(def.key.range)->second);
   return k;
 }
 
-Item Ops::key_of(const TableDef& def, const Item& item) {
+Item ops::key_of(const TableDef& def, const Item& item) {
   Item k;
   auto h = item.find(def.key.hash);
   if (h != item.end()) k.insert(*h);
@@ -240,7 +238,7 @@ Item Ops::key_of(const TableDef& def, const Item& item) {
   return k;
 }
 
-Item Ops::index_key_of(const TableDef& def, const IndexDef& idx, const Item& item) {
+Item ops::index_key_of(const TableDef& def, const IndexDef& idx, const Item& item) {
   Item k = key_of(def, item);
   for (auto* part : {&idx.key.hash, &idx.key.range}) {
     if (part->empty()) continue;
@@ -250,7 +248,7 @@ Item Ops::index_key_of(const TableDef& def, const IndexDef& idx, const Item& ite
   return k;
 }
 
-std::optional<std::string> Ops::index_entry_key(const TableDef& def, const IndexDef& idx, const Item& item) {
+std::optional<std::string> ops::index_entry_key(const TableDef& def, const IndexDef& idx, const Item& item) {
   auto h = item.find(idx.key.hash);
   if (h == item.end() || h->second.type != idx.key.hash_type) return std::nullopt;
   std::string k = keys::index_prefix(def.id, idx.id);
@@ -265,7 +263,7 @@ std::optional<std::string> Ops::index_entry_key(const TableDef& def, const Index
   return k;
 }
 
-Item Ops::project_for_index(const TableDef& def, const IndexDef& idx, const Item& item) {
+Item ops::project_for_index(const TableDef& def, const IndexDef& idx, const Item& item) {
   if (idx.projection == "ALL") return item;
   Item out = index_key_of(def, idx, item);
   if (idx.projection == "INCLUDE") {
@@ -277,9 +275,9 @@ Item Ops::project_for_index(const TableDef& def, const IndexDef& idx, const Item
   return out;
 }
 
-std::optional<Item> Ops::load_item(Database& db, const std::string& key) {
+std::optional<Item> ops::load_item(Database& db, const std::string& key) {
   std::string raw;
-  if (!db.kv_->get(key, &raw)) return std::nullopt;
+  if (!db.store().get(key, &raw)) return std::nullopt;
   Item item;
   if (!decode_item(raw, item)) return std::nullopt;
   return item;
@@ -303,7 +301,7 @@ void write_stream_record(Database& db, const TableDef& def, const Item* old_item
   o.key("ApproximateCreationDateTime");
   o.w.Int64(static_cast<int64_t>(now_epoch()));
   const Item& any = new_item ? *new_item : *old_item;
-  Item key = Ops::key_of(def, any);
+  Item key = ops::key_of(def, any);
   o.key("Keys");
   write_item(o.w, key);
   const std::string& vt = def.stream_view_type;
@@ -335,7 +333,7 @@ void write_stream_record(Database& db, const TableDef& def, const Item* old_item
 }
 }  // namespace
 
-void Ops::stage_write(Database& db, const std::shared_ptr<Table>& t, const std::string& key,
+void ops::stage_write(Database& db, const std::shared_ptr<Table>& t, const std::string& key,
                       const Item* old_item, const Item* new_item, Staged& st, Capacity* cap,
                       bool ttl_delete) {
   const TableDef& def = t->def;
@@ -388,7 +386,7 @@ void Ops::stage_write(Database& db, const std::shared_ptr<Table>& t, const std::
     if (cap) (idx.global ? cap->gsi : cap->lsi)[idx.name] += units;
   }
   if (def.stream_enabled) {
-    uint64_t seq = ++db.stream_seq_;
+    uint64_t seq = db.allocate_stream_sequence();
     std::string k = keys::stream_prefix(def.id);
     put_u64be(k, seq);
     std::string rec;
@@ -398,8 +396,8 @@ void Ops::stage_write(Database& db, const std::shared_ptr<Table>& t, const std::
   st.deltas.push_back(std::move(d));
 }
 
-Status Ops::commit(Database& db, Staged& st) {
-  if (!st.batch.empty()) DDB_TRY(db.kv_->write(st.batch));
+Status ops::commit(Database& db, Staged& st) {
+  if (!st.batch.empty()) DDB_TRY(db.store().write(st.batch));
   for (auto& d : st.deltas) {
     d.table->state->item_count += d.count;
     d.table->state->size_bytes += d.bytes;
@@ -413,7 +411,7 @@ Status Ops::commit(Database& db, Staged& st) {
 }
 
 // ---- request pieces ----
-Result<std::optional<Item>> Ops::attribute_values(const Json& req) {
+Result<std::optional<Item>> ops::attribute_values(const Json& req) {
   auto* m = member(req, "ExpressionAttributeValues");
   if (!m) return std::optional<Item>();
   if (!m->IsObject()) return err::serialization("Unexpected value type in payload");

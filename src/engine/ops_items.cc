@@ -22,7 +22,7 @@ Status check_expression_params(const Json& req, bool any_expression, ExprParams&
       if (!it->value.IsString()) return err::serialization("Unexpected value type in payload");
     }
   }
-  DDB_ASSIGN(p.values, Ops::attribute_values(req));
+  DDB_ASSIGN(p.values, ops::attribute_values(req));
   if (!any_expression) {
     if (p.names)
       return err::validation("ExpressionAttributeNames can only be specified when using expressions");
@@ -62,7 +62,7 @@ Result<Item> key_from_request(const Json& req, const TableDef& def) {
         "null");
   Item key;
   DDB_ASSIGN(key, item_from_json(*k));
-  DDB_TRY(Ops::check_key(def, key));
+  DDB_TRY(ops::check_key(def, key));
   return key;
 }
 
@@ -76,7 +76,7 @@ Result<std::optional<std::vector<expr::Path>>> read_projection(const Json& req, 
   std::optional<std::string> pe;
   DDB_ASSIGN(pe, get_string(req, "ProjectionExpression"));
   const Json* atg = member(req, "AttributesToGet");
-  if (pe && atg) return Ops::legacy_mix_error({"AttributesToGet"}, {"ProjectionExpression"});
+  if (pe && atg) return ops::legacy_mix_error({"AttributesToGet"}, {"ProjectionExpression"});
   if (pe) {
     std::vector<expr::Path> paths;
     DDB_ASSIGN(paths, expr::parse_projection(*pe, ctx));
@@ -221,7 +221,7 @@ Result<std::optional<Item>> WriteOp::apply(const std::optional<Item>& old) const
         DDB_ASSIGN(next, expr::apply_update(*update, next));
       }
       if (!nesting_within_limit(next)) return err::validation(err::msg_nesting());
-      DDB_TRY(Ops::check_index_keys(table->def, next));
+      DDB_TRY(ops::check_index_keys(table->def, next));
       if (item_size(next) > kMaxItemSize)
         return err::validation("Item size to update has exceeded the maximum allowed size");
       return std::optional<Item>(std::move(next));
@@ -247,17 +247,17 @@ Result<WriteOp> prepare_write(Database& db, WriteOp::Kind kind, const Json& req,
     return e;
   }
   Item parsed = std::move(parsed_or).value();
-  DDB_ASSIGN(w.table, Ops::table_for_request(db, req));
+  DDB_ASSIGN(w.table, ops::table_for_request(db, req));
   const TableDef& def = w.table->def;
   std::optional<std::string> ue;
   const Json* au = nullptr;
   if (kind == WriteOp::kUpdate) {
     DDB_ASSIGN(ue, get_string(req, "UpdateExpression"));
     au = legacy ? member(req, "AttributeUpdates") : nullptr;
-    if (ue && au) return Ops::legacy_mix_error({"AttributeUpdates"}, {"UpdateExpression"});
+    if (ue && au) return ops::legacy_mix_error({"AttributeUpdates"}, {"UpdateExpression"});
     if (au && member(req, "ConditionExpression"))
-      return Ops::legacy_mix_error({"AttributeUpdates"}, {"ConditionExpression"});
-    if (ue && member(req, "Expected")) return Ops::legacy_mix_error({"Expected"}, {"UpdateExpression"});
+      return ops::legacy_mix_error({"AttributeUpdates"}, {"ConditionExpression"});
+    if (ue && member(req, "Expected")) return ops::legacy_mix_error({"Expected"}, {"UpdateExpression"});
   }
   if (kind == WriteOp::kCheck && !member(req, "ConditionExpression"))
     return err::validation(
@@ -275,17 +275,17 @@ Result<WriteOp> prepare_write(Database& db, WriteOp::Kind kind, const Json& req,
     DDB_ASSIGN(u, legacy_updates(*au));
     w.update = std::move(u);
   }
-  DDB_ASSIGN(w.condition, Ops::write_condition(req, ctx, legacy));
+  DDB_ASSIGN(w.condition, ops::write_condition(req, ctx, legacy));
   DDB_TRY(ctx.check_unused());
   if (kind == WriteOp::kPut) {
     w.item = std::move(parsed);
-    DDB_TRY(Ops::check_item_key(def, w.item));
-    DDB_TRY(Ops::check_index_keys(def, w.item));
+    DDB_TRY(ops::check_item_key(def, w.item));
+    DDB_TRY(ops::check_index_keys(def, w.item));
     if (item_size(w.item) > kMaxItemSize)
       return err::validation("Item size has exceeded the maximum allowed size");
-    w.key = Ops::key_of(def, w.item);
+    w.key = ops::key_of(def, w.item);
   } else {
-    DDB_TRY(Ops::check_key(def, parsed));
+    DDB_TRY(ops::check_key(def, parsed));
     w.key = std::move(parsed);
   }
   if (w.update) {
@@ -296,7 +296,7 @@ Result<WriteOp> prepare_write(Database& db, WriteOp::Kind kind, const Json& req,
                                ". This attribute is part of the key");
     }
   }
-  w.storage_key = Ops::item_key(def, w.key);
+  w.storage_key = ops::item_key(def, w.key);
   return w;
 }
 
@@ -304,19 +304,19 @@ namespace {
 // Runs one single-item write and writes its response.
 Result<std::string> single_write(Database& db, WriteOp::Kind kind, const Json& req, const std::string& rv) {
   std::string rcc;
-  DDB_ASSIGN(rcc, Ops::return_consumed(req));
+  DDB_ASSIGN(rcc, ops::return_consumed(req));
   WriteOp w;
   DDB_ASSIGN(w, prepare_write(db, kind, req, true));
   Capacity cap;
   std::optional<Item> old, next;
   {
     MutexLock wl(db.write_mu());
-    DDB_ASSIGN(w.table, Ops::recheck(db, w.table));  // deleted or changed since it was looked up?
-    old = Ops::load_item(db, w.storage_key);
+    DDB_ASSIGN(w.table, ops::recheck(db, w.table));  // deleted or changed since it was looked up?
+    old = ops::load_item(db, w.storage_key);
     DDB_ASSIGN(next, w.apply(old));
-    Ops::Staged st;
-    Ops::stage_write(db, w.table, w.storage_key, old ? &*old : nullptr, next ? &*next : nullptr, st, &cap);
-    DDB_TRY(Ops::commit(db, st));
+    ops::Staged st;
+    ops::stage_write(db, w.table, w.storage_key, old ? &*old : nullptr, next ? &*next : nullptr, st, &cap);
+    DDB_TRY(ops::commit(db, st));
   }
   JsonOut o;
   o.w.StartObject();
@@ -335,32 +335,32 @@ Result<std::string> single_write(Database& db, WriteOp::Kind kind, const Json& r
     Item sel = src ? expr::project(*src, paths) : Item{};
     if (!sel.empty()) write_attrs(sel);
   }
-  Ops::write_capacity(o, rcc, w.table->def.name, cap);
+  ops::write_capacity(o, rcc, w.table->def.name, cap);
   write_item_collection_metrics(o, req, w.table->def, w.key);
   o.w.EndObject();
   return o.take();
 }
 }  // namespace
 
-Result<std::string> Ops::put_item(Database& db, const Json& req) {
+Result<std::string> ops::put_item(Database& db, const Json& req) {
   std::string rv;
   DDB_ASSIGN(rv, return_values(req, {"NONE", "ALL_OLD"}, "ReturnValues can only be ALL_OLD or NONE"));
   return single_write(db, WriteOp::kPut, req, rv);
 }
 
-Result<std::string> Ops::delete_item(Database& db, const Json& req) {
+Result<std::string> ops::delete_item(Database& db, const Json& req) {
   std::string rv;
   DDB_ASSIGN(rv, return_values(req, {"NONE", "ALL_OLD"}, "ReturnValues can only be ALL_OLD or NONE"));
   return single_write(db, WriteOp::kDelete, req, rv);
 }
 
-Result<std::string> Ops::update_item(Database& db, const Json& req) {
+Result<std::string> ops::update_item(Database& db, const Json& req) {
   std::string rv;
   DDB_ASSIGN(rv, return_values(req, {"NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"}, ""));
   return single_write(db, WriteOp::kUpdate, req, rv);
 }
 
-Result<std::string> Ops::get_item(Database& db, const Json& req) {
+Result<std::string> ops::get_item(Database& db, const Json& req) {
   std::string rcc;
   DDB_ASSIGN(rcc, return_consumed(req));
   std::optional<bool> consistent;

@@ -256,7 +256,7 @@ Status check_legacy_mix(const Json& req, bool is_query, bool has_kce, bool has_f
   pair(member(req, "AttributesToGet"), "AttributesToGet", member(req, "ProjectionExpression"),
        "ProjectionExpression");
   pair(member(req, "ConditionalOperator"), "ConditionalOperator", has_filter, "FilterExpression");
-  if (!legacy.empty()) return Ops::legacy_mix_error(legacy, modern);
+  if (!legacy.empty()) return ops::legacy_mix_error(legacy, modern);
   return Status::OK();
 }
 
@@ -269,7 +269,7 @@ Result<std::optional<expr::Condition>> key_condition(const Json& req, const std:
     DDB_ASSIGN(c, expr::parse_condition(*kce, "KeyConditionExpression", ctx));
     key_cond = std::move(c);
   } else if (const Json* key_conditions = member(req, "KeyConditions")) {
-    DDB_ASSIGN(key_cond, Ops::legacy_conditions(*key_conditions, nullptr, "keyConditions", false));
+    DDB_ASSIGN(key_cond, ops::legacy_conditions(*key_conditions, nullptr, "keyConditions", false));
   }
   if (!key_cond)
     return err::validation(
@@ -302,7 +302,7 @@ Result<ReadRequest> parse_read(Database& db, const Json& req, bool is_query, exp
                                std::unique_ptr<expr::Context>& ctx_holder, ExprParams& ep,
                                std::optional<expr::Condition>& key_cond) {
   ReadRequest r;
-  DDB_ASSIGN(r.rcc, Ops::return_consumed(req));
+  DDB_ASSIGN(r.rcc, ops::return_consumed(req));
   std::optional<std::string> select, index_name, filter_text, kce;
   DDB_ASSIGN(select, get_string(req, "Select"));
   DDB_ASSIGN(index_name, get_string(req, "IndexName"));
@@ -334,7 +334,7 @@ Result<ReadRequest> parse_read(Database& db, const Json& req, bool is_query, exp
   }
   DDB_TRY(check_legacy_mix(req, is_query, kce.has_value(), filter_text.has_value()));
 
-  DDB_ASSIGN(r.table, Ops::table_for_request(db, req));
+  DDB_ASSIGN(r.table, ops::table_for_request(db, req));
   const TableDef& def = r.table->def;
   DDB_ASSIGN(r.target, target_for(def, index_name));
   if (r.target.index && r.target.index->global && r.consistent)
@@ -352,7 +352,7 @@ Result<ReadRequest> parse_read(Database& db, const Json& req, bool is_query, exp
     DDB_ASSIGN(c, expr::parse_condition(*filter_text, "FilterExpression", ctx));
     r.filter = std::move(c);
   } else if (const Json* legacy = member(req, is_query ? "QueryFilter" : "ScanFilter")) {
-    DDB_ASSIGN(r.filter, Ops::legacy_conditions(*legacy, member(req, "ConditionalOperator"),
+    DDB_ASSIGN(r.filter, ops::legacy_conditions(*legacy, member(req, "ConditionalOperator"),
                                                 is_query ? "queryFilter" : "scanFilter", false));
   }
   DDB_ASSIGN(r.projection, read_projection(req, ctx));
@@ -386,7 +386,7 @@ void write_page_end(JsonOut& o, const ReadRequest& r, const PageCounts& n, const
   const TableDef& def = r.table->def;
   const Target& t = r.target;
   Capacity cap;
-  cap.table = Ops::read_units(n.bytes, r.consistent);
+  cap.table = ops::read_units(n.bytes, r.consistent);
   if (t.index) {
     (t.index->global ? cap.gsi : cap.lsi)[t.index->name] = cap.table;
     cap.table = 0;
@@ -398,9 +398,9 @@ void write_page_end(JsonOut& o, const ReadRequest& r, const PageCounts& n, const
   Item last;
   if (!last_raw.empty() && decode_item(last_raw, last)) {
     o.key("LastEvaluatedKey");
-    write_item(o.w, t.index ? Ops::index_key_of(def, *t.index, last) : Ops::key_of(def, last));
+    write_item(o.w, t.index ? ops::index_key_of(def, *t.index, last) : ops::key_of(def, last));
   }
-  Ops::write_capacity(o, r.rcc, def.name, cap);
+  ops::write_capacity(o, r.rcc, def.name, cap);
   o.w.EndObject();
 }
 
@@ -409,7 +409,7 @@ Result<std::string> run_read(Database& db, ReadRequest& r, std::string start, st
   const Target& t = r.target;
   if (r.start_key) {
     std::string k =
-        t.index ? *Ops::index_entry_key(def, *t.index, *r.start_key) : Ops::item_key(def, *r.start_key);
+        t.index ? *ops::index_entry_key(def, *t.index, *r.start_key) : ops::item_key(def, *r.start_key);
     if (r.forward) {
       if (k + '\0' > start) start = k + '\0';
     } else if (k < end || end.empty())
@@ -453,7 +453,7 @@ Result<std::string> run_read(Database& db, ReadRequest& r, std::string start, st
       }
       last_raw.assign(val);
       if (fetch_base) {
-        auto base = Ops::load_item(db, Ops::item_key(def, item));
+        auto base = ops::load_item(db, ops::item_key(def, item));
         if (base) item = std::move(*base);
       }
       ++scanned;
@@ -474,7 +474,7 @@ Result<std::string> run_read(Database& db, ReadRequest& r, std::string start, st
 
 }  // namespace
 
-Result<std::string> Ops::query(Database& db, const Json& req) {
+Result<std::string> ops::query(Database& db, const Json& req) {
   expr::Context* ctx = nullptr;
   std::unique_ptr<expr::Context> holder;
   ExprParams ep;
@@ -507,7 +507,7 @@ Result<std::string> Ops::query(Database& db, const Json& req) {
   return run_read(db, r, start, end);
 }
 
-Result<std::string> Ops::scan(Database& db, const Json& req) {
+Result<std::string> ops::scan(Database& db, const Json& req) {
   expr::Context* ctx = nullptr;
   std::unique_ptr<expr::Context> holder;
   ExprParams ep;

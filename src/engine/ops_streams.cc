@@ -17,7 +17,7 @@ struct StreamRef {
 };
 
 std::string stream_arn(Database& db, const TableDef& d) {
-  return Ops::table_arn(db, d.name) + "/stream/" + d.stream_label;
+  return ops::table_arn(db, d.name) + "/stream/" + d.stream_label;
 }
 
 std::string shard_id(const TableDef& d) {
@@ -34,7 +34,7 @@ Result<StreamRef> stream_for_arn(Database& db, const std::string& arn) {
   if (t == std::string::npos || s == std::string::npos || s < t) return not_found();
   std::string name = arn.substr(t + 7, s - t - 7);
   std::string label = arn.substr(s + 8);
-  auto table = Ops::find_table(db, name);
+  auto table = ops::find_table(db, name);
   if (!table || table->def.stream_label != label) return not_found();
   return StreamRef{table, label};
 }
@@ -60,7 +60,7 @@ std::string make_iterator(const std::string& arn, uint64_t after_seq) {
 
 }  // namespace
 
-Result<std::string> Ops::list_streams(Database& db, const Json& req) {
+Result<std::string> ops::list_streams(Database& db, const Json& req) {
   std::optional<std::string> table, start;
   std::optional<long long> limit;
   DDB_ASSIGN(table, get_string(req, "TableName"));
@@ -71,11 +71,8 @@ Result<std::string> Ops::list_streams(Database& db, const Json& req) {
                            "' at 'limit' failed to satisfy constraint: Member must have value " +
                            (*limit < 1 ? "greater than or equal to 1" : "less than or equal to 100"));
   std::vector<std::shared_ptr<Table>> tables;
-  {
-    ReaderLock lk(db.catalog_mu_);
-    for (auto& [n, t] : db.tables_)
-      if ((!table || n == *table) && !t->def.stream_label.empty()) tables.push_back(t);
-  }
+  for (auto& t : db.tables())
+    if ((!table || t->def.name == *table) && !t->def.stream_label.empty()) tables.push_back(t);
   JsonOut o;
   o.w.StartObject();
   o.key("Streams");
@@ -108,7 +105,7 @@ Result<std::string> Ops::list_streams(Database& db, const Json& req) {
   return o.take();
 }
 
-Result<std::string> Ops::describe_stream(Database& db, const Json& req) {
+Result<std::string> ops::describe_stream(Database& db, const Json& req) {
   std::optional<std::string> arn;
   DDB_ASSIGN(arn, get_string(req, "StreamArn"));
   if (!arn)
@@ -149,7 +146,7 @@ Result<std::string> Ops::describe_stream(Database& db, const Json& req) {
   o.kv("ShardId", shard_id(d));
   o.key("SequenceNumberRange");
   o.w.StartObject();
-  o.kv("StartingSequenceNumber", fmt::format("{:021d}", first ? first : db.stream_seq_.load() + 1));
+  o.kv("StartingSequenceNumber", fmt::format("{:021d}", first ? first : db.last_stream_sequence() + 1));
   if (!d.stream_enabled) o.kv("EndingSequenceNumber", fmt::format("{:021d}", last));
   o.w.EndObject();
   o.w.EndObject();
@@ -159,7 +156,7 @@ Result<std::string> Ops::describe_stream(Database& db, const Json& req) {
   return o.take();
 }
 
-Result<std::string> Ops::get_shard_iterator(Database& db, const Json& req) {
+Result<std::string> ops::get_shard_iterator(Database& db, const Json& req) {
   std::optional<std::string> arn, shard, type, seq;
   DDB_ASSIGN(arn, get_string(req, "StreamArn"));
   DDB_ASSIGN(shard, get_string(req, "ShardId"));
@@ -179,9 +176,9 @@ Result<std::string> Ops::get_shard_iterator(Database& db, const Json& req) {
   auto [first, last] = seq_range(db, s.table->def.id);
   uint64_t after = 0;
   if (*type == "TRIM_HORIZON") {
-    after = first ? first - 1 : db.stream_seq_.load();
+    after = first ? first - 1 : db.last_stream_sequence();
   } else if (*type == "LATEST") {
-    after = db.stream_seq_.load();
+    after = db.last_stream_sequence();
   } else {
     if (!seq) return err::validation("Must provide SequenceNumber for iterator type " + *type);
     uint64_t n = 0;
@@ -201,7 +198,7 @@ Result<std::string> Ops::get_shard_iterator(Database& db, const Json& req) {
   return o.take();
 }
 
-Result<std::string> Ops::get_records(Database& db, const Json& req) {
+Result<std::string> ops::get_records(Database& db, const Json& req) {
   std::optional<std::string> it;
   std::optional<long long> limit;
   DDB_ASSIGN(it, get_string(req, "ShardIterator"));

@@ -56,7 +56,7 @@ void refresh_status(TableState& st) {
 
 }  // namespace
 
-Ops::TableView Ops::view_of(const Table& t) {
+ops::TableView ops::view_of(const Table& t) {
   refresh_status(*t.state);
   TableView v;
   v.status = t.state->status;
@@ -68,15 +68,7 @@ Ops::TableView Ops::view_of(const Table& t) {
   return v;
 }
 
-std::shared_ptr<Table> Ops::install(Database& db, TableDef def, std::shared_ptr<TableState> state) {
-  std::string name = def.name;
-  auto t = std::make_shared<Table>(std::move(def), std::move(state));
-  WriterLock lk(db.catalog_mu_);
-  db.tables_[name] = t;
-  return t;
-}
-
-Result<std::shared_ptr<Table>> Ops::recheck(Database& db, const std::shared_ptr<Table>& t) {
+Result<std::shared_ptr<Table>> ops::recheck(Database& db, const std::shared_ptr<Table>& t) {
   auto cur = find_table(db, t->def.name);
   if (!cur || cur->state != t->state) return err::not_found();
   return cur;
@@ -84,7 +76,7 @@ Result<std::shared_ptr<Table>> Ops::recheck(Database& db, const std::shared_ptr<
 
 namespace {
 // "GlobalSecondaryIndexes" or "LocalSecondaryIndexes" of a description, when the table has any.
-void write_indexes(Database& db, JsonOut& o, const TableDef& d, const Ops::TableView& t, bool global) {
+void write_indexes(Database& db, JsonOut& o, const TableDef& d, const ops::TableView& t, bool global) {
   bool any = false;
   for (auto& i : d.indexes) any = any || i.global == global;
   if (!any) return;
@@ -114,14 +106,14 @@ void write_indexes(Database& db, JsonOut& o, const TableDef& d, const Ops::Table
     o.w.Int64(st == t.index_stats.end() ? 0 : st->second.second);
     o.key("ItemCount");
     o.w.Int64(st == t.index_stats.end() ? 0 : st->second.first);
-    o.kv("IndexArn", Ops::table_arn(db, d.name) + "/index/" + i.name);
+    o.kv("IndexArn", ops::table_arn(db, d.name) + "/index/" + i.name);
     o.w.EndObject();
   }
   o.w.EndArray();
 }
 }  // namespace
 
-void Ops::write_description(Database& db, JsonOut& o, const TableDef& d, const TableView& t) {
+void ops::write_description(Database& db, JsonOut& o, const TableDef& d, const TableView& t) {
   o.w.StartObject();
   o.key("AttributeDefinitions");
   o.w.StartArray();
@@ -185,17 +177,14 @@ void Ops::write_description(Database& db, JsonOut& o, const TableDef& d, const T
   o.w.EndObject();
 }
 
-Result<std::string> Ops::create_table(Database& db, const Json& req) {
+Result<std::string> ops::create_table(Database& db, const Json& req) {
   TableDef d;
   DDB_ASSIGN(d, parse_create_table(req));
-  MutexLock wl(db.write_mu_);
+  MutexLock wl(db.write_mu());
   if (find_table(db, d.name)) return err::in_use("Table already exists: " + d.name);
-  {
-    ReaderLock lk(db.catalog_mu_);
-    if (db.tables_.size() >= 2500)
-      return err::limit_exceeded("Subscriber limit exceeded: Only 2500 tables can be created in an account");
-  }
-  d.id = db.next_table_id_++;
+  if (db.table_count() >= 2500)
+    return err::limit_exceeded("Subscriber limit exceeded: Only 2500 tables can be created in an account");
+  d.id = db.allocate_table_id();
   d.uuid = make_uuid();
   d.created = now_epoch();
   d.billing_changed = d.created;
@@ -203,16 +192,16 @@ Result<std::string> Ops::create_table(Database& db, const Json& req) {
   {
     WriteBatch b;
     b.put(keys::catalog(d.name), def_to_json(d));
-    b.put(std::string("\0S", 2), std::to_string(db.next_table_id_));
-    DDB_TRY(db.kv_->write(b));
+    b.put(std::string("\0S", 2), std::to_string(db.next_table_id()));
+    DDB_TRY(db.store().write(b));
   }
   auto state = std::make_shared<TableState>();
   for (auto& i : d.indexes) state->index_stats[i.name] = {0, 0};
   // Real DynamoDB answers CREATING; the table is usable at once here unless
   // -delayTransientStatuses asks for the transition to be visible.
-  state->status = db.opt_.delay_transient_statuses ? "CREATING" : "ACTIVE";
+  state->status = db.options().delay_transient_statuses ? "CREATING" : "ACTIVE";
   state->status_until = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
-  auto t = install(db, std::move(d), state);
+  auto t = db.install(std::move(d), state);
   TableView shown = view_of(*t);
   shown.status = "CREATING";
   shown.indexes_creating = true;
@@ -224,7 +213,7 @@ Result<std::string> Ops::create_table(Database& db, const Json& req) {
   return o.take();
 }
 
-Result<std::string> Ops::describe_table(Database& db, const Json& req) {
+Result<std::string> ops::describe_table(Database& db, const Json& req) {
   std::optional<std::string> name;
   DDB_ASSIGN(name, get_string(req, "TableName"));
   Violations v;
@@ -234,7 +223,7 @@ Result<std::string> Ops::describe_table(Database& db, const Json& req) {
   if (!t) return err::not_found("Requested resource not found: Table: " + *name + " not found");
   TableView view;
   {
-    MutexLock wl(db.write_mu_);  // the state's status and index_stats change under write_mu_
+    MutexLock wl(db.write_mu());  // the state's status and index_stats change under write_mu_
     view = view_of(*t);
   }
   JsonOut o;
@@ -245,7 +234,7 @@ Result<std::string> Ops::describe_table(Database& db, const Json& req) {
   return o.take();
 }
 
-Result<std::string> Ops::list_tables(Database& db, const Json& req) {
+Result<std::string> ops::list_tables(Database& db, const Json& req) {
   std::optional<long long> limit;
   std::optional<std::string> start;
   DDB_ASSIGN(limit, get_int(req, "Limit"));
@@ -262,16 +251,14 @@ Result<std::string> Ops::list_tables(Database& db, const Json& req) {
   size_t max = static_cast<size_t>(limit.value_or(100));
   std::vector<std::string> names;
   bool more = false;
-  {
-    ReaderLock lk(db.catalog_mu_);
-    auto it = start ? db.tables_.upper_bound(*start) : db.tables_.begin();
-    for (; it != db.tables_.end(); ++it) {
-      if (names.size() == max) {
-        more = true;
-        break;
-      }
-      names.push_back(it->first);
+  std::vector<std::string> all = db.table_names();  // in name order
+  auto it = start ? std::upper_bound(all.begin(), all.end(), *start) : all.begin();
+  for (; it != all.end(); ++it) {
+    if (names.size() == max) {
+      more = true;
+      break;
     }
+    names.push_back(*it);
   }
   JsonOut o;
   o.w.StartObject();
@@ -284,13 +271,13 @@ Result<std::string> Ops::list_tables(Database& db, const Json& req) {
   return o.take();
 }
 
-Result<std::string> Ops::delete_table(Database& db, const Json& req) {
+Result<std::string> ops::delete_table(Database& db, const Json& req) {
   std::optional<std::string> name;
   DDB_ASSIGN(name, get_string(req, "TableName"));
   Violations v;
   check_table_name(v, name);
   DDB_TRY(v.status());
-  MutexLock wl(db.write_mu_);
+  MutexLock wl(db.write_mu());
   auto t = find_table(db, *name);
   if (!t) return err::not_found("Requested resource not found: Table: " + *name + " not found");
   if (t->def.deletion_protection)
@@ -300,17 +287,15 @@ Result<std::string> Ops::delete_table(Database& db, const Json& req) {
   // Remove all data of the table: items, index entries, stream records, then the catalog entry.
   WriteBatch b;
   for (auto& prefix : {keys::table_data_prefix(t->def.id), keys::stream_prefix(t->def.id)}) {
-    DDB_TRY(db.kv_->scan(prefix, keys::prefix_end(prefix), false, [&](std::string_view k, std::string_view) {
-      b.del(std::string(k));
-      return true;
-    }));
+    DDB_TRY(
+        db.store().scan(prefix, keys::prefix_end(prefix), false, [&](std::string_view k, std::string_view) {
+          b.del(std::string(k));
+          return true;
+        }));
   }
   b.del(keys::catalog(t->def.name));
-  DDB_TRY(db.kv_->write(b));
-  {
-    WriterLock lk(db.catalog_mu_);
-    db.tables_.erase(*name);
-  }
+  DDB_TRY(db.store().write(b));
+  db.erase_table(*name);
   TableView shown = view_of(*t);
   shown.status = "DELETING";
   JsonOut o;
@@ -321,12 +306,12 @@ Result<std::string> Ops::delete_table(Database& db, const Json& req) {
   return o.take();
 }
 
-Result<std::string> Ops::describe_limits(Database&, const Json&) {
+Result<std::string> ops::describe_limits(Database&, const Json&) {
   return std::string(
       R"({"AccountMaxReadCapacityUnits":80000,"AccountMaxWriteCapacityUnits":80000,"TableMaxReadCapacityUnits":40000,"TableMaxWriteCapacityUnits":40000})");
 }
 
-Result<std::string> Ops::describe_endpoints(Database& db, const Json&) {
+Result<std::string> ops::describe_endpoints(Database& db, const Json&) {
   return std::string(R"({"Endpoints":[{"Address":"dynamodb.)") + db.options().region +
          R"(.amazonaws.com","CachePeriodInMinutes":1440}]})";
 }

@@ -21,13 +21,13 @@ Result<std::shared_ptr<Table>> table_for_arn(Database& db, const Json& req) {
   if (arn->rfind("arn:aws:dynamodb:", 0) != 0 || p == std::string::npos)
     return err::validation("Invalid TableArn: Invalid ResourceArn provided as input " + *arn);
   std::string name = arn->substr(p + 7);
-  auto t = Ops::find_table(db, name);
+  auto t = ops::find_table(db, name);
   if (!t) return err::not_found("Requested resource not found: ResourcArn: " + *arn + " not found");
   return t;
 }
 }  // namespace
 
-Result<std::string> Ops::tag_resource(Database& db, const Json& req) {
+Result<std::string> ops::tag_resource(Database& db, const Json& req) {
   std::shared_ptr<Table> t;
   DDB_ASSIGN(t, table_for_arn(db, req));
   auto* tags = member(req, "Tags");
@@ -35,7 +35,7 @@ Result<std::string> Ops::tag_resource(Database& db, const Json& req) {
     return err::validation(
         "1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member must not be "
         "null");
-  MutexLock wl(db.write_mu_);
+  MutexLock wl(db.write_mu());
   DDB_ASSIGN(t, recheck(db, t));
   TableDef d = t->def;
   for (auto& e : tags->GetArray()) {
@@ -53,11 +53,11 @@ Result<std::string> Ops::tag_resource(Database& db, const Json& req) {
       d.tags.emplace_back(*k, *v);
   }
   DDB_TRY(persist_def(db, d));
-  install(db, std::move(d), t->state);
+  db.install(std::move(d), t->state);
   return std::string("{}");
 }
 
-Result<std::string> Ops::untag_resource(Database& db, const Json& req) {
+Result<std::string> ops::untag_resource(Database& db, const Json& req) {
   std::shared_ptr<Table> t;
   DDB_ASSIGN(t, table_for_arn(db, req));
   auto* keys_j = member(req, "TagKeys");
@@ -65,7 +65,7 @@ Result<std::string> Ops::untag_resource(Database& db, const Json& req) {
     return err::validation(
         "1 validation error detected: Value null at 'tagKeys' failed to satisfy constraint: Member must not "
         "be null");
-  MutexLock wl(db.write_mu_);
+  MutexLock wl(db.write_mu());
   DDB_ASSIGN(t, recheck(db, t));
   TableDef d = t->def;
   for (auto& k : keys_j->GetArray()) {
@@ -74,11 +74,11 @@ Result<std::string> Ops::untag_resource(Database& db, const Json& req) {
                  d.tags.end());
   }
   DDB_TRY(persist_def(db, d));
-  install(db, std::move(d), t->state);
+  db.install(std::move(d), t->state);
   return std::string("{}");
 }
 
-Result<std::string> Ops::list_tags(Database& db, const Json& req) {
+Result<std::string> ops::list_tags(Database& db, const Json& req) {
   std::shared_ptr<Table> t;
   DDB_ASSIGN(t, table_for_arn(db, req));
   JsonOut o;  // the definition is immutable: no lock needed to read it
@@ -97,7 +97,7 @@ Result<std::string> Ops::list_tags(Database& db, const Json& req) {
 }
 
 // ---- TTL settings ----
-Result<std::string> Ops::update_ttl(Database& db, const Json& req) {
+Result<std::string> ops::update_ttl(Database& db, const Json& req) {
   std::shared_ptr<Table> t;
   DDB_ASSIGN(t, table_for_request(db, req));
   auto* spec = member(req, "TimeToLiveSpecification");
@@ -117,7 +117,7 @@ Result<std::string> Ops::update_ttl(Database& db, const Json& req) {
                  "Member must have length greater than or equal to 1");
   if (!enabled) v.null_member("timeToLiveSpecification.enabled");
   DDB_TRY(v.status());
-  MutexLock wl(db.write_mu_);
+  MutexLock wl(db.write_mu());
   DDB_ASSIGN(t, recheck(db, t));
   TableDef d = t->def;
   if (*enabled && d.ttl_enabled) return err::validation("TimeToLive is already enabled");
@@ -128,7 +128,7 @@ Result<std::string> Ops::update_ttl(Database& db, const Json& req) {
   d.ttl_enabled = *enabled;
   d.ttl_attribute = *attr;
   DDB_TRY(persist_def(db, d));
-  install(db, std::move(d), t->state);
+  db.install(std::move(d), t->state);
   JsonOut o;
   o.w.StartObject();
   o.key("TimeToLiveSpecification");
@@ -141,7 +141,7 @@ Result<std::string> Ops::update_ttl(Database& db, const Json& req) {
   return o.take();
 }
 
-Result<std::string> Ops::describe_ttl(Database& db, const Json& req) {
+Result<std::string> ops::describe_ttl(Database& db, const Json& req) {
   std::shared_ptr<Table> t;
   DDB_ASSIGN(t, table_for_request(db, req));
   JsonOut o;  // the definition is immutable: no lock needed to read it

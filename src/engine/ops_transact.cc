@@ -19,7 +19,7 @@ struct TransactRequest {
 
 Result<TransactRequest> parse_transact_request(const Json& req) {
   TransactRequest t;
-  DDB_ASSIGN(t.rcc, Ops::return_consumed(req));
+  DDB_ASSIGN(t.rcc, ops::return_consumed(req));
   t.items = member(req, "TransactItems");
   if (!t.items)
     return err::validation(
@@ -118,7 +118,7 @@ Error cancellation(const std::vector<WriteOp>& ops, const std::vector<std::optio
 
 }  // namespace
 
-Result<std::string> Ops::transact_write(Database& db, const Json& req) {
+Result<std::string> ops::transact_write(Database& db, const Json& req) {
   TransactRequest tr;
   DDB_ASSIGN(tr, parse_transact_request(req));
   std::vector<WriteOp> ops;
@@ -128,13 +128,11 @@ Result<std::string> Ops::transact_write(Database& db, const Json& req) {
   std::string hash;
   if (tr.token) {
     hash = request_hash(*tr.items);
-    db.expire_tokens(std::chrono::steady_clock::now());
-    auto it = db.tokens_.find(*tr.token);
-    if (it != db.tokens_.end()) {
-      if (it->second.request_hash != hash)
+    if (auto seen = db.find_token(*tr.token)) {
+      if (seen->request_hash != hash)
         return err::idempotent_mismatch(
             "Request token has already been used with different request parameters");
-      return it->second.response;
+      return seen->response;
     }
   }
   // All conditions are checked against the state before the transaction; nothing is written
@@ -180,7 +178,7 @@ Result<std::string> Ops::transact_write(Database& db, const Json& req) {
   return response;
 }
 
-Result<std::string> Ops::transact_get(Database& db, const Json& req) {
+Result<std::string> ops::transact_get(Database& db, const Json& req) {
   std::string rcc;
   DDB_ASSIGN(rcc, return_consumed(req));
   auto* ti = member(req, "TransactItems");

@@ -86,7 +86,7 @@ Status plan_stream(Database& db, const Json& ss, TableDef& d) {
           "One or more parameter values were invalid: You must specify a StreamViewType when you enable a "
           "stream");
     if (d.stream_enabled)
-      return err::validation("Table already has an enabled stream: " + Ops::table_arn(db, d.name) +
+      return err::validation("Table already has an enabled stream: " + ops::table_arn(db, d.name) +
                              "/stream/" + d.stream_label);
     d.stream_enabled = true;
     d.stream_view_type = *view;
@@ -222,10 +222,10 @@ Result<Request> parse_request(const Json& req) {
 
 }  // namespace
 
-Status Ops::backfill(Database& db, const TableDef& d, const IndexDef& idx, WriteBatch& b,
+Status ops::backfill(Database& db, const TableDef& d, const IndexDef& idx, WriteBatch& b,
                      std::pair<long long, long long>& stats) {
   std::string p = keys::items_prefix(d.id);
-  return db.kv_->scan(p, keys::prefix_end(p), false, [&](std::string_view, std::string_view val) {
+  return db.store().scan(p, keys::prefix_end(p), false, [&](std::string_view, std::string_view val) {
     Item item;
     if (!decode_item(val, item)) return true;
     auto k = index_entry_key(d, idx, item);
@@ -240,13 +240,13 @@ Status Ops::backfill(Database& db, const TableDef& d, const IndexDef& idx, Write
   });
 }
 
-Result<std::string> Ops::update_table(Database& db, const Json& req) {
+Result<std::string> ops::update_table(Database& db, const Json& req) {
   std::shared_ptr<Table> t;
   DDB_ASSIGN(t, table_for_request(db, req));
   Request r;
   DDB_ASSIGN(r, parse_request(req));
 
-  MutexLock wl(db.write_mu_);
+  MutexLock wl(db.write_mu());
   DDB_ASSIGN(t, recheck(db, t));
   Plan p{t->def, {}, {}};
   DDB_TRY(plan_billing(r, p.def));
@@ -257,24 +257,25 @@ Result<std::string> Ops::update_table(Database& db, const Json& req) {
   WriteBatch b;
   for (auto& [name, id] : p.dropped) {
     std::string prefix = keys::index_prefix(p.def.id, id);
-    DDB_TRY(db.kv_->scan(prefix, keys::prefix_end(prefix), false, [&](std::string_view k, std::string_view) {
-      b.del(std::string(k));
-      return true;
-    }));
+    DDB_TRY(
+        db.store().scan(prefix, keys::prefix_end(prefix), false, [&](std::string_view k, std::string_view) {
+          b.del(std::string(k));
+          return true;
+        }));
   }
   std::map<std::string, std::pair<long long, long long>> new_stats;
   for (auto& idx : p.created) DDB_TRY(backfill(db, p.def, idx, b, new_stats[idx.name]));
   b.put(keys::catalog(p.def.name), def_to_json(p.def));
-  DDB_TRY(db.kv_->write(b));
+  DDB_TRY(db.store().write(b));
 
   auto& state = *t->state;
   for (auto& [name, id] : p.dropped) state.index_stats.erase(name);
   for (auto& [name, st] : new_stats) state.index_stats[name] = st;
-  if (db.opt_.delay_transient_statuses) {
+  if (db.options().delay_transient_statuses) {
     state.status = "UPDATING";
     state.status_until = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
   }
-  t = install(db, std::move(p.def), t->state);
+  t = db.install(std::move(p.def), t->state);
   JsonOut o;
   o.w.StartObject();
   o.key("TableDescription");
