@@ -259,7 +259,7 @@ Engine::Engine(EngineOptions options, KvOptions base) : opt_(std::move(options))
 
 Engine::~Engine() {
   {
-    std::lock_guard lk(stop_mu_);
+    MutexLock lk(stop_mu_);
     stop_ = true;
   }
   stop_cv_.notify_all();
@@ -287,55 +287,54 @@ Result<std::shared_ptr<Database>> Engine::open_database(const std::string& name,
   return db;
 }
 
+std::shared_ptr<Database> Engine::open_in_slot(const std::string& name) {
+  auto it = slots_.find(name);
+  if (it == slots_.end() || !it->second.db) return nullptr;
+  it->second.last_used = ++tick_;
+  return it->second.db;
+}
+
 Result<std::shared_ptr<Database>> Engine::database(const std::string& name, const std::string& region) {
-  std::shared_ptr<Slot> slot;
+  std::shared_ptr<std::mutex> open_mu;
   {
     MutexLock lk(mu_);
-    auto& s = slots_[name];
-    if (!s) s = std::make_shared<Slot>();
-    slot = s;
-    if (slot->db) {
-      slot->last_used = ++tick_;
-      return slot->db;
-    }
+    if (auto db = open_in_slot(name)) return db;
+    open_mu = slots_[name].open_mu;
   }
   // Opening (and loading) a database happens outside mu_: requests for other databases go on.
   // The slot's own mutex makes concurrent requests for this one wait for a single open.
-  std::lock_guard open_lk(slot->open_mu);
+  std::lock_guard open_lk(*open_mu);
   {
     MutexLock lk(mu_);
-    if (slot->db) {
-      slot->last_used = ++tick_;
-      return slot->db;
-    }
+    if (auto db = open_in_slot(name)) return db;
   }
   std::shared_ptr<Database> db;
   DDB_ASSIGN(db, open_database(name, region));
-  std::vector<std::pair<std::unique_lock<std::mutex>, std::shared_ptr<Database>>> closing;
+  Closing closing;
   {
     MutexLock lk(mu_);
-    slot->db = db;
-    slot->last_used = ++tick_;
-    if (!base_.path.empty()) closing = evict_idle_locked(slot.get());
+    Slot& slot = slots_[name];
+    slot.db = db;
+    slot.last_used = ++tick_;
+    if (!base_.path.empty()) closing = evict_idle_locked(name);
   }
   closing.clear();  // closes the evicted databases, each while its slot is still locked against reopening
   return db;
 }
 
-std::vector<std::pair<std::unique_lock<std::mutex>, std::shared_ptr<Database>>> Engine::evict_idle_locked(
-    const Slot* keep) {
-  std::vector<std::pair<std::unique_lock<std::mutex>, std::shared_ptr<Database>>> out;
+Engine::Closing Engine::evict_idle_locked(const std::string& keep) {
+  Closing out;
   size_t open = 0;
-  for (auto& [n, s] : slots_) open += s->db != nullptr;
+  for (auto& [n, s] : slots_) open += s.db != nullptr;
   while (open > opt_.max_open_databases) {
     Slot* victim = nullptr;
     for (auto& [n, s] : slots_) {
       // Only a database no request holds (the slot's is the one reference) may close.
-      if (s.get() == keep || !s->db || s->db.use_count() != 1) continue;
-      if (!victim || s->last_used < victim->last_used) victim = s.get();
+      if (n == keep || !s.db || s.db.use_count() != 1) continue;
+      if (!victim || s.last_used < victim->last_used) victim = &s;
     }
     if (!victim) break;
-    std::unique_lock<std::mutex> reopen_guard(victim->open_mu, std::try_to_lock);
+    std::unique_lock<std::mutex> reopen_guard(*victim->open_mu, std::try_to_lock);
     if (!reopen_guard.owns_lock()) break;  // someone is opening it right now: leave it
     out.emplace_back(std::move(reopen_guard), std::move(victim->db));
     victim->db.reset();
@@ -357,28 +356,29 @@ std::vector<std::string> Engine::database_names() {
   }
   MutexLock lk(mu_);
   for (auto& [n, s] : slots_)
-    if (s->db && std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
+    if (s.db && std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
   return names;
 }
 
 void Engine::start_ttl_thread() {
   ttl_thread_ = std::make_unique<std::thread>([this] {
-    std::unique_lock stop_lk(stop_mu_);
-    while (!stop_cv_.wait_for(stop_lk, opt_.ttl_interval, [this] { return stop_; })) {
-      stop_lk.unlock();
+    for (;;) {
+      {
+        MutexLock stop_lk(stop_mu_);
+        if (stop_cv_.wait_for(stop_mu_, opt_.ttl_interval, [this]() REQUIRES(stop_mu_) { return stop_; }))
+          return;
+      }
       // Open databases only: a closed (idle, evicted) one is swept again once a request reopens it.
       std::vector<std::shared_ptr<Database>> dbs;
       {
         MutexLock lk(mu_);
         for (auto& [n, s] : slots_)
-          if (s->db) dbs.push_back(s->db);
+          if (s.db) dbs.push_back(s.db);
       }
       for (auto& d : dbs) {
         d->expire_ttl_items(now_epoch());
         d->trim_streams(now_epoch());
       }
-      dbs.clear();
-      stop_lk.lock();
     }
   });
 }

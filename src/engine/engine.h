@@ -176,25 +176,30 @@ class Engine {
   void start_ttl_thread();
 
  private:
+  // One database name's entry. `open_mu` is held while the database opens or closes (so a
+  // request never sees it half-open, and an evicted one is not reopened before it is closed); it
+  // is a plain mutex because eviction moves its lock out of the function that took it.
   struct Slot {
-    std::mutex open_mu;            // held while this database opens or closes
-    std::shared_ptr<Database> db;  // GUARDED_BY(Engine::mu_); null: closed
-    uint64_t last_used = 0;        // GUARDED_BY(Engine::mu_)
+    std::shared_ptr<std::mutex> open_mu = std::make_shared<std::mutex>();
+    std::shared_ptr<Database> db;  // null: closed
+    uint64_t last_used = 0;
   };
+  using Closing = std::vector<std::pair<std::unique_lock<std::mutex>, std::shared_ptr<Database>>>;
   Result<std::shared_ptr<Database>> open_database(const std::string& name, const std::string& region);
-  // REQUIRES: mu_ held. Takes the least recently used idle databases out of their slots (with
-  // each slot's open_mu held, so nobody reopens it before it is closed).
-  std::vector<std::pair<std::unique_lock<std::mutex>, std::shared_ptr<Database>>> evict_idle_locked(
-      const Slot* keep) REQUIRES(mu_);
+  // The open database of a slot (marking it used), or null.
+  std::shared_ptr<Database> open_in_slot(const std::string& name) REQUIRES(mu_);
+  // Takes the least recently used idle databases out of their slots (with each slot's open_mu
+  // held, so nobody reopens it before it is closed).
+  Closing evict_idle_locked(const std::string& keep) REQUIRES(mu_);
 
   EngineOptions opt_;
   KvOptions base_;
-  Mutex mu_;  // guards slots_ and every slot's db and last_used; never held while opening
-  std::map<std::string, std::shared_ptr<Slot>> slots_ GUARDED_BY(mu_);
+  Mutex mu_;  // guards slots_; never held while opening
+  std::map<std::string, Slot> slots_ GUARDED_BY(mu_);
   uint64_t tick_ GUARDED_BY(mu_) = 0;
-  std::mutex stop_mu_;
-  std::condition_variable stop_cv_;
-  bool stop_ = false;  // GUARDED_BY(stop_mu_)
+  Mutex stop_mu_;
+  std::condition_variable_any stop_cv_;
+  bool stop_ GUARDED_BY(stop_mu_) = false;
   std::unique_ptr<std::thread> ttl_thread_;
 };
 
