@@ -2,6 +2,7 @@
 // Reading is fully checked: a definition that does not have the expected shape is an error that
 // stops the database from opening, never undefined behaviour.
 #include "engine/ops.h"
+#include "util/messages.h"
 
 namespace ddb {
 
@@ -183,7 +184,7 @@ bool is_pair(const Json& a) {
 Result<TableDef> ops::def_from_json(std::string_view s) {
   rapidjson::Document doc;
   doc.Parse<kRequestParseFlags>(s.data(), s.size());
-  if (doc.HasParseError() || !doc.IsObject()) return err::internal("corrupt table definition");
+  if (doc.HasParseError() || !doc.IsObject()) return err::internal(msg::kCorruptTableDefinition);
   bool bad = false;
   auto key = [&](const Json& j) {
     Reader r{j, bad};
@@ -252,7 +253,7 @@ Result<TableDef> ops::def_from_json(std::string_view s) {
   d.ttl_attribute = r.str("ttl_attr");
   d.ttl_enabled = r.flag("ttl");
   d.next_index_id = r.u32("next_index_id");
-  if (bad || d.name.empty()) return err::internal("corrupt table definition");
+  if (bad || d.name.empty()) return err::internal(msg::kCorruptTableDefinition);
   return d;
 }
 

@@ -1,6 +1,7 @@
 // Conditions of writes: ConditionExpression, or the legacy Expected / QueryFilter / ScanFilter /
 // KeyConditions maps, compiled to the same condition trees as expressions.
 #include "engine/ops.h"
+#include "util/messages.h"
 
 namespace ddb {
 
@@ -32,7 +33,7 @@ Result<std::vector<Value>> legacy_args(const Json& c) {
     args.push_back(std::move(x));
   }
   if (const auto* l = member(c, "AttributeValueList")) {
-    if (!l->IsArray()) return err::serialization("Unexpected value type in payload");
+    if (!l->IsArray()) return err::serialization(msg::kUnexpectedValueTypeInPayload);
     for (const auto& e : l->GetArray()) {
       Value x;
       DDB_ASSIGN(x, value_from_json(e));
@@ -47,16 +48,12 @@ Result<Condition> exists_condition(const std::string& attr, const Operand& path,
                                    const std::vector<Value>& args) {
   if (exists.has_value() && !*exists) {
     if (!args.empty())
-      return err::validation(
-          "One or more parameter values were invalid: Value cannot be used when Exists is false for "
-          "Attribute: " +
-          attr);
+      return err::validation(msg::text(msg::kInvalidValueCannotUsedWhenExistsFalseFor, attr));
     return function("attribute_not_exists", {path});
   }
   if (args.empty())
-    return err::validation(
-        "One or more parameter values were invalid: Value must be provided when Exists is " +
-        std::string(exists ? "true" : "null") + " for Attribute: " + attr);
+    return err::validation(msg::text(msg::kInvalidValueMustProvidedWhenExistsForAttribute,
+                                     std::string(exists ? "true" : "null"), attr));
   Condition c;
   c.kind = Condition::kCompare;
   c.op = "=";
@@ -80,9 +77,7 @@ Result<Condition> comparison_condition(const std::string& o, const Operand& path
                                        const std::vector<Value>& args, const std::string& member_path) {
   auto need = [&](size_t n) -> Status {
     if (args.size() != n)
-      return err::validation(
-          "One or more parameter values were invalid: Invalid number of argument(s) for the " + o +
-          " ComparisonOperator");
+      return err::validation(msg::text(msg::kInvalidNumberOfArgumentsForComparisonOperator, o));
     return Status::OK();
   };
   static const std::map<std::string, std::string> compare = {{"EQ", "="}, {"NE", "<>"}, {"LE", "<="},
@@ -114,10 +109,9 @@ Result<Condition> comparison_condition(const std::string& o, const Operand& path
     one.op = "BETWEEN";
     one.operands = {path, value_operand(args[0]), value_operand(args[1])};
   } else {
-    return err::validation(
-        "1 validation error detected: Value '" + o + "' at '" + member_path +
-        ".member.comparisonOperator' failed to satisfy constraint: Member must satisfy enum value set: "
-        "[IN, NULL, BETWEEN, LT, NOT_CONTAINS, EQ, GT, NOT_NULL, NE, LE, BEGINS_WITH, GE, CONTAINS]");
+    return Violations::only(fmt::format("'{}'", o), fmt::format("{}.member.comparisonOperator", member_path),
+                            "Member must satisfy enum value set: [IN, NULL, BETWEEN, LT, NOT_CONTAINS, EQ, "
+                            "GT, NOT_NULL, NE, LE, BEGINS_WITH, GE, CONTAINS]");
   }
   return one;
 }
@@ -130,24 +124,20 @@ Error ops::legacy_mix_error(const std::vector<std::string>& legacy, const std::v
     for (size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + v[i];
     return s;
   };
-  return err::validation(
-      "Can not use both expression and non-expression parameters in the same request: "
-      "Non-expression parameters: {" +
-      join(legacy) + "} Expression parameters: {" + join(modern) + "}");
+  return err::validation(msg::text(msg::kCanNotUseBothExpressionAndNon, join(legacy), join(modern)));
 }
 
 Result<std::optional<expr::Condition>> ops::legacy_conditions(const Json& conds, const Json* op_json,
                                                               const char* param, bool expected_style) {
   std::string op = "AND";
   if (op_json) {
-    if (!op_json->IsString()) return err::serialization("Unexpected field type");
+    if (!op_json->IsString()) return err::serialization(msg::kUnexpectedFieldType);
     op = std::string(sv(*op_json));
     if (op != "AND" && op != "OR")
-      return err::validation("1 validation error detected: Value '" + op +
-                             "' at 'conditionalOperator' failed to satisfy constraint: Member must satisfy "
-                             "enum value set: [AND, OR]");
+      return Violations::only(fmt::format("'{}'", op), "conditionalOperator",
+                              "Member must satisfy enum value set: [AND, OR]");
   }
-  if (!conds.IsObject()) return err::serialization("Unexpected value type in payload");
+  if (!conds.IsObject()) return err::serialization(msg::kUnexpectedValueTypeInPayload);
   Condition all;
   all.kind = op == "AND" ? Condition::kAnd : Condition::kOr;
   for (auto it = conds.MemberBegin(); it != conds.MemberEnd(); ++it) {
@@ -162,8 +152,7 @@ Result<std::optional<expr::Condition>> ops::legacy_conditions(const Json& conds,
     DDB_ASSIGN(cmp, get_string(c, "ComparisonOperator"));
     std::vector<Value> args;
     DDB_ASSIGN(args, legacy_args(c));
-    if (!cmp && !expected_style)
-      return err::validation("One or more parameter values were invalid: Invalid ComparisonOperator");
+    if (!cmp && !expected_style) return err::validation(msg::kInvalidComparisonOperator);
     Condition one;
     if (!cmp) {
       DDB_ASSIGN(one, exists_condition(attr, path, exists, args));

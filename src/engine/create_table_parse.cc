@@ -8,6 +8,7 @@
 
 #include "engine/ops.h"
 #include "engine/table_parse.h"
+#include "util/messages.h"
 
 namespace ddb::tables {
 
@@ -19,7 +20,7 @@ Status parse_attribute_definitions(const Json& req, TableDef& d, Violations& v) 
     v.null_member("attributeDefinitions");
     return Status::OK();
   }
-  if (!ad->IsArray()) return err::serialization("Unexpected value type in payload");
+  if (!ad->IsArray()) return err::serialization(msg::kUnexpectedValueTypeInPayload);
   int i = 0;
   for (const auto& e : ad->GetArray()) {
     ++i;
@@ -42,7 +43,7 @@ class KeyResolver {
   Status check_distinct() {
     for (const auto& [n, t] : attrs_)
       if (!defined_.emplace(n, t).second)
-        return err::validation("Cannot have two attributes with the same name: " + n);
+        return err::validation(msg::text(msg::kCannotHaveTwoAttributesWithSameName, n));
     return Status::OK();
   }
   Status resolve(KeyDef& k) {
@@ -51,10 +52,7 @@ class KeyResolver {
       if (n->empty()) continue;
       auto it = defined_.find(*n);
       if (it == defined_.end())
-        return err::validation(
-            "One or more parameter values were invalid: Some index key attributes are not defined in "
-            "AttributeDefinitions. Keys: " +
-            keys + ", AttributeDefinitions: " + attr_list());
+        return err::validation(msg::text(msg::kInvalidSomeIndexKeyAttributesNotDefinedIn, keys, attr_list()));
       (n == &k.hash ? k.hash_type : k.range_type) = it->second;
       used_.insert(*n);
     }
@@ -76,30 +74,20 @@ class KeyResolver {
 // An LSI shares the table's hash key and has a range key; a GSI's throughput follows the billing mode.
 Status check_index_against_table(const TableDef& d, const IndexDef& idx, const Json& e) {
   if (!idx.global) {
-    if (!d.key.has_range())
-      return err::validation(
-          "One or more parameter values were invalid: Table KeySchema does not have a range key, which "
-          "is required when specifying a LocalSecondaryIndex");
+    if (!d.key.has_range()) return err::validation(msg::kInvalidTableKeyschemaDoesNotHaveRangeKey);
     if (idx.key.hash != d.key.hash)
       return err::validation(
-          "One or more parameter values were invalid: Index KeySchema does not have the same leading "
-          "hash key as table KeySchema for index: " +
-          idx.name + ". index hash key: " + idx.key.hash + ", table hash key: " + d.key.hash);
+          msg::text(msg::kInvalidIndexKeyschemaDoesNotHaveSameLeading, idx.name, idx.key.hash, d.key.hash));
     if (!idx.key.has_range())
-      return err::validation(
-          "One or more parameter values were invalid: Index KeySchema does not have a range key for "
-          "index: " +
-          idx.name);
+      return err::validation(msg::text(msg::kInvalidIndexKeyschemaDoesNotHaveRangeKey, idx.name));
     return Status::OK();
   }
   bool has_pt = member(e, "ProvisionedThroughput") != nullptr;
   if (d.billing_mode == "PROVISIONED" && !has_pt)
-    return err::validation("No provisioned throughput specified for the global secondary index");
+    return err::validation(msg::kNoProvisionedThroughputSpecifiedForGlobalSecondary);
   if (d.billing_mode == "PAY_PER_REQUEST" && has_pt)
     return err::validation(
-        "One or more parameter values were invalid: ProvisionedThroughput should not be specified for "
-        "index: " +
-        idx.name + " when BillingMode is PAY_PER_REQUEST");
+        msg::text(msg::kInvalidProvisionedthroughputShouldNotSpecifiedForIndexWhen, idx.name));
   return Status::OK();
 }
 
@@ -127,18 +115,12 @@ Status parse_indexes(const Json& req, bool global, TableDef& d, Violations& v, K
   const char* json_name = global ? "GlobalSecondaryIndexes" : "LocalSecondaryIndexes";
   const Json* arr = member(req, json_name);
   if (!arr) return Status::OK();
-  if (!arr->IsArray()) return err::serialization("Unexpected value type in payload");
-  if (arr->Size() == 0)
-    return err::validation(std::string("One or more parameter values were invalid: List of ") + json_name +
-                           " is empty");
+  if (!arr->IsArray()) return err::serialization(msg::kUnexpectedValueTypeInPayload);
+  if (arr->Size() == 0) return err::validation(msg::text(msg::kInvalidListEmpty, json_name));
   if (!global && arr->Size() > 5)
-    return err::validation(
-        "One or more parameter values were invalid: Number of LocalSecondaryIndexes exceeds per-table "
-        "limit of 5");
+    return err::validation(msg::kInvalidNumberLocalsecondaryindexesExceedsPerTableLimit5);
   if (global && arr->Size() > 20)
-    return err::limit_exceeded(
-        "One or more parameter values were invalid: Number of GlobalSecondaryIndexes exceeds per-table "
-        "limit of 20");
+    return err::limit_exceeded(msg::kInvalidNumberGlobalsecondaryindexesExceedsPerTableLimit20);
   int i = 0;
   for (const auto& e : arr->GetArray()) {
     std::string p =
@@ -146,7 +128,7 @@ Status parse_indexes(const Json& req, bool global, TableDef& d, Violations& v, K
     IndexDef idx;
     DDB_ASSIGN(idx, parse_index(e, global, p, v));
     if (!names.insert(idx.name).second)
-      return err::validation("One or more parameter values were invalid: Duplicate index name: " + idx.name);
+      return err::validation(msg::text(msg::kInvalidDuplicateIndexName, idx.name));
     DDB_TRY(check_projection_semantics(idx, member(e, "Projection")));
     DDB_TRY(keys.resolve(idx.key));
     DDB_TRY(check_index_against_table(d, idx, e));
@@ -168,17 +150,12 @@ Status parse_stream_specification(const Json& req, TableDef& d, Violations& v) {
   if (!enabled) v.null_member("streamSpecification.streamEnabled");
   DDB_TRY(v.status());
   if (*enabled) {
-    if (!view)
-      return err::validation(
-          "One or more parameter values were invalid: You must specify a StreamViewType when you enable a "
-          "stream");
+    if (!view) return err::validation(msg::kInvalidYouMustSpecifyStreamviewtypeWhenYouEnable);
     d.stream_enabled = true;
     d.stream_view_type = *view;
     d.stream_label = stream_label_now();
   } else if (view) {
-    return err::validation(
-        "One or more parameter values were invalid: You cannot specify a StreamViewType when you disable a "
-        "stream");
+    return err::validation(msg::kInvalidYouCannotSpecifyStreamviewtypeWhenYouDisable);
   }
   return Status::OK();
 }
@@ -203,15 +180,12 @@ Status parse_table_options(const Json& req, TableDef& d, Violations& v) {
   }
   const Json* tags = member(req, "Tags");
   if (!tags) return Status::OK();
-  if (!tags->IsArray()) return err::serialization("Unexpected value type in payload");
+  if (!tags->IsArray()) return err::serialization(msg::kUnexpectedValueTypeInPayload);
   for (const auto& t : tags->GetArray()) {
     std::optional<std::string> k, val;
     DDB_ASSIGN(k, get_string(t, "Key"));
     DDB_ASSIGN(val, get_string(t, "Value"));
-    if (!k || !val)
-      return err::validation(
-          "1 validation error detected: Value null at 'tags.1.member.key' failed to satisfy constraint: "
-          "Member must not be null");
+    if (!k || !val) return Violations::only_null("tags.1.member.key");
     d.tags.emplace_back(*k, *val);
   }
   return Status::OK();
@@ -219,13 +193,9 @@ Status parse_table_options(const Json& req, TableDef& d, Violations& v) {
 
 Status check_billing(const TableDef& d, bool has_throughput) {
   if (d.billing_mode == "PROVISIONED" && !has_throughput)
-    return err::validation(
-        "One or more parameter values were invalid: ReadCapacityUnits and WriteCapacityUnits must both be "
-        "specified when BillingMode is PROVISIONED");
+    return err::validation(msg::kInvalidReadcapacityunitsAndWritecapacityunitsMustBothSpecifiedWhen);
   if (d.billing_mode == "PAY_PER_REQUEST" && has_throughput)
-    return err::validation(
-        "One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can be "
-        "specified when BillingMode is PAY_PER_REQUEST");
+    return err::validation(msg::kInvalidNeitherReadcapacityunitsNorWritecapacityunitsCanSpecifiedWhen);
   return Status::OK();
 }
 
@@ -254,10 +224,7 @@ Result<TableDef> parse_create_table(const Json& req) {
   DDB_TRY(keys.resolve(d.key));
   std::set<std::string> index_names;
   for (bool global : {false, true}) DDB_TRY(parse_indexes(req, global, d, v, keys, index_names));
-  if (!keys.all_used())
-    return err::validation(
-        "One or more parameter values were invalid: Number of attributes in KeySchema does not exactly match "
-        "number of attributes defined in AttributeDefinitions");
+  if (!keys.all_used()) return err::validation(msg::kInvalidNumberAttributesInKeyschemaDoesNotExactly);
   DDB_TRY(parse_stream_specification(req, d, v));
   DDB_TRY(parse_table_options(req, d, v));
   return d;

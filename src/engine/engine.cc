@@ -6,6 +6,7 @@
 
 #include "engine/ops.h"
 #include "util/codec.h"
+#include "util/messages.h"
 
 namespace ddb {
 
@@ -46,13 +47,13 @@ Status Database::open() {
   if (kv_->get(std::string("\0S", 2), &next)) {
     char* end = nullptr;
     unsigned long n = std::strtoul(next.c_str(), &end, 10);
-    if (next.empty() || *end != 0 || n > UINT32_MAX) return err::internal("corrupt table id counter");
+    if (next.empty() || *end != 0 || n > UINT32_MAX) return err::internal(msg::kCorruptTableIdCounter);
     next_table_id_ = static_cast<uint32_t>(n);
   }
   bool has_version = kv_->get(keys::format_version(), &version);
   if (has_version && version != std::to_string(keys::kFormatVersion))
-    return err::internal("unsupported storage format " + version + " (this build reads format " +
-                         std::to_string(keys::kFormatVersion) + ")");
+    return err::internal(msg::text(msg::kUnsupportedStorageFormatBuildReadsFormat, version,
+                                   std::to_string(keys::kFormatVersion)));
   if (!has_version) DDB_TRY(ops::upgrade_format(*this, defs));
   for (auto& d : defs) {
     auto state = std::make_shared<TableState>();
@@ -160,7 +161,7 @@ Result<std::string> Database::execute(std::string_view target, const Json& reque
   const auto& ops = operations();
   auto it = ops.find(target);
   if (it == ops.end()) return err::unknown_operation();
-  if (!request.IsObject()) return err::serialization("Start of structure or map found where not expected");
+  if (!request.IsObject()) return err::serialization(msg::kStartStructureOrMapFoundWhereNot);
   DDB_TRY(check_request_json(request));
   return it->second(*this, request);
 }

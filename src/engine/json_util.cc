@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "util/codec.h"
+#include "util/messages.h"
 
 namespace ddb {
 
@@ -10,11 +11,11 @@ Result<std::optional<std::string>> get_string(const Json& obj, std::string_view 
   auto* m = member(obj, name);
   if (!m) return std::optional<std::string>();
   if (!m->IsString()) {
-    if (m->IsNumber()) return err::serialization("NUMBER_VALUE cannot be converted to String");
+    if (m->IsNumber()) return err::serialization(msg::kNumberValueCannotConvertedString);
     if (m->IsBool())
-      return err::serialization(std::string(m->GetBool() ? "TRUE" : "FALSE") +
-                                "_VALUE cannot be converted to String");
-    return err::serialization("Unexpected field type");
+      return err::serialization(
+          msg::text(msg::kTypeValueCannotConvertedString, std::string(m->GetBool() ? "TRUE" : "FALSE")));
+    return err::serialization(msg::kUnexpectedFieldType);
   }
   return std::optional<std::string>(std::string(sv(*m)));
 }
@@ -23,28 +24,28 @@ Result<std::optional<long long>> get_int(const Json& obj, std::string_view name)
   auto* m = member(obj, name);
   if (!m) return std::optional<long long>();
   if (m->IsInt64()) return std::optional<long long>(m->GetInt64());
-  if (m->IsString()) return err::serialization("STRING_VALUE can not be converted to a Long");
-  if (m->IsNumber()) return err::serialization("NUMBER_VALUE can not be converted to a Long");
-  return err::serialization("Unexpected field type");
+  if (m->IsString()) return err::serialization(msg::kStringValueCanNotConvertedLong);
+  if (m->IsNumber()) return err::serialization(msg::kNumberValueCanNotConvertedLong);
+  return err::serialization(msg::kUnexpectedFieldType);
 }
 
 Result<std::optional<bool>> get_bool(const Json& obj, std::string_view name) {
   auto* m = member(obj, name);
   if (!m) return std::optional<bool>();
   if (m->IsBool()) return std::optional<bool>(m->GetBool());
-  if (m->IsString()) return err::serialization("STRING_VALUE can not be converted to a Boolean");
-  return err::serialization("Unexpected field type");
+  if (m->IsString()) return err::serialization(msg::kStringValueCanNotConvertedBoolean);
+  return err::serialization(msg::kUnexpectedFieldType);
 }
 
 Result<const Json*> get_array(const Json& obj, std::string_view name) {
   auto* m = member(obj, name);
-  if (m && !m->IsArray()) return err::serialization("Unexpected value type in payload");
+  if (m && !m->IsArray()) return err::serialization(msg::kUnexpectedValueTypeInPayload);
   return m;
 }
 
 Result<const Json*> get_object(const Json& obj, std::string_view name) {
   auto* m = member(obj, name);
-  if (m && !m->IsObject()) return err::serialization("Unexpected value type in payload");
+  if (m && !m->IsObject()) return err::serialization(msg::kUnexpectedValueTypeInPayload);
   return m;
 }
 
@@ -81,6 +82,18 @@ Status Violations::status() const {
     m += list_[i];
   }
   return err::validation(m);
+}
+
+Error Violations::only(std::string_view shown, std::string_view path, std::string_view what) {
+  Violations v;
+  v.constraint(shown, path, what);
+  return v.status().take_error();
+}
+
+Error Violations::only_null(std::string_view path) {
+  Violations v;
+  v.null_member(path);
+  return v.status().take_error();
 }
 
 void check_table_name(Violations& v, const std::optional<std::string>& name, std::string_view path) {

@@ -65,6 +65,9 @@ class Violations {
   }
   bool empty() const { return list_.empty() && custom_.empty(); }
   Status status() const;
+  // The error of a request with exactly one violation (checked before any other member).
+  static Error only(std::string_view shown, std::string_view path, std::string_view what);
+  static Error only_null(std::string_view path);
 
  private:
   std::vector<std::string> list_;

@@ -4,6 +4,7 @@
 #include "engine/ops.h"
 #include "engine/request.h"
 #include "util/codec.h"
+#include "util/messages.h"
 
 namespace ddb {
 
@@ -35,26 +36,18 @@ Result<std::string> ops::batch_write(Database& db, const Json& req) {
   std::string rcc;
   DDB_ASSIGN(rcc, return_consumed(req));
   auto* ri = member(req, "RequestItems");
-  if (!ri)
-    return err::validation(
-        "1 validation error detected: Value null at 'requestItems' failed to satisfy constraint: Member must "
-        "not be null");
-  if (!ri->IsObject()) return err::serialization("Unexpected value type in payload");
+  if (!ri) return Violations::only_null("requestItems");
+  if (!ri->IsObject()) return err::serialization(msg::kUnexpectedValueTypeInPayload);
   if (ri->MemberCount() == 0)
-    return err::validation(
-        "1 validation error detected: Value '{}' at 'requestItems' failed to satisfy constraint: Member must "
-        "have length greater than or equal to 1");
+    return Violations::only("'{}'", "requestItems", "Member must have length greater than or equal to 1");
   size_t total = 0;
   for (auto it = ri->MemberBegin(); it != ri->MemberEnd(); ++it) {
-    if (!it->value.IsArray()) return err::serialization("Unexpected value type in payload");
+    if (!it->value.IsArray()) return err::serialization(msg::kUnexpectedValueTypeInPayload);
     if (it->value.Size() == 0 || it->value.Size() > 25)
-      return err::validation(
-          "1 validation error detected: Value at 'requestItems' failed to satisfy constraint: Map value must "
-          "satisfy constraint: [Member must have length less than or equal to 25, Member must have length "
-          "greater than or equal to 1]");
+      return err::validation(msg::kViolationValueAtRequestitemsFailedSatisfyConstraintMap);
     total += it->value.Size();
   }
-  if (total > 25) return err::validation("Too many items requested for the BatchWriteItem call");
+  if (total > 25) return err::validation(msg::kTooManyItemsRequestedForBatchwriteitemCall);
   std::vector<WriteOp> ops;
   std::set<std::string> seen;
   for (auto it = ri->MemberBegin(); it != ri->MemberEnd(); ++it) {
@@ -63,9 +56,7 @@ Result<std::string> ops::batch_write(Database& db, const Json& req) {
       const Json* put = member(e, "PutRequest");
       const Json* del = member(e, "DeleteRequest");
       if ((put != nullptr) == (del != nullptr))
-        return err::validation(
-            "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the "
-            "supported datatypes");
+        return err::validation(msg::kSuppliedAttributevalueHasMoreThanOneDatatypes);
       auto body = with_table(put ? *put : *del, table);
       auto prepared = prepare_write(db, put ? WriteOp::kPut : WriteOp::kDelete, body, false);
       if (!prepared.ok()) {
@@ -78,7 +69,7 @@ Result<std::string> ops::batch_write(Database& db, const Json& req) {
       }
       WriteOp w = std::move(prepared).value();
       if (!seen.insert(w.storage_key).second)
-        return err::validation("Provided list of item keys contains duplicates");
+        return err::validation(msg::kProvidedListItemKeysContainsDuplicates);
       ops.push_back(std::move(w));
     }
   }
@@ -118,15 +109,12 @@ struct TableRead {
 // Validates one RequestItems entry; `total` counts the keys of the whole request (at most 100).
 Result<TableRead> parse_table_read(Database& db, const std::string& table, const Json& spec, size_t& total) {
   const auto* ks = member(spec, "Keys");
-  if (!ks || !ks->IsArray())
-    return err::validation("1 validation error detected: Value null at 'requestItems." + table +
-                           ".member.keys' failed to satisfy constraint: Member must not be null");
+  if (!ks || !ks->IsArray()) return Violations::only_null(fmt::format("requestItems.{}.member.keys", table));
   if (ks->Size() == 0)
-    return err::validation(
-        "1 validation error detected: Value '[]' at 'requestItems." + table +
-        ".member.keys' failed to satisfy constraint: Member must have length greater than or equal to 1");
+    return Violations::only("'[]'", fmt::format("requestItems.{}.member.keys", table),
+                            "Member must have length greater than or equal to 1");
   total += ks->Size();
-  if (total > 100) return err::validation("Too many items requested for the BatchGetItem call");
+  if (total > 100) return err::validation(msg::kTooManyItemsRequestedForBatchgetitemCall);
   auto body = with_table(spec, table);
   TableRead tr;
   DDB_ASSIGN(tr.table, ops::table_for_request(db, body));
@@ -144,7 +132,7 @@ Result<TableRead> parse_table_read(Database& db, const std::string& table, const
     DDB_ASSIGN(key, item_from_json(k));
     DDB_TRY(ops::check_key(tr.table->def, key));
     if (!seen.insert(ops::item_key(tr.table->def, key)).second)
-      return err::validation("Provided list of item keys contains duplicates");
+      return err::validation(msg::kProvidedListItemKeysContainsDuplicates);
     tr.keys.push_back(std::move(key));
   }
   return tr;
@@ -171,15 +159,10 @@ Result<std::string> ops::batch_get(Database& db, const Json& req) {
   std::string rcc;
   DDB_ASSIGN(rcc, return_consumed(req));
   auto* ri = member(req, "RequestItems");
-  if (!ri)
-    return err::validation(
-        "1 validation error detected: Value null at 'requestItems' failed to satisfy constraint: Member must "
-        "not be null");
-  if (!ri->IsObject()) return err::serialization("Unexpected value type in payload");
+  if (!ri) return Violations::only_null("requestItems");
+  if (!ri->IsObject()) return err::serialization(msg::kUnexpectedValueTypeInPayload);
   if (ri->MemberCount() == 0)
-    return err::validation(
-        "1 validation error detected: Value '{}' at 'requestItems' failed to satisfy constraint: Member must "
-        "have length greater than or equal to 1");
+    return Violations::only("'{}'", "requestItems", "Member must have length greater than or equal to 1");
   std::vector<std::pair<std::string, TableRead>> reads;
   size_t total = 0;
   for (auto it = ri->MemberBegin(); it != ri->MemberEnd(); ++it) {

@@ -7,6 +7,7 @@
 #include "engine/ops.h"
 #include "types/keycodec.h"
 #include "util/codec.h"
+#include "util/messages.h"
 #include "util/random.h"
 
 namespace ddb {
@@ -147,7 +148,7 @@ std::string ops::table_arn(Database& db, const std::string& name) {
 // ---- keys ----
 namespace {
 Error key_mismatch() {
-  return err::validation("The provided key element does not match the schema");
+  return err::validation(msg::kProvidedKeyElementDoesNotMatchSchema);
 }
 }  // namespace
 
@@ -161,32 +162,22 @@ Status ops::check_key(const TableDef& def, const Item& key) {
   }
   for (auto& [name, v] : key) {
     if ((v.type == VType::S || v.type == VType::B) && v.s.empty())
-      return err::validation(
-          "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain "
-          "an "
-          "empty " +
-          std::string(v.type == VType::S ? "string" : "binary") + " value. Key: " + name);
+      return err::validation(msg::text(msg::kKeyAttributeValueEmpty,
+                                       std::string(v.type == VType::S ? "string" : "binary"), name));
   }
-  if (h->second.s.size() > 2048)
-    return err::validation(
-        "One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit "
-        "of2048 bytes");
+  if (h->second.s.size() > 2048) return err::validation(msg::kInvalidSizeHashkeyHasExceededMaximumSizeLimit);
   if (def.key.has_range() && key.find(def.key.range)->second.s.size() > 1024)
-    return err::validation(
-        "One or more parameter values were invalid: Aggregated size of all range keys has exceeded the size "
-        "limit of 1024 bytes");
+    return err::validation(msg::kInvalidAggregatedSizeAllRangeKeysHasExceeded);
   return Status::OK();
 }
 
 Status ops::check_item_key(const TableDef& def, const Item& item) {
   auto check = [&](const std::string& name, VType type) -> Status {
     auto it = item.find(name);
-    if (it == item.end())
-      return err::validation("One or more parameter values were invalid: Missing the key " + name +
-                             " in the item");
+    if (it == item.end()) return err::validation(msg::text(msg::kInvalidMissingKeyInItem, name));
     if (it->second.type != type)
-      return err::validation("One or more parameter values were invalid: Type mismatch for key " + name +
-                             " expected: " + vtype_name(type) + " actual: " + vtype_name(it->second.type));
+      return err::validation(msg::text(msg::kInvalidTypeMismatchForKeyExpectedActual, name, vtype_name(type),
+                                       vtype_name(it->second.type)));
     return Status::OK();
   };
   DDB_TRY(check(def.key.hash, def.key.hash_type));
@@ -202,19 +193,12 @@ Status ops::check_index_keys(const TableDef& def, const Item& item) {
       if (it == item.end()) continue;
       VType want = part == &idx.key.hash ? idx.key.hash_type : idx.key.range_type;
       if (it->second.type != want)
-        return err::validation("One or more parameter values were invalid: Type mismatch for Index Key " +
-                               *part + " Expected: " + vtype_name(want) +
-                               " Actual: " + vtype_name(it->second.type) + " IndexName: " + idx.name);
+        return err::validation(msg::text(msg::kInvalidTypeMismatchForIndexKeyExpectedActual, *part,
+                                         vtype_name(want), vtype_name(it->second.type), idx.name));
       if (part == &idx.key.range && it->second.s.size() > 1024)
-        return err::validation(
-            "One or more parameter values were invalid: Aggregated size of all range keys has exceeded the "
-            "size limit of 1024 bytes");
+        return err::validation(msg::kInvalidAggregatedSizeAllRangeKeysHasExceeded);
       if ((want == VType::S || want == VType::B) && it->second.s.empty())
-        return err::validation(
-            "One or more parameter values are not valid. A value specified for a secondary index key is not "
-            "supported. The AttributeValue for a key attribute cannot contain an empty string value. "
-            "IndexName: " +
-            idx.name + ", IndexKey: " + *part);
+        return err::validation(msg::text(msg::kIndexKeyValueEmpty, idx.name, *part));
     }
   }
   return Status::OK();
@@ -414,13 +398,13 @@ Status ops::commit(Database& db, Staged& st) {
 Result<std::optional<Item>> ops::attribute_values(const Json& req) {
   auto* m = member(req, "ExpressionAttributeValues");
   if (!m) return std::optional<Item>();
-  if (!m->IsObject()) return err::serialization("Unexpected value type in payload");
-  if (m->MemberCount() == 0) return err::validation("ExpressionAttributeValues must not be empty");
+  if (!m->IsObject()) return err::serialization(msg::kUnexpectedValueTypeInPayload);
+  if (m->MemberCount() == 0) return err::validation(msg::kExpressionattributevaluesMustNotEmpty);
   for (auto it = m->MemberBegin(); it != m->MemberEnd(); ++it) {
     std::string_view k(it->name.GetString(), it->name.GetStringLength());
     if (k.empty() || k[0] != ':')
-      return err::validation("ExpressionAttributeValues contains invalid key: Syntax error; key: \"" +
-                             std::string(k) + "\"");
+      return err::validation(
+          msg::text(msg::kExpressionattributevaluesContainsInvalidKeySyntaxErrorKey, std::string(k)));
   }
   Item values;
   DDB_ASSIGN(values, item_from_json(*m));

@@ -1,6 +1,7 @@
 // Single-item operations: PutItem, GetItem, DeleteItem, UpdateItem.
 #include "engine/ops.h"
 #include "engine/request.h"
+#include "util/messages.h"
 
 namespace ddb {
 
@@ -12,22 +13,20 @@ constexpr size_t kMaxItemSize = 400 * 1024;
 Status check_expression_params(const Json& req, bool any_expression, ExprParams& p) {
   p.names = member(req, "ExpressionAttributeNames");
   if (p.names) {
-    if (!p.names->IsObject()) return err::serialization("Unexpected value type in payload");
-    if (p.names->MemberCount() == 0) return err::validation("ExpressionAttributeNames must not be empty");
+    if (!p.names->IsObject()) return err::serialization(msg::kUnexpectedValueTypeInPayload);
+    if (p.names->MemberCount() == 0) return err::validation(msg::kExpressionattributenamesMustNotEmpty);
     for (auto it = p.names->MemberBegin(); it != p.names->MemberEnd(); ++it) {
       std::string_view k(it->name.GetString(), it->name.GetStringLength());
       if (k.empty() || k[0] != '#')
-        return err::validation("ExpressionAttributeNames contains invalid key: Syntax error; key: \"" +
-                               std::string(k) + "\"");
-      if (!it->value.IsString()) return err::serialization("Unexpected value type in payload");
+        return err::validation(
+            msg::text(msg::kExpressionattributenamesContainsInvalidKeySyntaxErrorKey, std::string(k)));
+      if (!it->value.IsString()) return err::serialization(msg::kUnexpectedValueTypeInPayload);
     }
   }
   DDB_ASSIGN(p.values, ops::attribute_values(req));
   if (!any_expression) {
-    if (p.names)
-      return err::validation("ExpressionAttributeNames can only be specified when using expressions");
-    if (p.values)
-      return err::validation("ExpressionAttributeValues can only be specified when using expressions");
+    if (p.names) return err::validation(msg::kExpressionattributenamesCanOnlySpecifiedWhenUsingExpressions);
+    if (p.values) return err::validation(msg::kExpressionattributevaluesCanOnlySpecifiedWhenUsingExpressions);
   }
   return Status::OK();
 }
@@ -56,10 +55,7 @@ Result<bool> return_old_on_failure(const Json& req) {
 
 Result<Item> key_from_request(const Json& req, const TableDef& def) {
   auto* k = member(req, "Key");
-  if (!k)
-    return err::validation(
-        "1 validation error detected: Value null at 'key' failed to satisfy constraint: Member must not be "
-        "null");
+  if (!k) return Violations::only_null("key");
   Item key;
   DDB_ASSIGN(key, item_from_json(*k));
   DDB_TRY(ops::check_key(def, key));
@@ -83,19 +79,17 @@ Result<std::optional<std::vector<expr::Path>>> read_projection(const Json& req, 
     return std::optional<std::vector<expr::Path>>(std::move(paths));
   }
   if (atg) {
-    if (!atg->IsArray()) return err::serialization("Unexpected value type in payload");
+    if (!atg->IsArray()) return err::serialization(msg::kUnexpectedValueTypeInPayload);
     if (atg->Size() == 0)
-      return err::validation(
-          "1 validation error detected: Value '[]' at 'attributesToGet' failed to satisfy constraint: Member "
-          "must have length greater than or equal to 1");
+      return Violations::only("'[]'", "attributesToGet",
+                              "Member must have length greater than or equal to 1");
     std::vector<expr::Path> paths;
     std::set<std::string> seen;
     for (auto& a : atg->GetArray()) {
-      if (!a.IsString()) return err::serialization("Unexpected value type in payload");
+      if (!a.IsString()) return err::serialization(msg::kUnexpectedValueTypeInPayload);
       std::string n(sv(a));
       if (!seen.insert(n).second)
-        return err::validation(
-            "One or more parameter values were invalid: Duplicate value in attribute name: " + n);
+        return err::validation(msg::text(msg::kInvalidDuplicateValueInAttributeName, n));
       expr::Path p;
       p.elems.push_back({n, -1, false});
       paths.push_back(std::move(p));
@@ -130,7 +124,7 @@ void write_item_collection_metrics(JsonOut& o, const Json& req, const TableDef& 
 
 // Legacy AttributeUpdates -> an Update tree.
 Result<expr::Update> legacy_updates(const Json& au) {
-  if (!au.IsObject()) return err::serialization("Unexpected value type in payload");
+  if (!au.IsObject()) return err::serialization(msg::kUnexpectedValueTypeInPayload);
   expr::Update u;
   for (auto it = au.MemberBegin(); it != au.MemberEnd(); ++it) {
     std::string attr(it->name.GetString(), it->name.GetStringLength());
@@ -147,28 +141,20 @@ Result<expr::Update> legacy_updates(const Json& au) {
     ua.path.elems.push_back({attr, -1, false});
     ua.value.kind = expr::Operand::kValue;
     if (a == "PUT") {
-      if (!val)
-        return err::validation(
-            "One or more parameter values were invalid: Only DELETE action is allowed when no attribute "
-            "value is specified");
+      if (!val) return err::validation(msg::kInvalidOnlyDeleteActionAllowedWhenNoAttribute);
       ua.value.value = *val;
     } else if (a == "DELETE") {
       if (val) {
         if (!val->is_set())
-          return err::validation(
-              "One or more parameter values were invalid: DELETE action with value is not supported for the "
-              "type " +
-              std::string(vtype_name(val->type)));
+          return err::validation(msg::text(msg::kInvalidDeleteActionWithValueNotSupportedFor,
+                                           std::string(vtype_name(val->type))));
         ua.kind = expr::UpdateAction::kDelete;
         ua.value.value = *val;
       } else {
         ua.kind = expr::UpdateAction::kRemove;
       }
     } else if (a == "ADD") {
-      if (!val)
-        return err::validation(
-            "One or more parameter values were invalid: Only DELETE action is allowed when no attribute "
-            "value is specified");
+      if (!val) return err::validation(msg::kInvalidOnlyDeleteActionAllowedWhenNoAttribute);
       if (val->type == VType::L) {  // legacy ADD on a list appends
         ua.kind = expr::UpdateAction::kSet;
         expr::Operand la;
@@ -190,15 +176,13 @@ Result<expr::Update> legacy_updates(const Json& au) {
       } else {
         if (val->type != VType::N && !val->is_set())
           return err::validation(
-              "One or more parameter values were invalid: ADD action is not supported for the type " +
-              std::string(vtype_name(val->type)));
+              msg::text(msg::kInvalidAddActionNotSupportedForType, std::string(vtype_name(val->type))));
         ua.kind = expr::UpdateAction::kAdd;
         ua.value.value = *val;
       }
     } else {
-      return err::validation("1 validation error detected: Value '" + a + "' at 'attributeUpdates." + attr +
-                             ".member.action' failed to satisfy constraint: Member must satisfy enum value "
-                             "set: [ADD, PUT, DELETE]");
+      return Violations::only(fmt::format("'{}'", a), fmt::format("attributeUpdates.{}.member.action", attr),
+                              "Member must satisfy enum value set: [ADD, PUT, DELETE]");
     }
     u.actions.push_back(std::move(ua));
   }
@@ -223,7 +207,7 @@ Result<std::optional<Item>> WriteOp::apply(const std::optional<Item>& old) const
       if (!nesting_within_limit(next)) return err::validation(err::msg_nesting());
       DDB_TRY(ops::check_index_keys(table->def, next));
       if (item_size(next) > kMaxItemSize)
-        return err::validation("Item size to update has exceeded the maximum allowed size");
+        return err::validation(msg::kItemSizeUpdateHasExceededMaximumAllowed);
       return std::optional<Item>(std::move(next));
     }
   }
@@ -236,10 +220,7 @@ Result<WriteOp> prepare_write(Database& db, WriteOp::Kind kind, const Json& req,
   DDB_ASSIGN(w.return_old_on_failure, return_old_on_failure(req));
   // Values are deserialized and validated before the table is looked up, as DynamoDB does.
   const Json* values_json = member(req, kind == WriteOp::kPut ? "Item" : "Key");
-  if (!values_json)
-    return err::validation(std::string("1 validation error detected: Value null at '") +
-                           (kind == WriteOp::kPut ? "item" : "key") +
-                           "' failed to satisfy constraint: Member must not be null");
+  if (!values_json) return Violations::only_null((kind == WriteOp::kPut ? "item" : "key"));
   auto parsed_or = item_from_json(*values_json);
   if (!parsed_or.ok()) {
     Error e = parsed_or.take_error();
@@ -260,9 +241,7 @@ Result<WriteOp> prepare_write(Database& db, WriteOp::Kind kind, const Json& req,
     if (ue && member(req, "Expected")) return ops::legacy_mix_error({"Expected"}, {"UpdateExpression"});
   }
   if (kind == WriteOp::kCheck && !member(req, "ConditionExpression"))
-    return err::validation(
-        "1 validation error detected: Value null at 'conditionExpression' failed to satisfy constraint: "
-        "Member must not be null");
+    return Violations::only_null("conditionExpression");
   ExprParams ep;
   DDB_TRY(check_expression_params(req, ue || member(req, "ConditionExpression"), ep));
   expr::Context ctx(ep.names, ep.values ? &*ep.values : nullptr);
@@ -281,8 +260,7 @@ Result<WriteOp> prepare_write(Database& db, WriteOp::Kind kind, const Json& req,
     w.item = std::move(parsed);
     DDB_TRY(ops::check_item_key(def, w.item));
     DDB_TRY(ops::check_index_keys(def, w.item));
-    if (item_size(w.item) > kMaxItemSize)
-      return err::validation("Item size has exceeded the maximum allowed size");
+    if (item_size(w.item) > kMaxItemSize) return err::validation(msg::kItemSizeHasExceededMaximumAllowedSize);
     w.key = ops::key_of(def, w.item);
   } else {
     DDB_TRY(ops::check_key(def, parsed));
@@ -292,8 +270,7 @@ Result<WriteOp> prepare_write(Database& db, WriteOp::Kind kind, const Json& req,
     for (auto& a : w.update->actions) {
       const std::string& top = a.path.elems[0].name;
       if (top == def.key.hash || (def.key.has_range() && top == def.key.range))
-        return err::validation("One or more parameter values were invalid: Cannot update attribute " + top +
-                               ". This attribute is part of the key");
+        return err::validation(msg::text(msg::kInvalidCannotUpdateAttributeAttributePartKey, top));
     }
   }
   w.storage_key = ops::item_key(def, w.key);
@@ -366,10 +343,7 @@ Result<std::string> ops::get_item(Database& db, const Json& req) {
   std::optional<bool> consistent;
   DDB_ASSIGN(consistent, get_bool(req, "ConsistentRead"));
   auto* kj = member(req, "Key");
-  if (!kj)
-    return err::validation(
-        "1 validation error detected: Value null at 'key' failed to satisfy constraint: Member must not be "
-        "null");
+  if (!kj) return Violations::only_null("key");
   Item key;
   DDB_ASSIGN(key, item_from_json(*kj));
   ExprParams ep;
@@ -384,7 +358,7 @@ Result<std::string> ops::get_item(Database& db, const Json& req) {
   std::string raw;
   bool found = db.store().get(item_key(t->def, key), &raw);
   Item item;
-  if (found && !decode_item(raw, item)) return err::internal("corrupt item");
+  if (found && !decode_item(raw, item)) return err::internal(msg::kCorruptItem);
   Capacity cap;
   cap.table = read_units(found ? item_size(item) : 0, consistent.value_or(false));
   JsonOut o;

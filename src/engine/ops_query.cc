@@ -5,6 +5,7 @@
 #include "engine/ops.h"
 #include "engine/request.h"
 #include "types/keycodec.h"
+#include "util/messages.h"
 
 namespace ddb {
 
@@ -33,7 +34,7 @@ Result<Target> target_for(const TableDef& def, const std::optional<std::string>&
       return t;
     }
   }
-  return err::validation("The table does not have the specified index: " + *index_name);
+  return err::validation(msg::text(msg::kTableDoesNotHaveSpecifiedIndex, *index_name));
 }
 
 // Flattens a key condition into its AND-ed leaves.
@@ -43,9 +44,9 @@ Status flatten_and(const expr::Condition& c, std::vector<const expr::Condition*>
     return Status::OK();
   }
   if (c.kind == expr::Condition::kOr)
-    return err::validation("Invalid operator used in KeyConditionExpression: OR");
+    return err::validation(msg::kInvalidOperatorUsedInKeyconditionexpressionOr);
   if (c.kind == expr::Condition::kNot)
-    return err::validation("Invalid operator used in KeyConditionExpression: NOT");
+    return err::validation(msg::kInvalidOperatorUsedInKeyconditionexpressionNot);
   out.push_back(&c);
   return Status::OK();
 }
@@ -68,9 +69,9 @@ Result<KeyLeaf> key_leaf(const expr::Condition& l) {
   KeyLeaf k;
   k.op = l.op;
   if (l.kind == expr::Condition::kIn)
-    return err::validation("Invalid operator used in KeyConditionExpression: IN");
+    return err::validation(msg::kInvalidOperatorUsedInKeyconditionexpressionIn);
   if (l.kind == expr::Condition::kFunction && l.op != "begins_with")
-    return err::validation("Invalid operator used in KeyConditionExpression: " + l.op);
+    return err::validation(msg::text(msg::kKeyConditionInvalidOperator, l.op));
   const char* no_path_or_value =
       "Invalid KeyConditionExpression: The expression must contain a document path and a value";
   for (const auto& o : l.operands) {
@@ -79,7 +80,7 @@ Result<KeyLeaf> key_leaf(const expr::Condition& l) {
     else if (o.kind == expr::Operand::kValue)
       k.vals.push_back(&o.value);
     else if (o.kind == expr::Operand::kSize)
-      return err::validation("KeyConditionExpressions cannot contain nested operations");
+      return err::validation(msg::kKeyconditionexpressionsCannotContainNestedOperations);
     else
       return err::validation(no_path_or_value);
   }
@@ -92,7 +93,7 @@ Result<KeyLeaf> key_leaf(const expr::Condition& l) {
   }
   if (k.vals.empty() || !path) return err::validation(no_path_or_value);
   if (path->path.elems.size() != 1)
-    return err::validation("KeyConditionExpressions cannot have conditions on nested attributes");
+    return err::validation(msg::kKeyconditionexpressionsCannotHaveConditionsOnNestedAttributes);
   k.name = path->path.elems[0].name;
   return k;
 }
@@ -100,8 +101,7 @@ Result<KeyLeaf> key_leaf(const expr::Condition& l) {
 Result<KeyRange> analyze_key_condition(const expr::Condition& c, const KeyDef& key) {
   std::vector<const expr::Condition*> leaves;
   DDB_TRY(flatten_and(c, leaves));
-  if (leaves.size() > 2)
-    return err::validation("KeyConditionExpressions must only contain one condition per key");
+  if (leaves.size() > 2) return err::validation(msg::kKeyconditionexpressionsMustOnlyContainOneConditionPer);
   KeyRange r;
   bool have_hash = false, have_range = false;
   const char* type_mismatch =
@@ -110,33 +110,29 @@ Result<KeyRange> analyze_key_condition(const expr::Condition& c, const KeyDef& k
     KeyLeaf k;
     DDB_ASSIGN(k, key_leaf(*l));
     if (k.name == key.hash) {
-      if (have_hash)
-        return err::validation("KeyConditionExpressions must only contain one condition per key");
-      if (k.op != "=") return err::validation("Query key condition not supported");
+      if (have_hash) return err::validation(msg::kKeyconditionexpressionsMustOnlyContainOneConditionPer);
+      if (k.op != "=") return err::validation(msg::kQueryKeyConditionNotSupported);
       have_hash = true;
       if (k.vals[0]->type != key.hash_type) return err::validation(type_mismatch);
       r.hash = *k.vals[0];
     } else if (key.has_range() && k.name == key.range) {
-      if (have_range)
-        return err::validation("KeyConditionExpressions must only contain one condition per key");
-      if (k.op == "<>") return err::validation("Invalid operator used in KeyConditionExpression: <>");
+      if (have_range) return err::validation(msg::kKeyconditionexpressionsMustOnlyContainOneConditionPer);
+      if (k.op == "<>") return err::validation(msg::kKeyConditionOperatorNotEqual);
       have_range = true;
       for (const auto* v : k.vals)
         if (v->type != key.range_type) return err::validation(type_mismatch);
       if (k.op == "begins_with" && key.range_type == VType::N)
-        return err::validation(
-            "Invalid KeyConditionExpression: Incorrect operand type for operator or function; operator or "
-            "function: begins_with, operand type: N");
+        return err::validation(msg::kInvalidKeyconditionexpressionIncorrectOperandTypeForOperator);
       r.op = k.op;
       r.a = *k.vals[0];
       if (k.vals.size() > 1) r.b = *k.vals[1];
     } else {
       return err::validation(
-          "Query condition missed key schema element: " +
-          (have_hash || !key.has_range() ? key.range.empty() ? key.hash : key.range : key.hash));
+          msg::text(msg::kQueryConditionMissedKeySchemaElement,
+                    (have_hash || !key.has_range() ? key.range.empty() ? key.hash : key.range : key.hash)));
     }
   }
-  if (!have_hash) return err::validation("Query condition missed key schema element: " + key.hash);
+  if (!have_hash) return err::validation(msg::text(msg::kQueryConditionMissedKeySchemaElement, key.hash));
   return r;
 }
 
@@ -165,10 +161,7 @@ std::pair<std::string, std::string> bounds(const Target& t, const KeyRange& r) {
 }
 
 Status check_start_key(const TableDef& def, const Target& t, const Item& esk) {
-  auto bad = [] {
-    return err::validation(
-        "The provided starting key is invalid: The provided key element does not match the schema");
-  };
+  auto bad = [] { return err::validation(msg::kProvidedStartingKeyInvalidProvidedKeyElement); };
   size_t want = def.key.has_range() ? 2 : 1;
   auto need = [&](const std::string& n, VType ty) -> bool {
     auto it = esk.find(n);
@@ -225,16 +218,11 @@ Result<Segments> collect_segments(const Json& req, Violations& v) {
 }
 
 Status apply_segments(const Segments& s, ReadRequest& r) {
-  if (s.segment && !s.total)
-    return err::validation("If segment is specified, total segment must also be specified");
-  if (s.total && !s.segment)
-    return err::validation(
-        "The Segment parameter is required but was not present in the request when parameter TotalSegments "
-        "is present");
+  if (s.segment && !s.total) return err::validation(msg::kIfSegmentSpecifiedTotalSegmentMustAlso);
+  if (s.total && !s.segment) return err::validation(msg::kSegmentParameterRequiredButNotPresentIn);
   if (s.segment && *s.segment >= *s.total)
-    return err::validation(
-        "The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: " +
-        std::to_string(*s.segment) + " is not less than TotalSegments: " + std::to_string(*s.total));
+    return err::validation(msg::text(msg::kSegmentParameterZeroBasedAndMustLess, std::to_string(*s.segment),
+                                     std::to_string(*s.total)));
   r.segment = static_cast<int>(s.segment.value_or(0));
   r.total_segments = static_cast<int>(s.total.value_or(1));
   return Status::OK();
@@ -272,8 +260,7 @@ Result<std::optional<expr::Condition>> key_condition(const Json& req, const std:
     DDB_ASSIGN(key_cond, ops::legacy_conditions(*key_conditions, nullptr, "keyConditions", false));
   }
   if (!key_cond)
-    return err::validation(
-        "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
+    return err::validation(msg::kEitherKeyconditionsOrKeyconditionexpressionParameterMustSpecified);
   return key_cond;
 }
 
@@ -284,17 +271,15 @@ Status choose_select(const Json& req, const std::optional<std::string>& select, 
                                               : "ALL_ATTRIBUTES");
   if (select && *select != "SPECIFIC_ATTRIBUTES" && r.projection) {
     if (member(req, "AttributesToGet"))
-      return err::validation("Cannot specify the AttributesToGet when choosing to get " + *select);
-    return err::validation("Cannot specify the ProjectionExpression when choosing to get " + *select);
+      return err::validation(msg::text(msg::kCannotSpecifyAttributestogetWhenChoosingGet, *select));
+    return err::validation(msg::text(msg::kCannotSpecifyProjectionexpressionWhenChoosingGet, *select));
   }
   if (select && *select == "ALL_PROJECTED_ATTRIBUTES" && !r.target.index)
-    return err::validation("ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName");
+    return err::validation(msg::kAllProjectedAttributesCanUsedOnlyWhen);
   if (r.select == "ALL_ATTRIBUTES" && r.target.index && r.target.index->global &&
       r.target.index->projection != "ALL")
     return err::validation(
-        "One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not supported for global "
-        "secondary index " +
-        r.target.index->name + " because its projection type is not ALL");
+        msg::text(msg::kInvalidSelectTypeAllAttributesNotSupportedFor, r.target.index->name));
   return Status::OK();
 }
 
@@ -338,7 +323,7 @@ Result<ReadRequest> parse_read(Database& db, const Json& req, bool is_query, exp
   const TableDef& def = r.table->def;
   DDB_ASSIGN(r.target, target_for(def, index_name));
   if (r.target.index && r.target.index->global && r.consistent)
-    return err::validation("Consistent reads are not supported on global secondary indexes");
+    return err::validation(msg::kConsistentReadsNotSupportedOnGlobalSecondary);
 
   DDB_TRY(check_expression_params(req, kce || filter_text || member(req, "ProjectionExpression"), ep));
   ctx_holder = std::make_unique<expr::Context>(ep.names, ep.values ? &*ep.values : nullptr);
@@ -490,8 +475,7 @@ Result<std::string> ops::query(Database& db, const Json& req) {
         if (o.kind != expr::Operand::kPath && o.kind != expr::Operand::kSize) continue;
         const std::string& n = o.path.elems[0].name;
         if (n == r.target.key.hash || (r.target.key.has_range() && n == r.target.key.range))
-          return err::validation(
-              "Filter Expression can only contain non-primary key attributes: Primary key attribute: " + n);
+          return err::validation(msg::text(msg::kFilterExpressionCanOnlyContainNonPrimary, n));
       }
       return Status::OK();
     };
@@ -501,8 +485,7 @@ Result<std::string> ops::query(Database& db, const Json& req) {
   if (r.start_key) {
     auto it = r.start_key->find(r.target.key.hash);
     if (!values_equal(it->second, range.hash))
-      return err::validation(
-          "The provided starting key is outside query boundaries based on provided conditions");
+      return err::validation(msg::kProvidedStartingKeyOutsideQueryBoundariesBased);
   }
   return run_read(db, r, start, end);
 }

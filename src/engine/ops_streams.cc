@@ -4,6 +4,7 @@
 
 #include "engine/ops.h"
 #include "util/codec.h"
+#include "util/messages.h"
 
 namespace ddb {
 
@@ -29,7 +30,7 @@ Result<StreamRef> stream_for_arn(Database& db, const std::string& arn) {
   auto t = arn.find(":table/");
   auto s = arn.find("/stream/");
   auto not_found = [&] {
-    return err::not_found("Requested resource not found: Stream: " + arn + " not found");
+    return err::not_found(msg::text(msg::kRequestedResourceNotFoundStreamNotFound, arn));
   };
   if (t == std::string::npos || s == std::string::npos || s < t) return not_found();
   std::string name = arn.substr(t + 7, s - t - 7);
@@ -67,9 +68,10 @@ Result<std::string> ops::list_streams(Database& db, const Json& req) {
   DDB_ASSIGN(start, get_string(req, "ExclusiveStartStreamArn"));
   DDB_ASSIGN(limit, get_int(req, "Limit"));
   if (limit && (*limit < 1 || *limit > 100))
-    return err::validation("1 validation error detected: Value '" + std::to_string(*limit) +
-                           "' at 'limit' failed to satisfy constraint: Member must have value " +
-                           (*limit < 1 ? "greater than or equal to 1" : "less than or equal to 100"));
+    return Violations::only(
+        fmt::format("'{}'", std::to_string(*limit)), "limit",
+        fmt::format("Member must have value {}",
+                    (*limit < 1 ? "greater than or equal to 1" : "less than or equal to 100")));
   std::vector<std::shared_ptr<Table>> tables;
   for (auto& t : db.tables())
     if ((!table || t->def.name == *table) && !t->def.stream_label.empty()) tables.push_back(t);
@@ -108,10 +110,7 @@ Result<std::string> ops::list_streams(Database& db, const Json& req) {
 Result<std::string> ops::describe_stream(Database& db, const Json& req) {
   std::optional<std::string> arn;
   DDB_ASSIGN(arn, get_string(req, "StreamArn"));
-  if (!arn)
-    return err::validation(
-        "1 validation error detected: Value null at 'streamArn' failed to satisfy constraint: Member must "
-        "not be null");
+  if (!arn) return Violations::only_null("streamArn");
   StreamRef s;
   DDB_ASSIGN(s, stream_for_arn(db, *arn));
   const TableDef& d = s.table->def;
@@ -171,8 +170,7 @@ Result<std::string> ops::get_shard_iterator(Database& db, const Json& req) {
   DDB_TRY(v.status());
   StreamRef s;
   DDB_ASSIGN(s, stream_for_arn(db, *arn));
-  if (*shard != shard_id(s.table->def))
-    return err::not_found("Requested resource not found: Shard does not exist");
+  if (*shard != shard_id(s.table->def)) return err::not_found(msg::kRequestedResourceNotFoundShardDoesNot);
   auto [first, last] = seq_range(db, s.table->def.id);
   uint64_t after = 0;
   if (*type == "TRIM_HORIZON") {
@@ -180,10 +178,10 @@ Result<std::string> ops::get_shard_iterator(Database& db, const Json& req) {
   } else if (*type == "LATEST") {
     after = db.last_stream_sequence();
   } else {
-    if (!seq) return err::validation("Must provide SequenceNumber for iterator type " + *type);
+    if (!seq) return err::validation(msg::text(msg::kMustProvideSequencenumberForIteratorType, *type));
     uint64_t n = 0;
     for (char c : *seq) {
-      if (c < '0' || c > '9') return err::validation("Invalid SequenceNumber: " + *seq);
+      if (c < '0' || c > '9') return err::validation(msg::text(msg::kInvalidSequencenumber, *seq));
       n = n * 10 + static_cast<uint64_t>(c - '0');
     }
     if (first && n < first)
@@ -213,7 +211,7 @@ Result<std::string> ops::get_records(Database& db, const Json& req) {
                  "Member must have value less than or equal to 1000");
   DDB_TRY(v.status());
   auto raw = base64_decode(*it);
-  auto invalid = [] { return err::validation("Invalid ShardIterator"); };
+  auto invalid = [] { return err::validation(msg::kInvalidSharditerator); };
   if (!raw) return invalid();
   // "1|after|arn|created"
   auto p1 = raw->find('|'), p2 = raw->find('|', p1 + 1), p3 = raw->rfind('|');

@@ -9,6 +9,7 @@
 #include "engine/ops.h"
 #include "engine/table_parse.h"
 #include "types/keycodec.h"
+#include "util/messages.h"
 #include "util/time.h"
 
 namespace ddb {
@@ -181,9 +182,8 @@ Result<std::string> ops::create_table(Database& db, const Json& req) {
   TableDef d;
   DDB_ASSIGN(d, parse_create_table(req));
   MutexLock wl(db.write_mu());
-  if (find_table(db, d.name)) return err::in_use("Table already exists: " + d.name);
-  if (db.table_count() >= 2500)
-    return err::limit_exceeded("Subscriber limit exceeded: Only 2500 tables can be created in an account");
+  if (find_table(db, d.name)) return err::in_use(msg::text(msg::kTableAlreadyExists, d.name));
+  if (db.table_count() >= 2500) return err::limit_exceeded(msg::kSubscriberLimitExceededOnly2500TablesCan);
   d.id = db.allocate_table_id();
   d.uuid = make_uuid();
   d.created = now_epoch();
@@ -220,7 +220,7 @@ Result<std::string> ops::describe_table(Database& db, const Json& req) {
   check_table_name(v, name);
   DDB_TRY(v.status());
   auto t = find_table(db, *name);
-  if (!t) return err::not_found("Requested resource not found: Table: " + *name + " not found");
+  if (!t) return err::not_found(msg::text(msg::kRequestedResourceNotFoundTableNotFound, *name));
   TableView view;
   {
     MutexLock wl(db.write_mu());  // the state's status and index_stats change under write_mu_
@@ -279,11 +279,9 @@ Result<std::string> ops::delete_table(Database& db, const Json& req) {
   DDB_TRY(v.status());
   MutexLock wl(db.write_mu());
   auto t = find_table(db, *name);
-  if (!t) return err::not_found("Requested resource not found: Table: " + *name + " not found");
+  if (!t) return err::not_found(msg::text(msg::kRequestedResourceNotFoundTableNotFound, *name));
   if (t->def.deletion_protection)
-    return err::validation(
-        "Resource cannot be deleted as it is currently protected against deletion. Disable deletion "
-        "protection first.");
+    return err::validation(msg::kResourceCannotDeletedAsCurrentlyProtectedAgainst);
   // Remove all data of the table: items, index entries, stream records, then the catalog entry.
   WriteBatch b;
   for (auto& prefix : {keys::table_data_prefix(t->def.id), keys::stream_prefix(t->def.id)}) {

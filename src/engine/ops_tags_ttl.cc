@@ -6,6 +6,7 @@
 
 #include "engine/ops.h"
 #include "engine/table_parse.h"
+#include "util/messages.h"
 
 namespace ddb {
 
@@ -13,16 +14,13 @@ namespace {
 Result<std::shared_ptr<Table>> table_for_arn(Database& db, const Json& req) {
   std::optional<std::string> arn;
   DDB_ASSIGN(arn, get_string(req, "ResourceArn"));
-  if (!arn)
-    return err::validation(
-        "1 validation error detected: Value null at 'resourceArn' failed to satisfy constraint: Member must "
-        "not be null");
+  if (!arn) return Violations::only_null("resourceArn");
   auto p = arn->find(":table/");
   if (arn->rfind("arn:aws:dynamodb:", 0) != 0 || p == std::string::npos)
-    return err::validation("Invalid TableArn: Invalid ResourceArn provided as input " + *arn);
+    return err::validation(msg::text(msg::kInvalidTablearnInvalidResourcearnProvidedAsInput, *arn));
   std::string name = arn->substr(p + 7);
   auto t = ops::find_table(db, name);
-  if (!t) return err::not_found("Requested resource not found: ResourcArn: " + *arn + " not found");
+  if (!t) return err::not_found(msg::text(msg::kRequestedResourceNotFoundResourcarnNotFound, *arn));
   return t;
 }
 }  // namespace
@@ -31,10 +29,7 @@ Result<std::string> ops::tag_resource(Database& db, const Json& req) {
   std::shared_ptr<Table> t;
   DDB_ASSIGN(t, table_for_arn(db, req));
   auto* tags = member(req, "Tags");
-  if (!tags || !tags->IsArray())
-    return err::validation(
-        "1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member must not be "
-        "null");
+  if (!tags || !tags->IsArray()) return Violations::only_null("tags");
   MutexLock wl(db.write_mu());
   DDB_ASSIGN(t, recheck(db, t));
   TableDef d = t->def;
@@ -42,10 +37,7 @@ Result<std::string> ops::tag_resource(Database& db, const Json& req) {
     std::optional<std::string> k, v;
     DDB_ASSIGN(k, get_string(e, "Key"));
     DDB_ASSIGN(v, get_string(e, "Value"));
-    if (!k || !v)
-      return err::validation(
-          "1 validation error detected: Value null at 'tags.1.member.key' failed to satisfy constraint: "
-          "Member must not be null");
+    if (!k || !v) return Violations::only_null("tags.1.member.key");
     auto it = std::find_if(d.tags.begin(), d.tags.end(), [&](auto& p) { return p.first == *k; });
     if (it != d.tags.end())
       it->second = *v;
@@ -61,10 +53,7 @@ Result<std::string> ops::untag_resource(Database& db, const Json& req) {
   std::shared_ptr<Table> t;
   DDB_ASSIGN(t, table_for_arn(db, req));
   auto* keys_j = member(req, "TagKeys");
-  if (!keys_j || !keys_j->IsArray())
-    return err::validation(
-        "1 validation error detected: Value null at 'tagKeys' failed to satisfy constraint: Member must not "
-        "be null");
+  if (!keys_j || !keys_j->IsArray()) return Violations::only_null("tagKeys");
   MutexLock wl(db.write_mu());
   DDB_ASSIGN(t, recheck(db, t));
   TableDef d = t->def;
@@ -101,10 +90,7 @@ Result<std::string> ops::update_ttl(Database& db, const Json& req) {
   std::shared_ptr<Table> t;
   DDB_ASSIGN(t, table_for_request(db, req));
   auto* spec = member(req, "TimeToLiveSpecification");
-  if (!spec)
-    return err::validation(
-        "1 validation error detected: Value null at 'timeToLiveSpecification' failed to satisfy constraint: "
-        "Member must not be null");
+  if (!spec) return Violations::only_null("timeToLiveSpecification");
   std::optional<bool> enabled;
   std::optional<std::string> attr;
   DDB_ASSIGN(enabled, get_bool(*spec, "Enabled"));
@@ -120,11 +106,11 @@ Result<std::string> ops::update_ttl(Database& db, const Json& req) {
   MutexLock wl(db.write_mu());
   DDB_ASSIGN(t, recheck(db, t));
   TableDef d = t->def;
-  if (*enabled && d.ttl_enabled) return err::validation("TimeToLive is already enabled");
-  if (!*enabled && !d.ttl_enabled) return err::validation("TimeToLive is already disabled");
+  if (*enabled && d.ttl_enabled) return err::validation(msg::kTimetoliveAlreadyEnabled);
+  if (!*enabled && !d.ttl_enabled) return err::validation(msg::kTimetoliveAlreadyDisabled);
   if (!*enabled && d.ttl_attribute != *attr)
-    return err::validation("TimeToLive is active on a different AttributeName: current AttributeName is " +
-                           d.ttl_attribute);
+    return err::validation(
+        msg::text(msg::kTimetoliveActiveOnDifferentAttributenameCurrentAttributename, d.ttl_attribute));
   d.ttl_enabled = *enabled;
   d.ttl_attribute = *attr;
   DDB_TRY(persist_def(db, d));

@@ -5,6 +5,7 @@
 #include "engine/ops.h"
 #include "engine/request.h"
 #include "util/codec.h"
+#include "util/messages.h"
 
 namespace ddb {
 
@@ -21,25 +22,18 @@ Result<TransactRequest> parse_transact_request(const Json& req) {
   TransactRequest t;
   DDB_ASSIGN(t.rcc, ops::return_consumed(req));
   t.items = member(req, "TransactItems");
-  if (!t.items)
-    return err::validation(
-        "1 validation error detected: Value null at 'transactItems' failed to satisfy constraint: Member "
-        "must not be null");
-  if (!t.items->IsArray()) return err::serialization("Unexpected value type in payload");
+  if (!t.items) return Violations::only_null("transactItems");
+  if (!t.items->IsArray()) return err::serialization(msg::kUnexpectedValueTypeInPayload);
   if (t.items->Size() == 0)
-    return err::validation(
-        "1 validation error detected: Value '[]' at 'transactItems' failed to satisfy constraint: Member "
-        "must have length greater than or equal to 1");
+    return Violations::only("'[]'", "transactItems", "Member must have length greater than or equal to 1");
   if (t.items->Size() > 100)
-    return err::validation(
-        "1 validation error detected: Value '[...]' at 'transactItems' failed to satisfy constraint: Member "
-        "must have length less than or equal to 100");
+    return Violations::only("'[...]'", "transactItems", "Member must have length less than or equal to 100");
   DDB_ASSIGN(t.token, get_string(req, "ClientRequestToken"));
   if (t.token && (t.token->empty() || t.token->size() > 36))
-    return err::validation(
-        "1 validation error detected: Value '" + *t.token +
-        "' at 'clientRequestToken' failed to satisfy constraint: Member must have length " +
-        (t.token->empty() ? "greater than or equal to 1" : "less than or equal to 36"));
+    return Violations::only(
+        fmt::format("'{}'", *t.token), "clientRequestToken",
+        fmt::format("Member must have length {}",
+                    (t.token->empty() ? "greater than or equal to 1" : "less than or equal to 36")));
   return t;
 }
 
@@ -62,15 +56,15 @@ Result<std::vector<WriteOp>> parse_transact_items(Database& db, const Json& item
         ++n;
       }
     }
-    if (n != 1) return err::validation("TransactItems can only contain one of Check, Put, Update or Delete");
+    if (n != 1) return err::validation(msg::kTransactitemsCanOnlyContainOneCheckPut);
     WriteOp w;
     DDB_ASSIGN(w, prepare_write(db, kind, *body, false));
     if (!seen.insert(std::to_string(w.table->def.id) + w.storage_key).second)
-      return err::validation("Transaction request cannot include multiple operations on one item");
+      return err::validation(msg::kTransactionRequestCannotIncludeMultipleOperationsOn);
     bytes += item_size(w.item) + item_size(w.key);
     ops.push_back(std::move(w));
   }
-  if (bytes > kTransactBytes) return err::validation("Transaction request cannot be larger than 4MB");
+  if (bytes > kTransactBytes) return err::validation(msg::kTransactionRequestCannotLargerThan4mb);
   return ops;
 }
 
@@ -111,7 +105,7 @@ Error cancellation(const std::vector<WriteOp>& ops, const std::vector<std::optio
   }
   reasons += "]";
   Error e = err::transaction_canceled(
-      "Transaction cancelled, please refer cancellation reasons for specific reasons [" + codes + "]");
+      msg::text(msg::kTransactionCancelledPleaseReferCancellationReasonsFor, codes));
   e.extra_json = reasons;
   return e;
 }
@@ -130,8 +124,7 @@ Result<std::string> ops::transact_write(Database& db, const Json& req) {
     hash = request_hash(*tr.items);
     if (auto seen = db.find_token(*tr.token)) {
       if (seen->request_hash != hash)
-        return err::idempotent_mismatch(
-            "Request token has already been used with different request parameters");
+        return err::idempotent_mismatch(msg::kRequestTokenHasAlreadyUsedWithDifferent);
       return seen->response;
     }
   }
@@ -182,15 +175,13 @@ Result<std::string> ops::transact_get(Database& db, const Json& req) {
   std::string rcc;
   DDB_ASSIGN(rcc, return_consumed(req));
   auto* ti = member(req, "TransactItems");
-  if (!ti)
-    return err::validation(
-        "1 validation error detected: Value null at 'transactItems' failed to satisfy constraint: Member "
-        "must not be null");
-  if (!ti->IsArray()) return err::serialization("Unexpected value type in payload");
+  if (!ti) return Violations::only_null("transactItems");
+  if (!ti->IsArray()) return err::serialization(msg::kUnexpectedValueTypeInPayload);
   if (ti->Size() == 0 || ti->Size() > 100)
-    return err::validation(std::string("1 validation error detected: Value '[]' at 'transactItems' failed to "
-                                       "satisfy constraint: Member must have length ") +
-                           (ti->Size() == 0 ? "greater than or equal to 1" : "less than or equal to 100"));
+    return Violations::only(
+        "'[]'", "transactItems",
+        fmt::format("Member must have length {}",
+                    (ti->Size() == 0 ? "greater than or equal to 1" : "less than or equal to 100")));
   struct Get {
     std::shared_ptr<Table> table;
     std::string key;
@@ -200,10 +191,7 @@ Result<std::string> ops::transact_get(Database& db, const Json& req) {
   std::set<std::string> seen;
   for (auto& e : ti->GetArray()) {
     auto* g = member(e, "Get");
-    if (!g)
-      return err::validation(
-          "1 validation error detected: Value null at 'transactItems.1.member.get' failed to satisfy "
-          "constraint: Member must not be null");
+    if (!g) return Violations::only_null("transactItems.1.member.get");
     Get x;
     DDB_ASSIGN(x.table, table_for_request(db, *g));
     ExprParams ep;
@@ -215,7 +203,7 @@ Result<std::string> ops::transact_get(Database& db, const Json& req) {
     DDB_ASSIGN(key, key_from_request(*g, x.table->def));
     x.key = item_key(x.table->def, key);
     if (!seen.insert(std::to_string(x.table->def.id) + x.key).second)
-      return err::validation("Transaction request cannot include multiple operations on one item");
+      return err::validation(msg::kTransactionRequestCannotIncludeMultipleOperationsOn);
     gets.push_back(std::move(x));
   }
   std::map<std::string, Capacity> caps;

@@ -5,6 +5,7 @@
 
 #include "engine/ops.h"
 #include "engine/table_parse.h"
+#include "util/messages.h"
 
 namespace ddb {
 
@@ -13,9 +14,7 @@ using namespace tables;
 namespace {
 
 Error ppr_throughput() {
-  return err::validation(
-      "One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can be "
-      "specified when BillingMode is PAY_PER_REQUEST");
+  return err::validation(msg::kInvalidNeitherReadcapacityunitsNorWritecapacityunitsCanSpecifiedWhen);
 }
 
 struct Request {
@@ -43,23 +42,16 @@ Status plan_billing(const Request& r, TableDef& d) {
       d.rcu = d.wcu = 0;
       for (auto& i : d.indexes) i.rcu = i.wcu = 0;
     } else if (!r.pt && d.billing_mode != "PROVISIONED") {
-      return err::validation(
-          "One or more parameter values were invalid: ProvisionedThroughput must be specified when "
-          "BillingMode is PROVISIONED");
+      return err::validation(msg::kInvalidProvisionedthroughputMustSpecifiedWhenBillingmodeProvisioned);
     }
     d.billing_mode = *r.billing;
   }
   if (r.pt) {
     if (d.billing_mode == "PAY_PER_REQUEST") return ppr_throughput();
     if (!r.billing && r.rcu == d.rcu && r.wcu == d.wcu && !r.ss && !r.gsu && !r.protection)
-      return err::validation(
-          "The provisioned throughput for the table will not change. The requested value equals the current "
-          "value. Current ReadCapacityUnitsForTable: " +
-          std::to_string(d.rcu) + ". Requested ReadCapacityUnitsForTable: " + std::to_string(r.rcu) +
-          ". Current WriteCapacityUnitsForTable: " + std::to_string(d.wcu) +
-          ". Requested WriteCapacityUnitsForTable: " + std::to_string(r.wcu) +
-          ". Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher "
-          "limits.");
+      return err::validation(msg::text(msg::kProvisionedThroughputForTableWillNotChange,
+                                       std::to_string(d.rcu), std::to_string(r.rcu), std::to_string(d.wcu),
+                                       std::to_string(r.wcu)));
     d.rcu = r.rcu;
     d.wcu = r.wcu;
   }
@@ -76,24 +68,18 @@ Status plan_stream(Database& db, const Json& ss, TableDef& d) {
   std::optional<std::string> view;
   DDB_ASSIGN(enabled, get_bool(ss, "StreamEnabled"));
   DDB_ASSIGN(view, get_string(ss, "StreamViewType"));
-  if (!enabled)
-    return err::validation(
-        "1 validation error detected: Value null at 'streamSpecification.streamEnabled' failed to satisfy "
-        "constraint: Member must not be null");
+  if (!enabled) return Violations::only_null("streamSpecification.streamEnabled");
   if (*enabled) {
-    if (!view)
-      return err::validation(
-          "One or more parameter values were invalid: You must specify a StreamViewType when you enable a "
-          "stream");
+    if (!view) return err::validation(msg::kInvalidYouMustSpecifyStreamviewtypeWhenYouEnable);
     if (d.stream_enabled)
-      return err::validation("Table already has an enabled stream: " + ops::table_arn(db, d.name) +
-                             "/stream/" + d.stream_label);
+      return err::validation(
+          msg::text(msg::kTableAlreadyHasEnabledStreamStream, ops::table_arn(db, d.name), d.stream_label));
     d.stream_enabled = true;
     d.stream_view_type = *view;
     d.stream_label = stream_label_now();
   } else {
     if (!d.stream_enabled)
-      return err::validation("Table already has no stream enabled");  // (real: no-op error)
+      return err::validation(msg::kTableAlreadyHasNoStreamEnabled);  // (real: no-op error)
     d.stream_enabled = false;
   }
   return Status::OK();
@@ -116,8 +102,7 @@ Status plan_create(Database& db, const Request& r, const Json& c, Plan& p) {
   DDB_TRY(v.status());
   idx.name = *iname;
   for (auto& i : d.indexes)
-    if (i.name == idx.name)
-      return err::validation("One or more parameter values were invalid: Duplicate index name: " + idx.name);
+    if (i.name == idx.name) return err::validation(msg::text(msg::kInvalidDuplicateIndexName, idx.name));
   DDB_TRY(check_projection_semantics(idx, member(c, "Projection")));
   // New attribute definitions may come with the index.
   if (r.ad) {
@@ -140,17 +125,12 @@ Status plan_create(Database& db, const Request& r, const Json& c, Plan& p) {
         (n == &idx.key.hash ? idx.key.hash_type : idx.key.range_type) = ty;
       }
     if (!found)
-      return err::validation(
-          "One or more parameter values were invalid: Some index key attributes are not defined in "
-          "AttributeDefinitions. Keys: [" +
-          idx.key.hash + (idx.key.has_range() ? ", " + idx.key.range : "") + "]");
+      return err::validation(msg::text(msg::kInvalidIndexKeyAttributesNotDefinedForUpdate, idx.key.hash,
+                                       (idx.key.has_range() ? ", " + idx.key.range : "")));
   }
   if (d.billing_mode == "PROVISIONED" && !member(c, "ProvisionedThroughput"))
-    return err::validation(
-        "One or more parameter values were invalid: ProvisionedThroughput must be specified for index: " +
-        idx.name);
-  if (d.next_index_id == UINT32_MAX)
-    return err::limit_exceeded("Too many indexes were created on this table");
+    return err::validation(msg::text(msg::kInvalidProvisionedthroughputMustSpecifiedForIndex, idx.name));
+  if (d.next_index_id == UINT32_MAX) return err::limit_exceeded(msg::kTooManyIndexesCreatedOnTable);
   idx.global = true;
   idx.id = d.next_index_id++;
   idx.status = db.options().delay_transient_statuses ? "CREATING" : "ACTIVE";
@@ -162,7 +142,7 @@ Status plan_create(Database& db, const Request& r, const Json& c, Plan& p) {
 Status plan_index_updates(Database& db, const Request& r, Plan& p) {
   TableDef& d = p.def;
   for (auto& u : r.gsu->GetArray()) {
-    if (!u.IsObject()) return err::serialization("Unexpected value type in payload");
+    if (!u.IsObject()) return err::serialization(msg::kUnexpectedValueTypeInPayload);
     const Json *c, *del, *upd;
     DDB_ASSIGN(c, get_object(u, "Create"));
     DDB_ASSIGN(del, get_object(u, "Delete"));
@@ -177,8 +157,7 @@ Status plan_index_updates(Database& db, const Request& r, Plan& p) {
     auto it = std::find_if(d.indexes.begin(), d.indexes.end(),
                            [&](const IndexDef& i) { return i.global && iname && i.name == *iname; });
     if (it == d.indexes.end())
-      return err::not_found("Requested resource not found: Requested index " + iname.value_or("") +
-                            " not found");
+      return err::not_found(msg::text(msg::kRequestedResourceNotFoundRequestedIndexNot, iname.value_or("")));
     if (del) {
       bool created_here =
           std::any_of(p.created.begin(), p.created.end(), [&](const IndexDef& i) { return i.id == it->id; });
@@ -214,9 +193,7 @@ Result<Request> parse_request(const Json& req) {
   DDB_ASSIGN(r.ad, get_array(req, "AttributeDefinitions"));
   if (!r.billing && !r.pt && !r.protection && !r.ss && !r.gsu && !r.table_class &&
       !member(req, "SSESpecification") && !member(req, "ReplicaUpdates"))
-    return err::validation(
-        "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, "
-        "GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required");
+    return err::validation(msg::kUpdateTableNothingToDo);
   return r;
 }
 

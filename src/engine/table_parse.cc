@@ -7,6 +7,7 @@
 
 #include "engine/ops.h"
 #include "types/keycodec.h"
+#include "util/messages.h"
 #include "util/time.h"
 
 namespace ddb {
@@ -28,7 +29,7 @@ Status parse_key_schema(const Json* ks, std::string_view path, KeyDef& out, Viol
     v.null_member(path);
     return Status::OK();
   }
-  if (!ks->IsArray()) return err::serialization("Unexpected value type in payload");
+  if (!ks->IsArray()) return err::serialization(msg::kUnexpectedValueTypeInPayload);
   auto shown = [&]() {
     std::string s = "'[";
     bool first = true;
@@ -63,16 +64,14 @@ Status parse_key_schema(const Json* ks, std::string_view path, KeyDef& out, Viol
   auto arr = ks->GetArray();
   if (arr.Size() >= 1) {
     if (sv(arr[0]["KeyType"]) != "HASH")
-      return err::validation("Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
+      return err::validation(msg::kInvalidKeyschemaFirstKeyschemaelementNotHashKey);
     out.hash = std::string(sv(arr[0]["AttributeName"]));
   }
   if (arr.Size() == 2) {
     if (sv(arr[1]["KeyType"]) != "RANGE")
-      return err::validation("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type");
+      return err::validation(msg::kInvalidKeyschemaSecondKeyschemaelementNotRangeKey);
     out.range = std::string(sv(arr[1]["AttributeName"]));
-    if (out.range == out.hash)
-      return err::validation(
-          "Both the Hash Key and the Range Key element in the KeySchema have the same name");
+    if (out.range == out.hash) return err::validation(msg::kBothHashKeyAndRangeKeyElement);
   }
   return Status::OK();
 }
@@ -87,28 +86,24 @@ Status parse_projection(const Json* p, std::string_view path, IndexDef& idx, Vio
   check_enum(v, type, std::string(path) + ".projection.projectionType", {"ALL", "KEYS_ONLY", "INCLUDE"});
   idx.projection = type.value_or("");
   if (auto* nk = member(*p, "NonKeyAttributes")) {
-    if (!nk->IsArray()) return err::serialization("Unexpected value type in payload");
+    if (!nk->IsArray()) return err::serialization(msg::kUnexpectedValueTypeInPayload);
     for (auto& e : nk->GetArray()) {
-      if (!e.IsString()) return err::serialization("Unexpected value type in payload");
+      if (!e.IsString()) return err::serialization(msg::kUnexpectedValueTypeInPayload);
       idx.non_key.emplace_back(sv(e));
     }
-    if (idx.non_key.empty())
-      return err::validation("One or more parameter values were invalid: NonKeyAttributes must not be empty");
+    if (idx.non_key.empty()) return err::validation(msg::kInvalidNonkeyattributesMustNotEmpty);
   }
   return Status::OK();
 }
 
 Status check_projection_semantics(const IndexDef& idx, const Json* p) {
-  if (idx.projection.empty())
-    return err::validation("One or more parameter values were invalid: Unknown ProjectionType: null");
+  if (idx.projection.empty()) return err::validation(msg::kInvalidUnknownProjectiontypeNull);
   bool has_nk = p && member(*p, "NonKeyAttributes");
   if (idx.projection == "INCLUDE" && !has_nk)
-    return err::validation(
-        "If Projection type INCLUDE is specified, some non-key attributes to include in the projection must "
-        "be specified as well");
+    return err::validation(msg::kIfProjectionTypeIncludeSpecifiedSomeNon);
   if (idx.projection != "INCLUDE" && has_nk)
-    return err::validation("One or more parameter values were invalid: ProjectionType is " + idx.projection +
-                           ", but NonKeyAttributes is specified");
+    return err::validation(
+        msg::text(msg::kInvalidProjectiontypeButNonkeyattributesSpecified, idx.projection));
   return Status::OK();
 }
 

@@ -5,6 +5,7 @@
 #include "expr/expr.h"
 #include "types/decimal.h"
 #include "util/errors.h"
+#include "util/messages.h"
 
 namespace ddb::expr {
 
@@ -153,13 +154,13 @@ bool evaluate(const Condition& c, const Item& item) {
 namespace {
 
 Error bad_type() {
-  return err::validation("An operand in the update expression has an incorrect data type");
+  return err::validation(msg::kOperandInUpdateExpressionHasIncorrectData);
 }
 Error missing_attr() {
-  return err::validation("The provided expression refers to an attribute that does not exist in the item");
+  return err::validation(msg::kProvidedExpressionRefersAttributeDoesNotExist);
 }
 Error invalid_path() {
-  return err::validation("The document path provided in the update expression is invalid for update");
+  return err::validation(msg::kDocumentPathProvidedInUpdateExpressionInvalid);
 }
 
 Result<Value> eval_set_value(const Operand& o, const Item& item) {

@@ -4,6 +4,7 @@
 #include "expr/checks.h"
 #include "expr/expr.h"
 #include "util/errors.h"
+#include "util/messages.h"
 
 namespace ddb::expr {
 
@@ -69,7 +70,7 @@ class Parser {
 
   Status checked(const Problem& p) { return p ? Status(fail(*p)) : Status::OK(); }
   Error fail(const std::string& what) {
-    return err::validation("Invalid " + std::string(which_) + ": " + what);
+    return err::validation(msg::text(msg::kInvalidExpression, std::string(which_), what));
   }
 
   Error syntax_error() {
@@ -518,8 +519,8 @@ Status Context::check_unused() const {
     for (auto& [k, v] : *values_)
       if (!used_values.count(k)) unused += (unused.empty() ? "" : ", ") + k;
     if (!unused.empty())
-      return err::validation("Value provided in ExpressionAttributeValues unused in expressions: keys: {" +
-                             unused + "}");
+      return err::validation(
+          msg::text(msg::kValueProvidedInExpressionattributevaluesUnusedInExpressions, unused));
   }
   if (names_ && names_->IsObject()) {
     std::string unused;
@@ -528,8 +529,8 @@ Status Context::check_unused() const {
       if (!used_names.count(k)) unused += (unused.empty() ? "" : ", ") + k;
     }
     if (!unused.empty())
-      return err::validation("Value provided in ExpressionAttributeNames unused in expressions: keys: {" +
-                             unused + "}");
+      return err::validation(
+          msg::text(msg::kValueProvidedInExpressionattributenamesUnusedInExpressions, unused));
   }
   return Status::OK();
 }

@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "util/errors.h"
+#include "util/messages.h"
 
 namespace ddb {
 
@@ -59,7 +60,7 @@ Status Decimal::check_limits() const {
 
 Result<Decimal> Decimal::parse(std::string_view s) {
   auto bad = [&]() {
-    return err::validation("The parameter cannot be converted to a numeric value: " + std::string(s));
+    return err::validation(msg::text(msg::kParameterCannotConvertedNumericValue, std::string(s)));
   };
   size_t i = 0;
   Decimal d;

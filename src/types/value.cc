@@ -6,6 +6,7 @@
 #include "types/decimal.h"
 #include "util/codec.h"
 #include "util/errors.h"
+#include "util/messages.h"
 
 namespace ddb {
 
@@ -20,7 +21,7 @@ const char* json_kind(const rapidjson::Value& j) {
   return "START_OBJECT";
 }
 Error ser_error(const rapidjson::Value& j, const char* target) {
-  return err::serialization(std::string(json_kind(j)) + " cannot be converted to " + target);
+  return err::serialization(msg::text(msg::kCannotBeConverted, std::string(json_kind(j)), target));
 }
 
 std::string set_for_message(const std::vector<std::string>& items) {
@@ -42,8 +43,8 @@ Result<std::string> binary_from_json(const rapidjson::Value& j) {
   if (!j.IsString()) return ser_error(j, "Blob");
   auto b = base64_decode(std::string_view(j.GetString(), j.GetStringLength()));
   if (!b)
-    return err::serialization("Base64 encoded length is expected a multiple of 4 bytes but found: " +
-                              std::to_string(j.GetStringLength()));
+    return err::serialization(
+        msg::text(msg::kBase64EncodedLengthExpectedMultiple4Bytes, std::to_string(j.GetStringLength())));
   return std::move(*b);
 }
 }  // namespace
@@ -106,17 +107,15 @@ Status set_from_json(const rapidjson::Value& m, Value& v) {
     }
   }
   if (v.set.empty()) {
-    if (v.type == VType::SS)
-      return err::validation("One or more parameter values were invalid: An string set  may not be empty");
-    if (v.type == VType::NS)
-      return err::validation("One or more parameter values were invalid: An number set  may not be empty");
-    return err::validation("One or more parameter values were invalid: Binary sets should not be empty");
+    if (v.type == VType::SS) return err::validation(msg::kInvalidStringSetMayNotEmpty);
+    if (v.type == VType::NS) return err::validation(msg::kInvalidNumberSetMayNotEmpty);
+    return err::validation(msg::kInvalidBinarySetsShouldNotEmpty);
   }
   std::unordered_set<std::string_view> seen;
   for (auto& e : v.set) {
     if (!seen.insert(e).second)
-      return err::validation("One or more parameter values were invalid: Input collection " +
-                             set_for_message(shown) + " contains duplicates.");
+      return err::validation(
+          msg::text(msg::kInvalidInputCollectionContainsDuplicates, set_for_message(shown)));
   }
   sort_set(v);
   return Status::OK();
@@ -124,7 +123,7 @@ Status set_from_json(const rapidjson::Value& m, Value& v) {
 }  // namespace
 
 Result<Value> value_from_json(const rapidjson::Value& j, int depth) {
-  if (!j.IsObject()) return err::serialization(std::string("Unexpected value type in payload"));
+  if (!j.IsObject()) return err::serialization(msg::kUnexpectedValueTypeInPayload);
   if (depth >= kMaxNestingLevels) return err::validation(err::msg_nesting());
   int count = 0;
   const rapidjson::Value* mem = nullptr;
@@ -139,13 +138,8 @@ Result<Value> value_from_json(const rapidjson::Value& j, int depth) {
       name = n;
     }
   }
-  if (count == 0)
-    return err::validation(
-        "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
-  if (count > 1)
-    return err::validation(
-        "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported "
-        "datatypes");
+  if (count == 0) return err::validation(msg::kSuppliedAttributevalueEmptyMustContainExactlyOne);
+  if (count > 1) return err::validation(msg::kSuppliedAttributevalueHasMoreThanOneDatatypes);
   const rapidjson::Value& m = *mem;
   Value v;
   if (name == "S") {
@@ -185,17 +179,14 @@ Result<Value> value_from_json(const rapidjson::Value& j, int depth) {
     v.boolean = m.GetBool();
   } else {  // NULL
     if (!m.IsBool()) return ser_error(m, "Boolean");
-    if (!m.GetBool())
-      return err::validation(
-          "One or more parameter values were invalid: Null attribute value types must have the value of "
-          "true");
+    if (!m.GetBool()) return err::validation(msg::kInvalidNullAttributeValueTypesMustHaveValue);
     v.type = VType::NUL;
   }
   return v;
 }
 
 Result<Item> item_from_json(const rapidjson::Value& j) {
-  if (!j.IsObject()) return err::serialization("Unexpected value type in payload");
+  if (!j.IsObject()) return err::serialization(msg::kUnexpectedValueTypeInPayload);
   Item item;
   for (auto it = j.MemberBegin(); it != j.MemberEnd(); ++it) {
     Value v;

@@ -1,0 +1,330 @@
+// Every message text the engine answers with, in one place (the expression parser's details are
+// in src/expr/checks.cc and parse.cc; constraint violations are built by engine/json_util.h's
+// Violations). A text with {} is an fmt template: msg::text(kX, values...) fills it; one without is
+// used as it is. The texts are the service's (or DynamoDB Local's where the service's is not
+// known), so a change here is a change of behaviour: the differential test compares them.
+#pragma once
+#include <string>
+
+#include <fmt/format.h>
+
+namespace ddb::msg {
+
+template <class... Args>
+std::string text(fmt::format_string<Args...> t, Args&&... args) {
+  return fmt::format(t, std::forward<Args>(args)...);
+}
+
+// ---- catalog.cc ----
+inline constexpr char kCorruptTableDefinition[] = "corrupt table definition";
+
+// ---- conditions.cc ----
+inline constexpr char kUnexpectedValueTypeInPayload[] = "Unexpected value type in payload";
+inline constexpr char kInvalidValueCannotUsedWhenExistsFalseFor[] =
+    "One or more parameter values were invalid: Value cannot be used when Exists is false for Attribute: {}";
+inline constexpr char kInvalidValueMustProvidedWhenExistsForAttribute[] =
+    "One or more parameter values were invalid: Value must be provided when Exists is {} for Attribute: {}";
+inline constexpr char kInvalidNumberOfArgumentsForComparisonOperator[] =
+    "One or more parameter values were invalid: Invalid number of argument(s) for the {} ComparisonOperator";
+inline constexpr char kCanNotUseBothExpressionAndNon[] =
+    "Can not use both expression and non-expression parameters in the same request: Non-expression "
+    "parameters: {{{}}} Expression parameters: {{{}}}";
+inline constexpr char kUnexpectedFieldType[] = "Unexpected field type";
+inline constexpr char kInvalidComparisonOperator[] =
+    "One or more parameter values were invalid: Invalid ComparisonOperator";
+
+// ---- create_table_parse.cc ----
+inline constexpr char kCannotHaveTwoAttributesWithSameName[] =
+    "Cannot have two attributes with the same name: {}";
+inline constexpr char kInvalidSomeIndexKeyAttributesNotDefinedIn[] =
+    "One or more parameter values were invalid: Some index key attributes are not defined in "
+    "AttributeDefinitions. Keys: {}, AttributeDefinitions: {}";
+inline constexpr char kInvalidTableKeyschemaDoesNotHaveRangeKey[] =
+    "One or more parameter values were invalid: Table KeySchema does not have a range key, which is required "
+    "when specifying a LocalSecondaryIndex";
+inline constexpr char kInvalidIndexKeyschemaDoesNotHaveSameLeading[] =
+    "One or more parameter values were invalid: Index KeySchema does not have the same leading hash key as "
+    "table KeySchema for index: {}. index hash key: {}, table hash key: {}";
+inline constexpr char kInvalidIndexKeyschemaDoesNotHaveRangeKey[] =
+    "One or more parameter values were invalid: Index KeySchema does not have a range key for index: {}";
+inline constexpr char kNoProvisionedThroughputSpecifiedForGlobalSecondary[] =
+    "No provisioned throughput specified for the global secondary index";
+inline constexpr char kInvalidProvisionedthroughputShouldNotSpecifiedForIndexWhen[] =
+    "One or more parameter values were invalid: ProvisionedThroughput should not be specified for index: {} "
+    "when BillingMode is PAY_PER_REQUEST";
+inline constexpr char kInvalidListEmpty[] = "One or more parameter values were invalid: List of {} is empty";
+inline constexpr char kInvalidNumberLocalsecondaryindexesExceedsPerTableLimit5[] =
+    "One or more parameter values were invalid: Number of LocalSecondaryIndexes exceeds per-table limit of 5";
+inline constexpr char kInvalidNumberGlobalsecondaryindexesExceedsPerTableLimit20[] =
+    "One or more parameter values were invalid: Number of GlobalSecondaryIndexes exceeds per-table limit of "
+    "20";
+inline constexpr char kInvalidDuplicateIndexName[] =
+    "One or more parameter values were invalid: Duplicate index name: {}";
+inline constexpr char kInvalidYouMustSpecifyStreamviewtypeWhenYouEnable[] =
+    "One or more parameter values were invalid: You must specify a StreamViewType when you enable a stream";
+inline constexpr char kInvalidYouCannotSpecifyStreamviewtypeWhenYouDisable[] =
+    "One or more parameter values were invalid: You cannot specify a StreamViewType when you disable a "
+    "stream";
+inline constexpr char kInvalidReadcapacityunitsAndWritecapacityunitsMustBothSpecifiedWhen[] =
+    "One or more parameter values were invalid: ReadCapacityUnits and WriteCapacityUnits must both be "
+    "specified when BillingMode is PROVISIONED";
+inline constexpr char kInvalidNeitherReadcapacityunitsNorWritecapacityunitsCanSpecifiedWhen[] =
+    "One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can be "
+    "specified when BillingMode is PAY_PER_REQUEST";
+inline constexpr char kInvalidNumberAttributesInKeyschemaDoesNotExactly[] =
+    "One or more parameter values were invalid: Number of attributes in KeySchema does not exactly match "
+    "number of attributes defined in AttributeDefinitions";
+
+// ---- engine.cc ----
+inline constexpr char kCorruptTableIdCounter[] = "corrupt table id counter";
+inline constexpr char kUnsupportedStorageFormatBuildReadsFormat[] =
+    "unsupported storage format {} (this build reads format {})";
+inline constexpr char kStartStructureOrMapFoundWhereNot[] =
+    "Start of structure or map found where not expected";
+
+// ---- json_util.cc ----
+inline constexpr char kNumberValueCannotConvertedString[] = "NUMBER_VALUE cannot be converted to String";
+inline constexpr char kTypeValueCannotConvertedString[] = "{}_VALUE cannot be converted to String";
+inline constexpr char kStringValueCanNotConvertedLong[] = "STRING_VALUE can not be converted to a Long";
+inline constexpr char kNumberValueCanNotConvertedLong[] = "NUMBER_VALUE can not be converted to a Long";
+inline constexpr char kStringValueCanNotConvertedBoolean[] = "STRING_VALUE can not be converted to a Boolean";
+
+// ---- ops_batch.cc ----
+inline constexpr char kViolationValueAtRequestitemsFailedSatisfyConstraintMap[] =
+    "1 validation error detected: Value at 'requestItems' failed to satisfy constraint: Map value must "
+    "satisfy constraint: [Member must have length less than or equal to 25, Member must have length greater "
+    "than or equal to 1]";
+inline constexpr char kTooManyItemsRequestedForBatchwriteitemCall[] =
+    "Too many items requested for the BatchWriteItem call";
+inline constexpr char kSuppliedAttributevalueHasMoreThanOneDatatypes[] =
+    "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported "
+    "datatypes";
+inline constexpr char kProvidedListItemKeysContainsDuplicates[] =
+    "Provided list of item keys contains duplicates";
+inline constexpr char kTooManyItemsRequestedForBatchgetitemCall[] =
+    "Too many items requested for the BatchGetItem call";
+
+// ---- ops_common.cc ----
+inline constexpr char kProvidedKeyElementDoesNotMatchSchema[] =
+    "The provided key element does not match the schema";
+inline constexpr char kKeyAttributeValueEmpty[] =
+    "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an "
+    "empty {} value. Key: {}";
+inline constexpr char kInvalidSizeHashkeyHasExceededMaximumSizeLimit[] =
+    "One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 "
+    "bytes";
+inline constexpr char kInvalidAggregatedSizeAllRangeKeysHasExceeded[] =
+    "One or more parameter values were invalid: Aggregated size of all range keys has exceeded the size "
+    "limit of 1024 bytes";
+inline constexpr char kInvalidMissingKeyInItem[] =
+    "One or more parameter values were invalid: Missing the key {} in the item";
+inline constexpr char kInvalidTypeMismatchForKeyExpectedActual[] =
+    "One or more parameter values were invalid: Type mismatch for key {} expected: {} actual: {}";
+inline constexpr char kInvalidTypeMismatchForIndexKeyExpectedActual[] =
+    "One or more parameter values were invalid: Type mismatch for Index Key {} Expected: {} Actual: {} "
+    "IndexName: {}";
+inline constexpr char kIndexKeyValueEmpty[] =
+    "One or more parameter values are not valid. A value specified for a secondary index key is not "
+    "supported. The AttributeValue for a key attribute cannot contain an empty string value. IndexName: {}, "
+    "IndexKey: {}";
+inline constexpr char kExpressionattributevaluesMustNotEmpty[] =
+    "ExpressionAttributeValues must not be empty";
+inline constexpr char kExpressionattributevaluesContainsInvalidKeySyntaxErrorKey[] =
+    "ExpressionAttributeValues contains invalid key: Syntax error; key: \"{}\"";
+
+// ---- ops_items.cc ----
+inline constexpr char kExpressionattributenamesMustNotEmpty[] = "ExpressionAttributeNames must not be empty";
+inline constexpr char kExpressionattributenamesContainsInvalidKeySyntaxErrorKey[] =
+    "ExpressionAttributeNames contains invalid key: Syntax error; key: \"{}\"";
+inline constexpr char kExpressionattributenamesCanOnlySpecifiedWhenUsingExpressions[] =
+    "ExpressionAttributeNames can only be specified when using expressions";
+inline constexpr char kExpressionattributevaluesCanOnlySpecifiedWhenUsingExpressions[] =
+    "ExpressionAttributeValues can only be specified when using expressions";
+inline constexpr char kInvalidDuplicateValueInAttributeName[] =
+    "One or more parameter values were invalid: Duplicate value in attribute name: {}";
+inline constexpr char kInvalidOnlyDeleteActionAllowedWhenNoAttribute[] =
+    "One or more parameter values were invalid: Only DELETE action is allowed when no attribute value is "
+    "specified";
+inline constexpr char kInvalidDeleteActionWithValueNotSupportedFor[] =
+    "One or more parameter values were invalid: DELETE action with value is not supported for the type {}";
+inline constexpr char kInvalidAddActionNotSupportedForType[] =
+    "One or more parameter values were invalid: ADD action is not supported for the type {}";
+inline constexpr char kItemSizeUpdateHasExceededMaximumAllowed[] =
+    "Item size to update has exceeded the maximum allowed size";
+inline constexpr char kItemSizeHasExceededMaximumAllowedSize[] =
+    "Item size has exceeded the maximum allowed size";
+inline constexpr char kInvalidCannotUpdateAttributeAttributePartKey[] =
+    "One or more parameter values were invalid: Cannot update attribute {}. This attribute is part of the "
+    "key";
+inline constexpr char kCorruptItem[] = "corrupt item";
+
+// ---- ops_query.cc ----
+inline constexpr char kTableDoesNotHaveSpecifiedIndex[] = "The table does not have the specified index: {}";
+inline constexpr char kInvalidOperatorUsedInKeyconditionexpressionOr[] =
+    "Invalid operator used in KeyConditionExpression: OR";
+inline constexpr char kInvalidOperatorUsedInKeyconditionexpressionNot[] =
+    "Invalid operator used in KeyConditionExpression: NOT";
+inline constexpr char kInvalidOperatorUsedInKeyconditionexpressionIn[] =
+    "Invalid operator used in KeyConditionExpression: IN";
+inline constexpr char kKeyConditionInvalidOperator[] = "Invalid operator used in KeyConditionExpression: {}";
+inline constexpr char kKeyconditionexpressionsCannotContainNestedOperations[] =
+    "KeyConditionExpressions cannot contain nested operations";
+inline constexpr char kKeyconditionexpressionsCannotHaveConditionsOnNestedAttributes[] =
+    "KeyConditionExpressions cannot have conditions on nested attributes";
+inline constexpr char kKeyconditionexpressionsMustOnlyContainOneConditionPer[] =
+    "KeyConditionExpressions must only contain one condition per key";
+inline constexpr char kQueryKeyConditionNotSupported[] = "Query key condition not supported";
+inline constexpr char kKeyConditionOperatorNotEqual[] = "Invalid operator used in KeyConditionExpression: <>";
+inline constexpr char kInvalidKeyconditionexpressionIncorrectOperandTypeForOperator[] =
+    "Invalid KeyConditionExpression: Incorrect operand type for operator or function; operator or function: "
+    "begins_with, operand type: N";
+inline constexpr char kQueryConditionMissedKeySchemaElement[] =
+    "Query condition missed key schema element: {}";
+inline constexpr char kProvidedStartingKeyInvalidProvidedKeyElement[] =
+    "The provided starting key is invalid: The provided key element does not match the schema";
+inline constexpr char kIfSegmentSpecifiedTotalSegmentMustAlso[] =
+    "If segment is specified, total segment must also be specified";
+inline constexpr char kSegmentParameterRequiredButNotPresentIn[] =
+    "The Segment parameter is required but was not present in the request when parameter TotalSegments is "
+    "present";
+inline constexpr char kSegmentParameterZeroBasedAndMustLess[] =
+    "The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: {} is not "
+    "less than TotalSegments: {}";
+inline constexpr char kEitherKeyconditionsOrKeyconditionexpressionParameterMustSpecified[] =
+    "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.";
+inline constexpr char kCannotSpecifyAttributestogetWhenChoosingGet[] =
+    "Cannot specify the AttributesToGet when choosing to get {}";
+inline constexpr char kCannotSpecifyProjectionexpressionWhenChoosingGet[] =
+    "Cannot specify the ProjectionExpression when choosing to get {}";
+inline constexpr char kAllProjectedAttributesCanUsedOnlyWhen[] =
+    "ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName";
+inline constexpr char kInvalidSelectTypeAllAttributesNotSupportedFor[] =
+    "One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not supported for global "
+    "secondary index {} because its projection type is not ALL";
+inline constexpr char kConsistentReadsNotSupportedOnGlobalSecondary[] =
+    "Consistent reads are not supported on global secondary indexes";
+inline constexpr char kFilterExpressionCanOnlyContainNonPrimary[] =
+    "Filter Expression can only contain non-primary key attributes: Primary key attribute: {}";
+inline constexpr char kProvidedStartingKeyOutsideQueryBoundariesBased[] =
+    "The provided starting key is outside query boundaries based on provided conditions";
+
+// ---- ops_streams.cc ----
+inline constexpr char kRequestedResourceNotFoundStreamNotFound[] =
+    "Requested resource not found: Stream: {} not found";
+inline constexpr char kRequestedResourceNotFoundShardDoesNot[] =
+    "Requested resource not found: Shard does not exist";
+inline constexpr char kMustProvideSequencenumberForIteratorType[] =
+    "Must provide SequenceNumber for iterator type {}";
+inline constexpr char kInvalidSequencenumber[] = "Invalid SequenceNumber: {}";
+inline constexpr char kInvalidSharditerator[] = "Invalid ShardIterator";
+
+// ---- ops_tables.cc ----
+inline constexpr char kTableAlreadyExists[] = "Table already exists: {}";
+inline constexpr char kSubscriberLimitExceededOnly2500TablesCan[] =
+    "Subscriber limit exceeded: Only 2500 tables can be created in an account";
+inline constexpr char kRequestedResourceNotFoundTableNotFound[] =
+    "Requested resource not found: Table: {} not found";
+inline constexpr char kResourceCannotDeletedAsCurrentlyProtectedAgainst[] =
+    "Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection "
+    "first.";
+
+// ---- ops_tags_ttl.cc ----
+inline constexpr char kInvalidTablearnInvalidResourcearnProvidedAsInput[] =
+    "Invalid TableArn: Invalid ResourceArn provided as input {}";
+inline constexpr char kRequestedResourceNotFoundResourcarnNotFound[] =
+    "Requested resource not found: ResourcArn: {} not found";
+inline constexpr char kTimetoliveAlreadyEnabled[] = "TimeToLive is already enabled";
+inline constexpr char kTimetoliveAlreadyDisabled[] = "TimeToLive is already disabled";
+inline constexpr char kTimetoliveActiveOnDifferentAttributenameCurrentAttributename[] =
+    "TimeToLive is active on a different AttributeName: current AttributeName is {}";
+
+// ---- ops_transact.cc ----
+inline constexpr char kTransactitemsCanOnlyContainOneCheckPut[] =
+    "TransactItems can only contain one of Check, Put, Update or Delete";
+inline constexpr char kTransactionRequestCannotIncludeMultipleOperationsOn[] =
+    "Transaction request cannot include multiple operations on one item";
+inline constexpr char kTransactionRequestCannotLargerThan4mb[] =
+    "Transaction request cannot be larger than 4MB";
+inline constexpr char kTransactionCancelledPleaseReferCancellationReasonsFor[] =
+    "Transaction cancelled, please refer cancellation reasons for specific reasons [{}]";
+inline constexpr char kRequestTokenHasAlreadyUsedWithDifferent[] =
+    "Request token has already been used with different request parameters";
+
+// ---- ops_update_table.cc ----
+inline constexpr char kInvalidProvisionedthroughputMustSpecifiedWhenBillingmodeProvisioned[] =
+    "One or more parameter values were invalid: ProvisionedThroughput must be specified when BillingMode is "
+    "PROVISIONED";
+inline constexpr char kProvisionedThroughputForTableWillNotChange[] =
+    "The provisioned throughput for the table will not change. The requested value equals the current value. "
+    "Current ReadCapacityUnitsForTable: {}. Requested ReadCapacityUnitsForTable: {}. Current "
+    "WriteCapacityUnitsForTable: {}. Requested WriteCapacityUnitsForTable: {}. Refer to the Amazon DynamoDB "
+    "Developer Guide for current limits and how to request higher limits.";
+inline constexpr char kTableAlreadyHasEnabledStreamStream[] =
+    "Table already has an enabled stream: {}/stream/{}";
+inline constexpr char kTableAlreadyHasNoStreamEnabled[] = "Table already has no stream enabled";
+inline constexpr char kInvalidIndexKeyAttributesNotDefinedForUpdate[] =
+    "One or more parameter values were invalid: Some index key attributes are not defined in "
+    "AttributeDefinitions. Keys: [{}{}]";
+inline constexpr char kInvalidProvisionedthroughputMustSpecifiedForIndex[] =
+    "One or more parameter values were invalid: ProvisionedThroughput must be specified for index: {}";
+inline constexpr char kTooManyIndexesCreatedOnTable[] = "Too many indexes were created on this table";
+inline constexpr char kRequestedResourceNotFoundRequestedIndexNot[] =
+    "Requested resource not found: Requested index {} not found";
+inline constexpr char kUpdateTableNothingToDo[] =
+    "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or "
+    "SSESpecification or ReplicaUpdates is required";
+
+// ---- table_parse.cc ----
+inline constexpr char kInvalidKeyschemaFirstKeyschemaelementNotHashKey[] =
+    "Invalid KeySchema: The first KeySchemaElement is not a HASH key type";
+inline constexpr char kInvalidKeyschemaSecondKeyschemaelementNotRangeKey[] =
+    "Invalid KeySchema: The second KeySchemaElement is not a RANGE key type";
+inline constexpr char kBothHashKeyAndRangeKeyElement[] =
+    "Both the Hash Key and the Range Key element in the KeySchema have the same name";
+inline constexpr char kInvalidNonkeyattributesMustNotEmpty[] =
+    "One or more parameter values were invalid: NonKeyAttributes must not be empty";
+inline constexpr char kInvalidUnknownProjectiontypeNull[] =
+    "One or more parameter values were invalid: Unknown ProjectionType: null";
+inline constexpr char kIfProjectionTypeIncludeSpecifiedSomeNon[] =
+    "If Projection type INCLUDE is specified, some non-key attributes to include in the projection must be "
+    "specified as well";
+inline constexpr char kInvalidProjectiontypeButNonkeyattributesSpecified[] =
+    "One or more parameter values were invalid: ProjectionType is {}, but NonKeyAttributes is specified";
+
+// ---- eval.cc ----
+inline constexpr char kOperandInUpdateExpressionHasIncorrectData[] =
+    "An operand in the update expression has an incorrect data type";
+inline constexpr char kProvidedExpressionRefersAttributeDoesNotExist[] =
+    "The provided expression refers to an attribute that does not exist in the item";
+inline constexpr char kDocumentPathProvidedInUpdateExpressionInvalid[] =
+    "The document path provided in the update expression is invalid for update";
+
+// ---- parse.cc ----
+inline constexpr char kInvalidExpression[] = "Invalid {}: {}";
+inline constexpr char kValueProvidedInExpressionattributevaluesUnusedInExpressions[] =
+    "Value provided in ExpressionAttributeValues unused in expressions: keys: {{{}}}";
+inline constexpr char kValueProvidedInExpressionattributenamesUnusedInExpressions[] =
+    "Value provided in ExpressionAttributeNames unused in expressions: keys: {{{}}}";
+
+// ---- decimal.cc ----
+inline constexpr char kParameterCannotConvertedNumericValue[] =
+    "The parameter cannot be converted to a numeric value: {}";
+
+// ---- value.cc ----
+inline constexpr char kCannotBeConverted[] = "{} cannot be converted to {}";
+inline constexpr char kBase64EncodedLengthExpectedMultiple4Bytes[] =
+    "Base64 encoded length is expected a multiple of 4 bytes but found: {}";
+inline constexpr char kInvalidStringSetMayNotEmpty[] =
+    "One or more parameter values were invalid: An string set  may not be empty";
+inline constexpr char kInvalidNumberSetMayNotEmpty[] =
+    "One or more parameter values were invalid: An number set  may not be empty";
+inline constexpr char kInvalidBinarySetsShouldNotEmpty[] =
+    "One or more parameter values were invalid: Binary sets should not be empty";
+inline constexpr char kInvalidInputCollectionContainsDuplicates[] =
+    "One or more parameter values were invalid: Input collection {} contains duplicates.";
+inline constexpr char kSuppliedAttributevalueEmptyMustContainExactlyOne[] =
+    "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes";
+inline constexpr char kInvalidNullAttributeValueTypesMustHaveValue[] =
+    "One or more parameter values were invalid: Null attribute value types must have the value of true";
+
+}  // namespace ddb::msg
