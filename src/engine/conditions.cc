@@ -109,9 +109,10 @@ Result<Condition> comparison_condition(const std::string& o, const Operand& path
     one.op = "BETWEEN";
     one.operands = {path, value_operand(args[0]), value_operand(args[1])};
   } else {
-    return Violations::only(fmt::format("'{}'", o), fmt::format("{}.member.comparisonOperator", member_path),
-                            "Member must satisfy enum value set: [IN, NULL, BETWEEN, LT, NOT_CONTAINS, EQ, "
-                            "GT, NOT_NULL, NE, LE, BEGINS_WITH, GE, CONTAINS]");
+    return Violations::only(
+        fmt::format("'{}'", o), fmt::format("{}.member.comparisonOperator", member_path),
+        msg::enum_set(
+            "[IN, NULL, BETWEEN, LT, NOT_CONTAINS, EQ, GT, NOT_NULL, NE, LE, BEGINS_WITH, GE, CONTAINS]"));
   }
   return one;
 }
@@ -134,8 +135,7 @@ Result<std::optional<expr::Condition>> ops::legacy_conditions(const Json& conds,
     if (!op_json->IsString()) return err::serialization(msg::kUnexpectedFieldType);
     op = std::string(sv(*op_json));
     if (op != "AND" && op != "OR")
-      return Violations::only(fmt::format("'{}'", op), "conditionalOperator",
-                              "Member must satisfy enum value set: [AND, OR]");
+      return Violations::only(fmt::format("'{}'", op), "conditionalOperator", msg::enum_set("[AND, OR]"));
   }
   if (!conds.IsObject()) return err::serialization(msg::kUnexpectedValueTypeInPayload);
   Condition all;

@@ -99,7 +99,7 @@ Result<IndexDef> parse_index(const Json& e, bool global, const std::string& p, V
   if (!iname)
     v.null_member(p + ".indexName");
   else if (iname->size() < 3)
-    v.constraint("'" + *iname + "'", p + ".indexName", "Member must have length greater than or equal to 3");
+    v.constraint("'" + *iname + "'", p + ".indexName", msg::min_length(3));
   bool present;
   DDB_TRY(parse_key_schema(member(e, "KeySchema"), p + ".keySchema", idx.key, v, present));
   DDB_TRY(parse_projection(member(e, "Projection"), p, idx, v));

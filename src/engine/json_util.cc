@@ -118,10 +118,9 @@ void check_table_name(Violations& v, const std::optional<std::string>& name, std
     if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.'))
       pattern_ok = false;
   std::string shown = "'" + n + "'";
-  if (!pattern_ok)
-    v.constraint(shown, path, "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
-  if (n.size() < 3) v.constraint(shown, path, "Member must have length greater than or equal to 3");
-  if (n.size() > 255) v.constraint(shown, path, "Member must have length less than or equal to 255");
+  if (!pattern_ok) v.constraint(shown, path, msg::kTableNamePattern);
+  if (n.size() < 3) v.constraint(shown, path, msg::min_length(3));
+  if (n.size() > 255) v.constraint(shown, path, msg::max_length(255));
 }
 
 void check_enum(Violations& v, const std::optional<std::string>& value, std::string_view path,
@@ -137,7 +136,7 @@ void check_enum(Violations& v, const std::optional<std::string>& value, std::str
     first = false;
   }
   set += "]";
-  v.constraint("'" + *value + "'", path, "Member must satisfy enum value set: " + set);
+  v.constraint("'" + *value + "'", path, msg::enum_set(set));
 }
 
 }  // namespace ddb

@@ -10,6 +10,7 @@
 #include <rapidjson/writer.h>
 
 #include "util/errors.h"
+#include "util/messages.h"
 #include "util/status.h"
 
 namespace ddb {
@@ -52,9 +53,7 @@ Result<const Json*> get_object(const Json& obj, std::string_view name);
 class Violations {
  public:
   void add(std::string v) { list_.push_back(std::move(v)); }
-  void null_member(std::string_view path) {
-    add("Value null at '" + std::string(path) + "' failed to satisfy constraint: Member must not be null");
-  }
+  void null_member(std::string_view path) { constraint("null", path, msg::kMustNotBeNull); }
   void constraint(std::string_view shown, std::string_view path, std::string_view what) {
     add("Value " + std::string(shown) + " at '" + std::string(path) +
         "' failed to satisfy constraint: " + std::string(what));

@@ -38,8 +38,7 @@ Result<std::string> ops::batch_write(Database& db, const Json& req) {
   auto* ri = member(req, "RequestItems");
   if (!ri) return Violations::only_null("requestItems");
   if (!ri->IsObject()) return err::serialization(msg::kUnexpectedValueTypeInPayload);
-  if (ri->MemberCount() == 0)
-    return Violations::only("'{}'", "requestItems", "Member must have length greater than or equal to 1");
+  if (ri->MemberCount() == 0) return Violations::only("'{}'", "requestItems", msg::min_length(1));
   size_t total = 0;
   for (auto it = ri->MemberBegin(); it != ri->MemberEnd(); ++it) {
     if (!it->value.IsArray()) return err::serialization(msg::kUnexpectedValueTypeInPayload);
@@ -64,7 +63,7 @@ Result<std::string> ops::batch_write(Database& db, const Json& req) {
         Error e = prepared.take_error();
         if (e.message.find("Missing the key") != std::string::npos ||
             e.message.find("Type mismatch for key") != std::string::npos)
-          e.message = "The provided key element does not match the schema";
+          e.message = msg::kProvidedKeyElementDoesNotMatchSchema;
         return e;
       }
       WriteOp w = std::move(prepared).value();
@@ -111,8 +110,7 @@ Result<TableRead> parse_table_read(Database& db, const std::string& table, const
   const auto* ks = member(spec, "Keys");
   if (!ks || !ks->IsArray()) return Violations::only_null(fmt::format("requestItems.{}.member.keys", table));
   if (ks->Size() == 0)
-    return Violations::only("'[]'", fmt::format("requestItems.{}.member.keys", table),
-                            "Member must have length greater than or equal to 1");
+    return Violations::only("'[]'", fmt::format("requestItems.{}.member.keys", table), msg::min_length(1));
   total += ks->Size();
   if (total > 100) return err::validation(msg::kTooManyItemsRequestedForBatchgetitemCall);
   auto body = with_table(spec, table);
@@ -161,8 +159,7 @@ Result<std::string> ops::batch_get(Database& db, const Json& req) {
   auto* ri = member(req, "RequestItems");
   if (!ri) return Violations::only_null("requestItems");
   if (!ri->IsObject()) return err::serialization(msg::kUnexpectedValueTypeInPayload);
-  if (ri->MemberCount() == 0)
-    return Violations::only("'{}'", "requestItems", "Member must have length greater than or equal to 1");
+  if (ri->MemberCount() == 0) return Violations::only("'{}'", "requestItems", msg::min_length(1));
   std::vector<std::pair<std::string, TableRead>> reads;
   size_t total = 0;
   for (auto it = ri->MemberBegin(); it != ri->MemberEnd(); ++it) {

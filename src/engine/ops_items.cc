@@ -80,9 +80,7 @@ Result<std::optional<std::vector<expr::Path>>> read_projection(const Json& req, 
   }
   if (atg) {
     if (!atg->IsArray()) return err::serialization(msg::kUnexpectedValueTypeInPayload);
-    if (atg->Size() == 0)
-      return Violations::only("'[]'", "attributesToGet",
-                              "Member must have length greater than or equal to 1");
+    if (atg->Size() == 0) return Violations::only("'[]'", "attributesToGet", msg::min_length(1));
     std::vector<expr::Path> paths;
     std::set<std::string> seen;
     for (auto& a : atg->GetArray()) {
@@ -182,7 +180,7 @@ Result<expr::Update> legacy_updates(const Json& au) {
       }
     } else {
       return Violations::only(fmt::format("'{}'", a), fmt::format("attributeUpdates.{}.member.action", attr),
-                              "Member must satisfy enum value set: [ADD, PUT, DELETE]");
+                              msg::enum_set("[ADD, PUT, DELETE]"));
     }
     u.actions.push_back(std::move(ua));
   }
@@ -204,7 +202,7 @@ Result<std::optional<Item>> WriteOp::apply(const std::optional<Item>& old) const
       if (update) {
         DDB_ASSIGN(next, expr::apply_update(*update, next));
       }
-      if (!nesting_within_limit(next)) return err::validation(err::msg_nesting());
+      if (!nesting_within_limit(next)) return err::validation(msg::kNesting);
       DDB_TRY(ops::check_index_keys(table->def, next));
       if (item_size(next) > kMaxItemSize)
         return err::validation(msg::kItemSizeUpdateHasExceededMaximumAllowed);
@@ -224,7 +222,7 @@ Result<WriteOp> prepare_write(Database& db, WriteOp::Kind kind, const Json& req,
   auto parsed_or = item_from_json(*values_json);
   if (!parsed_or.ok()) {
     Error e = parsed_or.take_error();
-    if (kind == WriteOp::kPut && e.message == err::msg_nesting()) e.message = err::msg_item_nesting();
+    if (kind == WriteOp::kPut && e.message == msg::kNesting) e.message = msg::kItemNesting;
     return e;
   }
   Item parsed = std::move(parsed_or).value();

@@ -72,8 +72,7 @@ Result<KeyLeaf> key_leaf(const expr::Condition& l) {
     return err::validation(msg::kInvalidOperatorUsedInKeyconditionexpressionIn);
   if (l.kind == expr::Condition::kFunction && l.op != "begins_with")
     return err::validation(msg::text(msg::kKeyConditionInvalidOperator, l.op));
-  const char* no_path_or_value =
-      "Invalid KeyConditionExpression: The expression must contain a document path and a value";
+  const char* no_path_or_value = msg::kKeyConditionNeedsPathAndValue;
   for (const auto& o : l.operands) {
     if (o.kind == expr::Operand::kPath && !path)
       path = &o;
@@ -104,8 +103,7 @@ Result<KeyRange> analyze_key_condition(const expr::Condition& c, const KeyDef& k
   if (leaves.size() > 2) return err::validation(msg::kKeyconditionexpressionsMustOnlyContainOneConditionPer);
   KeyRange r;
   bool have_hash = false, have_range = false;
-  const char* type_mismatch =
-      "One or more parameter values were invalid: Condition parameter type does not match schema type";
+  const char* type_mismatch = msg::kInvalidConditionParameterTypeMismatch;
   for (const auto* l : leaves) {
     KeyLeaf k;
     DDB_ASSIGN(k, key_leaf(*l));
@@ -205,12 +203,8 @@ Result<Segments> collect_segments(const Json& req, Violations& v) {
   DDB_ASSIGN(s.segment, get_int(req, "Segment"));
   DDB_ASSIGN(s.total, get_int(req, "TotalSegments"));
   auto range = [&](const std::optional<long long>& n, const char* path, long long lo, long long hi) {
-    if (n && *n < lo)
-      v.constraint("'" + std::to_string(*n) + "'", path,
-                   "Member must have value greater than or equal to " + std::to_string(lo));
-    if (n && *n > hi)
-      v.constraint("'" + std::to_string(*n) + "'", path,
-                   "Member must have value less than or equal to " + std::to_string(hi));
+    if (n && *n < lo) v.constraint("'" + std::to_string(*n) + "'", path, msg::min_value(lo));
+    if (n && *n > hi) v.constraint("'" + std::to_string(*n) + "'", path, msg::max_value(hi));
   };
   range(s.segment, "segment", 0, 999999);
   range(s.total, "totalSegments", 1, 1000000);
@@ -302,12 +296,10 @@ Result<ReadRequest> parse_read(Database& db, const Json& req, bool is_query, exp
   check_enum(v, select, "select",
              {"SPECIFIC_ATTRIBUTES", "COUNT", "ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES"});
   if (r.limit && *r.limit < 1)
-    v.constraint("\'" + std::to_string(*r.limit) + "\'", "limit",
-                 "Member must have value greater than or equal to 1");
+    v.constraint("\'" + std::to_string(*r.limit) + "\'", "limit", msg::min_value(1));
   if (index_name && (index_name->size() < 3 || index_name->size() > 255))
     v.constraint("'" + *index_name + "'", "indexName",
-                 index_name->size() < 3 ? "Member must have length greater than or equal to 3"
-                                        : "Member must have length less than or equal to 255");
+                 index_name->size() < 3 ? msg::min_length(3) : msg::max_length(255));
   Segments seg;
   if (!is_query) {
     DDB_ASSIGN(seg, collect_segments(req, v));

@@ -68,10 +68,8 @@ Result<std::string> ops::list_streams(Database& db, const Json& req) {
   DDB_ASSIGN(start, get_string(req, "ExclusiveStartStreamArn"));
   DDB_ASSIGN(limit, get_int(req, "Limit"));
   if (limit && (*limit < 1 || *limit > 100))
-    return Violations::only(
-        fmt::format("'{}'", std::to_string(*limit)), "limit",
-        fmt::format("Member must have value {}",
-                    (*limit < 1 ? "greater than or equal to 1" : "less than or equal to 100")));
+    return Violations::only(fmt::format("'{}'", std::to_string(*limit)), "limit",
+                            (*limit < 1 ? msg::min_value(1) : msg::max_value(100)));
   std::vector<std::shared_ptr<Table>> tables;
   for (auto& t : db.tables())
     if ((!table || t->def.name == *table) && !t->def.stream_label.empty()) tables.push_back(t);
@@ -184,9 +182,7 @@ Result<std::string> ops::get_shard_iterator(Database& db, const Json& req) {
       if (c < '0' || c > '9') return err::validation(msg::text(msg::kInvalidSequencenumber, *seq));
       n = n * 10 + static_cast<uint64_t>(c - '0');
     }
-    if (first && n < first)
-      return err::ddb("TrimmedDataAccessException",
-                      "The operation attempted to read past the oldest stream record in a shard.");
+    if (first && n < first) return err::ddb("TrimmedDataAccessException", msg::kTrimmedDataAccess);
     after = *type == "AT_SEQUENCE_NUMBER" ? n - 1 : n;
   }
   JsonOut o;
@@ -203,12 +199,9 @@ Result<std::string> ops::get_records(Database& db, const Json& req) {
   DDB_ASSIGN(limit, get_int(req, "Limit"));
   Violations v;
   if (!it) v.null_member("shardIterator");
-  if (limit && *limit < 1)
-    v.constraint("\'" + std::to_string(*limit) + "\'", "limit",
-                 "Member must have value greater than or equal to 1");
+  if (limit && *limit < 1) v.constraint("\'" + std::to_string(*limit) + "\'", "limit", msg::min_value(1));
   if (limit && *limit > 1000)
-    v.constraint("\'" + std::to_string(*limit) + "\'", "limit",
-                 "Member must have value less than or equal to 1000");
+    v.constraint("\'" + std::to_string(*limit) + "\'", "limit", msg::max_value(1000));
   DDB_TRY(v.status());
   auto raw = base64_decode(*it);
   auto invalid = [] { return err::validation(msg::kInvalidSharditerator); };

@@ -241,12 +241,8 @@ Result<std::string> ops::list_tables(Database& db, const Json& req) {
   DDB_ASSIGN(start, get_string(req, "ExclusiveStartTableName"));
   Violations v;
   if (start) check_table_name(v, start, "exclusiveStartTableName");
-  if (limit && *limit < 1)
-    v.constraint("\'" + std::to_string(*limit) + "\'", "limit",
-                 "Member must have value greater than or equal to 1");
-  if (limit && *limit > 100)
-    v.constraint("\'" + std::to_string(*limit) + "\'", "limit",
-                 "Member must have value less than or equal to 100");
+  if (limit && *limit < 1) v.constraint("\'" + std::to_string(*limit) + "\'", "limit", msg::min_value(1));
+  if (limit && *limit > 100) v.constraint("\'" + std::to_string(*limit) + "\'", "limit", msg::max_value(100));
   DDB_TRY(v.status());
   size_t max = static_cast<size_t>(limit.value_or(100));
   std::vector<std::string> names;

@@ -99,8 +99,7 @@ Result<std::string> ops::update_ttl(Database& db, const Json& req) {
   if (!attr)
     v.null_member("timeToLiveSpecification.attributeName");
   else if (attr->empty())
-    v.constraint("''", "timeToLiveSpecification.attributeName",
-                 "Member must have length greater than or equal to 1");
+    v.constraint("''", "timeToLiveSpecification.attributeName", msg::min_length(1));
   if (!enabled) v.null_member("timeToLiveSpecification.enabled");
   DDB_TRY(v.status());
   MutexLock wl(db.write_mu());

@@ -24,16 +24,12 @@ Result<TransactRequest> parse_transact_request(const Json& req) {
   t.items = member(req, "TransactItems");
   if (!t.items) return Violations::only_null("transactItems");
   if (!t.items->IsArray()) return err::serialization(msg::kUnexpectedValueTypeInPayload);
-  if (t.items->Size() == 0)
-    return Violations::only("'[]'", "transactItems", "Member must have length greater than or equal to 1");
-  if (t.items->Size() > 100)
-    return Violations::only("'[...]'", "transactItems", "Member must have length less than or equal to 100");
+  if (t.items->Size() == 0) return Violations::only("'[]'", "transactItems", msg::min_length(1));
+  if (t.items->Size() > 100) return Violations::only("'[...]'", "transactItems", msg::max_length(100));
   DDB_ASSIGN(t.token, get_string(req, "ClientRequestToken"));
   if (t.token && (t.token->empty() || t.token->size() > 36))
-    return Violations::only(
-        fmt::format("'{}'", *t.token), "clientRequestToken",
-        fmt::format("Member must have length {}",
-                    (t.token->empty() ? "greater than or equal to 1" : "less than or equal to 36")));
+    return Violations::only(fmt::format("'{}'", *t.token), "clientRequestToken",
+                            (t.token->empty() ? msg::min_length(1) : msg::max_length(36)));
   return t;
 }
 
@@ -178,10 +174,8 @@ Result<std::string> ops::transact_get(Database& db, const Json& req) {
   if (!ti) return Violations::only_null("transactItems");
   if (!ti->IsArray()) return err::serialization(msg::kUnexpectedValueTypeInPayload);
   if (ti->Size() == 0 || ti->Size() > 100)
-    return Violations::only(
-        "'[]'", "transactItems",
-        fmt::format("Member must have length {}",
-                    (ti->Size() == 0 ? "greater than or equal to 1" : "less than or equal to 100")));
+    return Violations::only("'[]'", "transactItems",
+                            (ti->Size() == 0 ? msg::min_length(1) : msg::max_length(100)));
   struct Get {
     std::shared_ptr<Table> table;
     std::string key;

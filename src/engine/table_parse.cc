@@ -42,8 +42,8 @@ Status parse_key_schema(const Json* ks, std::string_view path, KeyDef& out, Viol
     }
     return s + "]'";
   };
-  if (ks->Size() < 1) v.constraint(shown(), path, "Member must have length greater than or equal to 1");
-  if (ks->Size() > 2) v.constraint(shown(), path, "Member must have length less than or equal to 2");
+  if (ks->Size() < 1) v.constraint(shown(), path, msg::min_length(1));
+  if (ks->Size() > 2) v.constraint(shown(), path, msg::max_length(2));
   int i = 0;
   for (auto& e : ks->GetArray()) {
     ++i;
@@ -55,8 +55,7 @@ Status parse_key_schema(const Json* ks, std::string_view path, KeyDef& out, Viol
       v.null_member(p + ".attributeName");
     else if (name->empty() || name->size() > 255)
       v.constraint("'" + *name + "'", p + ".attributeName",
-                   name->empty() ? "Member must have length greater than or equal to 1"
-                                 : "Member must have length less than or equal to 255");
+                   name->empty() ? msg::min_length(1) : msg::max_length(255));
     if (!type) v.null_member(p + ".keyType");
     check_enum(v, type, p + ".keyType", {"HASH", "RANGE"});
   }
@@ -117,12 +116,12 @@ Status parse_throughput(const Json* pt, std::string_view path, long long& rcu, l
     v.null_member(std::string(path) + ".readCapacityUnits");
   else if (*r < 1)
     v.constraint("\'" + std::to_string(*r) + "\'", std::string(path) + ".readCapacityUnits",
-                 "Member must have value greater than or equal to 1");
+                 msg::min_value(1));
   if (!w)
     v.null_member(std::string(path) + ".writeCapacityUnits");
   else if (*w < 1)
     v.constraint("\'" + std::to_string(*w) + "\'", std::string(path) + ".writeCapacityUnits",
-                 "Member must have value greater than or equal to 1");
+                 msg::min_value(1));
   rcu = r.value_or(0);
   wcu = w.value_or(0);
   return Status::OK();

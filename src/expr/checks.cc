@@ -1,6 +1,8 @@
 // The semantic checks of stage 1: DynamoDB's rules on operand types and counts, and on paths.
 #include "expr/checks.h"
 
+#include "util/messages.h"
+
 namespace ddb::expr {
 
 namespace {
@@ -10,14 +12,12 @@ std::string type_of_literal(const Operand& o) {
 }
 
 std::string incorrect_operand(const std::string& op, const std::string& type) {
-  return "Incorrect operand type for operator or function; operator or function: " + op +
-         ", operand type: " + type;
+  return msg::text(msg::kExprIncorrectOperandType, op, type);
 }
 
 std::string bounds(const Operand& lo, const Operand& hi) {
-  return "lower bound operand: AttributeValue: {" + std::string(vtype_name(lo.value.type)) + ":" +
-         lo.value.s + "}, upper bound operand: AttributeValue: {" + vtype_name(hi.value.type) + ":" +
-         hi.value.s + "}";
+  return msg::text(msg::kExprBetweenBounds, vtype_name(lo.value.type), lo.value.s, vtype_name(hi.value.type),
+                   hi.value.s);
 }
 
 std::string path_for_message(const Path& p) {
@@ -41,8 +41,7 @@ Problem check_attribute_type(const Operand& t) {
   static const char* types[] = {"S", "SS", "N", "NS", "B", "BS", "BOOL", "NULL", "L", "M"};
   for (const auto* x : types)
     if (t.value.s == x) return std::nullopt;
-  return "Invalid attribute type name found; type: " + t.value.s +
-         ", valid types: {N,BS,L,B,NULL,M,S,SS,NS,BOOL}";
+  return msg::text(msg::kExprInvalidAttributeTypeName, t.value.s);
 }
 
 }  // namespace
@@ -61,21 +60,17 @@ Problem check_between(const Condition& c) {
       return incorrect_operand("BETWEEN", type_of_literal(o));
   const Operand &lo = c.operands[1], &hi = c.operands[2];
   if (lo.kind != Operand::kValue || hi.kind != Operand::kValue) return std::nullopt;
-  if (lo.value.type != hi.value.type)
-    return "The BETWEEN operator requires same data type for lower and upper bounds; " + bounds(lo, hi);
-  if (compare_scalars(lo.value, hi.value) > 0)
-    return "The BETWEEN operator requires upper bound to be greater than or equal to lower bound; " +
-           bounds(lo, hi);
+  if (lo.value.type != hi.value.type) return msg::text(msg::kExprBetweenSameType, bounds(lo, hi));
+  if (compare_scalars(lo.value, hi.value) > 0) return msg::text(msg::kExprBetweenOrder, bounds(lo, hi));
   return std::nullopt;
 }
 
 Problem check_function(const Condition& c) {
   size_t want = (c.op == "attribute_exists" || c.op == "attribute_not_exists") ? 1 : 2;
   if (c.operands.size() != want)
-    return "Incorrect number of operands for operator or function; operator or function: " + c.op +
-           ", number of operands: " + std::to_string(c.operands.size());
+    return msg::text(msg::kExprIncorrectNumberOfOperands, c.op, c.operands.size());
   if (c.operands[0].kind != Operand::kPath && c.op != "begins_with" && c.op != "contains")
-    return "Operator or function requires a document path; operator or function: " + c.op;
+    return msg::text(msg::kExprOperatorOrFunctionRequiresDocumentPathOperator, c.op);
   if (c.op == "attribute_type") return check_attribute_type(c.operands[1]);
   if (c.op == "begins_with")
     for (const auto& o : c.operands)
@@ -99,10 +94,9 @@ Problem check_overlaps(const std::vector<Path>& paths) {
         }
       }
       if (!conflict && !same) continue;
-      return std::string(conflict ? "Two document paths conflict with each other"
-                                  : "Two document paths overlap with each other") +
-             "; must remove or rewrite one of these paths; path one: " + path_for_message(paths[i]) +
-             ", path two: " + path_for_message(paths[j]);
+      std::string one = path_for_message(paths[i]), two = path_for_message(paths[j]);
+      return conflict ? msg::text(msg::kExprPathsConflict, one, two)
+                      : msg::text(msg::kExprPathsOverlap, one, two);
     }
   }
   return std::nullopt;

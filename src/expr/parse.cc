@@ -83,14 +83,14 @@ class Parser {
       if (pos_ >= 1) from = toks_[pos_ - 1].pos;
       if (pos_ + 1 < toks_.size() && toks_[pos_ + 1].kind != Tok::kEnd) to = toks_[pos_ + 1].end;
     }
-    return fail("Syntax error; token: \"" + t.text + "\", near: \"" +
-                std::string(text_.substr(from, to - from)) + "\"");
+    return fail(
+        msg::text(msg::kExprSyntaxErrorTokenNear, t.text, std::string(text_.substr(from, to - from))));
   }
   Error syntax_error_at_char(size_t at) {
     size_t from = at > 0 ? at - 1 : at;
     while (from > 0 && !std::isspace(static_cast<unsigned char>(text_[from - 1]))) --from;
-    return fail("Invalid character encountered; character: \"" + std::string(1, text_[at]) +
-                "\", position: " + std::to_string(at + 1));
+    return fail(msg::text(msg::kExprInvalidCharacterEncounteredCharacterPosition, std::string(1, text_[at]),
+                          std::to_string(at + 1)));
   }
 
   const Tok& peek(size_t ahead = 0) const { return toks_[std::min(pos_ + ahead, toks_.size() - 1)]; }
@@ -113,7 +113,7 @@ class Parser {
       const Tok& t = peek();
       if (t.kind == Tok::kIdent) {
         if (is_reserved_word(t.text))
-          return fail("Attribute name is a reserved keyword; reserved keyword: " + t.text);
+          return fail(msg::text(msg::kExprAttributeNameReservedKeywordReservedKeyword, t.text));
         p.elems.push_back({t.text, -1, false});
       } else if (t.kind == Tok::kName) {
         DDB_TRY(resolve_name(t.text, p));
@@ -141,8 +141,7 @@ class Parser {
       }
     }
     if (p.elems.size() > 32)
-      return fail("The document path has too many nesting levels; nesting levels: " +
-                  std::to_string(p.elems.size()));
+      return fail(msg::text(msg::kExprDocumentPathHasTooManyNestingLevels, std::to_string(p.elems.size())));
     return p;
   }
 
@@ -154,9 +153,7 @@ class Parser {
       auto it = names->FindMember(rapidjson::StringRef(placeholder.data(), placeholder.size()));
       if (it != names->MemberEnd() && it->value.IsString()) v = &it->value;
     }
-    if (!v)
-      return fail("An expression attribute name used in the document path is not defined; attribute name: " +
-                  placeholder);
+    if (!v) return fail(msg::text(msg::kExprExpressionAttributeNameUsedInDocumentPath, placeholder));
     ctx_.used_names.insert(placeholder);
     p.elems.push_back({std::string(v->GetString(), v->GetStringLength()), -1, false});
     return Status::OK();
@@ -167,8 +164,7 @@ class Parser {
     const Item* values = ctx_.values();
     auto it = values ? values->find(o.placeholder) : Item::const_iterator();
     if (!values || it == values->end())
-      return fail("An expression attribute value used in expression is not defined; attribute value: " +
-                  o.placeholder);
+      return fail(msg::text(msg::kExprExpressionAttributeValueUsedInExpressionNot, o.placeholder));
     ctx_.used_values.insert(o.placeholder);
     o.value = it->second;
     return Status::OK();
@@ -176,7 +172,7 @@ class Parser {
 
   // operand := path | :value | function '(' args ')'
   Result<Operand> parse_operand(bool update_mode) {
-    if (++depth_ > kMaxDepth) return fail("The expression has too many nested levels");
+    if (++depth_ > kMaxDepth) return fail(msg::kExprExpressionHasTooManyNestedLevels);
     Operand o;
     const Tok& t = peek();
     if (t.kind == Tok::kValue) {
@@ -199,14 +195,14 @@ class Parser {
         DDB_ASSIGN(b, parse_set_value());
         DDB_TRY(expect_punct(")"));
         if (o.kind == Operand::kIfNotExists && a.kind != Operand::kPath)
-          return fail("Operator or function requires a document path; operator or function: if_not_exists");
+          return fail(msg::kExprOperatorOrFunctionRequiresDocumentPathOperator);
         o.args.push_back(std::move(a));
         o.args.push_back(std::move(b));
       } else if (is_known_function(fn)) {
-        if (update_mode) return fail("The function is not allowed in an update expression; function: " + fn);
-        return fail("The function is not allowed to be used this way in an expression; function: " + fn);
+        if (update_mode) return fail(msg::text(msg::kExprFunctionNotAllowedInUpdateExpressionFunction, fn));
+        return fail(msg::text(msg::kExprFunctionNotAllowedUsedWayInExpression, fn));
       } else {
-        return fail("Invalid function name; function: " + fn);
+        return fail(msg::text(msg::kExprInvalidFunctionNameFunction, fn));
       }
     } else if (t.kind == Tok::kIdent || t.kind == Tok::kName) {
       o.kind = Operand::kPath;
@@ -236,9 +232,8 @@ class Parser {
       DDB_ASSIGN(b, parse_operand(true));
       for (auto* x : {&a, &b})
         if (x->kind == Operand::kValue && x->value.type != VType::N)
-          return fail(std::string("Incorrect operand type for operator or function; operator or function: ") +
-                      (o.kind == Operand::kPlus ? "+" : "-") +
-                      ", operand type: " + vtype_name(x->value.type));
+          return fail(msg::text(msg::kExprIncorrectOperandTypeForOperatorOrFunction,
+                                (o.kind == Operand::kPlus ? "+" : "-"), vtype_name(x->value.type)));
       o.args.push_back(std::move(a));
       o.args.push_back(std::move(b));
       return o;
@@ -248,7 +243,7 @@ class Parser {
 
   // ---- conditions ----
   Result<Condition> parse_or() {
-    if (++depth_ > kMaxDepth) return fail("The expression has too many nested levels");
+    if (++depth_ > kMaxDepth) return fail(msg::kExprExpressionHasTooManyNestedLevels);
     Condition left;
     DDB_ASSIGN(left, parse_and());
     while (is_keyword("OR")) {
@@ -282,7 +277,7 @@ class Parser {
   Result<Condition> parse_not() {
     if (is_keyword("NOT")) {
       ++pos_;
-      if (++depth_ > kMaxDepth) return fail("The expression has too many nested levels");
+      if (++depth_ > kMaxDepth) return fail(msg::kExprExpressionHasTooManyNestedLevels);
       Condition inner;
       DDB_ASSIGN(inner, parse_not());
       --depth_;
@@ -318,9 +313,8 @@ class Parser {
       DDB_TRY(checked(check_function(c)));
       return c;
     }
-    if (is_known_function(fn))
-      return fail("The function is not allowed to be used this way in an expression; function: " + fn);
-    return fail("Invalid function name; function: " + fn);
+    if (is_known_function(fn)) return fail(msg::text(msg::kExprFunctionNotAllowedUsedWayInExpression, fn));
+    return fail(msg::text(msg::kExprInvalidFunctionNameFunction, fn));
   }
 
   bool at_comparator() const {
@@ -357,8 +351,8 @@ class Parser {
     DDB_TRY(parse_operand_list(c));
     DDB_TRY(expect_punct(")"));
     if (c.operands.size() > 101)
-      return fail("The IN operator is provided with too many operands; number of operands: " +
-                  std::to_string(c.operands.size() - 1));
+      return fail(
+          msg::text(msg::kExprInOperatorProvidedWithTooManyOperands, std::to_string(c.operands.size() - 1)));
     return c;
   }
 
@@ -377,7 +371,7 @@ class Parser {
     bool comparator_follows = (peek().kind == Tok::kPunct && peek().text != ")" && peek().text != ",") ||
                               is_keyword("BETWEEN") || is_keyword("IN");
     if (left.kind == Operand::kSize && !comparator_follows)
-      return fail("The function is not allowed to be used this way in an expression; function: size");
+      return fail(msg::kExprFunctionNotAllowedUsedWayInExpression2);
     if (at_comparator()) {
       Condition c;
       c.kind = Condition::kCompare;
@@ -405,7 +399,7 @@ class Parser {
   Result<Condition> condition() {
     if (text_.size() > kMaxExpressionLength) return expression_too_long();
     DDB_TRY(lex());
-    if (toks_.size() == 1) return fail("The expression can not be empty;");
+    if (toks_.size() == 1) return fail(msg::kExprExpressionCanNotEmpty);
     Condition c;
     DDB_ASSIGN(c, parse_or());
     if (peek().kind != Tok::kEnd) return syntax_error();
@@ -415,7 +409,7 @@ class Parser {
   Result<std::vector<Path>> projection() {
     if (text_.size() > kMaxExpressionLength) return expression_too_long();
     DDB_TRY(lex());
-    if (toks_.size() == 1) return fail("The expression can not be empty;");
+    if (toks_.size() == 1) return fail(msg::kExprExpressionCanNotEmpty);
     std::vector<Path> paths;
     for (;;) {
       Path p;
@@ -435,7 +429,7 @@ class Parser {
   Result<Update> update() {
     if (text_.size() > kMaxExpressionLength) return expression_too_long();
     DDB_TRY(lex());
-    if (toks_.size() == 1) return fail("The expression can not be empty;");
+    if (toks_.size() == 1) return fail(msg::kExprExpressionCanNotEmpty);
     Update u;
     std::set<std::string> seen;
     while (peek().kind != Tok::kEnd) {
@@ -452,8 +446,7 @@ class Parser {
         kind = UpdateAction::kDelete;
       else
         return syntax_error();
-      if (!seen.insert(kw).second)
-        return fail("The \"" + kw + "\" section can only be used once in an update expression;");
+      if (!seen.insert(kw).second) return fail(msg::text(msg::kExprSectionCanOnlyUsedOnceInUpdate, kw));
       ++pos_;
       for (;;) {
         UpdateAction a{kind, {}, {}};
@@ -467,8 +460,8 @@ class Parser {
           const Value& v = a.value.value;
           bool ok = kind == UpdateAction::kAdd ? (v.type == VType::N || v.is_set()) : v.is_set();
           if (!ok)
-            return fail("Incorrect operand type for operator or function; operator: " + kw +
-                        ", operand type: " + long_type_name(v.type));
+            return fail(
+                msg::text(msg::kExprIncorrectOperandTypeForOperatorOrFunction2, kw, long_type_name(v.type)));
         }
         u.actions.push_back(std::move(a));
         if (is_punct(",")) {
@@ -485,8 +478,8 @@ class Parser {
   }
 
   Error expression_too_long() {
-    return fail("Expression size has exceeded the maximum allowed size; expression size: " +
-                std::to_string(text_.size()));
+    return fail(
+        msg::text(msg::kExprExpressionSizeHasExceededMaximumAllowedSize, std::to_string(text_.size())));
   }
 
  private:

@@ -6,6 +6,7 @@
 #include "auth/sigv4.h"
 #include "engine/json_util.h"
 #include "util/codec.h"
+#include "util/messages.h"
 #include "util/random.h"
 
 namespace ddb {
@@ -168,7 +169,7 @@ std::optional<Error> DynamoProtocol::check_signature(const HttpCall& call, const
     case sigv4::Verdict::kMismatch:
       break;
   }
-  return err::invalid_signature(err::msg_signature_mismatch());
+  return err::invalid_signature(msg::kSignatureMismatch);
 }
 
 std::string DynamoProtocol::metrics_text() {

@@ -52,9 +52,9 @@ int Decimal::magnitude() const {
 
 Status Decimal::check_limits() const {
   if (is_zero()) return Status::OK();
-  if (significant_digits() > 38) return err::validation(err::msg_num_digits());
-  if (magnitude() > 125) return err::validation(err::msg_num_overflow());
-  if (magnitude() < -130) return err::validation(err::msg_num_underflow());
+  if (significant_digits() > 38) return err::validation(msg::kNumberDigits);
+  if (magnitude() > 125) return err::validation(msg::kNumberOverflow);
+  if (magnitude() < -130) return err::validation(msg::kNumberUnderflow);
   return Status::OK();
 }
 
@@ -106,10 +106,10 @@ Result<Decimal> Decimal::parse(std::string_view s) {
   long long exp = e - frac + static_cast<long long>(digits.size() - nz);
   digits.resize(nz);
   if (digits.empty()) return Decimal();  // zero, any sign or exponent
-  if (digits.size() > 38) return err::validation(err::msg_num_digits());
+  if (digits.size() > 38) return err::validation(msg::kNumberDigits);
   long long mag = exp + static_cast<long long>(digits.size()) - 1;
-  if (mag > 125) return err::validation(err::msg_num_overflow());
-  if (mag < -130) return err::validation(err::msg_num_underflow());
+  if (mag > 125) return err::validation(msg::kNumberOverflow);
+  if (mag < -130) return err::validation(msg::kNumberUnderflow);
   d.digits_ = std::move(digits);
   d.exp_ = static_cast<int>(exp);
   return d;

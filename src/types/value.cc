@@ -124,7 +124,7 @@ Status set_from_json(const rapidjson::Value& m, Value& v) {
 
 Result<Value> value_from_json(const rapidjson::Value& j, int depth) {
   if (!j.IsObject()) return err::serialization(msg::kUnexpectedValueTypeInPayload);
-  if (depth >= kMaxNestingLevels) return err::validation(err::msg_nesting());
+  if (depth >= kMaxNestingLevels) return err::validation(msg::kNesting);
   int count = 0;
   const rapidjson::Value* mem = nullptr;
   std::string_view name;

@@ -58,11 +58,6 @@ inline Error unrecognized_client() {
 inline Error invalid_signature(std::string msg) {
   return coral("InvalidSignatureException", std::move(msg));
 }
-inline std::string msg_signature_mismatch() {
-  return "The request signature we calculated does not match the signature you provided. Check your AWS "
-         "Secret "
-         "Access Key and signing method. Consult the service documentation for details.";
-}
 inline Error request_too_large() {
   return ddb("RequestEntityTooLarge", "Request entity too large", 413);
 }
@@ -76,25 +71,6 @@ inline Error throttling() {
 }
 inline Error idempotent_mismatch(std::string msg) {
   return ddb("IdempotentParameterMismatchException", std::move(msg));
-}
-
-// Messages used in more than one place.
-inline std::string msg_nesting() {
-  return "Nesting Levels have exceeded supported limits";
-}
-// PutItem says more when its item is too deep (DynamoDB Local 3.3.1).
-inline std::string msg_item_nesting() {
-  return "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond "
-         "supported limit";
-}
-inline std::string msg_num_digits() {
-  return "Attempting to store more than 38 significant digits in a Number";
-}
-inline std::string msg_num_overflow() {
-  return "Number overflow. Attempting to store a number with magnitude larger than supported range";
-}
-inline std::string msg_num_underflow() {
-  return "Number underflow. Attempting to store a number with magnitude smaller than supported range";
 }
 
 }  // namespace ddb::err

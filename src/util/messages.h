@@ -1,8 +1,9 @@
-// Every message text the engine answers with, in one place (the expression parser's details are
-// in src/expr/checks.cc and parse.cc; constraint violations are built by engine/json_util.h's
-// Violations). A text with {} is an fmt template: msg::text(kX, values...) fills it; one without is
-// used as it is. The texts are the service's (or DynamoDB Local's where the service's is not
-// known), so a change here is a change of behaviour: the differential test compares them.
+// Every message text ddb-local answers with, in one place: the engine's, the expressions' (the
+// details of "Invalid <expression>: ..."), the constraints that Violations (engine/json_util.h)
+// assembles into "N validation errors detected: ...", and the protocol's. A text with {} is an fmt
+// template that msg::text(kX, values...) fills; one without is used as it is. The texts are the
+// service's (DynamoDB Local's where the service's is not known), so a change here is a change of
+// behaviour: the differential test compares them.
 #pragma once
 #include <string>
 
@@ -13,6 +14,42 @@ namespace ddb::msg {
 template <class... Args>
 std::string text(fmt::format_string<Args...> t, Args&&... args) {
   return fmt::format(t, std::forward<Args>(args)...);
+}
+
+// ---- shared by several operations ----
+inline constexpr char kNesting[] = "Nesting Levels have exceeded supported limits";
+// PutItem says more when its item is too deep (DynamoDB Local 3.3.1).
+inline constexpr char kItemNesting[] =
+    "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond "
+    "supported "
+    "limit";
+inline constexpr char kNumberDigits[] = "Attempting to store more than 38 significant digits in a Number";
+inline constexpr char kNumberOverflow[] =
+    "Number overflow. Attempting to store a number with magnitude larger than supported range";
+inline constexpr char kNumberUnderflow[] =
+    "Number underflow. Attempting to store a number with magnitude smaller than supported range";
+inline constexpr char kSignatureMismatch[] =
+    "The request signature we calculated does not match the signature you provided. Check your AWS Secret "
+    "Access Key and signing method. Consult the service documentation for details.";
+
+// ---- constraints of "Value ... at '...' failed to satisfy constraint: ..." (Violations) ----
+inline constexpr char kMustNotBeNull[] = "Member must not be null";
+inline constexpr char kTableNamePattern[] = "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+";
+inline std::string min_length(long long n) {
+  return "Member must have length greater than or equal to " + std::to_string(n);
+}
+inline std::string max_length(long long n) {
+  return "Member must have length less than or equal to " + std::to_string(n);
+}
+inline std::string min_value(long long n) {
+  return "Member must have value greater than or equal to " + std::to_string(n);
+}
+inline std::string max_value(long long n) {
+  return "Member must have value less than or equal to " + std::to_string(n);
+}
+// `set` as the service lists it, e.g. "[AND, OR]".
+inline std::string enum_set(std::string_view set) {
+  return "Member must satisfy enum value set: " + std::string(set);
 }
 
 // ---- catalog.cc ----
@@ -326,5 +363,71 @@ inline constexpr char kSuppliedAttributevalueEmptyMustContainExactlyOne[] =
     "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes";
 inline constexpr char kInvalidNullAttributeValueTypesMustHaveValue[] =
     "One or more parameter values were invalid: Null attribute value types must have the value of true";
+
+// ---- ops_query.cc (key conditions) ----
+inline constexpr char kKeyConditionNeedsPathAndValue[] =
+    "Invalid KeyConditionExpression: The expression must contain a document path and a value";
+inline constexpr char kInvalidConditionParameterTypeMismatch[] =
+    "One or more parameter values were invalid: Condition parameter type does not match schema type";
+
+// ---- ops_streams.cc (GetShardIterator) ----
+inline constexpr char kTrimmedDataAccess[] =
+    "The operation attempted to read past the oldest stream record in a shard.";
+
+// ---- expressions: the details of "Invalid <expression>: ..." (src/expr/parse.cc) ----
+inline constexpr char kExprSyntaxErrorTokenNear[] = "Syntax error; token: \"{}\", near: \"{}\"";
+inline constexpr char kExprInvalidCharacterEncounteredCharacterPosition[] =
+    "Invalid character encountered; character: \"{}\", position: {}";
+inline constexpr char kExprAttributeNameReservedKeywordReservedKeyword[] =
+    "Attribute name is a reserved keyword; reserved keyword: {}";
+inline constexpr char kExprDocumentPathHasTooManyNestingLevels[] =
+    "The document path has too many nesting levels; nesting levels: {}";
+inline constexpr char kExprExpressionAttributeNameUsedInDocumentPath[] =
+    "An expression attribute name used in the document path is not defined; attribute name: {}";
+inline constexpr char kExprExpressionAttributeValueUsedInExpressionNot[] =
+    "An expression attribute value used in expression is not defined; attribute value: {}";
+inline constexpr char kExprExpressionHasTooManyNestedLevels[] = "The expression has too many nested levels";
+inline constexpr char kExprOperatorOrFunctionRequiresDocumentPathOperator[] =
+    "Operator or function requires a document path; operator or function: if_not_exists";
+inline constexpr char kExprFunctionNotAllowedInUpdateExpressionFunction[] =
+    "The function is not allowed in an update expression; function: {}";
+inline constexpr char kExprFunctionNotAllowedUsedWayInExpression[] =
+    "The function is not allowed to be used this way in an expression; function: {}";
+inline constexpr char kExprInvalidFunctionNameFunction[] = "Invalid function name; function: {}";
+inline constexpr char kExprIncorrectOperandTypeForOperatorOrFunction[] =
+    "Incorrect operand type for operator or function; operator or function: {}, operand type: {}";
+inline constexpr char kExprInOperatorProvidedWithTooManyOperands[] =
+    "The IN operator is provided with too many operands; number of operands: {}";
+inline constexpr char kExprFunctionNotAllowedUsedWayInExpression2[] =
+    "The function is not allowed to be used this way in an expression; function: size";
+inline constexpr char kExprExpressionCanNotEmpty[] = "The expression can not be empty;";
+inline constexpr char kExprSectionCanOnlyUsedOnceInUpdate[] =
+    "The \"{}\" section can only be used once in an update expression;";
+inline constexpr char kExprIncorrectOperandTypeForOperatorOrFunction2[] =
+    "Incorrect operand type for operator or function; operator: {}, operand type: {}";
+inline constexpr char kExprExpressionSizeHasExceededMaximumAllowedSize[] =
+    "Expression size has exceeded the maximum allowed size; expression size: {}";
+
+// ---- expressions: semantic checks (src/expr/checks.cc) ----
+inline constexpr char kExprIncorrectOperandType[] =
+    "Incorrect operand type for operator or function; operator or function: {}, operand type: {}";
+inline constexpr char kExprBetweenBounds[] =
+    "lower bound operand: AttributeValue: {{{}:{}}}, upper bound operand: AttributeValue: {{{}:{}}}";
+inline constexpr char kExprInvalidAttributeTypeName[] =
+    "Invalid attribute type name found; type: {}, valid types: {{N,BS,L,B,NULL,M,S,SS,NS,BOOL}}";
+inline constexpr char kExprIncorrectNumberOfOperands[] =
+    "Incorrect number of operands for operator or function; operator or function: {}, number of operands: {}";
+inline constexpr char kExprBetweenSameType[] =
+    "The BETWEEN operator requires same data type for lower and upper bounds; {}";
+inline constexpr char kExprBetweenOrder[] =
+    "The BETWEEN operator requires upper bound to be greater than or equal to lower bound; {}";
+inline constexpr char kExprPathsConflict[] =
+    "Two document paths conflict with each other; must remove or rewrite one of these paths; path one: {}, "
+    "path "
+    "two: {}";
+inline constexpr char kExprPathsOverlap[] =
+    "Two document paths overlap with each other; must remove or rewrite one of these paths; path one: {}, "
+    "path "
+    "two: {}";
 
 }  // namespace ddb::msg
