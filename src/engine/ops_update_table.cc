@@ -76,7 +76,7 @@ Status plan_stream(Database& db, const Json& ss, TableDef& d) {
           msg::text(msg::kTableAlreadyHasEnabledStreamStream, ops::table_arn(db, d.name), d.stream_label));
     d.stream_enabled = true;
     d.stream_view_type = *view;
-    d.stream_label = stream_label_now();
+    d.stream_label = stream_label_now(d.stream_label);
   } else {
     if (!d.stream_enabled)
       return err::validation(msg::kTableAlreadyHasNoStreamEnabled);  // (real: no-op error)

@@ -18,8 +18,13 @@ VType attr_type(std::string_view t) {
   return t == "N" ? VType::N : t == "B" ? VType::B : VType::S;
 }
 
-std::string stream_label_now() {
-  return format_stream_label(static_cast<int64_t>(now_epoch() * 1e6));
+std::string stream_label_now(const std::string& previous) {
+  // Labels have millisecond precision: a stream enabled again within the same millisecond gets the
+  // next one, so every stream of a table has its own label (and ARN).
+  auto us = static_cast<int64_t>(now_epoch() * 1e6);
+  std::string label = format_stream_label(us);
+  while (!previous.empty() && label <= previous) label = format_stream_label(us += 1000);
+  return label;
 }
 
 // Parses a KeySchema array into a KeyDef (types filled from attribute definitions later).

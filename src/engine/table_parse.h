@@ -8,7 +8,8 @@
 namespace ddb::tables {
 
 VType attr_type(std::string_view t);
-std::string stream_label_now();
+// A new stream's label (its creation time), later than the table's previous label.
+std::string stream_label_now(const std::string& previous = "");
 // Parses a KeySchema array into a KeyDef (types filled from attribute definitions later).
 Status parse_key_schema(const Json* ks, std::string_view path, KeyDef& out, Violations& v, bool& present);
 Status parse_projection(const Json* p, std::string_view path, IndexDef& idx, Violations& v);

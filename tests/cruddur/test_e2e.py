@@ -239,8 +239,12 @@ def test_stream_worker_restart_and_replay(embedded, tmp_path):
     base = [os.path.join(os.path.dirname(__file__), "../../build/cruddur") if not os.environ.get("DDB_BUILD_DIR")
             else os.path.join(os.environ["DDB_BUILD_DIR"], "cruddur"), "stream-worker", "--endpoint", app.dynamodb_url, "--data-dir", wdir]
     w = subprocess.Popen(base, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    time.sleep(0.3)
-    w.kill()  # mid-stream
+    checkpoint = os.path.join(wdir, "stream-checkpoint.json")
+    deadline = time.time() + 30  # killed once it has checkpointed a first batch: mid-stream
+    while time.time() < deadline and not os.path.exists(checkpoint):
+        time.sleep(0.01)
+    assert os.path.exists(checkpoint), "the worker never checkpointed"
+    w.kill()
     w.wait()
     w.stderr.close()
     w = subprocess.Popen(base, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
