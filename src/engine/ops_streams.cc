@@ -105,14 +105,86 @@ Result<std::string> ops::list_streams(Database& db, const Json& req) {
   return o.take();
 }
 
+namespace {
+// DescribeStream's paging and filter: which of the stream's shards to list.
+struct ShardQuery {
+  long long limit = 100;
+  std::optional<std::string> exclusive_start;
+  std::optional<std::string> child_of;  // ShardFilter CHILD_SHARDS
+};
+
+Result<ShardQuery> parse_shard_query(const Json& req, Violations& v) {
+  ShardQuery q;
+  std::optional<long long> limit;
+  DDB_ASSIGN(limit, get_int(req, "Limit"));
+  DDB_ASSIGN(q.exclusive_start, get_string(req, "ExclusiveStartShardId"));
+  if (limit && *limit < 1) v.constraint("'" + std::to_string(*limit) + "'", "limit", msg::min_value(1));
+  if (limit) q.limit = std::min<long long>(*limit, 100);  // "The upper limit is 100" (API reference)
+  if (q.exclusive_start && (q.exclusive_start->size() < 28 || q.exclusive_start->size() > 65))
+    v.constraint("'" + *q.exclusive_start + "'", "exclusiveStartShardId",
+                 q.exclusive_start->size() < 28 ? msg::min_length(28) : msg::max_length(65));
+  const Json* filter = nullptr;
+  DDB_ASSIGN(filter, get_object(req, "ShardFilter"));
+  if (filter) {
+    std::optional<std::string> type;
+    DDB_ASSIGN(type, get_string(*filter, "Type"));
+    DDB_ASSIGN(q.child_of, get_string(*filter, "ShardId"));
+    check_enum(v, type, "shardFilter.type", {"CHILD_SHARDS"});
+    if (!q.child_of) q.child_of = "";
+  }
+  return q;
+}
+
+// The stream's shards (one per stream here) that the query selects: those after
+// ExclusiveStartShardId, at most Limit; CHILD_SHARDS selects the children of a shard, and a
+// stream's only shard has none.
+std::vector<std::string> select_shards(const TableDef& d, const ShardQuery& q, bool& more) {
+  std::vector<std::string> all = {shard_id(d)};
+  std::vector<std::string> out;
+  more = false;
+  if (q.child_of) return out;
+  for (const auto& id : all) {
+    if (q.exclusive_start && id <= *q.exclusive_start) continue;
+    if (static_cast<long long>(out.size()) == q.limit) {
+      more = true;
+      break;
+    }
+    out.push_back(id);
+  }
+  return out;
+}
+
+void write_key_schema_of(JsonOut& o, const KeyDef& k) {
+  o.key("KeySchema");
+  o.w.StartArray();
+  o.w.StartObject();
+  o.kv("AttributeName", k.hash);
+  o.kv("KeyType", "HASH");
+  o.w.EndObject();
+  if (k.has_range()) {
+    o.w.StartObject();
+    o.kv("AttributeName", k.range);
+    o.kv("KeyType", "RANGE");
+    o.w.EndObject();
+  }
+  o.w.EndArray();
+}
+}  // namespace
+
 Result<std::string> ops::describe_stream(Database& db, const Json& req) {
   std::optional<std::string> arn;
   DDB_ASSIGN(arn, get_string(req, "StreamArn"));
-  if (!arn) return Violations::only_null("streamArn");
+  Violations v;
+  if (!arn) v.null_member("streamArn");
+  ShardQuery q;
+  DDB_ASSIGN(q, parse_shard_query(req, v));
+  DDB_TRY(v.status());
   StreamRef s;
   DDB_ASSIGN(s, stream_for_arn(db, *arn));
   const TableDef& d = s.table->def;
   auto [first, last] = seq_range(db, d.id);
+  bool more = false;
+  std::vector<std::string> shards = select_shards(d, q, more);
   JsonOut o;
   o.w.StartObject();
   o.key("StreamDescription");
@@ -124,30 +196,21 @@ Result<std::string> ops::describe_stream(Database& db, const Json& req) {
   o.key("CreationRequestDateTime");
   o.w.Double(d.created);
   o.kv("TableName", d.name);
-  o.key("KeySchema");
+  write_key_schema_of(o, d.key);
+  o.key("Shards");
   o.w.StartArray();
-  o.w.StartObject();
-  o.kv("AttributeName", d.key.hash);
-  o.kv("KeyType", "HASH");
-  o.w.EndObject();
-  if (d.key.has_range()) {
+  for (const auto& id : shards) {
     o.w.StartObject();
-    o.kv("AttributeName", d.key.range);
-    o.kv("KeyType", "RANGE");
+    o.kv("ShardId", id);
+    o.key("SequenceNumberRange");
+    o.w.StartObject();
+    o.kv("StartingSequenceNumber", fmt::format("{:021d}", first ? first : db.last_stream_sequence() + 1));
+    if (!d.stream_enabled) o.kv("EndingSequenceNumber", fmt::format("{:021d}", last));
+    o.w.EndObject();
     o.w.EndObject();
   }
   o.w.EndArray();
-  o.key("Shards");
-  o.w.StartArray();
-  o.w.StartObject();
-  o.kv("ShardId", shard_id(d));
-  o.key("SequenceNumberRange");
-  o.w.StartObject();
-  o.kv("StartingSequenceNumber", fmt::format("{:021d}", first ? first : db.last_stream_sequence() + 1));
-  if (!d.stream_enabled) o.kv("EndingSequenceNumber", fmt::format("{:021d}", last));
-  o.w.EndObject();
-  o.w.EndObject();
-  o.w.EndArray();
+  if (more) o.kv("LastEvaluatedShardId", shards.back());
   o.w.EndObject();
   o.w.EndObject();
   return o.take();

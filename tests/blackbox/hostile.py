@@ -3,11 +3,11 @@ import http.client
 import json
 import socket
 
-AUTH = ("AWS4-HMAC-SHA256 Credential={key}/20260101/us-east-1/dynamodb/aws4_request, "
+AUTH = ("AWS4-HMAC-SHA256 Credential={key}/20260101/{region}/dynamodb/aws4_request, "
         "SignedHeaders=host;x-amz-date, Signature=0123")
 
 
-def call(port, target, body, key="dummy", timeout=30, prefix="DynamoDB_20120810."):
+def call(port, target, body, key="dummy", timeout=30, prefix="DynamoDB_20120810.", region="us-east-1"):
     """POSTs `body` (bytes, str or a JSON-able object) and returns (status, parsed body or raw bytes)."""
     if not isinstance(body, (bytes, str)):
         body = json.dumps(body)
@@ -17,7 +17,7 @@ def call(port, target, body, key="dummy", timeout=30, prefix="DynamoDB_20120810.
     try:
         c.request("POST", "/", body=body, headers={
             "Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": prefix + target,
-            "Authorization": AUTH.format(key=key)})
+            "Authorization": AUTH.format(key=key, region=region)})
         r = c.getresponse()
         raw = r.read()
     finally:

@@ -188,3 +188,45 @@ def test_stream_can_be_disabled_and_a_new_one_enabled(server):
     d = c.describe_table(TableName="streamy")["Table"]
     assert d["StreamSpecification"] == {"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"}
     assert d["LatestStreamArn"] != first
+
+
+def test_describe_stream_pages_shards_to_the_end(server):
+    # Stream clients page DescribeStream with ExclusiveStartShardId until no shard is left; an answer
+    # that repeats the last shard makes them loop for ever.
+    c = server.client()
+    c.create_table(TableName="paged", KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                   AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST",
+                   StreamSpecification={"StreamEnabled": True, "StreamViewType": "KEYS_ONLY"})
+    arn = c.describe_table(TableName="paged")["Table"]["LatestStreamArn"]
+    import boto3
+    streams = boto3.client("dynamodbstreams", endpoint_url=server.url, region_name="eu-central-1",
+                           aws_access_key_id="dummy", aws_secret_access_key="dummy")
+    seen, start = [], None
+    for _ in range(10):
+        args = {"StreamArn": arn, "Limit": 1}
+        if start:
+            args["ExclusiveStartShardId"] = start
+        d = streams.describe_stream(**args)["StreamDescription"]
+        seen += [s["ShardId"] for s in d["Shards"]]
+        start = d.get("LastEvaluatedShardId") or (d["Shards"][-1]["ShardId"] if d["Shards"] else None)
+        if not d["Shards"]:
+            break
+    else:
+        pytest.fail(f"DescribeStream never ran out of shards: {seen}")
+    assert len(seen) == 1 and len(set(seen)) == 1
+    # A shard has no children here (one shard per stream): CHILD_SHARDS finds none. (Debian's botocore
+    # predates ShardFilter: sent raw.)
+    from hostile import call
+    status, d = call(server.port, "DescribeStream", {"StreamArn": arn, "ShardFilter": {"Type": "CHILD_SHARDS", "ShardId": seen[0]}},
+                     prefix="DynamoDBStreams_20120810.", region="eu-central-1")
+    assert status == 200 and d["StreamDescription"]["Shards"] == [], d
+    status, d = call(server.port, "DescribeStream", {"StreamArn": arn, "ShardFilter": {"Type": "PARENT_SHARDS", "ShardId": seen[0]}},
+                     prefix="DynamoDBStreams_20120810.", region="eu-central-1")
+    assert status == 400 and d["__type"].endswith("ValidationException"), d
+    for bad, message in (({"Limit": 0}, "Value '0' at 'limit' failed to satisfy constraint: Member must have value "
+                                          "greater than or equal to 1"),
+                         ({"ExclusiveStartShardId": "short"}, "Value 'short' at 'exclusiveStartShardId' failed to "
+                                                             "satisfy constraint: Member must have length greater than or equal to 28")):
+        status, d = call(server.port, "DescribeStream", dict(StreamArn=arn, **bad), prefix="DynamoDBStreams_20120810.",
+                         region="eu-central-1")
+        assert status == 400 and d["message"] == "1 validation error detected: " + message, d
