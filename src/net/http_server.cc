@@ -17,6 +17,7 @@
 #include <boost/beast/ssl.hpp>
 
 #include "net/http_message.h"
+#include "util/time.h"
 
 namespace ddb::net {
 
@@ -265,6 +266,7 @@ class Session final : public IdleConnection, public std::enable_shared_from_this
     auto res =
         std::make_shared<http::response<http::string_body>>(static_cast<http::status>(reply.status), version);
     res->set(http::field::server, sh_->opt.server_name);
+    res->set(http::field::date, ddb::http_date_now());
     res->set(http::field::content_type, reply.content_type);
     for (auto& [k, v] : reply.headers) res->set(k, v);
     res->body() = reply.body;
@@ -290,7 +292,7 @@ class Session final : public IdleConnection, public std::enable_shared_from_this
     auto status = static_cast<http::status>(reply.status);
     std::string head = "HTTP/1.1 " + std::to_string(reply.status) + " " +
                        std::string(http::obsolete_reason(status)) + "\r\nServer: " + sh_->opt.server_name +
-                       "\r\nContent-Type: " + reply.content_type + "\r\n";
+                       "\r\nDate: " + ddb::http_date_now() + "\r\nContent-Type: " + reply.content_type + "\r\n";
     for (auto& [k, v] : reply.headers) head += k + ": " + v + "\r\n";
     out_ = head + "Cache-Control: no-cache\r\nConnection: close\r\n\r\n";
     parser_.reset();

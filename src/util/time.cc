@@ -8,7 +8,7 @@
 namespace ddb {
 
 namespace {
-enum class Form { kIsoMicrosZ, kIsoMillis, kAmzDate };
+enum class Form { kIsoMicrosZ, kIsoMillis, kAmzDate, kHttp };
 
 std::string format_utc(int64_t us, Form form) {
   int64_t secs64 = us / 1000000, frac = us % 1000000;
@@ -30,6 +30,13 @@ std::string format_utc(int64_t us, Form form) {
     case Form::kAmzDate:
       return fmt::format("{:04d}{:02d}{:02d}T{:02d}{:02d}{:02d}Z", y, mo, tm.tm_mday, tm.tm_hour, tm.tm_min,
                          tm.tm_sec);
+    case Form::kHttp: {
+      static const char* days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+      static const char* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+      return fmt::format("{}, {:02d} {} {:04d} {:02d}:{:02d}:{:02d} GMT", days[tm.tm_wday], tm.tm_mday,
+                         months[tm.tm_mon], y, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    }
   }
   return "";
 }
@@ -48,6 +55,21 @@ std::string format_stream_label(int64_t us) {
 }
 std::string format_amz_date(time_t secs) {
   return format_utc(static_cast<int64_t>(secs) * 1000000, Form::kAmzDate);
+}
+
+std::string format_http_date(time_t secs) {
+  return format_utc(static_cast<int64_t>(secs) * 1000000, Form::kHttp);
+}
+
+const std::string& http_date_now() {
+  thread_local time_t at = -1;
+  thread_local std::string text;
+  time_t now = time(nullptr);
+  if (now != at) {
+    at = now;
+    text = format_http_date(now);
+  }
+  return text;
 }
 
 std::optional<int64_t> parse_time(const std::string& s) {
