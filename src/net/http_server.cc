@@ -292,7 +292,8 @@ class Session final : public IdleConnection, public std::enable_shared_from_this
     auto status = static_cast<http::status>(reply.status);
     std::string head = "HTTP/1.1 " + std::to_string(reply.status) + " " +
                        std::string(http::obsolete_reason(status)) + "\r\nServer: " + sh_->opt.server_name +
-                       "\r\nDate: " + ddb::http_date_now() + "\r\nContent-Type: " + reply.content_type + "\r\n";
+                       "\r\nDate: " + ddb::http_date_now() + "\r\nContent-Type: " + reply.content_type +
+                       "\r\n";
     for (auto& [k, v] : reply.headers) head += k + ": " + v + "\r\n";
     out_ = head + "Cache-Control: no-cache\r\nConnection: close\r\n\r\n";
     parser_.reset();

@@ -17,7 +17,8 @@ net::Handler http_handler(DynamoProtocol& protocol) {
                   req.header("authorization"),
                   req.header("origin"),
                   req.query,
-                  &req.headers};
+                  &req.headers,
+                  req.header("host")};
     HttpReply r = protocol.handle(call);
     return net::Reply{r.status, std::move(r.content_type), std::move(r.body), std::move(r.headers), nullptr};
   };

@@ -1,5 +1,7 @@
 #include "server/protocol.h"
 
+#include <cctype>
+
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 
@@ -60,12 +62,20 @@ HttpReply DynamoProtocol::handle_options(const HttpCall& call) {
   return r;
 }
 
+std::string DynamoProtocol::endpoint_host(const HttpCall& call) const {
+  bool ok = !call.host.empty() && call.host.size() <= 255;
+  for (char c : call.host)
+    ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':' || c == '[' ||
+                c == ']');
+  return ok ? std::string(call.host) : "dynamodb." + opt_.default_region + ".amazonaws.com";
+}
+
 HttpReply DynamoProtocol::handle_get(const HttpCall& call) {
   HttpReply r;
   r.content_type = "text/plain";
   if (call.path == "/" && call.amz_target.empty()) {
-    // DynamoDB answers an unsigned GET / with a health line.
-    r.body = "healthy: dynamodb." + opt_.default_region + ".amazonaws.com ";
+    // DynamoDB answers an unsigned GET / with a health line naming the endpoint.
+    r.body = "healthy: " + endpoint_host(call) + " ";
   } else if (call.path == "/metrics") {
     r.content_type = "text/plain; version=0.0.4";
     r.body = metrics_text();
@@ -142,6 +152,22 @@ HttpReply DynamoProtocol::handle(const HttpCall& call) {
   auto result = (*db)->execute(target, doc);
   if (!result.ok()) return fail(result.error());
   r.body = std::move(result).value();
+  if (target == "DynamoDB_20120810.DescribeEndpoints") {
+    // The endpoint the client addressed, not the service's name: a client that follows the answer
+    // (botocore's endpoint discovery) keeps talking to this server.
+    JsonOut o;
+    o.w.StartObject();
+    o.key("Endpoints");
+    o.w.StartArray();
+    o.w.StartObject();
+    o.kv("Address", endpoint_host(call));
+    o.key("CachePeriodInMinutes");
+    o.w.Int(1440);
+    o.w.EndObject();
+    o.w.EndArray();
+    o.w.EndObject();
+    r.body = o.take();
+  }
   add_cors(call, r);
   r.headers.emplace_back("x-amzn-RequestId", make_request_id());
   r.headers.emplace_back("x-amz-crc32", std::to_string(crc32(r.body)));

@@ -22,6 +22,7 @@ struct HttpCall {
   std::string_view content_type, amz_target, authorization, origin;
   std::string_view query;                      // for signature verification
   const sigv4::HeaderList* headers = nullptr;  // all headers, for signature verification
+  std::string_view host;                       // the Host header: the endpoint the client addressed
 };
 
 struct HttpReply {
@@ -55,6 +56,8 @@ class DynamoProtocol {
   HttpReply error_reply(const Error& e);
   HttpReply handle_options(const HttpCall& call);  // CORS preflight
   HttpReply handle_get(const HttpCall& call);      // the health line, /metrics
+  // The endpoint's name as the client addressed it (a well-formed Host header), else the service's.
+  std::string endpoint_host(const HttpCall& call) const;
   // The database a signed request addresses (one per access key and region unless shared).
   Result<std::shared_ptr<Database>> database_for(const sigv4::Credential& cred);
   // With secrets configured: the service's error for a request whose signature does not hold.

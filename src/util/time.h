@@ -18,6 +18,6 @@ std::string format_amz_date(time_t seconds_since_epoch);      // SigV4
 std::string format_http_date(time_t seconds_since_epoch);     // HTTP Date
 // The current second's HTTP date, formatted once per second per thread.
 const std::string& http_date_now();
-std::optional<int64_t> parse_time(const std::string& s);      // exactly format_time's form
+std::optional<int64_t> parse_time(const std::string& s);  // exactly format_time's form
 
 }  // namespace ddb

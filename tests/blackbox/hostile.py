@@ -44,3 +44,18 @@ def alive(port):
 def open_idle(port):
     s = socket.create_connection(("127.0.0.1", port))
     return s
+
+
+def exchange_raw(port, request, timeout=10):
+    """Sends raw bytes and returns everything the server answers until it closes the connection."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    try:
+        s.sendall(request)
+        out = b""
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                return out
+            out += chunk
+    finally:
+        s.close()

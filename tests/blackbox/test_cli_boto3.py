@@ -125,12 +125,25 @@ def test_errors_have_dynamodb_shape(server):
 
 
 def test_health_line_and_crc32(server):
+    # The health line names the endpoint the client addressed (the service: "healthy:
+    # dynamodb.<region>.amazonaws.com "); without a usable Host header, the service's name.
     with urllib.request.urlopen(server.url + "/") as r:
-        assert r.read().decode().startswith("healthy: dynamodb.")
+        assert r.read().decode() == f"healthy: 127.0.0.1:{server.port} "
+    from hostile import exchange_raw
+    assert exchange_raw(server.port, b"GET / HTTP/1.0\r\n\r\n").endswith(b"healthy: dynamodb.us-east-1.amazonaws.com ")
+    assert exchange_raw(server.port, b"GET / HTTP/1.1\r\nHost: a<b>\r\nConnection: close\r\n\r\n").endswith(
+        b"healthy: dynamodb.us-east-1.amazonaws.com ")
     # botocore verifies x-amz-crc32 on every response; a wrong one would have failed all tests above.
     c = server.client()
     meta = c.list_tables()["ResponseMetadata"]
     assert "x-amz-crc32" in meta["HTTPHeaders"]
+
+
+def test_describe_endpoints_names_this_server(server):
+    # botocore's endpoint discovery follows DescribeEndpoints; naming dynamodb.<region>.amazonaws.com
+    # would send a local client to the cloud (or into DNS retries).
+    d = server.client().describe_endpoints()
+    assert d["Endpoints"] == [{"Address": f"127.0.0.1:{server.port}", "CachePeriodInMinutes": 1440}]
 
 
 def test_databases_are_per_access_key_and_region_unless_shared(server):
