@@ -119,7 +119,7 @@ Result<ShardQuery> parse_shard_query(const Json& req, Violations& v) {
   DDB_ASSIGN(limit, get_int(req, "Limit"));
   DDB_ASSIGN(q.exclusive_start, get_string(req, "ExclusiveStartShardId"));
   if (limit && *limit < 1) v.constraint("'" + std::to_string(*limit) + "'", "limit", msg::min_value(1));
-  if (limit) q.limit = std::min<long long>(*limit, 100);  // "The upper limit is 100" (API reference)
+  if (limit) q.limit = *limit;
   if (q.exclusive_start && (q.exclusive_start->size() < 28 || q.exclusive_start->size() > 65))
     v.constraint("'" + *q.exclusive_start + "'", "exclusiveStartShardId",
                  q.exclusive_start->size() < 28 ? msg::min_length(28) : msg::max_length(65));
@@ -179,6 +179,8 @@ Result<std::string> ops::describe_stream(Database& db, const Json& req) {
   ShardQuery q;
   DDB_ASSIGN(q, parse_shard_query(req, v));
   DDB_TRY(v.status());
+  // "The upper limit is 100" (API reference); the text is DynamoDB Local 3.3.1's.
+  if (q.limit > 100) return err::validation(msg::kInvalidShardLimit);
   StreamRef s;
   DDB_ASSIGN(s, stream_for_arn(db, *arn));
   const TableDef& d = s.table->def;

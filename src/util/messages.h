@@ -370,7 +370,9 @@ inline constexpr char kKeyConditionNeedsPathAndValue[] =
 inline constexpr char kInvalidConditionParameterTypeMismatch[] =
     "One or more parameter values were invalid: Condition parameter type does not match schema type";
 
-// ---- ops_streams.cc (GetShardIterator) ----
+// ---- ops_streams.cc (DescribeStream, GetShardIterator) ----
+inline constexpr char kInvalidShardLimit[] =
+    "One or more parameter values were invalid: Limit cannot be greater than the maximum: 100";
 inline constexpr char kTrimmedDataAccess[] =
     "The operation attempted to read past the oldest stream record in a shard.";
 
