@@ -209,7 +209,7 @@ Result<TableDef> parse_create_table(const Json& req) {
   DDB_ASSIGN(billing, get_string(req, "BillingMode"));
   bool ks_present;
   DDB_TRY(parse_key_schema(member(req, "KeySchema"), "keySchema", d.key, v, ks_present));
-  check_table_name(v, name);
+  check_table_name(v, name, "tableName", TableNameForm::kName);
   DDB_TRY(parse_attribute_definitions(req, d, v));
   check_enum(v, billing, "billingMode", {"PROVISIONED", "PAY_PER_REQUEST"});
   const Json* pt = member(req, "ProvisionedThroughput");

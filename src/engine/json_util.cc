@@ -96,23 +96,18 @@ Error Violations::only_null(std::string_view path) {
   return v.status().take_error();
 }
 
-void check_table_name(Violations& v, const std::optional<std::string>& name, std::string_view path) {
-  if (path == "tableName") {
-    // The real service checks presence and length of TableName before the other constraints.
-    if (!name) {
-      v.custom("The parameter 'TableName' is required but was not present in the request");
-      return;
-    }
-    if (name->size() < 3 || name->size() > 255) {
-      v.custom("TableName must be at least 3 characters long and at most 255 characters long");
-      return;
-    }
-  }
+void check_table_name(Violations& v, const std::optional<std::string>& name, std::string_view path,
+                      TableNameForm form) {
   if (!name) {
     v.null_member(path);
     return;
   }
   const std::string& n = *name;
+  if (form == TableNameForm::kNameOrArn) {
+    if (n.empty()) v.constraint("''", path, msg::min_length(1));
+    if (n.size() > 1024) v.constraint("'" + n + "'", path, msg::max_length(1024));
+    return;
+  }
   bool pattern_ok = !n.empty();
   for (char c : n)
     if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.'))

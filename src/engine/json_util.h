@@ -73,9 +73,12 @@ class Violations {
   std::string custom_;
 };
 
-// Table-name checks shared by all operations (length 3..255, [a-zA-Z0-9_.-]+).
+// The TableName member's constraints, as the service's API reference gives them: a new table's name
+// (CreateTable; ListTables' start) is 3..255 characters of [a-zA-Z0-9_.-]; every other operation
+// takes a name or the table's ARN, 1..1024 characters.
+enum class TableNameForm { kName, kNameOrArn };
 void check_table_name(Violations& v, const std::optional<std::string>& name,
-                      std::string_view path = "tableName");
+                      std::string_view path = "tableName", TableNameForm form = TableNameForm::kNameOrArn);
 void check_enum(Violations& v, const std::optional<std::string>& value, std::string_view path,
                 std::initializer_list<const char*> allowed);
 

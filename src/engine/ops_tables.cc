@@ -240,7 +240,7 @@ Result<std::string> ops::list_tables(Database& db, const Json& req) {
   DDB_ASSIGN(limit, get_int(req, "Limit"));
   DDB_ASSIGN(start, get_string(req, "ExclusiveStartTableName"));
   Violations v;
-  if (start) check_table_name(v, start, "exclusiveStartTableName");
+  if (start) check_table_name(v, start, "exclusiveStartTableName", TableNameForm::kName);
   if (limit && *limit < 1) v.constraint("\'" + std::to_string(*limit) + "\'", "limit", msg::min_value(1));
   if (limit && *limit > 100) v.constraint("\'" + std::to_string(*limit) + "\'", "limit", msg::max_value(100));
   DDB_TRY(v.status());
@@ -289,7 +289,7 @@ Result<std::string> ops::delete_table(Database& db, const Json& req) {
   }
   b.del(keys::catalog(t->def.name));
   DDB_TRY(db.store().write(b));
-  db.erase_table(*name);
+  db.erase_table(t->def.name);
   TableView shown = view_of(*t);
   shown.status = "DELETING";
   JsonOut o;

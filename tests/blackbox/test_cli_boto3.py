@@ -181,3 +181,22 @@ def test_restart_keeps_tables_and_items(data_dir):
         assert c.describe_table(TableName="cruddur-messages")["Table"]["ItemCount"] == 1
     finally:
         s.stop()
+
+
+def test_a_table_is_named_by_its_arn_wherever_a_name_is(server):
+    # Since 2024 every operation but CreateTable takes the table's ARN as TableName (API reference).
+    c = server.client()
+    c.create_table(TableName="by-arn", KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                   AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST")
+    arn = c.describe_table(TableName="by-arn")["Table"]["TableArn"]
+    c.put_item(TableName=arn, Item={"pk": {"S": "a"}, "v": {"N": "1"}})
+    assert c.get_item(TableName=arn, Key={"pk": {"S": "a"}})["Item"]["v"] == {"N": "1"}
+    assert c.query(TableName=arn, KeyConditionExpression="pk = :p",
+                   ExpressionAttributeValues={":p": {"S": "a"}})["Count"] == 1
+    assert c.describe_table(TableName=arn)["Table"]["TableName"] == "by-arn"
+    other_region = arn.replace(":eu-central-1:", ":us-west-2:")
+    with pytest.raises(ClientError) as e:
+        c.get_item(TableName=other_region, Key={"pk": {"S": "a"}})
+    assert e.value.response["Error"]["Code"] == "ResourceNotFoundException"
+    c.delete_table(TableName=arn)
+    assert "by-arn" not in c.list_tables()["TableNames"]

@@ -50,9 +50,22 @@ def case(name, op, req, **opts):
 
 
 # ---------------------------------------------------------------- tables
-for bad in ["ab", "a" * 256, "bad name", "bad/name", ""]:
-    case(f"describe_bad_name_{len(bad)}_{bad.replace(' ', 'sp').replace('/', 'sl')[:8]}", "DescribeTable", {"TableName": bad})
-case("describe_null_name", "DescribeTable", {})
+# Since tables can be named by their ARN (2024), every operation but CreateTable takes a TableName of
+# 1..1024 characters with no pattern (API reference, DescribeTable / GetItem: "Length Constraints:
+# Minimum length of 1. Maximum length of 1024."): a short or oddly spelled name is a table that does not
+# exist. DynamoDB Local 1.25.1 and 3.3.1 still apply the old name rule.
+for bad in ["ab", "a" * 256, "bad name", "bad/name"]:
+    case(f"describe_bad_name_{len(bad)}_{bad.replace(' ', 'sp').replace('/', 'sl')[:8]}", "DescribeTable", {"TableName": bad},
+         real={"type": "ResourceNotFoundException", "message": f"Requested resource not found: Table: {bad} not found"})
+case("describe_bad_name_0_", "DescribeTable", {"TableName": ""},
+     real={"type": "ValidationException", "message": "1 validation error detected: Value '' at 'tableName' failed to "
+                                                     "satisfy constraint: Member must have length greater than or equal to 1"})
+case("describe_null_name", "DescribeTable", {},
+     real={"type": "ValidationException", "message": "1 validation error detected: Value null at 'tableName' failed to "
+                                                     "satisfy constraint: Member must not be null"})
+case("describe_by_arn", "DescribeTable", {"TableName": "arn:aws:dynamodb:us-east-1:000000000000:table/nope"},
+     real={"type": "ResourceNotFoundException",
+           "message": "Requested resource not found: Table: arn:aws:dynamodb:us-east-1:000000000000:table/nope not found"})
 case("describe_missing", "DescribeTable", {"TableName": "nope"},
      real={"type": "ResourceNotFoundException", "message": "Requested resource not found: Table: nope not found"})
 case("delete_missing", "DeleteTable", {"TableName": "nope"},
@@ -92,7 +105,11 @@ case("create_same_name_twice", "CreateTable", {"TableName": "cx1", "KeySchema": 
      real={"type": "ValidationException", "message": "Both the Hash Key and the Range Key element in the KeySchema have the same name"})
 case("create_three_keys", "CreateTable", {"TableName": "cx1", "KeySchema": KS * 3, "AttributeDefinitions": AD, **PPR})
 case("create_empty_keyschema", "CreateTable", {"TableName": "cx1", "KeySchema": [], "AttributeDefinitions": AD, **PPR})
-case("create_bad_name", "CreateTable", {"TableName": "c", "KeySchema": KS, "AttributeDefinitions": AD, **PPR})
+# CreateTable's TableName is 3..255 characters of [a-zA-Z0-9_.-] (API reference, CreateTable), reported in
+# the constraint form like every other member.
+case("create_bad_name", "CreateTable", {"TableName": "c", "KeySchema": KS, "AttributeDefinitions": AD, **PPR},
+     real={"type": "ValidationException", "message": "1 validation error detected: Value 'c' at 'tableName' failed to "
+                                                     "satisfy constraint: Member must have length greater than or equal to 3"})
 case("create_exists", "CreateTable", {"TableName": "d_hash", "KeySchema": KS, "AttributeDefinitions": AD, **PPR},
      real={"type": "ResourceInUseException", "message": "Table already exists: d_hash"})
 case("create_lsi_no_range", "CreateTable", {"TableName": "cx1", "KeySchema": KS,

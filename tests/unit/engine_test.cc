@@ -92,8 +92,8 @@ TEST(Engine, CreateTableValidation) {
       t.call(
           "CreateTable",
           R"({"TableName":"ab","KeySchema":[{"AttributeName":"k","KeyType":"HASH"}],"AttributeDefinitions":[{"AttributeName":"k","AttributeType":"S"}],"BillingMode":"PAY_PER_REQUEST"})"),
-      "ERR ValidationException: TableName must be at least 3 characters long and at most 255 characters "
-      "long");
+      "ERR ValidationException: 1 validation error detected: Value 'ab' at 'tableName' failed to satisfy "
+      "constraint: Member must have length greater than or equal to 3");
   EXPECT_EQ(
       t.call(
           "CreateTable",
