@@ -111,6 +111,17 @@ Result<TableRead> parse_table_read(Database& db, const std::string& table, const
   if (!ks || !ks->IsArray()) return Violations::only_null(fmt::format("requestItems.{}.member.keys", table));
   if (ks->Size() == 0)
     return Violations::only("'[]'", fmt::format("requestItems.{}.member.keys", table), msg::min_length(1));
+  if (ks->Size() > 100) {
+    // The service shows the list as it renders values: each key's JSON, joined by ", ".
+    std::string shown = "'[";
+    for (rapidjson::SizeType i = 0; i < ks->Size(); ++i) {
+      rapidjson::StringBuffer sb;
+      rapidjson::Writer<rapidjson::StringBuffer> w(sb);
+      (*ks)[i].Accept(w);
+      shown += (i ? ", " : "") + std::string(sb.GetString(), sb.GetSize());
+    }
+    return Violations::only(shown + "]'", "requestItems." + table + ".member.keys", msg::max_length(100));
+  }
   total += ks->Size();
   if (total > 100) return err::validation(msg::kTooManyItemsRequestedForBatchgetitemCall);
   auto body = with_table(spec, table);

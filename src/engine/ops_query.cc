@@ -212,7 +212,7 @@ Result<Segments> collect_segments(const Json& req, Violations& v) {
 }
 
 Status apply_segments(const Segments& s, ReadRequest& r) {
-  if (s.segment && !s.total) return err::validation(msg::kIfSegmentSpecifiedTotalSegmentMustAlso);
+  if (s.segment && !s.total) return err::validation(msg::kTotalSegmentsRequired);
   if (s.total && !s.segment) return err::validation(msg::kSegmentParameterRequiredButNotPresentIn);
   if (s.segment && *s.segment >= *s.total)
     return err::validation(msg::text(msg::kSegmentParameterZeroBasedAndMustLess, std::to_string(*s.segment),

@@ -219,8 +219,11 @@ inline constexpr char kQueryConditionMissedKeySchemaElement[] =
     "Query condition missed key schema element: {}";
 inline constexpr char kProvidedStartingKeyInvalidProvidedKeyElement[] =
     "The provided starting key is invalid: The provided key element does not match the schema";
-inline constexpr char kIfSegmentSpecifiedTotalSegmentMustAlso[] =
-    "If segment is specified, total segment must also be specified";
+// dynalite's text (validations/scan.js), written against the service; DynamoDB Local says "If segment
+// is specified, total segment must also be specified".
+inline constexpr char kTotalSegmentsRequired[] =
+    "The TotalSegments parameter is required but was not present in the request when Segment parameter is "
+    "present";
 inline constexpr char kSegmentParameterRequiredButNotPresentIn[] =
     "The Segment parameter is required but was not present in the request when parameter TotalSegments is "
     "present";
