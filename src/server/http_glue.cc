@@ -18,7 +18,8 @@ net::Handler http_handler(DynamoProtocol& protocol) {
                   req.header("origin"),
                   req.query,
                   &req.headers,
-                  req.header("host")};
+                  req.header("host"),
+                  req.header("content-encoding")};
     HttpReply r = protocol.handle(call);
     return net::Reply{r.status, std::move(r.content_type), std::move(r.body), std::move(r.headers), nullptr};
   };

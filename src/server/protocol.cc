@@ -127,11 +127,10 @@ HttpReply DynamoProtocol::handle(const HttpCall& call) {
       (target.rfind("DynamoDB_20120810.", 0) != 0 && target.rfind("DynamoDBStreams_20120810.", 0) != 0))
     return fail(err::unknown_operation());
   if (call.authorization.empty())
-    return fail(
-        Error{std::string(err::kDdbPrefix) + "MissingAuthenticationToken",
-              "Request must contain either a valid (registered) AWS access key ID or X.509 certificate.",
-              400,
-              {}});
+    return fail(Error{std::string(err::kDdbPrefix) + "MissingAuthenticationToken",
+                      msg::kMissingAuthenticationToken,
+                      400,
+                      {}});
   std::string auth_error;
   auto cred = sigv4::parse_authorization(call.authorization, &auth_error);
   if (!cred) return fail(err::incomplete_signature(auth_error));
@@ -139,6 +138,15 @@ HttpReply DynamoProtocol::handle(const HttpCall& call) {
     if (auto bad = check_signature(call, *cred)) return fail(*bad);
   auto db = database_for(*cred);
   if (!db.ok()) return fail(db.error());
+  // A compressed body (Content-Encoding: gzip) is signed as sent and parsed as decoded.
+  std::string decoded;
+  std::string_view body = call.body;
+  if (call.content_encoding == "gzip") {
+    auto g = gunzip(call.body, opt_.max_body_bytes, decoded);
+    if (g == Gunzip::kTooLarge) return fail(err::request_too_large());
+    if (g == Gunzip::kCorrupt) return fail(err::serialization(msg::kCorruptGzipBody));
+    body = decoded;
+  }  // any other encoding is taken as identity, as before (some SDKs send tokens of their own)
   // Parse into a per-thread arena: no allocation for ordinary requests.
   thread_local char arena[32 * 1024];
   thread_local char stack_arena[8 * 1024];
@@ -147,7 +155,7 @@ HttpReply DynamoProtocol::handle(const HttpCall& call) {
   rapidjson::GenericDocument<rapidjson::UTF8<>, rapidjson::MemoryPoolAllocator<>,
                              rapidjson::MemoryPoolAllocator<>>
       doc(&value_alloc, sizeof stack_arena, &stack_alloc);
-  doc.Parse<kRequestParseFlags>(call.body.data(), call.body.size());
+  doc.Parse<kRequestParseFlags>(body.data(), body.size());
   if (doc.HasParseError()) return fail(err::serialization(""));
   auto result = (*db)->execute(target, doc);
   if (!result.ok()) return fail(result.error());

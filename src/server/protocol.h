@@ -23,6 +23,7 @@ struct HttpCall {
   std::string_view query;                      // for signature verification
   const sigv4::HeaderList* headers = nullptr;  // all headers, for signature verification
   std::string_view host;                       // the Host header: the endpoint the client addressed
+  std::string_view content_encoding;           // "gzip": the body is compressed
 };
 
 struct HttpReply {

@@ -78,6 +78,31 @@ std::string hex_encode(std::string_view in) {
   return out;
 }
 
+Gunzip gunzip(std::string_view in, size_t max_out, std::string& out) {
+  z_stream z{};
+  if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) return Gunzip::kCorrupt;
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  z.avail_in = static_cast<uInt>(in.size());
+  out.clear();
+  char buf[16384];
+  int rc = Z_OK;
+  while (rc == Z_OK) {
+    z.next_out = reinterpret_cast<Bytef*>(buf);
+    z.avail_out = sizeof buf;
+    rc = inflate(&z, Z_NO_FLUSH);
+    size_t got = sizeof buf - z.avail_out;
+    if (out.size() + got > max_out) {
+      inflateEnd(&z);
+      return Gunzip::kTooLarge;  // stops at the limit: a small bomb never grows past it
+    }
+    out.append(buf, got);
+    if (rc == Z_BUF_ERROR && z.avail_in == 0) break;  // truncated
+  }
+  bool whole = rc == Z_STREAM_END && z.avail_in == 0;
+  inflateEnd(&z);
+  return whole ? Gunzip::kOk : Gunzip::kCorrupt;
+}
+
 uint32_t crc32(std::string_view data) {
   return static_cast<uint32_t>(
       ::crc32(0L, reinterpret_cast<const Bytef*>(data.data()), static_cast<uInt>(data.size())));

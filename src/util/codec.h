@@ -12,6 +12,9 @@ std::string base64_encode(std::string_view in);
 std::optional<std::string> base64_decode(std::string_view in);
 std::string hex_encode(std::string_view in);
 uint32_t crc32(std::string_view data);
+// A gzip stream's content, at most max_out bytes. kCorrupt: not a whole, valid gzip stream.
+enum class Gunzip { kOk, kCorrupt, kTooLarge };
+Gunzip gunzip(std::string_view in, size_t max_out, std::string& out);
 // Well-formed UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF.
 bool valid_utf8(std::string_view s);
 

@@ -32,6 +32,12 @@ inline constexpr char kSignatureMismatch[] =
     "The request signature we calculated does not match the signature you provided. Check your AWS Secret "
     "Access Key and signing method. Consult the service documentation for details.";
 
+// ---- the protocol (src/server/protocol.cc) ----
+inline constexpr char kMissingAuthenticationToken[] =
+    "Request must contain either a valid (registered) AWS access key ID or X.509 certificate.";
+// The service's answer to a corrupt gzip body is not known; this is ours (docs/compatibility.md).
+inline constexpr char kCorruptGzipBody[] = "The request body is not a valid gzip stream";
+
 // ---- constraints of "Value ... at '...' failed to satisfy constraint: ..." (Violations) ----
 inline constexpr char kMustNotBeNull[] = "Member must not be null";
 inline constexpr char kTableNamePattern[] = "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+";
