@@ -317,25 +317,58 @@ Result<std::string> single_write(Database& db, WriteOp::Kind kind, const Json& r
 }
 }  // namespace
 
+namespace {
+// The constraints of an item request's members, all reported together in the order of the
+// operation's input members (the service's order): TableName, Item/Key, then the enums. Type errors
+// (a number where a string belongs) come first, as SerializationException.
+Status check_item_members(const Json& req, WriteOp::Kind kind, bool read) {
+  Violations v;
+  std::optional<std::string> name, rv, rcc, metrics, op, rv_failure;
+  DDB_ASSIGN(name, get_string(req, "TableName"));
+  DDB_ASSIGN(rcc, get_string(req, "ReturnConsumedCapacity"));
+  check_table_name(v, name);
+  if (!member(req, kind == WriteOp::kPut ? "Item" : "Key"))
+    v.null_member(kind == WriteOp::kPut ? "item" : "key");
+  if (!read) {
+    DDB_ASSIGN(rv, get_string(req, "ReturnValues"));
+    DDB_ASSIGN(metrics, get_string(req, "ReturnItemCollectionMetrics"));
+    DDB_ASSIGN(op, get_string(req, "ConditionalOperator"));
+    DDB_ASSIGN(rv_failure, get_string(req, "ReturnValuesOnConditionCheckFailure"));
+    check_enum(v, rv, "returnValues", {"ALL_NEW", "UPDATED_OLD", "ALL_OLD", "NONE", "UPDATED_NEW"});
+  }
+  check_enum(v, rcc, "returnConsumedCapacity", {"INDEXES", "TOTAL", "NONE"});
+  if (!read) {
+    check_enum(v, metrics, "returnItemCollectionMetrics", {"SIZE", "NONE"});
+    check_enum(v, op, "conditionalOperator", {"AND", "OR"});
+    check_enum(v, rv_failure, "returnValuesOnConditionCheckFailure", {"ALL_OLD", "NONE"});
+  }
+  return v.status();
+}
+}  // namespace
+
 Result<std::string> ops::put_item(Database& db, const Json& req) {
+  DDB_TRY(check_item_members(req, WriteOp::kPut, false));
   std::string rv;
   DDB_ASSIGN(rv, return_values(req, {"NONE", "ALL_OLD"}, "ReturnValues can only be ALL_OLD or NONE"));
   return single_write(db, WriteOp::kPut, req, rv);
 }
 
 Result<std::string> ops::delete_item(Database& db, const Json& req) {
+  DDB_TRY(check_item_members(req, WriteOp::kDelete, false));
   std::string rv;
   DDB_ASSIGN(rv, return_values(req, {"NONE", "ALL_OLD"}, "ReturnValues can only be ALL_OLD or NONE"));
   return single_write(db, WriteOp::kDelete, req, rv);
 }
 
 Result<std::string> ops::update_item(Database& db, const Json& req) {
+  DDB_TRY(check_item_members(req, WriteOp::kUpdate, false));
   std::string rv;
   DDB_ASSIGN(rv, return_values(req, {"NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"}, ""));
   return single_write(db, WriteOp::kUpdate, req, rv);
 }
 
 Result<std::string> ops::get_item(Database& db, const Json& req) {
+  DDB_TRY(check_item_members(req, WriteOp::kCheck, true));
   std::string rcc;
   DDB_ASSIGN(rcc, return_consumed(req));
   std::optional<bool> consistent;

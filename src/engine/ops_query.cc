@@ -260,6 +260,8 @@ Result<std::optional<expr::Condition>> key_condition(const Json& req, const std:
 
 // Select, defaulted from the projection and the target, and checked against them.
 Status choose_select(const Json& req, const std::optional<std::string>& select, ReadRequest& r) {
+  if (select && *select == "SPECIFIC_ATTRIBUTES" && !r.projection)
+    return err::validation(msg::kSpecificAttributesNeedAttributes);
   r.select = select.value_or(r.projection     ? "SPECIFIC_ATTRIBUTES"
                              : r.target.index ? "ALL_PROJECTED_ATTRIBUTES"
                                               : "ALL_ATTRIBUTES");

@@ -373,7 +373,9 @@ inline constexpr char kSuppliedAttributevalueEmptyMustContainExactlyOne[] =
 inline constexpr char kInvalidNullAttributeValueTypesMustHaveValue[] =
     "One or more parameter values were invalid: Null attribute value types must have the value of true";
 
-// ---- ops_query.cc (key conditions) ----
+// ---- ops_query.cc (Select, key conditions) ----
+inline constexpr char kSpecificAttributesNeedAttributes[] =
+    "Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES";
 inline constexpr char kKeyConditionNeedsPathAndValue[] =
     "Invalid KeyConditionExpression: The expression must contain a document path and a value";
 inline constexpr char kInvalidConditionParameterTypeMismatch[] =

@@ -21,7 +21,7 @@ def raw_request(target, body, declared=None):
     """Header bytes of a POST whose Content-Length may differ from what is then sent."""
     declared = len(body) if declared is None else declared
     return (f"POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-amz-json-1.0\r\n"
-            f"X-Amz-Target: DynamoDB_20120810.{target}\r\nAuthorization: {AUTH.format(key='dummy')}\r\n"
+            f"X-Amz-Target: DynamoDB_20120810.{target}\r\nAuthorization: {AUTH.format(key='dummy', region='us-east-1')}\r\n"
             f"Content-Length: {declared}\r\n\r\n").encode()
 
 

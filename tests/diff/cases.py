@@ -159,6 +159,21 @@ for name, v in BAD_VALUES.items():
 case("put_missing_table", "PutItem", {"TableName": "nope", "Item": {"pk": S("x")}},
      real={"type": "ResourceNotFoundException", "message": "Requested resource not found"})
 case("put_no_item", "PutItem", {"TableName": "d_hash"})
+# Every violated constraint of a request is reported at once, in the order of its members (the
+# service's "N validation errors detected: ...; ..."; DynamoDB Local stops at the first, in its own words).
+case("put_three_bad_enums", "PutItem", {"TableName": "d_hash", "Item": {"pk": S("x")}, "ReturnValues": "BAD",
+                                        "ReturnConsumedCapacity": "X", "ReturnItemCollectionMetrics": "Y"},
+     real={"type": "ValidationException", "message":
+           "3 validation errors detected: Value 'BAD' at 'returnValues' failed to satisfy constraint: Member must satisfy "
+           "enum value set: [ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]; Value 'X' at 'returnConsumedCapacity' "
+           "failed to satisfy constraint: Member must satisfy enum value set: [INDEXES, TOTAL, NONE]; Value 'Y' at "
+           "'returnItemCollectionMetrics' failed to satisfy constraint: Member must satisfy enum value set: [SIZE, NONE]"})
+case("put_no_table_no_item", "PutItem", {"ReturnValues": "BAD"},
+     real={"type": "ValidationException", "message":
+           "3 validation errors detected: Value null at 'tableName' failed to satisfy constraint: Member must not be null; "
+           "Value null at 'item' failed to satisfy constraint: Member must not be null; Value 'BAD' at 'returnValues' "
+           "failed to satisfy constraint: Member must satisfy enum value set: [ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, "
+           "UPDATED_NEW]"})
 case("put_missing_key", "PutItem", {"TableName": "d_hash", "Item": {"x": S("x")}})
 case("put_wrong_key_type", "PutItem", {"TableName": "d_hash", "Item": {"pk": N("1")}})
 case("put_empty_string_key", "PutItem", {"TableName": "d_hash", "Item": {"pk": S("")}})
@@ -423,6 +438,8 @@ def sc(name, **extra):
     req.update(extra)
     case("scan_" + name, "Scan", req, **opts)
 
+# Select SPECIFIC_ATTRIBUTES names attributes to get (DynamoDB Local 3.3.1 and the service refuse it bare).
+sc("specific_without_attributes", Select="SPECIFIC_ATTRIBUTES")
 sc("all", count_only=True)
 sc("count", Select="COUNT")
 sc("filter", FilterExpression="n >= :x", ExpressionAttributeValues={":x": N("3")}, count_only=True)
