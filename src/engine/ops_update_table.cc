@@ -35,6 +35,9 @@ struct Plan {
 };
 
 Status plan_billing(const Request& r, TableDef& d) {
+  // Naming the billing mode the table already has changes nothing (the service treats
+  // BillingMode=PROVISIONED on a provisioned table like a request without it).
+  bool switching = r.billing && *r.billing != d.billing_mode;
   if (r.billing) {
     if (*r.billing == "PAY_PER_REQUEST") {
       if (r.pt) return ppr_throughput();
@@ -48,7 +51,7 @@ Status plan_billing(const Request& r, TableDef& d) {
   }
   if (r.pt) {
     if (d.billing_mode == "PAY_PER_REQUEST") return ppr_throughput();
-    if (!r.billing && r.rcu == d.rcu && r.wcu == d.wcu && !r.ss && !r.gsu && !r.protection)
+    if (!switching && r.rcu == d.rcu && r.wcu == d.wcu && !r.ss && !r.gsu && !r.protection)
       return err::validation(msg::text(msg::kProvisionedThroughputForTableWillNotChange,
                                        std::to_string(d.rcu), std::to_string(r.rcu), std::to_string(d.wcu),
                                        std::to_string(r.wcu)));

@@ -200,3 +200,22 @@ def test_a_table_is_named_by_its_arn_wherever_a_name_is(server):
     assert e.value.response["Error"]["Code"] == "ResourceNotFoundException"
     c.delete_table(TableName=arn)
     assert "by-arn" not in c.list_tables()["TableNames"]
+
+
+def test_update_table_to_the_same_throughput_is_refused_with_or_without_billing_mode(server):
+    # The service refuses an UpdateTable that changes nothing, and naming the billing mode the table
+    # already has does not make it a change.
+    c = server.client()
+    c.create_table(TableName="prov", KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                   AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                   ProvisionedThroughput={"ReadCapacityUnits": 3, "WriteCapacityUnits": 4})
+    same = {"ReadCapacityUnits": 3, "WriteCapacityUnits": 4}
+    messages = []
+    for extra in ({}, {"BillingMode": "PROVISIONED"}):
+        with pytest.raises(ClientError) as e:
+            c.update_table(TableName="prov", ProvisionedThroughput=same, **extra)
+        assert e.value.response["Error"]["Code"] == "ValidationException"
+        messages.append(e.value.response["Error"]["Message"])
+    assert messages[0] == messages[1] and "will not change" in messages[0], messages
+    c.update_table(TableName="prov", BillingMode="PROVISIONED", ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 4})
+    assert c.describe_table(TableName="prov")["Table"]["ProvisionedThroughput"]["ReadCapacityUnits"] == 5
