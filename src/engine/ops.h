@@ -56,6 +56,8 @@ struct TableView {
 // REQUIRES: write_mu_ held (the state's status and index_stats are read).
 TableView view_of(const Table& t);
 void write_description(Database& db, JsonOut& o, const TableDef& d, const TableView& v);
+// "KeySchema":[{HASH}, {RANGE}] of a table, index or stream description.
+void write_key_schema(JsonOut& o, const KeyDef& k);
 // Under write_mu_: the table's current version, or ResourceNotFoundException when it was
 // deleted (or deleted and created again) since `t` was looked up.
 Result<std::shared_ptr<Table>> recheck(Database& db, const std::shared_ptr<Table>& t);

@@ -154,21 +154,6 @@ std::vector<std::string> select_shards(const TableDef& d, const ShardQuery& q, b
   return out;
 }
 
-void write_key_schema_of(JsonOut& o, const KeyDef& k) {
-  o.key("KeySchema");
-  o.w.StartArray();
-  o.w.StartObject();
-  o.kv("AttributeName", k.hash);
-  o.kv("KeyType", "HASH");
-  o.w.EndObject();
-  if (k.has_range()) {
-    o.w.StartObject();
-    o.kv("AttributeName", k.range);
-    o.kv("KeyType", "RANGE");
-    o.w.EndObject();
-  }
-  o.w.EndArray();
-}
 }  // namespace
 
 Result<std::string> ops::describe_stream(Database& db, const Json& req) {
@@ -198,7 +183,7 @@ Result<std::string> ops::describe_stream(Database& db, const Json& req) {
   o.key("CreationRequestDateTime");
   o.w.Double(d.created);
   o.kv("TableName", d.name);
-  write_key_schema_of(o, d.key);
+  ops::write_key_schema(o, d.key);
   o.key("Shards");
   o.w.StartArray();
   for (const auto& id : shards) {

@@ -14,10 +14,7 @@
 
 namespace ddb {
 
-namespace {
-using namespace tables;
-
-void write_key_schema(JsonOut& o, const KeyDef& k) {
+void ops::write_key_schema(JsonOut& o, const KeyDef& k) {
   o.key("KeySchema");
   o.w.StartArray();
   o.w.StartObject();
@@ -32,6 +29,9 @@ void write_key_schema(JsonOut& o, const KeyDef& k) {
   }
   o.w.EndArray();
 }
+
+namespace {
+using namespace tables;
 
 void write_throughput(JsonOut& o, long long rcu, long long wcu) {
   o.key("ProvisionedThroughput");
@@ -87,7 +87,7 @@ void write_indexes(Database& db, JsonOut& o, const TableDef& d, const ops::Table
     if (i.global != global) continue;
     o.w.StartObject();
     o.kv("IndexName", i.name);
-    write_key_schema(o, i.key);
+    ops::write_key_schema(o, i.key);
     o.key("Projection");
     o.w.StartObject();
     o.kv("ProjectionType", i.projection);
