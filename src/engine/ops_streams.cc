@@ -1,5 +1,6 @@
 // The DynamoDB Streams API: ListStreams, DescribeStream, GetShardIterator, GetRecords.
-// One shard per stream; records live in the store beside the data (written in the same batch).
+// One shard per stream; records live in the store beside the data (written in the same batch by
+// ops::stage_write) and are trimmed after 24 hours (Database::trim_streams, run by the TTL thread).
 #include <fmt/format.h>
 
 #include "engine/ops.h"
@@ -295,6 +296,30 @@ Result<std::string> ops::get_records(Database& db, const Json& req) {
   if (s.table->def.stream_enabled || n > 0) o.kv("NextShardIterator", make_iterator(arn, next));
   o.w.EndObject();
   return o.take();
+}
+
+// ---- retention ----
+size_t Database::trim_streams(double now) {
+  constexpr double kRetention = 24 * 3600;
+  size_t trimmed = 0;
+  for (auto& t : tables()) {
+    std::string p = keys::stream_prefix(t->def.id);
+    WriteBatch b;
+    // Records are in sequence order, which is time order: stop at the first one still retained.
+    (void)kv_->scan(p, keys::prefix_end(p), false, [&](std::string_view k, std::string_view v) {
+      static constexpr std::string_view kField = "\"ApproximateCreationDateTime\":";
+      auto at = v.find(kField);
+      if (at == std::string_view::npos) return false;
+      double created = std::strtod(std::string(v.substr(at + kField.size(), 20)).c_str(), nullptr);
+      if (created >= now - kRetention) return false;
+      b.del(std::string(k));
+      return b.ops().size() < 10000;
+    });
+    if (b.empty()) continue;
+    MutexLock wl(write_mu_);
+    if (kv_->write(b).ok()) trimmed += b.ops().size();
+  }
+  return trimmed;
 }
 
 }  // namespace ddb

@@ -1,5 +1,5 @@
 // Tags (TagResource, UntagResource, ListTagsOfResource) and TTL settings (UpdateTimeToLive,
-// DescribeTimeToLive). The expiry itself runs in Database::expire_ttl_items.
+// DescribeTimeToLive), and the expiry itself (Database::expire_ttl_items, run by the TTL thread).
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -138,6 +138,43 @@ Result<std::string> ops::describe_ttl(Database& db, const Json& req) {
   o.w.EndObject();
   o.w.EndObject();
   return o.take();
+}
+
+// ---- expiry ----
+size_t Database::expire_ttl_items(double now) {
+  size_t deleted = 0;
+  for (auto& t : tables()) {
+    if (!t->def.ttl_enabled) continue;
+    const std::string attr = t->def.ttl_attribute;
+    std::vector<std::string> expired;
+    std::string p = keys::items_prefix(t->def.id);
+    auto is_expired = [&](const Item& item) {
+      auto it = item.find(attr);
+      if (it == item.end() || it->second.type != VType::N) return false;
+      double when = std::strtod(it->second.s.c_str(), nullptr);
+      // AWS ignores TTL values more than five years in the past.
+      return when < now && when > now - 5 * 365.25 * 86400;
+    };
+    if (!kv_->scan(p, keys::prefix_end(p), false,
+                   [&](std::string_view k, std::string_view v) {
+                     Item item;
+                     if (decode_item(v, item) && is_expired(item)) expired.emplace_back(k);
+                     return true;
+                   })
+             .ok())
+      continue;
+    for (auto& k : expired) {
+      MutexLock wl(write_mu_);
+      auto cur = ops::recheck(*this, t);  // the table may have been deleted or changed meanwhile
+      if (!cur.ok()) break;
+      auto item = ops::load_item(*this, k);  // re-check under the lock: it may have changed
+      if (!item || !is_expired(*item)) continue;
+      ops::Staged st;
+      ops::stage_write(*this, *cur, k, &*item, nullptr, st, nullptr, /*ttl_delete=*/true);
+      if (ops::commit(*this, st).ok()) ++deleted;
+    }
+  }
+  return deleted;
 }
 
 }  // namespace ddb
