@@ -71,7 +71,12 @@ Status plan_stream(Database& db, const Json& ss, TableDef& d) {
   std::optional<std::string> view;
   DDB_ASSIGN(enabled, get_bool(ss, "StreamEnabled"));
   DDB_ASSIGN(view, get_string(ss, "StreamViewType"));
-  if (!enabled) return Violations::only_null("streamSpecification.streamEnabled");
+  // The same constraints as CreateTable's, reported together (DynamoDB Local 3.3.1 stores any value).
+  Violations v;
+  check_enum(v, view, "streamSpecification.streamViewType",
+             {"NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY"});
+  if (!enabled) v.null_member("streamSpecification.streamEnabled");
+  DDB_TRY(v.status());
   if (*enabled) {
     if (!view) return err::validation(msg::kInvalidYouMustSpecifyStreamviewtypeWhenYouEnable);
     if (d.stream_enabled)

@@ -234,3 +234,18 @@ def test_describe_stream_pages_shards_to_the_end(server):
         want = ("1 validation error detected: " + message if message else
                 "One or more parameter values were invalid: Limit cannot be greater than the maximum: 100")
         assert status == 400 and d["message"] == want, d
+
+
+def test_update_table_refuses_an_unknown_stream_view_type(server):
+    # CreateTable refused it already; UpdateTable stored it and answered it in DescribeTable.
+    c = server.client()
+    c.create_table(TableName="views", KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                   AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST")
+    from hostile import call
+    status, d = call(server.port, "UpdateTable", {"TableName": "views",
+                                                  "StreamSpecification": {"StreamEnabled": True, "StreamViewType": "BAD"}},
+                     region="eu-central-1")
+    assert status == 400 and d["message"] == (
+        "1 validation error detected: Value 'BAD' at 'streamSpecification.streamViewType' failed to satisfy constraint: "
+        "Member must satisfy enum value set: [NEW_IMAGE, OLD_IMAGE, NEW_AND_OLD_IMAGES, KEYS_ONLY]"), d
+    assert "StreamSpecification" not in c.describe_table(TableName="views")["Table"]
