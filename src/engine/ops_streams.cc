@@ -60,6 +60,14 @@ std::string make_iterator(const std::string& arn, uint64_t after_seq) {
   return base64_encode(fmt::format("1|{}|{}|{:.3f}", after_seq, arn, now_epoch()));
 }
 
+// StreamArn is 37..1024 characters (API reference, DynamoDB Streams: DescribeStream, GetShardIterator,
+// ListStreams' ExclusiveStartStreamArn); a well-sized ARN of no stream is ResourceNotFoundException.
+void check_stream_arn(Violations& v, const std::optional<std::string>& arn, std::string_view path) {
+  if (!arn) return;
+  if (arn->size() < 37) v.constraint("'" + *arn + "'", path, msg::min_length(37));
+  if (arn->size() > 1024) v.constraint("'" + *arn + "'", path, msg::max_length(1024));
+}
+
 }  // namespace
 
 Result<std::string> ops::list_streams(Database& db, const Json& req) {
@@ -68,9 +76,11 @@ Result<std::string> ops::list_streams(Database& db, const Json& req) {
   DDB_ASSIGN(table, get_string(req, "TableName"));
   DDB_ASSIGN(start, get_string(req, "ExclusiveStartStreamArn"));
   DDB_ASSIGN(limit, get_int(req, "Limit"));
+  Violations v;  // in member order: Limit, then ExclusiveStartStreamArn
   if (limit && (*limit < 1 || *limit > 100))
-    return Violations::only(fmt::format("'{}'", std::to_string(*limit)), "limit",
-                            (*limit < 1 ? msg::min_value(1) : msg::max_value(100)));
+    v.constraint(fmt::format("'{}'", *limit), "limit", *limit < 1 ? msg::min_value(1) : msg::max_value(100));
+  check_stream_arn(v, start, "exclusiveStartStreamArn");
+  DDB_TRY(v.status());
   std::vector<std::shared_ptr<Table>> tables;
   for (auto& t : db.tables())
     if ((!table || t->def.name == *table) && !t->def.stream_label.empty()) tables.push_back(t);
@@ -162,6 +172,7 @@ Result<std::string> ops::describe_stream(Database& db, const Json& req) {
   DDB_ASSIGN(arn, get_string(req, "StreamArn"));
   Violations v;
   if (!arn) v.null_member("streamArn");
+  check_stream_arn(v, arn, "streamArn");
   ShardQuery q;
   DDB_ASSIGN(q, parse_shard_query(req, v));
   DDB_TRY(v.status());
@@ -212,6 +223,7 @@ Result<std::string> ops::get_shard_iterator(Database& db, const Json& req) {
   DDB_ASSIGN(seq, get_string(req, "SequenceNumber"));
   Violations v;
   if (!arn) v.null_member("streamArn");
+  check_stream_arn(v, arn, "streamArn");
   if (!shard) v.null_member("shardId");
   if (!type) v.null_member("shardIteratorType");
   check_enum(v, type, "shardIteratorType",

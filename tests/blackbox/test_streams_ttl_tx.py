@@ -249,3 +249,20 @@ def test_update_table_refuses_an_unknown_stream_view_type(server):
         "1 validation error detected: Value 'BAD' at 'streamSpecification.streamViewType' failed to satisfy constraint: "
         "Member must satisfy enum value set: [NEW_IMAGE, OLD_IMAGE, NEW_AND_OLD_IMAGES, KEYS_ONLY]"), d
     assert "StreamSpecification" not in c.describe_table(TableName="views")["Table"]
+
+
+def test_a_stream_arn_shorter_than_the_service_allows_is_a_validation_error(server):
+    # StreamArn is 37..1024 characters (API reference); a well-sized ARN of no stream is not found.
+    from hostile import call
+    status, d = call(server.port, "DescribeStream", {"StreamArn": "foo"}, prefix="DynamoDBStreams_20120810.",
+                     region="eu-central-1")
+    assert status == 400 and d["message"] == ("1 validation error detected: Value 'foo' at 'streamArn' failed to satisfy "
+                                              "constraint: Member must have length greater than or equal to 37"), d
+    status, d = call(server.port, "GetShardIterator", {"StreamArn": "foo", "ShardId": "shardId-00000001796183482897-30e222ee",
+                                                       "ShardIteratorType": "LATEST"},
+                     prefix="DynamoDBStreams_20120810.", region="eu-central-1")
+    assert status == 400 and d["__type"].endswith("ValidationException"), d
+    status, d = call(server.port, "DescribeStream",
+                     {"StreamArn": "arn:aws:dynamodb:eu-central-1:000000000000:table/x/stream/2020-01-01T00:00:00.000"},
+                     prefix="DynamoDBStreams_20120810.", region="eu-central-1")
+    assert status == 400 and d["__type"].endswith("ResourceNotFoundException"), d
