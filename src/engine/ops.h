@@ -79,6 +79,11 @@ Item key_of(const TableDef& def, const Item& item);
 Item index_key_of(const TableDef& def, const IndexDef& idx, const Item& item);
 std::optional<std::string> index_entry_key(const TableDef& def, const IndexDef& idx, const Item& item);
 Item project_for_index(const TableDef& def, const IndexDef& idx, const Item& item);
+// Key values DynamoDB can store: a partition key of at most 2048 bytes, a sort key of at most 1024.
+inline constexpr size_t kMaxHashKeyBytes = 2048, kMaxRangeKeyBytes = 1024;
+// Whether the item's index key values can be stored in `idx`: not an empty string or binary, not over
+// the key sizes. Writes of such items are refused; a new index's backfill skips them, as the service's.
+bool fits_index(const IndexDef& idx, const Item& item);
 
 // ---- reads ----
 std::optional<Item> load_item(Database& db, const std::string& key);

@@ -171,8 +171,9 @@ Status ops::check_key(const TableDef& def, const Item& key) {
       return err::validation(msg::text(msg::kKeyAttributeValueEmpty,
                                        std::string(v.type == VType::S ? "string" : "binary"), name));
   }
-  if (h->second.s.size() > 2048) return err::validation(msg::kInvalidSizeHashkeyHasExceededMaximumSizeLimit);
-  if (def.key.has_range() && key.find(def.key.range)->second.s.size() > 1024)
+  if (h->second.s.size() > kMaxHashKeyBytes)
+    return err::validation(msg::kInvalidSizeHashkeyHasExceededMaximumSizeLimit);
+  if (def.key.has_range() && key.find(def.key.range)->second.s.size() > kMaxRangeKeyBytes)
     return err::validation(msg::kInvalidAggregatedSizeAllRangeKeysHasExceeded);
   return Status::OK();
 }
@@ -201,13 +202,27 @@ Status ops::check_index_keys(const TableDef& def, const Item& item) {
       if (it->second.type != want)
         return err::validation(msg::text(msg::kInvalidTypeMismatchForIndexKeyExpectedActual, *part,
                                          vtype_name(want), vtype_name(it->second.type), idx.name));
-      if (part == &idx.key.range && it->second.s.size() > 1024)
+      if (part == &idx.key.hash && it->second.s.size() > kMaxHashKeyBytes)
+        return err::validation(msg::kInvalidSizeHashkeyHasExceededMaximumSizeLimit);
+      if (part == &idx.key.range && it->second.s.size() > kMaxRangeKeyBytes)
         return err::validation(msg::kInvalidAggregatedSizeAllRangeKeysHasExceeded);
       if ((want == VType::S || want == VType::B) && it->second.s.empty())
         return err::validation(msg::text(msg::kIndexKeyValueEmpty, idx.name, *part));
     }
   }
   return Status::OK();
+}
+
+bool ops::fits_index(const IndexDef& idx, const Item& item) {
+  for (const auto* part : {&idx.key.hash, &idx.key.range}) {
+    if (part->empty()) continue;
+    auto it = item.find(*part);
+    if (it == item.end()) continue;
+    const Value& v = it->second;
+    if ((v.type == VType::S || v.type == VType::B) && v.s.empty()) return false;
+    if (v.s.size() > (part == &idx.key.hash ? kMaxHashKeyBytes : kMaxRangeKeyBytes)) return false;
+  }
+  return true;
 }
 
 std::string ops::item_key(const TableDef& def, const Item& item) {

@@ -214,7 +214,7 @@ Status ops::backfill(Database& db, const TableDef& d, const IndexDef& idx, Write
     Item item;
     if (!decode_item(val, item)) return true;
     auto k = index_entry_key(d, idx, item);
-    if (!k) return true;
+    if (!k || !fits_index(idx, item)) return true;  // the service skips what the index cannot hold
     Item proj = project_for_index(d, idx, item);
     std::string enc;
     encode_item(enc, proj);

@@ -47,6 +47,26 @@ def test_gsi_created_on_a_table_with_data_is_backfilled(server):
     assert e.value.response["Error"]["Code"] == "ValidationException"
 
 
+def test_gsi_backfill_skips_items_the_index_cannot_hold(server):
+    # An empty string or an over-long value is a fine non-key attribute, but no index key: when a new
+    # index is built over existing items, the service leaves those out (and refuses such writes after).
+    c = server.client()
+    c.create_table(TableName="skips", KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                   AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST")
+    for pk, g in (("ok", "x"), ("empty", ""), ("long", "y" * 2049)):
+        c.put_item(TableName="skips", Item={"pk": {"S": pk}, "g": {"S": g}})
+    c.update_table(TableName="skips", AttributeDefinitions=[{"AttributeName": "g", "AttributeType": "S"}],
+                   GlobalSecondaryIndexUpdates=[{"Create": {"IndexName": "by-g", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+                                                            "Projection": {"ProjectionType": "ALL"}}}])
+    index = c.describe_table(TableName="skips")["Table"]["GlobalSecondaryIndexes"][0]
+    assert index["IndexStatus"] == "ACTIVE" and index["ItemCount"] == 1
+    assert [i["pk"]["S"] for i in c.scan(TableName="skips", IndexName="by-g")["Items"]] == ["ok"]
+    for g in ("", "z" * 2049):
+        with pytest.raises(ClientError) as e:
+            c.put_item(TableName="skips", Item={"pk": {"S": "later"}, "g": {"S": g}})
+        assert e.value.response["Error"]["Code"] == "ValidationException"
+
+
 def test_delay_transient_statuses_shows_creating():
     s = Server("-delayTransientStatuses").start()
     try:
