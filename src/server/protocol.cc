@@ -100,6 +100,45 @@ Result<std::shared_ptr<Database>> DynamoProtocol::database_for(const sigv4::Cred
   return engine_.database(db_name, region);
 }
 
+Result<std::string_view> DynamoProtocol::body_of(const HttpCall& call, std::string& decoded) const {
+  // A compressed body (Content-Encoding: gzip) is signed as sent and parsed as decoded; any other
+  // encoding is taken as identity, as before (some SDKs send tokens of their own).
+  if (call.content_encoding != "gzip") return call.body;
+  auto g = gunzip(call.body, opt_.max_body_bytes, decoded);
+  if (g == Gunzip::kTooLarge) return err::request_too_large();
+  if (g == Gunzip::kCorrupt) return err::serialization(msg::kCorruptGzipBody);
+  return std::string_view(decoded);
+}
+
+Result<std::string> DynamoProtocol::execute(Database& db, const std::string& target, std::string_view body) {
+  // Parse into a per-thread arena: no allocation for ordinary requests.
+  thread_local char arena[32 * 1024];
+  thread_local char stack_arena[8 * 1024];
+  rapidjson::MemoryPoolAllocator<> value_alloc(arena, sizeof arena);
+  rapidjson::MemoryPoolAllocator<> stack_alloc(stack_arena, sizeof stack_arena);
+  rapidjson::GenericDocument<rapidjson::UTF8<>, rapidjson::MemoryPoolAllocator<>,
+                             rapidjson::MemoryPoolAllocator<>>
+      doc(&value_alloc, sizeof stack_arena, &stack_alloc);
+  doc.Parse<kRequestParseFlags>(body.data(), body.size());
+  if (doc.HasParseError()) return err::serialization("");
+  return db.execute(target, doc);
+}
+
+std::string DynamoProtocol::describe_endpoints(const HttpCall& call) const {
+  JsonOut o;
+  o.w.StartObject();
+  o.key("Endpoints");
+  o.w.StartArray();
+  o.w.StartObject();
+  o.kv("Address", endpoint_host(call));
+  o.key("CachePeriodInMinutes");
+  o.w.Int(1440);
+  o.w.EndObject();
+  o.w.EndArray();
+  o.w.EndObject();
+  return o.take();
+}
+
 HttpReply DynamoProtocol::handle(const HttpCall& call) {
   if (call.method == "OPTIONS") return handle_options(call);
   if (call.method == "GET" || call.method == "HEAD") return handle_get(call);
@@ -138,44 +177,15 @@ HttpReply DynamoProtocol::handle(const HttpCall& call) {
     if (auto bad = check_signature(call, *cred)) return fail(*bad);
   auto db = database_for(*cred);
   if (!db.ok()) return fail(db.error());
-  // A compressed body (Content-Encoding: gzip) is signed as sent and parsed as decoded.
   std::string decoded;
-  std::string_view body = call.body;
-  if (call.content_encoding == "gzip") {
-    auto g = gunzip(call.body, opt_.max_body_bytes, decoded);
-    if (g == Gunzip::kTooLarge) return fail(err::request_too_large());
-    if (g == Gunzip::kCorrupt) return fail(err::serialization(msg::kCorruptGzipBody));
-    body = decoded;
-  }  // any other encoding is taken as identity, as before (some SDKs send tokens of their own)
-  // Parse into a per-thread arena: no allocation for ordinary requests.
-  thread_local char arena[32 * 1024];
-  thread_local char stack_arena[8 * 1024];
-  rapidjson::MemoryPoolAllocator<> value_alloc(arena, sizeof arena);
-  rapidjson::MemoryPoolAllocator<> stack_alloc(stack_arena, sizeof stack_arena);
-  rapidjson::GenericDocument<rapidjson::UTF8<>, rapidjson::MemoryPoolAllocator<>,
-                             rapidjson::MemoryPoolAllocator<>>
-      doc(&value_alloc, sizeof stack_arena, &stack_alloc);
-  doc.Parse<kRequestParseFlags>(body.data(), body.size());
-  if (doc.HasParseError()) return fail(err::serialization(""));
-  auto result = (*db)->execute(target, doc);
+  auto body = body_of(call, decoded);
+  if (!body.ok()) return fail(body.error());
+  auto result = execute(**db, target, *body);
   if (!result.ok()) return fail(result.error());
   r.body = std::move(result).value();
-  if (target == "DynamoDB_20120810.DescribeEndpoints") {
-    // The endpoint the client addressed, not the service's name: a client that follows the answer
-    // (botocore's endpoint discovery) keeps talking to this server.
-    JsonOut o;
-    o.w.StartObject();
-    o.key("Endpoints");
-    o.w.StartArray();
-    o.w.StartObject();
-    o.kv("Address", endpoint_host(call));
-    o.key("CachePeriodInMinutes");
-    o.w.Int(1440);
-    o.w.EndObject();
-    o.w.EndArray();
-    o.w.EndObject();
-    r.body = o.take();
-  }
+  // The endpoint the client addressed, not the service's name: a client that follows the answer
+  // (botocore's endpoint discovery) keeps talking to this server.
+  if (target == "DynamoDB_20120810.DescribeEndpoints") r.body = describe_endpoints(call);
   add_cors(call, r);
   r.headers.emplace_back("x-amzn-RequestId", make_request_id());
   r.headers.emplace_back("x-amz-crc32", std::to_string(crc32(r.body)));

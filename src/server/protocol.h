@@ -59,6 +59,12 @@ class DynamoProtocol {
   HttpReply handle_get(const HttpCall& call);      // the health line, /metrics
   // The endpoint's name as the client addressed it (a well-formed Host header), else the service's.
   std::string endpoint_host(const HttpCall& call) const;
+  // The request body as the operation reads it (decoded when gzip); `decoded` holds it then.
+  Result<std::string_view> body_of(const HttpCall& call, std::string& decoded) const;
+  // Parses the body (into a per-thread arena) and runs the operation.
+  static Result<std::string> execute(Database& db, const std::string& target, std::string_view body);
+  // DescribeEndpoints' answer: the endpoint as the client addressed it.
+  std::string describe_endpoints(const HttpCall& call) const;
   // The database a signed request addresses (one per access key and region unless shared).
   Result<std::shared_ptr<Database>> database_for(const sigv4::Credential& cred);
   // With secrets configured: the service's error for a request whose signature does not hold.
