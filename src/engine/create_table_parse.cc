@@ -141,15 +141,10 @@ Status parse_indexes(const Json& req, bool global, TableDef& d, Violations& v, K
 Status parse_stream_specification(const Json& req, TableDef& d, Violations& v) {
   const Json* ss = member(req, "StreamSpecification");
   if (!ss) return Status::OK();
-  std::optional<bool> enabled;
-  std::optional<std::string> view;
-  DDB_ASSIGN(enabled, get_bool(*ss, "StreamEnabled"));
-  DDB_ASSIGN(view, get_string(*ss, "StreamViewType"));
-  check_enum(v, view, "streamSpecification.streamViewType",
-             {"NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY"});
-  if (!enabled) v.null_member("streamSpecification.streamEnabled");
-  DDB_TRY(v.status());
-  if (*enabled) {
+  StreamSpec spec;
+  DDB_ASSIGN(spec, parse_stream_spec(*ss, v));
+  const std::optional<std::string>& view = spec.view;
+  if (spec.enabled) {
     if (!view) return err::validation(msg::kInvalidYouMustSpecifyStreamviewtypeWhenYouEnable);
     d.stream_enabled = true;
     d.stream_view_type = *view;

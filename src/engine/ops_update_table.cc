@@ -67,17 +67,12 @@ Status plan_billing(const Request& r, TableDef& d) {
 }
 
 Status plan_stream(Database& db, const Json& ss, TableDef& d) {
-  std::optional<bool> enabled;
-  std::optional<std::string> view;
-  DDB_ASSIGN(enabled, get_bool(ss, "StreamEnabled"));
-  DDB_ASSIGN(view, get_string(ss, "StreamViewType"));
-  // The same constraints as CreateTable's, reported together (DynamoDB Local 3.3.1 stores any value).
+  // The same constraints as CreateTable's (DynamoDB Local 3.3.1 stores any StreamViewType).
   Violations v;
-  check_enum(v, view, "streamSpecification.streamViewType",
-             {"NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY"});
-  if (!enabled) v.null_member("streamSpecification.streamEnabled");
-  DDB_TRY(v.status());
-  if (*enabled) {
+  tables::StreamSpec spec;
+  DDB_ASSIGN(spec, tables::parse_stream_spec(ss, v));
+  const std::optional<std::string>& view = spec.view;
+  if (spec.enabled) {
     if (!view) return err::validation(msg::kInvalidYouMustSpecifyStreamviewtypeWhenYouEnable);
     if (d.stream_enabled)
       return err::validation(

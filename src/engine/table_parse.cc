@@ -27,6 +27,19 @@ std::string stream_label_now(const std::string& previous) {
   return label;
 }
 
+Result<StreamSpec> parse_stream_spec(const Json& ss, Violations& v) {
+  std::optional<bool> enabled;
+  StreamSpec s;
+  DDB_ASSIGN(enabled, get_bool(ss, "StreamEnabled"));
+  DDB_ASSIGN(s.view, get_string(ss, "StreamViewType"));
+  check_enum(v, s.view, "streamSpecification.streamViewType",
+             {"NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY"});
+  if (!enabled) v.null_member("streamSpecification.streamEnabled");
+  DDB_TRY(v.status());
+  s.enabled = *enabled;
+  return s;
+}
+
 // Parses a KeySchema array into a KeyDef (types filled from attribute definitions later).
 Status parse_key_schema(const Json* ks, std::string_view path, KeyDef& out, Violations& v, bool& present) {
   present = ks != nullptr;

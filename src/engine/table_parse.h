@@ -17,6 +17,13 @@ Status check_projection_semantics(const IndexDef& idx, const Json* p);
 // CreateTable's request as a definition (name, keys, attributes, indexes, stream, options); the
 // storage ids, uuid and times are left for the caller to assign.
 Result<TableDef> parse_create_table(const Json& req);
+// StreamSpecification's members (CreateTable and UpdateTable): StreamEnabled and a known
+// StreamViewType, violations reported together.
+struct StreamSpec {
+  bool enabled = false;
+  std::optional<std::string> view;
+};
+Result<StreamSpec> parse_stream_spec(const Json& ss, Violations& v);
 Status parse_throughput(const Json* pt, std::string_view path, long long& rcu, long long& wcu, Violations& v);
 
 }  // namespace ddb::tables
