@@ -1,6 +1,8 @@
 // The DynamoDB Streams API: ListStreams, DescribeStream, GetShardIterator, GetRecords.
 // One shard per stream; records live in the store beside the data (written in the same batch by
 // ops::stage_write) and are trimmed after 24 hours (Database::trim_streams, run by the TTL thread).
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "engine/ops.h"
@@ -81,23 +83,22 @@ Result<std::string> ops::list_streams(Database& db, const Json& req) {
     v.constraint(fmt::format("'{}'", *limit), "limit", *limit < 1 ? msg::min_value(1) : msg::max_value(100));
   check_stream_arn(v, start, "exclusiveStartStreamArn");
   DDB_TRY(v.status());
-  std::vector<std::shared_ptr<Table>> tables;
+  // Streams in ARN order; a page resumes after its start ARN even when that stream is gone (its table
+  // deleted, or the stream replaced), so a client paging through never stops early.
+  std::vector<std::pair<std::string, std::shared_ptr<Table>>> streams;
   for (auto& t : db.tables())
-    if ((!table || t->def.name == *table) && !t->def.stream_label.empty()) tables.push_back(t);
+    if ((!table || t->def.name == *table) && !t->def.stream_label.empty())
+      streams.emplace_back(stream_arn(db, t->def), t);
+  std::sort(streams.begin(), streams.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   JsonOut o;
   o.w.StartObject();
   o.key("Streams");
   o.w.StartArray();
   size_t n = 0, max = static_cast<size_t>(limit.value_or(100));
-  bool past_start = !start;
   std::string last;
   bool more = false;
-  for (auto& t : tables) {
-    std::string arn = stream_arn(db, t->def);
-    if (!past_start) {
-      past_start = arn == *start;
-      continue;
-    }
+  for (auto& [arn, t] : streams) {
+    if (start && arn <= *start) continue;
     if (n == max) {
       more = true;
       break;

@@ -286,3 +286,24 @@ def test_a_stream_arn_shorter_than_the_service_allows_is_a_validation_error(serv
                      {"StreamArn": "arn:aws:dynamodb:eu-central-1:000000000000:table/x/stream/2020-01-01T00:00:00.000"},
                      prefix="DynamoDBStreams_20120810.", region="eu-central-1")
     assert status == 400 and d["__type"].endswith("ResourceNotFoundException"), d
+
+
+def test_list_streams_resumes_after_the_stream_of_a_deleted_table(server):
+    # A client pages ListStreams with ExclusiveStartStreamArn; if the table behind that ARN is deleted
+    # between two pages, the next page still starts after it (it used to come back empty).
+    import boto3
+    c = server.client()
+    for name in ("ls-a", "ls-b", "ls-c"):
+        c.create_table(TableName=name, KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                       AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST",
+                       StreamSpecification={"StreamEnabled": True, "StreamViewType": "KEYS_ONLY"})
+    streams = boto3.client("dynamodbstreams", endpoint_url=server.url, region_name="eu-central-1",
+                           aws_access_key_id="dummy", aws_secret_access_key="dummy")
+    every = [s["TableName"] for s in streams.list_streams()["Streams"] if s["TableName"].startswith("ls-")]
+    assert every == ["ls-a", "ls-b", "ls-c"]
+    first = streams.list_streams(Limit=1)
+    start = first["LastEvaluatedStreamArn"]
+    gone = first["Streams"][0]["TableName"]
+    c.delete_table(TableName=gone)
+    rest = [s["TableName"] for s in streams.list_streams(ExclusiveStartStreamArn=start)["Streams"]]
+    assert gone not in rest and rest and all(t > gone for t in rest if t.startswith("ls-")), rest
