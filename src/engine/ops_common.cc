@@ -126,8 +126,8 @@ void ops::write_capacity(JsonOut& o, const std::string& mode, const std::string&
 // ---- catalog ----
 std::shared_ptr<Table> ops::find_table(Database& db, std::string_view name) {
   // The table's ARN names it too: arn:aws:dynamodb:<region>:<account>:table/<name>, of this database.
-  std::string prefix = table_arn(db, "");
-  if (name.substr(0, 4) == "arn:") {
+  if (name.substr(0, 4) == "arn:") {  // built only for ARNs: every request looks its table up here
+    std::string prefix = table_arn(db, "");
     if (name.substr(0, prefix.size()) != prefix) return nullptr;
     name.remove_prefix(prefix.size());
   }

@@ -96,8 +96,7 @@ Gunzip gunzip(std::string_view in, size_t max_out, std::string& out) {
       return Gunzip::kTooLarge;  // stops at the limit: a small bomb never grows past it
     }
     out.append(buf, got);
-    if (rc == Z_BUF_ERROR && z.avail_in == 0) break;  // truncated
-  }
+  }  // ends on Z_STREAM_END, or on an error (Z_BUF_ERROR: the input ended first)
   bool whole = rc == Z_STREAM_END && z.avail_in == 0;
   inflateEnd(&z);
   return whole ? Gunzip::kOk : Gunzip::kCorrupt;
