@@ -148,6 +148,10 @@ Result<std::string> batch_write(Database& db, const Json& req);
 Result<std::string> transact_write(Database& db, const Json& req);
 Result<std::string> transact_get(Database& db, const Json& req);
 
+Result<std::string> execute_statement(Database& db, const Json& req);
+Result<std::string> batch_execute_statement(Database& db, const Json& req);
+Result<std::string> execute_transaction(Database& db, const Json& req);
+
 Result<std::string> list_streams(Database& db, const Json& req);
 Result<std::string> describe_stream(Database& db, const Json& req);
 Result<std::string> get_shard_iterator(Database& db, const Json& req);

@@ -5,9 +5,7 @@
 
 namespace ddb {
 
-namespace {
-constexpr size_t kMaxItemSize = 400 * 1024;
-}
+namespace {}
 
 // ---- shared request parsing for item operations (request.h) ----
 Status check_expression_params(const Json& req, bool any_expression, ExprParams& p) {
@@ -188,8 +186,10 @@ Result<expr::Update> legacy_updates(const Json& au) {
 }
 
 Result<std::optional<Item>> WriteOp::apply(const std::optional<Item>& old) const {
-  if (condition && !expr::evaluate(*condition, old ? *old : Item{}))
+  if (condition && !expr::evaluate(*condition, old ? *old : Item{})) {
+    if (insert) return err::ddb("DuplicateItemException", msg::kPqDuplicateItem);
     return condition_failed(old, return_old_on_failure);
+  }
   switch (kind) {
     case kCheck:
       return old;
@@ -275,6 +275,32 @@ Result<WriteOp> prepare_write(Database& db, WriteOp::Kind kind, const Json& req,
   return w;
 }
 
+Result<WriteOutcome> run_write(Database& db, WriteOp& w) {
+  WriteOutcome r;
+  MutexLock wl(db.write_mu());
+  DDB_ASSIGN(w.table, ops::recheck(db, w.table));  // deleted or changed since it was looked up?
+  r.old = ops::load_item(db, w.storage_key);
+  DDB_ASSIGN(r.next, w.apply(r.old));
+  ops::Staged st;
+  ops::stage_write(db, w.table, w.storage_key, r.old ? &*r.old : nullptr, r.next ? &*r.next : nullptr, st,
+                   &r.cap);
+  DDB_TRY(ops::commit(db, st));
+  return r;
+}
+
+std::optional<Item> returned_attributes(const std::string& rv, const WriteOp& w, const WriteOutcome& out) {
+  if (rv == "ALL_OLD") return out.old;
+  if (rv == "ALL_NEW") return out.next;
+  if ((rv == "UPDATED_OLD" || rv == "UPDATED_NEW") && w.update) {
+    const std::optional<Item>& src = rv == "UPDATED_OLD" ? out.old : out.next;
+    std::vector<expr::Path> paths;
+    for (auto& a : w.update->actions) paths.push_back(a.path);
+    Item sel = src ? expr::project(*src, paths) : Item{};
+    if (!sel.empty()) return sel;
+  }
+  return std::nullopt;
+}
+
 namespace {
 // Runs one single-item write and writes its response.
 Result<std::string> single_write(Database& db, WriteOp::Kind kind, const Json& req, const std::string& rv) {
@@ -282,35 +308,15 @@ Result<std::string> single_write(Database& db, WriteOp::Kind kind, const Json& r
   DDB_ASSIGN(rcc, ops::return_consumed(req));
   WriteOp w;
   DDB_ASSIGN(w, prepare_write(db, kind, req, true));
-  Capacity cap;
-  std::optional<Item> old, next;
-  {
-    MutexLock wl(db.write_mu());
-    DDB_ASSIGN(w.table, ops::recheck(db, w.table));  // deleted or changed since it was looked up?
-    old = ops::load_item(db, w.storage_key);
-    DDB_ASSIGN(next, w.apply(old));
-    ops::Staged st;
-    ops::stage_write(db, w.table, w.storage_key, old ? &*old : nullptr, next ? &*next : nullptr, st, &cap);
-    DDB_TRY(ops::commit(db, st));
-  }
+  WriteOutcome out;
+  DDB_ASSIGN(out, run_write(db, w));
   JsonOut o;
   o.w.StartObject();
-  auto write_attrs = [&](const Item& it) {
+  if (auto attrs = returned_attributes(rv, w, out)) {
     o.key("Attributes");
-    write_item(o.w, it);
-  };
-  if (rv == "ALL_OLD" && old)
-    write_attrs(*old);
-  else if (rv == "ALL_NEW" && next)
-    write_attrs(*next);
-  else if ((rv == "UPDATED_OLD" || rv == "UPDATED_NEW") && w.update) {
-    const std::optional<Item>& src = rv == "UPDATED_OLD" ? old : next;
-    std::vector<expr::Path> paths;
-    for (auto& a : w.update->actions) paths.push_back(a.path);
-    Item sel = src ? expr::project(*src, paths) : Item{};
-    if (!sel.empty()) write_attrs(sel);
+    write_item(o.w, *attrs);
   }
-  ops::write_capacity(o, rcc, w.table->def.name, cap);
+  ops::write_capacity(o, rcc, w.table->def.name, out.cap);
   write_item_collection_metrics(o, req, w.table->def, w.key);
   o.w.EndObject();
   return o.take();

@@ -2,6 +2,7 @@
 #include <cmath>
 #include <functional>
 
+#include "engine/key_range.h"
 #include "engine/ops.h"
 #include "engine/request.h"
 #include "types/keycodec.h"
@@ -12,30 +13,6 @@ namespace ddb {
 namespace {
 
 constexpr size_t kPageBytes = 1024 * 1024;
-
-struct Target {
-  const IndexDef* index = nullptr;  // null: the base table
-  KeyDef key;                       // the key schema being read
-  std::string prefix;               // storage prefix of the table or index
-};
-
-Result<Target> target_for(const TableDef& def, const std::optional<std::string>& index_name) {
-  Target t;
-  if (!index_name) {
-    t.key = def.key;
-    t.prefix = keys::items_prefix(def.id);
-    return t;
-  }
-  for (auto& i : def.indexes) {
-    if (i.name == *index_name) {
-      t.index = &i;
-      t.key = i.key;
-      t.prefix = keys::index_prefix(def.id, i.id);
-      return t;
-    }
-  }
-  return err::validation(msg::text(msg::kTableDoesNotHaveSpecifiedIndex, *index_name));
-}
 
 // Flattens a key condition into its AND-ed leaves.
 Status flatten_and(const expr::Condition& c, std::vector<const expr::Condition*>& out) {
@@ -50,12 +27,6 @@ Status flatten_and(const expr::Condition& c, std::vector<const expr::Condition*>
   out.push_back(&c);
   return Status::OK();
 }
-
-struct KeyRange {
-  Value hash;
-  std::string op;  // "" (none), "=", "<", "<=", ">", ">=", "BETWEEN", "begins_with"
-  Value a, b;
-};
 
 // One comparison of a key condition: the attribute it names, its operator (flipped when the value
 // comes first) and its values.
@@ -132,51 +103,6 @@ Result<KeyRange> analyze_key_condition(const expr::Condition& c, const KeyDef& k
   }
   if (!have_hash) return err::validation(msg::text(msg::kQueryConditionMissedKeySchemaElement, key.hash));
   return r;
-}
-
-// Storage bounds [start, end) of a key range within a target.
-std::pair<std::string, std::string> bounds(const Target& t, const KeyRange& r) {
-  std::string p = t.prefix;
-  encode_key_part(p, r.hash);
-  auto with = [&](const Value& v) {
-    std::string k = p;
-    encode_key_part(k, v);
-    return k;
-  };
-  if (r.op.empty()) return {p, keys::prefix_end(p)};
-  if (r.op == "=") {
-    auto k = with(r.a);
-    return {k, keys::prefix_end(k)};
-  }
-  if (r.op == "<") return {p, with(r.a)};
-  if (r.op == "<=") return {p, keys::prefix_end(with(r.a))};
-  if (r.op == ">") return {keys::prefix_end(with(r.a)), keys::prefix_end(p)};
-  if (r.op == ">=") return {with(r.a), keys::prefix_end(p)};
-  if (r.op == "BETWEEN") return {with(r.a), keys::prefix_end(with(r.b))};
-  std::string k = p;  // begins_with
-  encode_key_prefix(k, r.a);
-  return {k, keys::prefix_end(k)};
-}
-
-Status check_start_key(const TableDef& def, const Target& t, const Item& esk) {
-  auto bad = [] { return err::validation(msg::kProvidedStartingKeyInvalidProvidedKeyElement); };
-  size_t want = def.key.has_range() ? 2 : 1;
-  auto need = [&](const std::string& n, VType ty) -> bool {
-    auto it = esk.find(n);
-    return it != esk.end() && it->second.type == ty;
-  };
-  if (!need(def.key.hash, def.key.hash_type)) return bad();
-  if (def.key.has_range() && !need(def.key.range, def.key.range_type)) return bad();
-  if (t.index) {
-    if (!need(t.key.hash, t.key.hash_type)) return bad();
-    if (t.key.has_range() && !need(t.key.range, t.key.range_type)) return bad();
-    std::set<std::string> names = {def.key.hash, t.key.hash};
-    if (def.key.has_range()) names.insert(def.key.range);
-    if (t.key.has_range()) names.insert(t.key.range);
-    want = names.size();
-  }
-  if (esk.size() != want) return bad();
-  return Status::OK();
 }
 
 struct ReadRequest {
@@ -452,6 +378,68 @@ Result<std::string> run_read(Database& db, ReadRequest& r, std::string start, st
 }
 
 }  // namespace
+
+Result<Target> target_for(const TableDef& def, const std::optional<std::string>& index_name) {
+  Target t;
+  if (!index_name) {
+    t.key = def.key;
+    t.prefix = keys::items_prefix(def.id);
+    return t;
+  }
+  for (auto& i : def.indexes) {
+    if (i.name == *index_name) {
+      t.index = &i;
+      t.key = i.key;
+      t.prefix = keys::index_prefix(def.id, i.id);
+      return t;
+    }
+  }
+  return err::validation(msg::text(msg::kTableDoesNotHaveSpecifiedIndex, *index_name));
+}
+
+std::pair<std::string, std::string> bounds(const Target& t, const KeyRange& r) {
+  std::string p = t.prefix;
+  encode_key_part(p, r.hash);
+  auto with = [&](const Value& v) {
+    std::string k = p;
+    encode_key_part(k, v);
+    return k;
+  };
+  if (r.op.empty()) return {p, keys::prefix_end(p)};
+  if (r.op == "=") {
+    auto k = with(r.a);
+    return {k, keys::prefix_end(k)};
+  }
+  if (r.op == "<") return {p, with(r.a)};
+  if (r.op == "<=") return {p, keys::prefix_end(with(r.a))};
+  if (r.op == ">") return {keys::prefix_end(with(r.a)), keys::prefix_end(p)};
+  if (r.op == ">=") return {with(r.a), keys::prefix_end(p)};
+  if (r.op == "BETWEEN") return {with(r.a), keys::prefix_end(with(r.b))};
+  std::string k = p;  // begins_with
+  encode_key_prefix(k, r.a);
+  return {k, keys::prefix_end(k)};
+}
+
+Status check_start_key(const TableDef& def, const Target& t, const Item& esk) {
+  auto bad = [] { return err::validation(msg::kProvidedStartingKeyInvalidProvidedKeyElement); };
+  size_t want = def.key.has_range() ? 2 : 1;
+  auto need = [&](const std::string& n, VType ty) -> bool {
+    auto it = esk.find(n);
+    return it != esk.end() && it->second.type == ty;
+  };
+  if (!need(def.key.hash, def.key.hash_type)) return bad();
+  if (def.key.has_range() && !need(def.key.range, def.key.range_type)) return bad();
+  if (t.index) {
+    if (!need(t.key.hash, t.key.hash_type)) return bad();
+    if (t.key.has_range() && !need(t.key.range, t.key.range_type)) return bad();
+    std::set<std::string> names = {def.key.hash, t.key.hash};
+    if (def.key.has_range()) names.insert(def.key.range);
+    if (t.key.has_range()) names.insert(t.key.range);
+    want = names.size();
+  }
+  if (esk.size() != want) return bad();
+  return Status::OK();
+}
 
 Result<std::string> ops::query(Database& db, const Json& req) {
   expr::Context* ctx = nullptr;

@@ -81,6 +81,7 @@ Error cancellation(const std::vector<WriteOp>& ops, const std::vector<std::optio
     std::string code = "None";
     if (failures[i])
       code = failures[i]->name() == "ConditionalCheckFailedException" ? "ConditionalCheckFailed"
+             : failures[i]->name() == "DuplicateItemException"        ? "DuplicateItem"
                                                                       : "ValidationError";
     codes += (i ? ", " : "") + code;
     reasons += i ? "," : "";
@@ -113,14 +114,16 @@ Result<std::string> ops::transact_write(Database& db, const Json& req) {
   DDB_ASSIGN(tr, parse_transact_request(req));
   std::vector<WriteOp> ops;
   DDB_ASSIGN(ops, parse_transact_items(db, *tr.items));
+  TransactOptions t{tr.token, tr.token ? request_hash(*tr.items) : std::string(), tr.rcc};
+  return run_transaction(db, ops, t);
+}
 
+Result<std::string> run_transaction(Database& db, std::vector<WriteOp>& ops, const TransactOptions& t) {
+  using namespace ops;
   MutexLock wl(db.write_mu());
-  std::string hash;
-  if (tr.token) {
-    hash = request_hash(*tr.items);
-    if (auto seen = db.find_token(*tr.token)) {
-      if (seen->request_hash != hash)
-        return err::idempotent_mismatch(msg::kRequestTokenHasAlreadyUsedWithDifferent);
+  if (t.token) {
+    if (auto seen = db.find_token(*t.token)) {
+      if (seen->request_hash != t.request_hash) return err::idempotent_mismatch(t.token_mismatch);
       return seen->response;
     }
   }
@@ -160,10 +163,15 @@ Result<std::string> ops::transact_write(Database& db, const Json& req) {
   DDB_TRY(commit(db, st));
   JsonOut o;
   o.w.StartObject();
-  write_capacity_list(o, tr.rcc, caps);
+  if (t.partiql) {
+    o.key("Responses");
+    o.w.StartArray();
+    o.w.EndArray();
+  }
+  write_capacity_list(o, t.rcc, caps);
   o.w.EndObject();
   std::string response = o.take();
-  if (tr.token) db.remember_token(*tr.token, hash, response);
+  if (t.token) db.remember_token(*t.token, t.request_hash, response);
   return response;
 }
 

@@ -1,8 +1,11 @@
 // Request pieces shared by item, query, batch and transaction operations.
 #pragma once
 #include "engine/ops.h"
+#include "util/messages.h"
 
 namespace ddb {
+
+inline constexpr size_t kMaxItemSize = 400 * 1024;  // DynamoDB's item size limit
 
 struct ExprParams {
   const Json* names = nullptr;
@@ -38,11 +41,33 @@ struct WriteOp {
   std::optional<expr::Update> update;  // kUpdate
   std::optional<expr::Condition> condition;
   bool return_old_on_failure = false;
+  bool insert = false;  // PartiQL INSERT: a failed condition (the key exists) is DuplicateItemException
 
   // The item after this write given the item before it (nullopt: absent / deleted).
   // Fails with ConditionalCheckFailedException or an update error. Safe to call repeatedly.
   Result<std::optional<Item>> apply(const std::optional<Item>& old) const;
 };
+
+// What one write did: the item before and after it, and its capacity.
+struct WriteOutcome {
+  std::optional<Item> old, next;
+  Capacity cap;
+};
+// Applies one validated write under the database's write lock: recheck the table, apply, commit.
+Result<WriteOutcome> run_write(Database& db, WriteOp& w);
+// The attributes a ReturnValues setting (rv) answers with, if any.
+std::optional<Item> returned_attributes(const std::string& rv, const WriteOp& w, const WriteOutcome& out);
+
+// A write transaction (TransactWriteItems, ExecuteTransaction): every condition checked against the
+// state before it, then all written or none. `request_hash` identifies the request for the token.
+struct TransactOptions {
+  std::optional<std::string> token;
+  std::string request_hash;
+  std::string rcc;
+  bool partiql = false;  // ExecuteTransaction answers with an empty "Responses" list
+  const char* token_mismatch = msg::kRequestTokenHasAlreadyUsedWithDifferent;
+};
+Result<std::string> run_transaction(Database& db, std::vector<WriteOp>& ops, const TransactOptions& t);
 
 // Parses and validates one write request (the body of PutItem/DeleteItem/UpdateItem or of a
 // transaction/batch element). `legacy` allows Expected/AttributeUpdates.

@@ -443,4 +443,54 @@ inline constexpr char kExprPathsOverlap[] =
     "path "
     "two: {}";
 
+// ---- PartiQL (src/partiql, src/engine/ops_partiql*.cc): DynamoDB Local 3.3.1's texts ----
+inline constexpr char kPqMalformed[] = "Statement wasn't well formed, can't be processed: {}";
+inline constexpr char kPqParameterCount[] = "Number of parameters in request and statement don't match.";
+inline constexpr char kPqUnrecognizedFunction[] = "Unrecognized function: {}";
+inline constexpr char kPqUnsupportedClause[] = "Unsupported clause: {} at {}:{}:{}";
+inline constexpr char kPqAliasing[] = "Aliasing is not supported";
+inline constexpr char kPqEmptyBag[] = "Empty bags are not supported at {}:{}:{}";
+inline constexpr char kPqDuplicateTupleKey[] = "Duplicate keys in tuple. Key: {} under root at {}:{}:{}";
+inline constexpr char kPqInsertNotStruct[] =
+    "Unsupported format in item expression. Please use struct format {{...}} to express item values for "
+    "insert "
+    "statement. at {}:{}:{}";
+inline constexpr char kPqPrecision[] = "DynamoDB only supports precision up to 38 digits";
+inline constexpr char kPqReturningStar[] =
+    "Expected '*' after ( MODIFIED | ALL ) ( NEW | OLD ) in RETURNING clause";
+inline constexpr char kPqDeleteReturning[] =
+    "Invalid returning clause: RETURNING {} {} *. Only RETURNING ALL OLD * is allowed in DELETE statements.";
+inline constexpr char kPqKeyType[] =
+    "Key attribute's data type should match its data type in table's schema: Key {}";
+inline constexpr char kPqKeyMissingInItem[] = "Key attribute should be present in the item: Key {}";
+inline constexpr char kPqMultipleKeyConditions[] =
+    "Multiple conditions on same key {}. Only single item Update/Insert/Delete are supported";
+inline constexpr char kPqNeedFullKey[] =
+    "Where clause does not contain a mandatory equality on all key attributes";
+inline constexpr char kPqOrderByNeedsWhere[] =
+    "Must have WHERE clause in the statement when using ORDER BY clause.";
+inline constexpr char kPqOrderByKey[] =
+    "Variable reference {} in ORDER BY clause must be part of the primary key";
+inline constexpr char kPqNoTable[] = "Cannot do operations on a non-existent table";
+inline constexpr char kPqDuplicateItem[] = "Duplicate primary key exists in table";
+inline constexpr char kPqInvalidNextToken[] = "Invalid NextToken";
+inline constexpr char kPqBatchSingleSelect[] = "Only single item select is supported";
+inline constexpr char kPqBatchMixed[] =
+    "Read and write requests together in the same batch is not supported.";
+inline constexpr char kPqBatchEmpty[] = "The statement was empty.";
+inline constexpr char kPqBatchDuplicateKeys[] = "Provided list of item keys contains duplicates";
+inline constexpr char kPqBatchInvalidOperation[] =
+    "Invalid operation. Only select, insert, update and delete operations are valid";
+inline constexpr char kPqTxMixed[] =
+    "ExecuteTransaction API does not support both read and write operations in the same request.";
+inline constexpr char kPqTxSelectKey[] =
+    "Validation failed in TransactStatements[{}]: Select statements within ExecuteTransaction must specify "
+    "the "
+    "primary key in the where clause.";
+inline constexpr char kPqTxReturning[] =
+    "Validation failed in TransactStatements[{}]: RETURNING clause is not supported in ExecuteTransaction.";
+inline constexpr char kPqTxTokenMismatch[] =
+    "Specified idempotent token was used with different request parameters within the idempotency window";
+inline constexpr char kPqTxEmpty[] = "ExecutePartiQLTransaction can not have empty statement.";
+
 }  // namespace ddb::msg
