@@ -44,21 +44,24 @@ Result<partiql::KeyAndCondition> whole_key(const TableDef& def, const partiql::S
 Status plan_read(Compiled& c) {
   const TableDef& def = c.table->def;
   auto& st = c.st;
-  DDB_ASSIGN(c.target, target_for(def, st.index.empty() ? std::nullopt : std::optional<std::string>(st.index)));
+  DDB_ASSIGN(c.target,
+             target_for(def, st.index.empty() ? std::nullopt : std::optional<std::string>(st.index)));
   const KeyDef& k = c.target.key;
   DDB_ASSIGN(c.access, partiql::key_access(st.where ? &*st.where : nullptr, k.hash, k.hash_type, k.range,
                                            k.range_type));
+  // Several partition keys (IN) are read in key order, as DynamoDB Local 3.3.1 answers.
+  auto& hv = c.access.hash_values;
+  std::sort(hv.begin(), hv.end(), [](const Value& a, const Value& b) { return compare_scalars(a, b) < 0; });
   if (!st.order_by.empty() && !st.where) return err::validation(msg::kPqOrderByNeedsWhere);
+  if (!c.target.index) {
+    auto kc = whole_key(def, st);
+    c.key_only = kc.ok() && !kc.value().condition;
+  }
   for (const auto& o : st.order_by) {
     if (o.attribute != k.hash && o.attribute != k.range)
       return err::validation(msg::text(msg::kPqOrderByKey, o.attribute));
     if (o.attribute == k.range) c.forward = !o.descending;
-    if (o.attribute == k.hash) {
-      auto& hv = c.access.hash_values;
-      std::sort(hv.begin(), hv.end(), [&](const Value& a, const Value& b) {
-        return o.descending ? compare_scalars(b, a) < 0 : compare_scalars(a, b) < 0;
-      });
-    }
+    if (o.attribute == k.hash && o.descending) std::reverse(hv.begin(), hv.end());
   }
   return Status::OK();
 }
@@ -288,7 +291,8 @@ Result<std::string> run_select(Database& db, const pq::Compiled& c, const Page& 
   for (size_t r = first; r < ranges.size() && !stopped; ++r) {
     auto [start, end] = ranges[r];
     if (r == first && resume) {
-      std::string k = c.target.index ? *ops::index_entry_key(def, *c.target.index, *resume) : ops::item_key(def, *resume);
+      std::string k =
+          c.target.index ? *ops::index_entry_key(def, *c.target.index, *resume) : ops::item_key(def, *resume);
       if (c.forward && k + '\0' > start) start = k + '\0';
       if (!c.forward && k < end) end = k;
     }
@@ -312,7 +316,8 @@ Result<std::string> run_select(Database& db, const pq::Compiled& c, const Page& 
   o.w.EndArray();
   // Like Query's LastEvaluatedKey: a page that ended on the limit or the size cap has a NextToken.
   Item last;
-  if ((stopped || scanned >= limit || bytes >= kPageBytes) && !last_raw.empty() && decode_item(last_raw, last)) {
+  if ((stopped || scanned >= limit || bytes >= kPageBytes) && !last_raw.empty() &&
+      decode_item(last_raw, last)) {
     Item key = c.target.index ? ops::index_key_of(def, *c.target.index, last) : ops::key_of(def, last);
     o.kv("NextToken", make_token(at, key));
   }
@@ -344,7 +349,8 @@ Result<std::string> ops::execute_statement(Database& db, const Json& req) {
   p.consistent = consistent.value_or(false);
   DDB_ASSIGN(p.limit, get_int(req, "Limit"));
   DDB_ASSIGN(p.next_token, get_string(req, "NextToken"));
-  if (p.limit && *p.limit < 1) return Violations::only("'" + std::to_string(*p.limit) + "'", "limit", msg::min_value(1));
+  if (p.limit && *p.limit < 1)
+    return Violations::only("'" + std::to_string(*p.limit) + "'", "limit", msg::min_value(1));
   DDB_ASSIGN(p.rcc, return_consumed(req));
   bool return_old;
   DDB_ASSIGN(return_old, return_old_on_failure(req));
@@ -352,7 +358,7 @@ Result<std::string> ops::execute_statement(Database& db, const Json& req) {
   DDB_ASSIGN(s, pq::statement_text(req, "statement"));
   pq::Compiled c;
   DDB_ASSIGN(c, pq::compile(db, s, return_old));
-  if (c.st.kind == partiql::Statement::kExists) return err::validation(msg::text(msg::kPqMalformed, s.text));
+  if (c.st.kind == partiql::Statement::kExists) return err::validation(msg::kPqExistsOnlyInTransactions);
   if (c.st.is_read()) return run_select(db, c, p);
   return run_statement_write(db, c, p.rcc);
 }

@@ -22,7 +22,7 @@ std::optional<bool> reads_by_keyword(std::string_view text) {
   std::string w(text.substr(i, j - i));
   for (auto& ch : w) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
   if (w == "SELECT") return true;
-  if (w == "INSERT" || w == "UPDATE" || w == "DELETE") return false;
+  if (w == "INSERT" || w == "UPDATE" || w == "DELETE" || w == "EXISTS") return false;
   return std::nullopt;
 }
 
@@ -68,7 +68,9 @@ Result<std::vector<BatchEntry>> compile_batch(Database& db, const Json& list) {
     auto c = pq::compile(db, s, return_old);
     if (!c.ok())
       b.error = c.take_error();
-    else if (b.read && !c.value().single_item())
+    else if (c.value().st.kind == partiql::Statement::kExists)
+      b.error = err::validation(msg::kPqExistsOnlyInTransactions);
+    else if (b.read && !c.value().key_only)
       b.error = err::validation(msg::kPqBatchSingleSelect);
     else
       b.compiled = std::move(c).value();
@@ -127,7 +129,8 @@ Result<const Json*> statement_list(const Json& req, const char* name, const char
   if (!list) return Violations::only_null(path);
   if (!list->IsArray()) return err::serialization(msg::kUnexpectedValueTypeInPayload);
   if (list->Size() == 0) return err::validation(empty_message);
-  if (list->Size() > max) return Violations::only("'[...]'", path, msg::max_length(static_cast<long long>(max)));
+  if (list->Size() > max)
+    return Violations::only("'[...]'", path, msg::max_length(static_cast<long long>(max)));
   return list;
 }
 
@@ -224,7 +227,9 @@ Result<std::string> ops::execute_transaction(Database& db, const Json& req) {
     bool read = c.st.is_read();
     if (reads && *reads != read) return err::validation(msg::kPqTxMixed);
     reads = read;
-    if (read && !c.single_item()) return err::validation(msg::text(msg::kPqTxSelectKey, i));
+    if (read && !c.key_only) return err::validation(msg::text(msg::kPqTxSelectKey, i));
+    if (c.st.kind == partiql::Statement::kExists && c.key_only)
+      return err::validation(msg::text(msg::kPqExistsNeedsCondition, i));
     if (!c.st.returning.empty()) return err::validation(msg::text(msg::kPqTxReturning, i));
     std::string key = read ? item_key(c.table->def, c.point_key()) : c.write.storage_key;
     if (!seen.insert(std::to_string(c.table->def.id) + key).second)

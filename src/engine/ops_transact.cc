@@ -81,7 +81,6 @@ Error cancellation(const std::vector<WriteOp>& ops, const std::vector<std::optio
     std::string code = "None";
     if (failures[i])
       code = failures[i]->name() == "ConditionalCheckFailedException" ? "ConditionalCheckFailed"
-             : failures[i]->name() == "DuplicateItemException"        ? "DuplicateItem"
                                                                       : "ValidationError";
     codes += (i ? ", " : "") + code;
     reasons += i ? "," : "";

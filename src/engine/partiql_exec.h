@@ -19,6 +19,9 @@ struct Compiled {
   WriteOp write;
   // A SELECT of one item by its whole primary key, on the table itself.
   bool single_item() const;
+  // A SELECT or EXISTS whose WHERE is exactly the primary key (no other condition): what batches and
+  // transactions read; an EXISTS needs a condition beyond it.
+  bool key_only = false;
   // That item's key (REQUIRES: single_item()).
   Item point_key() const;
 };

@@ -2,6 +2,7 @@
 // grammar of DynamoDB's dialect; anything outside it is "Statement wasn't well formed".
 #include <cctype>
 
+#include "expr/checks.h"
 #include "partiql/partiql.h"
 #include "types/decimal.h"
 #include "util/errors.h"
@@ -26,7 +27,9 @@ std::string upper(std::string_view s) {
   return u;
 }
 
-bool is_word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$'; }
+bool is_word_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$';
+}
 
 class Lexer {
  public:
@@ -68,7 +71,7 @@ class Lexer {
         size_t n = 1;
         for (std::string_view p : two)
           if (pair == p) n = 2;
-        if (n == 1 && std::string_view("=<>()[]{},.:*+-").find(c) == std::string_view::npos) return false;
+        if (n == 1 && std::string_view("=<>()[]{},.:*+-;").find(c) == std::string_view::npos) return false;
         k.text.assign(t_.data() + i_, n);
         i_ += n;
       }
@@ -157,6 +160,7 @@ class Parser {
     } else {
       return malformed();
     }
+    accept(";");  // one statement, optionally terminated
     if (peek().kind != Tok::kEnd) return trailing();
     return s;
   }
@@ -189,6 +193,8 @@ class Parser {
   Status expect_kw(const char* kw) { return accept_kw(kw) ? Status::OK() : Status(malformed()); }
   Status expect(const char* p) { return accept(p) ? Status::OK() : Status(malformed()); }
   Error malformed() const { return err::validation(msg::text(msg::kPqMalformed, text_)); }
+  // The expression engine's semantic checks, whose detail DynamoDB answers with as it is.
+  static Status checked(const expr::Problem& p) { return p ? Status(err::validation(*p)) : Status::OK(); }
   Error trailing() const {
     if (is_kw("LIMIT") || is_kw("OFFSET")) {
       const Tok& v = peek(1).kind == Tok::kEnd ? peek() : peek(1);
@@ -231,7 +237,8 @@ class Parser {
         next();
         const std::string& digits = next().text;
         next();
-        if (digits.find_first_not_of("0123456789") != std::string::npos || digits.size() > 9) return malformed();
+        if (digits.find_first_not_of("0123456789") != std::string::npos || digits.size() > 9)
+          return malformed();
         p.elems.push_back({"", std::stol(digits), true});
       } else {
         return p;
@@ -310,6 +317,9 @@ class Parser {
       any = true;
     }
     if (!any) return malformed();
+    std::vector<expr::Path> paths;
+    for (const auto& a : s.update.actions) paths.push_back(a.path);
+    DDB_TRY(checked(expr::check_overlaps(paths)));
     DDB_TRY(where(s));
     return returning(s);
   }
@@ -356,7 +366,8 @@ class Parser {
     DDB_ASSIGN(a.path, path());
     DDB_TRY(expect("="));
     // set_add / set_delete of the same attribute are DynamoDB's ADD and DELETE actions.
-    for (auto [fn, kind] : {std::pair{"SET_ADD", expr::UpdateAction::kAdd}, {"SET_DELETE", expr::UpdateAction::kDelete}}) {
+    for (auto [fn, kind] :
+         {std::pair{"SET_ADD", expr::UpdateAction::kAdd}, {"SET_DELETE", expr::UpdateAction::kDelete}}) {
       if (is_kw(fn) && is_punct("(", 1)) {
         next();
         next();
@@ -379,7 +390,8 @@ class Parser {
       DDB_ASSIGN(rhs, set_term());
       for (const auto* o : {&lhs, &rhs})
         if (o->kind == expr::Operand::kValue && o->value.type != VType::N)
-          return err::validation(msg::text(msg::kExprIncorrectOperandType, plus ? "+" : "-", vtype_name(o->value.type)));
+          return err::validation(
+              msg::text(msg::kExprIncorrectOperandType, plus ? "+" : "-", vtype_name(o->value.type)));
       expr::Operand op;
       op.kind = plus ? expr::Operand::kPlus : expr::Operand::kMinus;
       op.args = {std::move(lhs), std::move(rhs)};
@@ -404,7 +416,8 @@ class Parser {
           DDB_ASSIGN(arg, operand(0));
           op.args.push_back(std::move(arg));
         }
-        if (kind == expr::Operand::kIfNotExists && op.args[0].kind != expr::Operand::kPath) return malformed();
+        if (kind == expr::Operand::kIfNotExists && op.args[0].kind != expr::Operand::kPath)
+          return malformed();
         DDB_TRY(expect(")"));
         return op;
       }
@@ -474,6 +487,7 @@ class Parser {
     } while (accept(","));
     DDB_TRY(expect(")"));
     if (c.operands.size() != 2 || c.operands[0].kind != expr::Operand::kPath) return malformed();
+    DDB_TRY(checked(expr::check_function(c)));
     return c;
   }
   Result<expr::Condition> predicate(int depth) {
@@ -526,6 +540,7 @@ class Parser {
       DDB_ASSIGN(hi, operand(depth + 1));
       c.operands.push_back(std::move(lo));
       c.operands.push_back(std::move(hi));
+      DDB_TRY(checked(expr::check_between(c)));
     } else if (accept_kw("IN")) {
       c.kind = expr::Condition::kIn;
       c.operands.push_back(std::move(lhs));
@@ -550,6 +565,7 @@ class Parser {
       DDB_ASSIGN(rhs, operand(depth + 1));
       c.operands.push_back(std::move(lhs));
       c.operands.push_back(std::move(rhs));
+      DDB_TRY(checked(expr::check_compare(c)));
       return c;
     }
     if (!negated) return c;
@@ -578,6 +594,7 @@ class Parser {
       return o;
     }
     const Tok& t = peek();
+    if (is_kw("MISSING")) return err::validation(msg::kPqMissingNeedsIs);
     bool literal_word = t.kind == Tok::kWord && (is_kw("TRUE") || is_kw("FALSE") || is_kw("NULL"));
     if ((t.kind == Tok::kWord && !literal_word) || t.kind == Tok::kQuoted) {
       expr::Operand o;
@@ -661,8 +678,7 @@ class Parser {
       Value v;
       DDB_ASSIGN(v, literal(depth + 1));
       if (m.map.count(k.text))
-        return err::validation(
-            msg::text(msg::kPqDuplicateTupleKey, k.text, k.line, k.col, k.len));
+        return err::validation(msg::text(msg::kPqDuplicateTupleKey, k.text, k.line, k.col, k.len));
       m.map.emplace(k.text, std::move(v));
     } while (accept(","));
     DDB_TRY(expect("}"));
@@ -670,8 +686,7 @@ class Parser {
   }
   Result<Value> set_literal(int depth) {
     const Tok& open = next();
-    if (is_punct(">>"))
-      return err::validation(msg::text(msg::kPqEmptyBag, open.line, open.col, open.len));
+    if (is_punct(">>")) return err::validation(msg::text(msg::kPqEmptyBag, open.line, open.col, open.len));
     std::vector<Value> elems;
     do {
       Value e;
@@ -687,9 +702,8 @@ class Parser {
       if (e.type != t) return malformed();
       bool dup = false;
       for (auto& x : s.set) dup = dup || values_equal(t == VType::N ? Value::N(x) : Value::S(x), e);
-      if (!dup) s.set.push_back(std::move(e.s));
+      if (!dup) s.set.push_back(std::move(e.s));  // in the order written, as DynamoDB Local keeps it
     }
-    sort_set(s);
     return s;
   }
 

@@ -36,9 +36,9 @@ struct Statement {
   std::optional<std::vector<expr::Path>> projection;
   std::optional<expr::Condition> where;
   std::vector<OrderBy> order_by;
-  Item item;                  // INSERT's VALUE
-  expr::Update update;        // UPDATE's SET / REMOVE clauses, in order
-  std::string returning;      // "", ALL_OLD, ALL_NEW, UPDATED_OLD, UPDATED_NEW
+  Item item;              // INSERT's VALUE
+  expr::Update update;    // UPDATE's SET / REMOVE clauses, in order
+  std::string returning;  // "", ALL_OLD, ALL_NEW, UPDATED_OLD, UPDATED_NEW
   bool is_read() const { return kind == kSelect; }
 };
 

@@ -35,7 +35,8 @@ Comparison comparison(const expr::Condition& c) {
   if (c.kind != expr::Condition::kCompare) return r;
   const auto& a = c.operands[0];
   const auto& b = c.operands[1];
-  static const std::map<std::string, std::string> flipped = {{"<", ">"}, {">", "<"}, {"<=", ">="}, {">=", "<="}};
+  static const std::map<std::string, std::string> flipped = {
+      {"<", ">"}, {">", "<"}, {"<=", ">="}, {">=", "<="}};
   if (attribute_of(a) && b.kind == expr::Operand::kValue) {
     r = {attribute_of(a), c.op, &b.value};
   } else if (attribute_of(b) && a.kind == expr::Operand::kValue) {
@@ -59,8 +60,10 @@ Result<bool> range_leaf(const expr::Condition& c, const std::string& range, VTyp
     a.range_a = *cmp.value;
     return true;
   }
-  bool values = c.operands.size() >= 2 && attribute_of(c.operands[0]) && *attribute_of(c.operands[0]) == range;
-  for (size_t i = 1; values && i < c.operands.size(); ++i) values = c.operands[i].kind == expr::Operand::kValue;
+  bool values =
+      c.operands.size() >= 2 && attribute_of(c.operands[0]) && *attribute_of(c.operands[0]) == range;
+  for (size_t i = 1; values && i < c.operands.size(); ++i)
+    values = c.operands[i].kind == expr::Operand::kValue;
   if (!values) return false;
   if (c.kind == expr::Condition::kBetween) {
     DDB_TRY(key_type(range, type, c.operands[1].value));
@@ -95,9 +98,11 @@ Result<KeyAccess> key_access(const expr::Condition* where, const std::string& ha
         have_hash = true;
         continue;
       }
-      if (c->kind == expr::Condition::kIn && attribute_of(c->operands[0]) && *attribute_of(c->operands[0]) == hash) {
+      if (c->kind == expr::Condition::kIn && attribute_of(c->operands[0]) &&
+          *attribute_of(c->operands[0]) == hash) {
         bool all_values = true;
-        for (size_t i = 1; i < c->operands.size(); ++i) all_values = all_values && c->operands[i].kind == expr::Operand::kValue;
+        for (size_t i = 1; i < c->operands.size(); ++i)
+          all_values = all_values && c->operands[i].kind == expr::Operand::kValue;
         if (all_values) {
           for (size_t i = 1; i < c->operands.size(); ++i) {
             DDB_TRY(key_type(hash, hash_type, c->operands[i].value));
@@ -137,7 +142,8 @@ Result<KeyAndCondition> split_key(const expr::Condition* where, const std::strin
     DDB_TRY(key_type(*cmp.attr, *cmp.attr == hash ? hash_type : range_type, *cmp.value));
     r.key[*cmp.attr] = *cmp.value;
   }
-  if (!r.key.count(hash) || (!range.empty() && !r.key.count(range))) return err::validation(msg::kPqNeedFullKey);
+  if (!r.key.count(hash) || (!range.empty() && !r.key.count(range)))
+    return err::validation(msg::kPqNeedFullKey);
   if (rest.size() == 1) {
     r.condition = std::move(rest[0]);
   } else if (!rest.empty()) {

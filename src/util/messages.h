@@ -448,6 +448,12 @@ inline constexpr char kPqMalformed[] = "Statement wasn't well formed, can't be p
 inline constexpr char kPqParameterCount[] = "Number of parameters in request and statement don't match.";
 inline constexpr char kPqUnrecognizedFunction[] = "Unrecognized function: {}";
 inline constexpr char kPqUnsupportedClause[] = "Unsupported clause: {} at {}:{}:{}";
+inline constexpr char kPqMissingNeedsIs[] = "MISSING must be compared using IS operator";
+inline constexpr char kPqExistsOnlyInTransactions[] =
+    "EXISTS can only be used in ExecuteTransaction write requests.";
+inline constexpr char kPqExistsNeedsCondition[] =
+    "Validation failed in TransactStatements[{}]: EXISTS() must contain a single item read with additional "
+    "condition";
 inline constexpr char kPqAliasing[] = "Aliasing is not supported";
 inline constexpr char kPqEmptyBag[] = "Empty bags are not supported at {}:{}:{}";
 inline constexpr char kPqDuplicateTupleKey[] = "Duplicate keys in tuple. Key: {} under root at {}:{}:{}";

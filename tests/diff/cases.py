@@ -529,3 +529,10 @@ case("stream_list_streams_missing", "ListStreams", {"TableName": "nope"}, stream
 case("stream_describe_bad_arn", "DescribeStream", {"StreamArn": "arn:aws:dynamodb:us-east-1:000000000000:table/nope/stream/2020-01-01T00:00:00.000"},
      streams=True, loose=True)
 case("stream_get_records_bad_iterator", "GetRecords", {"ShardIterator": "x" * 40}, streams=True, loose=True)
+
+# ---------------------------------------------------------------- PartiQL (cases_partiql.py)
+import cases_partiql  # noqa: E402
+
+FIXTURE += cases_partiql.FIXTURE
+CASES += cases_partiql.CASES
+STREAM_TABLES += cases_partiql.STREAM_TABLES

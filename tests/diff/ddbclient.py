@@ -38,7 +38,7 @@ def outcome(status, body):
 VOLATILE = {"CreationDateTime", "TableId", "LatestStreamLabel", "LatestStreamArn", "LastUpdateToPayPerRequestDateTime",
             "StreamArn", "StreamLabel", "ShardIterator", "NextShardIterator", "SequenceNumber", "eventID",
             "ApproximateCreationDateTime", "ShardId", "StartingSequenceNumber", "CreationRequestDateTime",
-            "LastIncreaseDateTime", "LastDecreaseDateTime", "KMSMasterKeyArn", "SizeBytes"}
+            "LastIncreaseDateTime", "LastDecreaseDateTime", "KMSMasterKeyArn", "SizeBytes", "NextToken"}
 
 
 # DynamoDB Local differs from the real service in ways that say nothing about behaviour: it puts the
