@@ -13,7 +13,7 @@ for d in tests/js tests/cognito tests/oracle tests/web; do
 done
 # Fuzzers: clang's libFuzzer, a short run each over the kept corpus (crash inputs included).
 CXX=clang++ CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDDB_FUZZ=ON -DDDB_TESTS=OFF >/dev/null
-cmake --build build-fuzz -j"$(nproc)" --target fuzz_request fuzz_expression fuzz_http fuzz_api
+cmake --build build-fuzz -j"$(nproc)" --target fuzz_request fuzz_expression fuzz_http fuzz_api fuzz_partiql
 # ThreadSanitizer build of ddb-local (for the concurrency stress test) and of the unit tests.
 CXX=clang++ CC=clang cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDDB_TSAN=ON -DDDB_TESTS=ON >/dev/null
 cmake --build build-tsan -j"$(nproc)" --target ddb-local unit_tests
