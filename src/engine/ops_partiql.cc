@@ -269,7 +269,13 @@ Result<std::string> run_select(Database& db, const pq::Compiled& c, const Page& 
   o.w.StartArray();
   if (c.single_item() && !p.next_token) {
     Capacity cap;
-    if (auto item = pq::read_point(db, c, p.consistent, cap)) write_item(o.w, *item);
+    std::string raw;
+    if (c.key_only && !c.st.projection) {  // the item itself: from its stored bytes straight to JSON
+      if (db.store().get(ops::item_key(def, c.point_key()), &raw)) write_encoded_item(o.w, raw);
+      cap.table = ops::read_units(raw.empty() ? 0 : encoded_item_size(raw), p.consistent);
+    } else if (auto item = pq::read_point(db, c, p.consistent, cap)) {
+      write_item(o.w, *item);
+    }
     o.w.EndArray();
     ops::write_capacity(o, p.rcc, def.name, cap);
     o.w.EndObject();

@@ -27,15 +27,20 @@ Database* db() {
       "StreamSpecification":{"StreamEnabled":true,"StreamViewType":"NEW_AND_OLD_IMAGES"}})");
     (void)x->execute("DynamoDB_20120810.CreateTable", req);
     rapidjson::Document put;
-    put.Parse(R"({"Statement":"INSERT INTO tab VALUE {'pk':'a','sk':1,'g':'x','l':[1,'s',{'m':<<1,2>>}],'n':null}"})");
+    put.Parse(
+        R"({"Statement":"INSERT INTO tab VALUE {'pk':'a','sk':1,'g':'x','l':[1,'s',{'m':<<1,2>>}],'n':null}"})");
     (void)x->execute("DynamoDB_20120810.ExecuteStatement", put);
     return x;
   }();
   return d;
 }
 
-const char* kParams[] = {R"({"S":"a"})", R"({"N":"1"})", R"({"L":[{"N":"2"}]})", R"({"SS":["x","y"]})",
-                         R"({"M":{"k":{"BOOL":true}}})", R"({"B":"AAE="})"};
+const char* kParams[] = {R"({"S":"a"})",
+                         R"({"N":"1"})",
+                         R"({"L":[{"N":"2"}]})",
+                         R"({"SS":["x","y"]})",
+                         R"({"M":{"k":{"BOOL":true}}})",
+                         R"({"B":"AAE="})"};
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -61,7 +66,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string body = op == 0   ? stmt
                      : op == 1 ? "{\"Statements\":[" + stmt + "]}"
                                : "{\"TransactStatements\":[" + stmt + "]}";
-  static const char* kOps[] = {"DynamoDB_20120810.ExecuteStatement", "DynamoDB_20120810.BatchExecuteStatement",
+  static const char* kOps[] = {"DynamoDB_20120810.ExecuteStatement",
+                               "DynamoDB_20120810.BatchExecuteStatement",
                                "DynamoDB_20120810.ExecuteTransaction"};
   rapidjson::Document req;
   req.Parse(body.c_str(), body.size());

@@ -97,9 +97,9 @@ TEST(PartiQL, UpdatesCompileToUpdateActions) {
 
 TEST(PartiQL, Errors) {
   const std::string malformed = "Statement wasn't well formed, can't be processed: ";
-  for (const char* bad : {"SELEC * FROM t", "SELECT FROM t", "SELECT * FROM t WHERE", "SELECT * FROM t WHERE a ==",
-                          "SELECT * FROM t WHERE a = 'x", "INSERT INTO t VALUES {'a': 1}", "", "\x01",
-                          "UPDATE t WHERE pk = 1"})
+  for (const char* bad : {"SELEC * FROM t", "SELECT FROM t", "SELECT * FROM t WHERE",
+                          "SELECT * FROM t WHERE a ==", "SELECT * FROM t WHERE a = 'x",
+                          "INSERT INTO t VALUES {'a': 1}", "", "\x01", "UPDATE t WHERE pk = 1"})
     EXPECT_EQ(error(bad), malformed + bad) << bad;
   EXPECT_EQ(error("SELECT * FROM t WHERE a = ? AND b = ?", {Value::S("x")}),
             "Number of parameters in request and statement don't match.");
@@ -107,14 +107,17 @@ TEST(PartiQL, Errors) {
   EXPECT_EQ(error("SELECT * FROM t WHERE a = 1 LIMIT 5"), "Unsupported clause: LIMIT at 1:35:1");
   EXPECT_EQ(error("SELECT * FROM t WHERE frob(a)"), "Unrecognized function: frob");
   EXPECT_EQ(error("INSERT INTO t VALUE {'a': <<>>}"), "Empty bags are not supported at 1:27:2");
-  EXPECT_EQ(error("INSERT INTO t VALUE {'a': 1, 'a': 2}"), "Duplicate keys in tuple. Key: a under root at 1:30:3");
-  EXPECT_EQ(error("INSERT INTO t VALUE [1]"),
-            "Unsupported format in item expression. Please use struct format {...} to express item values for "
-            "insert statement. at 1:21:1");
+  EXPECT_EQ(error("INSERT INTO t VALUE {'a': 1, 'a': 2}"),
+            "Duplicate keys in tuple. Key: a under root at 1:30:3");
+  EXPECT_EQ(
+      error("INSERT INTO t VALUE [1]"),
+      "Unsupported format in item expression. Please use struct format {...} to express item values for "
+      "insert statement. at 1:21:1");
   EXPECT_EQ(error("SELECT * FROM t WHERE a = 1234567890123456789012345678901234567890"),
             "DynamoDB only supports precision up to 38 digits");
   EXPECT_EQ(error("DELETE FROM t WHERE pk = 1 RETURNING ALL NEW *"),
-            "Invalid returning clause: RETURNING ALL NEW *. Only RETURNING ALL OLD * is allowed in DELETE statements.");
+            "Invalid returning clause: RETURNING ALL NEW *. Only RETURNING ALL OLD * is allowed in DELETE "
+            "statements.");
   EXPECT_EQ(error("SELECT * FROM t WHERE a = MISSING"), "MISSING must be compared using IS operator");
   // Nesting beyond the parser's depth is refused, not a stack overflow.
   EXPECT_EQ(error("SELECT * FROM t WHERE " + std::string(10000, '(') + "a = 1" + std::string(10000, ')'))
@@ -155,7 +158,8 @@ TEST(PartiQL, SplitKeyNamesOneItem) {
 
 TEST(PartiQL, ProjectionFlattensNames) {
   auto s = parse("SELECT m.n, l[1], nope FROM t");
-  Item out = partiql::project(item(R"({"m":{"M":{"n":{"N":"1"}}},"l":{"L":[{"N":"1"},{"S":"x"}]}})"), *s.projection);
+  Item out =
+      partiql::project(item(R"({"m":{"M":{"n":{"N":"1"}}},"l":{"L":[{"N":"1"},{"S":"x"}]}})"), *s.projection);
   EXPECT_EQ(out.size(), 2u);
   EXPECT_EQ(out.at("n").s, "1");
   EXPECT_EQ(out.at("l[1]").s, "x");
