@@ -238,6 +238,7 @@ Result<std::string> ops::execute_transaction(Database& db, const Json& req) {
   }
   if (*reads) return transact_reads(db, cs, rcc);
   std::vector<WriteOp> writes;
+  writes.reserve(cs.size());
   for (auto& c : cs) writes.push_back(std::move(c.write));
   TransactOptions t{token, token ? statements_hash(*list) : std::string(), rcc, true,
                     msg::kPqTxTokenMismatch};

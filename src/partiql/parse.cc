@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "expr/checks.h"
+#include "partiql/lex.h"
 #include "partiql/partiql.h"
 #include "types/decimal.h"
 #include "util/errors.h"
@@ -13,131 +14,6 @@ namespace ddb::partiql {
 namespace {
 
 constexpr int kMaxDepth = 64;  // nesting of conditions and literals
-
-struct Tok {
-  enum Kind { kWord, kQuoted, kString, kNumber, kParam, kPunct, kEnd } kind = kEnd;
-  std::string text;  // kString/kQuoted: unescaped; kWord: as written
-  size_t line = 1, col = 1, len = 0;
-  size_t param = 0;  // kParam: its index
-};
-
-std::string upper(std::string_view s) {
-  std::string u(s);
-  for (auto& c : u) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return u;
-}
-
-bool is_word_char(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$';
-}
-
-class Lexer {
- public:
-  explicit Lexer(std::string_view t) : t_(t) {}
-  // False on a character or an unterminated quote the grammar has no token for.
-  bool run(std::vector<Tok>& out) {
-    size_t params = 0;
-    while (true) {
-      skip_space();
-      Tok k;
-      k.line = line_;
-      k.col = i_ - line_start_ + 1;
-      if (i_ >= t_.size()) {
-        out.push_back(k);
-        return true;
-      }
-      size_t start = i_;
-      char c = t_[i_];
-      if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
-        while (i_ < t_.size() && is_word_char(t_[i_])) ++i_;
-        k.kind = Tok::kWord;
-        k.text = std::string(t_.substr(start, i_ - start));
-      } else if (c == '\'' || c == '"') {
-        if (!quoted(c, k.text)) return false;
-        k.kind = c == '\'' ? Tok::kString : Tok::kQuoted;
-      } else if (std::isdigit(static_cast<unsigned char>(c)) ||
-                 (c == '.' && i_ + 1 < t_.size() && std::isdigit(static_cast<unsigned char>(t_[i_ + 1])))) {
-        number();
-        k.kind = Tok::kNumber;
-        k.text = std::string(t_.substr(start, i_ - start));
-      } else if (c == '?') {
-        ++i_;
-        k.kind = Tok::kParam;
-        k.param = params++;
-      } else {
-        static constexpr std::string_view two[] = {"<<", ">>", "<=", ">=", "<>", "!=", "=="};
-        k.kind = Tok::kPunct;
-        std::string_view pair = t_.substr(i_, 2);
-        size_t n = 1;
-        for (std::string_view p : two)
-          if (pair == p) n = 2;
-        if (n == 1 && std::string_view("=<>()[]{},.:*+-;").find(c) == std::string_view::npos) return false;
-        k.text.assign(t_.data() + i_, n);
-        i_ += n;
-      }
-      k.len = i_ - start;
-      out.push_back(std::move(k));
-    }
-  }
-
- private:
-  void skip_space() {
-    while (i_ < t_.size()) {
-      char c = t_[i_];
-      if (c == '\n') {
-        ++line_;
-        line_start_ = i_ + 1;
-      } else if (!std::isspace(static_cast<unsigned char>(c))) {
-        if (c == '-' && t_.substr(i_, 2) == "--") {  // a comment to the end of the line
-          while (i_ < t_.size() && t_[i_] != '\n') ++i_;
-          continue;
-        }
-        return;
-      }
-      ++i_;
-    }
-  }
-  bool quoted(char q, std::string& out) {
-    ++i_;
-    while (i_ < t_.size()) {
-      char c = t_[i_++];
-      if (c == q) {
-        if (i_ < t_.size() && t_[i_] == q) {  // '' is a quote inside a string
-          out += q;
-          ++i_;
-          continue;
-        }
-        return true;
-      }
-      if (c == '\n') {
-        ++line_;
-        line_start_ = i_;
-      }
-      out += c;
-    }
-    return false;
-  }
-  void number() {
-    auto digits = [&] {
-      while (i_ < t_.size() && std::isdigit(static_cast<unsigned char>(t_[i_]))) ++i_;
-    };
-    digits();
-    if (i_ < t_.size() && t_[i_] == '.') {
-      ++i_;
-      digits();
-    }
-    if (i_ < t_.size() && (t_[i_] == 'e' || t_[i_] == 'E')) {
-      size_t save = i_++;
-      if (i_ < t_.size() && (t_[i_] == '+' || t_[i_] == '-')) ++i_;
-      if (i_ < t_.size() && std::isdigit(static_cast<unsigned char>(t_[i_])))
-        digits();
-      else
-        i_ = save;
-    }
-  }
-  std::string_view t_;
-  size_t i_ = 0, line_ = 1, line_start_ = 0;
-};
 
 class Parser {
  public:
@@ -490,89 +366,103 @@ class Parser {
     DDB_TRY(checked(expr::check_function(c)));
     return c;
   }
+  static std::string lowercase(std::string s) {
+    for (auto& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return s;
+  }
+  static expr::Condition negate(expr::Condition c) {
+    expr::Condition n;
+    n.kind = expr::Condition::kNot;
+    n.children.push_back(std::move(c));
+    return n;
+  }
+  // A comparison, BETWEEN, IN, IS [NOT] MISSING/NULL or a function of a condition.
   Result<expr::Condition> predicate(int depth) {
     if (peek().kind == Tok::kWord && is_punct("(", 1)) {
       std::string fn = upper(peek().text);
-      if (fn == "BEGINS_WITH" || fn == "CONTAINS" || fn == "ATTRIBUTE_TYPE") {
-        std::string lower = fn;
-        for (auto& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-        return function_condition(lower, depth);
-      }
-      if (fn != "SIZE" && fn != "MISSING") {
-        std::string lower = peek().text;
-        for (auto& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-        return err::validation(msg::text(msg::kPqUnrecognizedFunction, lower));
-      }
+      if (fn == "BEGINS_WITH" || fn == "CONTAINS" || fn == "ATTRIBUTE_TYPE")
+        return function_condition(lowercase(fn), depth);
+      if (fn != "SIZE" && fn != "MISSING")
+        return err::validation(msg::text(msg::kPqUnrecognizedFunction, lowercase(peek().text)));
     }
     expr::Operand lhs;
     DDB_ASSIGN(lhs, operand(depth + 1));
-    expr::Condition c;
-    if (accept_kw("IS")) {
-      bool negated = accept_kw("NOT");
-      std::string what = word();
-      if ((what != "MISSING" && what != "NULL") || lhs.kind != expr::Operand::kPath) return malformed();
-      c.kind = expr::Condition::kFunction;
-      if (what == "MISSING") {
-        c.op = negated ? "attribute_exists" : "attribute_not_exists";
-        c.operands.push_back(std::move(lhs));
-        return c;
-      }
-      c.op = "attribute_type";
-      c.operands.push_back(std::move(lhs));
-      c.operands.push_back(value(Value::S("NULL")));
-      if (!negated) return c;
-      expr::Condition n;
-      n.kind = expr::Condition::kNot;
-      n.children.push_back(std::move(c));
-      return n;
-    }
+    if (accept_kw("IS")) return is_test(std::move(lhs));
     bool negated = false;
     if (is_kw("NOT") && (is_kw("BETWEEN", 1) || is_kw("IN", 1))) {
       next();
       negated = true;
     }
+    expr::Condition c;
     if (accept_kw("BETWEEN")) {
-      c.kind = expr::Condition::kBetween;
-      c.operands.push_back(std::move(lhs));
-      expr::Operand lo, hi;
-      DDB_ASSIGN(lo, operand(depth + 1));
-      DDB_TRY(expect_kw("AND"));
-      DDB_ASSIGN(hi, operand(depth + 1));
-      c.operands.push_back(std::move(lo));
-      c.operands.push_back(std::move(hi));
-      DDB_TRY(checked(expr::check_between(c)));
+      DDB_ASSIGN(c, between(std::move(lhs), depth));
     } else if (accept_kw("IN")) {
-      c.kind = expr::Condition::kIn;
-      c.operands.push_back(std::move(lhs));
-      const char* close = accept("[") ? "]" : accept("(") ? ")" : nullptr;
-      if (!close) return malformed();
-      do {
-        expr::Operand o;
-        DDB_ASSIGN(o, operand(depth + 1));
-        c.operands.push_back(std::move(o));
-      } while (accept(","));
-      DDB_TRY(expect(close));
+      DDB_ASSIGN(c, in_list(std::move(lhs), depth));
     } else {
-      static const char* ops[] = {"=", "<>", "!=", "<", "<=", ">", ">="};
-      std::string op;
-      for (const char* o : ops)
-        if (is_punct(o)) op = o;
-      if (op.empty()) return malformed();
-      next();
-      c.kind = expr::Condition::kCompare;
-      c.op = op == "!=" ? "<>" : op;
-      expr::Operand rhs;
-      DDB_ASSIGN(rhs, operand(depth + 1));
+      return comparison(std::move(lhs), depth);
+    }
+    return negated ? negate(std::move(c)) : std::move(c);
+  }
+  // After IS: [NOT] MISSING (attribute_not_exists / attribute_exists) or [NOT] NULL (the NULL type).
+  Result<expr::Condition> is_test(expr::Operand lhs) {
+    bool negated = accept_kw("NOT");
+    std::string what = word();
+    if ((what != "MISSING" && what != "NULL") || lhs.kind != expr::Operand::kPath) return malformed();
+    expr::Condition c;
+    c.kind = expr::Condition::kFunction;
+    if (what == "MISSING") {
+      c.op = negated ? "attribute_exists" : "attribute_not_exists";
       c.operands.push_back(std::move(lhs));
-      c.operands.push_back(std::move(rhs));
-      DDB_TRY(checked(expr::check_compare(c)));
       return c;
     }
-    if (!negated) return c;
-    expr::Condition n;
-    n.kind = expr::Condition::kNot;
-    n.children.push_back(std::move(c));
-    return n;
+    c.op = "attribute_type";
+    c.operands.push_back(std::move(lhs));
+    c.operands.push_back(value(Value::S("NULL")));
+    return negated ? negate(std::move(c)) : std::move(c);
+  }
+  Result<expr::Condition> between(expr::Operand lhs, int depth) {
+    expr::Condition c;
+    c.kind = expr::Condition::kBetween;
+    c.operands.push_back(std::move(lhs));
+    expr::Operand lo, hi;
+    DDB_ASSIGN(lo, operand(depth + 1));
+    DDB_TRY(expect_kw("AND"));
+    DDB_ASSIGN(hi, operand(depth + 1));
+    c.operands.push_back(std::move(lo));
+    c.operands.push_back(std::move(hi));
+    DDB_TRY(checked(expr::check_between(c)));
+    return c;
+  }
+  Result<expr::Condition> in_list(expr::Operand lhs, int depth) {
+    expr::Condition c;
+    c.kind = expr::Condition::kIn;
+    c.operands.push_back(std::move(lhs));
+    const char* close = accept("[") ? "]" : accept("(") ? ")" : nullptr;
+    if (!close) return malformed();
+    do {
+      expr::Operand o;
+      DDB_ASSIGN(o, operand(depth + 1));
+      c.operands.push_back(std::move(o));
+    } while (accept(","));
+    DDB_TRY(expect(close));
+    return c;
+  }
+  Result<expr::Condition> comparison(expr::Operand lhs, int depth) {
+    static const char* ops[] = {"=", "<>", "!=", "<", "<=", ">", ">="};
+    std::string op;
+    for (const char* o : ops)
+      if (is_punct(o)) op = o;
+    if (op.empty()) return malformed();
+    next();
+    expr::Condition c;
+    c.kind = expr::Condition::kCompare;
+    c.op = op == "!=" ? "<>" : op;
+    expr::Operand rhs;
+    DDB_ASSIGN(rhs, operand(depth + 1));
+    c.operands.push_back(std::move(lhs));
+    c.operands.push_back(std::move(rhs));
+    DDB_TRY(checked(expr::check_compare(c)));
+    return c;
   }
 
   // ---- operands and literals ----
@@ -717,32 +607,12 @@ class Parser {
 
 Result<Statement> parse(std::string_view text, const std::vector<Value>& params) {
   std::vector<Tok> toks;
-  if (!Lexer(text).run(toks)) return err::validation(msg::text(msg::kPqMalformed, text));
+  if (!lex(text, toks)) return err::validation(msg::text(msg::kPqMalformed, text));
   size_t marks = 0;
   for (auto& t : toks) marks += t.kind == Tok::kParam;
   // Fewer parameters than `?` marks is an error; extra parameters are ignored (DynamoDB Local 3.3.1).
   if (marks > params.size()) return err::validation(msg::kPqParameterCount);
   return Parser(text, std::move(toks), params).statement();
-}
-
-std::string projected_name(const expr::Path& p) {
-  size_t last = 0;
-  for (size_t i = 0; i < p.elems.size(); ++i)
-    if (!p.elems[i].is_index) last = i;
-  std::string name = p.elems[last].name;
-  for (size_t i = last + 1; i < p.elems.size(); ++i) {
-    name += '[';
-    name += std::to_string(p.elems[i].index);
-    name += ']';
-  }
-  return name;
-}
-
-Item project(const Item& item, const std::vector<expr::Path>& paths) {
-  Item out;
-  for (const auto& p : paths)
-    if (const Value* v = expr::find_path(item, p)) out[projected_name(p)] = *v;
-  return out;
 }
 
 }  // namespace ddb::partiql

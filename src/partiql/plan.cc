@@ -1,4 +1,5 @@
-// How a statement's WHERE reaches items: the key conditions of a read, the key of a write.
+// How a statement reaches items: the key conditions of a read, the key of a write, the names of a
+// SELECT's projection.
 #include <map>
 
 #include "partiql/partiql.h"
@@ -153,6 +154,26 @@ Result<KeyAndCondition> split_key(const expr::Condition* where, const std::strin
     r.condition = std::move(all);
   }
   return r;
+}
+
+std::string projected_name(const expr::Path& p) {
+  size_t last = 0;
+  for (size_t i = 0; i < p.elems.size(); ++i)
+    if (!p.elems[i].is_index) last = i;
+  std::string name = p.elems[last].name;
+  for (size_t i = last + 1; i < p.elems.size(); ++i) {
+    name += '[';
+    name += std::to_string(p.elems[i].index);
+    name += ']';
+  }
+  return name;
+}
+
+Item project(const Item& item, const std::vector<expr::Path>& paths) {
+  Item out;
+  for (const auto& p : paths)
+    if (const Value* v = expr::find_path(item, p)) out[projected_name(p)] = *v;
+  return out;
 }
 
 }  // namespace ddb::partiql
