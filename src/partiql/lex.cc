@@ -13,7 +13,9 @@ std::string upper(std::string_view s) {
 
 namespace {
 
-bool is_word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$'; }
+bool is_word_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$';
+}
 
 class Lexer {
  public:
@@ -125,6 +127,8 @@ class Lexer {
 
 }  // namespace
 
-bool lex(std::string_view text, std::vector<Tok>& out) { return Lexer(text).run(out); }
+bool lex(std::string_view text, std::vector<Tok>& out) {
+  return Lexer(text).run(out);
+}
 
 }  // namespace ddb::partiql
