@@ -4,9 +4,10 @@
 // Engine holds one Database per name (DynamoDB Local keeps one per access key and region unless
 // -sharedDb). Database::execute(op, request) runs one API operation.
 //
-// Thread-safety: execute() may be called from many threads. Writes to a database are serialized
-// by write_mu_ (so conditions, read-modify-write and transactions are serializable); reads run
-// concurrently against the store.
+// Thread-safety: execute() may be called from many threads. Writes to one table are serialized by
+// the table's lock (TableState::mu), so conditions, read-modify-write and transactions are
+// serializable; writes to different tables run in parallel. Changes of the catalog hold the
+// database's write_mu_ and then the table's lock. Reads run concurrently against the store.
 #pragma once
 #include <atomic>
 #include <chrono>
@@ -69,10 +70,14 @@ struct TableDef {
   uint32_t next_index_id = 1;
 };
 
-// What one table keeps across versions of its definition: counters and the transient status.
+// What one table keeps across versions of its definition: counters, the transient status and the
+// table's write lock.
 struct TableState {
+  // Held by every write of the table's items (several tables: in table-id order, ops::TableLocks)
+  // and, after the database's write_mu_, by every change of the table's definition.
+  Mutex mu;
   std::atomic<long long> item_count{0}, size_bytes{0};
-  // The fields below change only under the database's write_mu_, and are read under it.
+  // The fields below change only under `mu`, and are read under it.
   std::map<std::string, std::pair<long long, long long>> index_stats;  // index name -> count, bytes
   std::string status = "ACTIVE";
   std::chrono::steady_clock::time_point status_until{};
@@ -119,7 +124,8 @@ class Database {
   std::vector<std::string> table_names();
   const EngineOptions& options() const { return opt_; }
   KvStore& store() { return *kv_; }
-  // Held by every write and catalog change.
+  // Held by every catalog change (create, delete or change a table), and by ClientRequestToken
+  // transactions; item writes hold only their tables' locks.
   Mutex& write_mu() RETURN_CAPABILITY(write_mu_) { return write_mu_; }
 
   // ---- the interface of the operation families (ops_*.cc) ----
@@ -148,7 +154,7 @@ class Database {
  private:
   std::unique_ptr<KvStore> kv_;
   EngineOptions opt_;
-  Mutex write_mu_;                                    // serializes all writes and catalog changes
+  Mutex write_mu_;                                    // serializes catalog changes and token transactions
   SharedMutex catalog_mu_ ACQUIRED_AFTER(write_mu_);  // guards tables_
   std::map<std::string, std::shared_ptr<Table>> tables_ GUARDED_BY(catalog_mu_);
   uint32_t next_table_id_ GUARDED_BY(write_mu_) = 1;

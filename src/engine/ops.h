@@ -53,12 +53,12 @@ struct TableView {
   std::map<std::string, std::pair<long long, long long>> index_stats;
   bool indexes_creating = false;  // GSIs shown as CREATING
 };
-// REQUIRES: write_mu_ held (the state's status and index_stats are read).
+// REQUIRES: the table's lock (t.state->mu) held: its status and index_stats are read.
 TableView view_of(const Table& t);
 void write_description(Database& db, JsonOut& o, const TableDef& d, const TableView& v);
 // "KeySchema":[{HASH}, {RANGE}] of a table, index or stream description.
 void write_key_schema(JsonOut& o, const KeyDef& k);
-// Under write_mu_: the table's current version, or ResourceNotFoundException when it was
+// Under the table's lock: the table's current version, or ResourceNotFoundException when it was
 // deleted (or deleted and created again) since `t` was looked up.
 Result<std::shared_ptr<Table>> recheck(Database& db, const std::shared_ptr<Table>& t);
 // Rewrites a database of storage format 1 (8-bit index ids) in format 2: one atomic batch.
@@ -103,6 +103,19 @@ struct Staged {
 void stage_write(Database& db, const std::shared_ptr<Table>& t, const std::string& key, const Item* old_item,
                  const Item* new_item, Staged& st, Capacity* cap, bool ttl_delete = false);
 Status commit(Database& db, Staged& st);
+
+// Holds the write locks of the given tables (each once, whatever its version), taken in table-id
+// order so that requests writing several tables never wait on each other in a cycle.
+class TableLocks {
+ public:
+  explicit TableLocks(const std::vector<std::shared_ptr<Table>>& tables) NO_THREAD_SAFETY_ANALYSIS;
+  ~TableLocks() NO_THREAD_SAFETY_ANALYSIS;
+  TableLocks(const TableLocks&) = delete;
+  TableLocks& operator=(const TableLocks&) = delete;
+
+ private:
+  std::vector<std::shared_ptr<TableState>> held_;
+};
 
 // ---- common request pieces ----
 Result<std::optional<Item>> attribute_values(const Json& req);

@@ -1,5 +1,6 @@
 // Shared pieces of all operations: storage keys, key validation, index maintenance, stream
 // record staging, capacity arithmetic (conditions of writes and legacy conditions: conditions.cc).
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -399,6 +400,21 @@ void ops::stage_write(Database& db, const std::shared_ptr<Table>& t, const std::
     st.batch.put(std::move(k), std::move(rec));
   }
   st.deltas.push_back(std::move(d));
+}
+
+ops::TableLocks::TableLocks(const std::vector<std::shared_ptr<Table>>& tables) {
+  std::vector<std::pair<uint32_t, std::shared_ptr<TableState>>> order;
+  for (const auto& t : tables) order.emplace_back(t->def.id, t->state);
+  std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (auto& [id, state] : order) {
+    if (!held_.empty() && held_.back() == state) continue;
+    state->mu.lock();
+    held_.push_back(std::move(state));
+  }
+}
+
+ops::TableLocks::~TableLocks() {
+  for (auto it = held_.rbegin(); it != held_.rend(); ++it) (*it)->mu.unlock();
 }
 
 Status ops::commit(Database& db, Staged& st) {

@@ -277,7 +277,7 @@ Result<WriteOp> prepare_write(Database& db, WriteOp::Kind kind, const Json& req,
 
 Result<WriteOutcome> run_write(Database& db, WriteOp& w) {
   WriteOutcome r;
-  MutexLock wl(db.write_mu());
+  MutexLock tl(w.table->state->mu);
   DDB_ASSIGN(w.table, ops::recheck(db, w.table));  // deleted or changed since it was looked up?
   r.old = ops::load_item(db, w.storage_key);
   DDB_ASSIGN(r.next, w.apply(r.old));

@@ -49,7 +49,7 @@ void write_throughput(JsonOut& o, long long rcu, long long wcu) {
   o.w.EndObject();
 }
 
-// The transient status ends when its time is up (-delayTransientStatuses). REQUIRES: write_mu_.
+// The transient status ends when its time is up (-delayTransientStatuses). REQUIRES: the table's lock.
 void refresh_status(TableState& st) {
   if (st.status != "ACTIVE" && st.status != "DELETING" && std::chrono::steady_clock::now() >= st.status_until)
     st.status = "ACTIVE";
@@ -223,7 +223,7 @@ Result<std::string> ops::describe_table(Database& db, const Json& req) {
   if (!t) return err::not_found(msg::text(msg::kRequestedResourceNotFoundTableNotFound, *name));
   TableView view;
   {
-    MutexLock wl(db.write_mu());  // the state's status and index_stats change under write_mu_
+    MutexLock tl(t->state->mu);  // the state's status and index_stats change under the table's lock
     view = view_of(*t);
   }
   JsonOut o;
@@ -276,6 +276,7 @@ Result<std::string> ops::delete_table(Database& db, const Json& req) {
   MutexLock wl(db.write_mu());
   auto t = find_table(db, *name);
   if (!t) return err::not_found(msg::text(msg::kRequestedResourceNotFoundTableNotFound, *name));
+  MutexLock tl(t->state->mu);  // no write of the table runs while its data is removed
   if (t->def.deletion_protection)
     return err::validation(msg::kResourceCannotDeletedAsCurrentlyProtectedAgainst);
   // Remove all data of the table: items, index entries, stream records, then the catalog entry.

@@ -31,6 +31,7 @@ Result<std::string> ops::tag_resource(Database& db, const Json& req) {
   auto* tags = member(req, "Tags");
   if (!tags || !tags->IsArray()) return Violations::only_null("tags");
   MutexLock wl(db.write_mu());
+  MutexLock tl(t->state->mu);
   DDB_ASSIGN(t, recheck(db, t));
   TableDef d = t->def;
   for (auto& e : tags->GetArray()) {
@@ -55,6 +56,7 @@ Result<std::string> ops::untag_resource(Database& db, const Json& req) {
   auto* keys_j = member(req, "TagKeys");
   if (!keys_j || !keys_j->IsArray()) return Violations::only_null("tagKeys");
   MutexLock wl(db.write_mu());
+  MutexLock tl(t->state->mu);
   DDB_ASSIGN(t, recheck(db, t));
   TableDef d = t->def;
   for (auto& k : keys_j->GetArray()) {
@@ -103,6 +105,7 @@ Result<std::string> ops::update_ttl(Database& db, const Json& req) {
   if (!enabled) v.null_member("timeToLiveSpecification.enabled");
   DDB_TRY(v.status());
   MutexLock wl(db.write_mu());
+  MutexLock tl(t->state->mu);
   DDB_ASSIGN(t, recheck(db, t));
   TableDef d = t->def;
   if (*enabled && d.ttl_enabled) return err::validation(msg::kTimetoliveAlreadyEnabled);
@@ -164,7 +167,7 @@ size_t Database::expire_ttl_items(double now) {
              .ok())
       continue;
     for (auto& k : expired) {
-      MutexLock wl(write_mu_);
+      MutexLock tl(t->state->mu);
       auto cur = ops::recheck(*this, t);  // the table may have been deleted or changed meanwhile
       if (!cur.ok()) break;
       auto item = ops::load_item(*this, k);  // re-check under the lock: it may have changed

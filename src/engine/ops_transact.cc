@@ -117,17 +117,19 @@ Result<std::string> ops::transact_write(Database& db, const Json& req) {
   return run_transaction(db, ops, t);
 }
 
-Result<std::string> run_transaction(Database& db, std::vector<WriteOp>& ops, const TransactOptions& t) {
+namespace {
+
+std::vector<std::shared_ptr<Table>> tables_of(const std::vector<WriteOp>& ops) {
+  std::vector<std::shared_ptr<Table>> tables;
+  tables.reserve(ops.size());
+  for (const auto& w : ops) tables.push_back(w.table);
+  return tables;
+}
+
+// Checks every condition against the state before the transaction and writes all or nothing.
+// REQUIRES: the locks of the tables of `ops` held.
+Result<std::string> apply_transaction(Database& db, std::vector<WriteOp>& ops, const TransactOptions& t) {
   using namespace ops;
-  MutexLock wl(db.write_mu());
-  if (t.token) {
-    if (auto seen = db.find_token(*t.token)) {
-      if (seen->request_hash != t.request_hash) return err::idempotent_mismatch(t.token_mismatch);
-      return seen->response;
-    }
-  }
-  // All conditions are checked against the state before the transaction; nothing is written
-  // unless every one holds.
   for (auto& w : ops) {
     DDB_ASSIGN(w.table, recheck(db, w.table));  // deleted or changed meanwhile?
   }
@@ -169,8 +171,29 @@ Result<std::string> run_transaction(Database& db, std::vector<WriteOp>& ops, con
   }
   write_capacity_list(o, t.rcc, caps);
   o.w.EndObject();
-  std::string response = o.take();
-  if (t.token) db.remember_token(*t.token, t.request_hash, response);
+  return o.take();
+}
+
+}  // namespace
+
+Result<std::string> run_transaction(Database& db, std::vector<WriteOp>& ops, const TransactOptions& t) {
+  if (!t.token) {
+    ops::TableLocks locks(tables_of(ops));
+    return apply_transaction(db, ops, t);
+  }
+  // With a ClientRequestToken the database's write_mu_ makes the check and the remembering one step,
+  // so a request replayed concurrently runs once.
+  MutexLock wl(db.write_mu());
+  if (auto seen = db.find_token(*t.token)) {
+    if (seen->request_hash != t.request_hash) return err::idempotent_mismatch(t.token_mismatch);
+    return seen->response;
+  }
+  std::string response;
+  {
+    ops::TableLocks locks(tables_of(ops));
+    DDB_ASSIGN(response, apply_transaction(db, ops, t));
+  }
+  db.remember_token(*t.token, t.request_hash, response);
   return response;
 }
 
@@ -213,7 +236,10 @@ Result<std::string> ops::transact_get(Database& db, const Json& req) {
   o.key("Responses");
   o.w.StartArray();
   {
-    MutexLock wl(db.write_mu());  // a consistent snapshot: no write runs meanwhile
+    std::vector<std::shared_ptr<Table>> tables;
+    tables.reserve(gets.size());
+    for (const auto& g : gets) tables.push_back(g.table);
+    TableLocks locks(tables);  // a consistent snapshot: no write of these tables runs meanwhile
     for (auto& g : gets) {
       auto item = load_item(db, g.key);
       caps[g.table->def.name].table += 2 * read_units(item ? item_size(*item) : 0, true);

@@ -227,6 +227,7 @@ Result<std::string> ops::update_table(Database& db, const Json& req) {
   DDB_ASSIGN(r, parse_request(req));
 
   MutexLock wl(db.write_mu());
+  MutexLock tl(t->state->mu);  // no write of the table runs while its definition changes
   DDB_ASSIGN(t, recheck(db, t));
   Plan p{t->def, {}, {}};
   DDB_TRY(plan_billing(r, p.def));

@@ -29,7 +29,7 @@ class Lexer {
       k.line = line_;
       k.col = i_ - line_start_ + 1;
       if (i_ >= t_.size()) {
-        out.push_back(k);
+        out.push_back(std::move(k));
         return true;
       }
       size_t start = i_;
@@ -37,7 +37,7 @@ class Lexer {
       if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
         while (i_ < t_.size() && is_word_char(t_[i_])) ++i_;
         k.kind = Tok::kWord;
-        k.text = std::string(t_.substr(start, i_ - start));
+        k.text.assign(t_.data() + start, i_ - start);
       } else if (c == '\'' || c == '"') {
         if (!quoted(c, k.text)) return false;
         k.kind = c == '\'' ? Tok::kString : Tok::kQuoted;
@@ -45,7 +45,7 @@ class Lexer {
                  (c == '.' && i_ + 1 < t_.size() && std::isdigit(static_cast<unsigned char>(t_[i_ + 1])))) {
         number();
         k.kind = Tok::kNumber;
-        k.text = std::string(t_.substr(start, i_ - start));
+        k.text.assign(t_.data() + start, i_ - start);
       } else if (c == '?') {
         ++i_;
         k.kind = Tok::kParam;
@@ -58,7 +58,8 @@ class Lexer {
         for (std::string_view p : two)
           if (pair == p) n = 2;
         if (n == 1 && std::string_view("=<>()[]{},.:*+-;").find(c) == std::string_view::npos) return false;
-        k.text.assign(t_.data() + i_, n);
+        k.text.push_back(c);
+        if (n == 2) k.text.push_back(t_[i_ + 1]);
         i_ += n;
       }
       k.len = i_ - start;

@@ -6,7 +6,11 @@ build of ddb-local; any sanitizer report, crash, 5xx or broken invariant fails t
 Invariants checked at the end:
 - every acknowledged PutItem to the stable table is read back with its value;
 - DescribeTable's ItemCount equals what a Scan counts;
-- a GSI that exists at the end holds exactly the items that carry its key.
+- a GSI that exists at the end holds exactly the items that carry its key;
+- transfers between two tables (TransactWriteItems and PartiQL ExecuteTransaction, their items in
+  random order, racing multi-table BatchWriteItems) keep the total zero, and the first table's sum
+  equals the number of acknowledged transfers: writes of different tables run in parallel, and a
+  request that writes several locks them without deadlock.
 
 usage: stress.py --binary PATH [--seconds N]
 """
@@ -35,6 +39,7 @@ CREATE_GSI = {"TableName": "stable", "AttributeDefinitions": [{"AttributeName": 
               "GlobalSecondaryIndexUpdates": [{"Create": {"IndexName": "by_g", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
                                                           "Projection": {"ProjectionType": "ALL"}}}]}
 ARN = "arn:aws:dynamodb:us-east-1:000000000000:table/stable"
+ACCOUNTS = ["acct_a", "acct_b"]
 
 class Failure(Exception):
     pass
@@ -77,6 +82,11 @@ def main():
     stop = threading.Event()
     checked(port, "CreateTable", STABLE)
     checked(port, "CreateTable", CYCLED)
+    for t in ACCOUNTS:
+        checked(port, "CreateTable", {**CYCLED, "TableName": t})
+        for i in range(5):
+            checked(port, "PutItem", {"TableName": t, "Item": {"pk": {"S": f"{t}-{i}"}, "n": {"N": "0"}}})
+    transfers = [0]
 
     def loop(fn):
         def run():
@@ -136,6 +146,28 @@ def main():
                         "ExpressionAttributeValues": {":one": {"N": "1"}}}}]},
                 allowed=("ResourceNotFoundException", "TransactionCanceledException"))
 
+    def transfer(rnd):
+        a, b = f"acct_a-{rnd.randrange(5)}", f"acct_b-{rnd.randrange(5)}"
+        if rnd.random() < 0.5:
+            items = [{"Update": {"TableName": t, "Key": {"pk": {"S": k}}, "UpdateExpression": "ADD n :d",
+                                 "ExpressionAttributeValues": {":d": {"N": d}}}} for t, k, d in
+                     [("acct_a", a, "1"), ("acct_b", b, "-1")]]
+            rnd.shuffle(items)
+            checked(port, "TransactWriteItems", {"TransactItems": items})
+        else:
+            statements = [{"Statement": f"UPDATE \"acct_a\" SET n = n + 1 WHERE pk = '{a}'"},
+                          {"Statement": f"UPDATE \"acct_b\" SET n = n - 1 WHERE pk = '{b}'"}]
+            rnd.shuffle(statements)
+            checked(port, "ExecuteTransaction", {"TransactStatements": statements})
+        with acked_lock:
+            transfers[0] += 1
+
+    def batch_both(rnd):
+        tables = list(ACCOUNTS)
+        rnd.shuffle(tables)
+        checked(port, "BatchWriteItem", {"RequestItems": {
+            t: [{"PutRequest": {"Item": {"pk": {"S": f"x{rnd.randrange(20)}"}, "v": {"N": "1"}}}}] for t in tables}})
+
     def control(rnd):
         op = rnd.choice(["gsi", "tag", "ttl", "cycle"])
         if op == "gsi":
@@ -156,7 +188,8 @@ def main():
             checked(port, "CreateTable", CYCLED, allowed=("ResourceInUseException",))
 
     threads = ([loop(writer_of(n)) for n in range(3)] + [loop(reader) for _ in range(3)] +
-               [loop(cycled_writer) for _ in range(2)] + [loop(control) for _ in range(2)])
+               [loop(cycled_writer) for _ in range(2)] + [loop(control) for _ in range(2)] +
+               [loop(transfer) for _ in range(3)] + [loop(batch_both)])
     for t in threads:
         t.start()
     deadline = time.time() + args.seconds
@@ -199,7 +232,14 @@ def main():
         with_g = sum(1 for i in items if "g" in i)
         if in_gsi != with_g:
             raise Failure(f"GSI holds {in_gsi} entries, {with_g} items carry its key")
-        print(f"stress: {len(acked)} keys written, {len(items)} items, {in_gsi} GSI entries: invariants hold")
+        sums = {}
+        for t in ACCOUNTS:
+            _, page = checked(port, "Scan", {"TableName": t, "ConsistentRead": True})
+            sums[t] = sum(int(i["n"]["N"]) for i in page["Items"] if "n" in i)
+        if sums["acct_a"] + sums["acct_b"] != 0 or sums["acct_a"] != transfers[0]:
+            raise Failure(f"{transfers[0]} acknowledged transfers but the tables sum to {sums}")
+        print(f"stress: {len(acked)} keys written, {len(items)} items, {in_gsi} GSI entries, "
+              f"{transfers[0]} transfers: invariants hold")
     except Failure as e:
         failure = str(e)
     finally:
