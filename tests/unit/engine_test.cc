@@ -1,7 +1,9 @@
 // Engine operations through the DynamoDB API JSON, in process (no HTTP).
 #include "engine/engine.h"
 
+#include <chrono>
 #include <filesystem>
+#include <future>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -228,6 +230,51 @@ TEST(Engine, ConcurrentConditionalIncrementsLoseNothing) {
   EXPECT_EQ(std::string(cur["Item"]["n"]["N"].GetString()), "1600");
   EXPECT_EQ(std::string(cur["Item"]["v"]["N"].GetString()), std::to_string(wins.load()));
   EXPECT_EQ(wins + losses, 1600);
+}
+
+// One lock per table: while a write of table "aaa" holds its lock (here the test holds it, as a long
+// write or an index backfill would), writes, transactions and reads of table "b" go on, and reads of
+// "a" too; only a's own writes wait.
+TEST(Engine, WritesOfOneTableDoNotWaitForAnother) {
+  Db t;
+  for (const char* name : {"aaa", "bbb"})
+    ASSERT_EQ(
+        t.call("CreateTable", std::string(R"({"TableName":")") + name + R"(","BillingMode":"PAY_PER_REQUEST",
+        "KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],
+        "AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}]})")
+            .rfind("ERR", 0),
+        std::string::npos);
+  auto a = t.db->find_table("aaa");
+  a->state->mu.lock();
+  auto write_a = std::async(std::launch::async, [&] {
+    return t.call("PutItem", R"({"TableName":"aaa","Item":{"pk":{"S":"x"}}})");
+  });
+  auto others = std::async(std::launch::async, [&] {
+    std::string out;
+    out += t.call("PutItem", R"({"TableName":"bbb","Item":{"pk":{"S":"y"},"n":{"N":"1"}}})");
+    out +=
+        t.call("TransactWriteItems", R"({"TransactItems":[{"Update":{"TableName":"bbb","Key":{"pk":{"S":"y"}},
+        "UpdateExpression":"ADD n :one","ExpressionAttributeValues":{":one":{"N":"1"}}}}]})");
+    out += t.call("ExecuteStatement", R"({"Statement":"UPDATE bbb SET m = 2 WHERE pk = 'y'"})");
+    out += t.call("BatchWriteItem", R"({"RequestItems":{"bbb":[{"PutRequest":{"Item":{"pk":{"S":"z"}}}}]}})");
+    out += t.call("DescribeTable", R"({"TableName":"bbb"})");
+    out += t.call("TransactGetItems",
+                  R"({"TransactItems":[{"Get":{"TableName":"bbb","Key":{"pk":{"S":"y"}}}}]})");
+    out += t.call("GetItem", R"({"TableName":"aaa","Key":{"pk":{"S":"x"}}})");
+    out += t.call("Query", R"({"TableName":"aaa","KeyConditionExpression":"pk = :p",
+        "ExpressionAttributeValues":{":p":{"S":"x"}}})");
+    return out;
+  });
+  // A regression would leave `others` waiting for a's lock: give up after 30 s rather than hang.
+  bool others_done = others.wait_for(std::chrono::seconds(30)) == std::future_status::ready;
+  bool a_waited = write_a.wait_for(std::chrono::seconds(0)) != std::future_status::ready;
+  a->state->mu.unlock();
+  EXPECT_TRUE(others_done) << "a request on table b (or a read of a) waited for table a's write lock";
+  EXPECT_TRUE(a_waited) << "a write of table a did not wait for a's lock";
+  EXPECT_EQ(others.get().find("ERR"), std::string::npos);
+  EXPECT_EQ(write_a.get(), "{}");
+  EXPECT_NE(t.call("GetItem", R"({"TableName":"bbb","Key":{"pk":{"S":"y"}}})").find(R"("n":{"N":"2"})"),
+            std::string::npos);
 }
 
 TEST(Engine, StreamRecordsFollowWrites) {
