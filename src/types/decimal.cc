@@ -60,6 +60,7 @@ Status Decimal::check_limits() const {
 
 Result<Decimal> Decimal::parse(std::string_view s) {
   auto bad = [&]() {
+    if (s.empty()) return err::validation(msg::kEmptyCannotConvertedNumericValue);
     return err::validation(msg::text(msg::kParameterCannotConvertedNumericValue, std::string(s)));
   };
   size_t i = 0;

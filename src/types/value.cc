@@ -111,11 +111,15 @@ Status set_from_json(const rapidjson::Value& m, Value& v) {
     if (v.type == VType::NS) return err::validation(msg::kInvalidNumberSetMayNotEmpty);
     return err::validation(msg::kInvalidBinarySetsShouldNotEmpty);
   }
-  std::unordered_set<std::string_view> seen;
-  for (auto& e : v.set) {
-    if (!seen.insert(e).second)
-      return err::validation(
-          msg::text(msg::kInvalidInputCollectionContainsDuplicates, set_for_message(shown)));
+  std::unordered_set<std::string_view> seen, written;
+  for (size_t i = 0; i < v.set.size(); ++i) {
+    if (seen.insert(v.set[i]).second) continue;
+    // Equal as written, or (numbers) only once canonical: the service words the two differently.
+    for (const auto& w : shown)
+      if (!written.insert(w).second)
+        return err::validation(
+            msg::text(msg::kInvalidInputCollectionContainsDuplicates, set_for_message(shown)));
+    return err::validation(msg::kInputCollectionContainsEqualNumbers);
   }
   sort_set(v);
   return Status::OK();

@@ -355,6 +355,8 @@ inline constexpr char kValueProvidedInExpressionattributenamesUnusedInExpression
 // ---- decimal.cc ----
 inline constexpr char kParameterCannotConvertedNumericValue[] =
     "The parameter cannot be converted to a numeric value: {}";
+inline constexpr char kEmptyCannotConvertedNumericValue[] =
+    "The parameter cannot be converted to a numeric value";
 
 // ---- value.cc ----
 inline constexpr char kCannotBeConverted[] = "{} cannot be converted to {}";
@@ -368,6 +370,8 @@ inline constexpr char kInvalidBinarySetsShouldNotEmpty[] =
     "One or more parameter values were invalid: Binary sets should not be empty";
 inline constexpr char kInvalidInputCollectionContainsDuplicates[] =
     "One or more parameter values were invalid: Input collection {} contains duplicates.";
+// A number set whose elements differ as written but are equal numbers (["1", "1.0"]).
+inline constexpr char kInputCollectionContainsEqualNumbers[] = "Input collection contains duplicates";
 inline constexpr char kSuppliedAttributevalueEmptyMustContainExactlyOne[] =
     "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes";
 inline constexpr char kInvalidNullAttributeValueTypesMustHaveValue[] =

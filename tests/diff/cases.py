@@ -115,7 +115,7 @@ case("create_exists", "CreateTable", {"TableName": "d_hash", "KeySchema": KS, "A
 case("create_lsi_no_range", "CreateTable", {"TableName": "cx1", "KeySchema": KS,
                                             "AttributeDefinitions": AD + [{"AttributeName": "x", "AttributeType": "S"}],
                                             "LocalSecondaryIndexes": [{"IndexName": "lsi", "KeySchema": KS + [{"AttributeName": "x", "KeyType": "RANGE"}],
-                                                                       "Projection": {"ProjectionType": "ALL"}}], **PPR}, loose=True)
+                                                                       "Projection": {"ProjectionType": "ALL"}}], **PPR})
 case("create_gsi_include_no_nonkey", "CreateTable", {
     "TableName": "cx1", "KeySchema": KS, "AttributeDefinitions": AD + [{"AttributeName": "x", "AttributeType": "S"}],
     "GlobalSecondaryIndexes": [{"IndexName": "gsi", "KeySchema": [{"AttributeName": "x", "KeyType": "HASH"}],
@@ -135,7 +135,7 @@ case("create_gsi_dup_name", "CreateTable", {
 case("create_ok_cx2", "CreateTable", {"TableName": "cx2", "KeySchema": KS, "AttributeDefinitions": AD, **PT})
 case("describe_cx2", "DescribeTable", {"TableName": "cx2"})
 case("update_cx2_throughput", "UpdateTable", {"TableName": "cx2", "ProvisionedThroughput": {"ReadCapacityUnits": 2, "WriteCapacityUnits": 2}})
-case("update_cx2_nothing", "UpdateTable", {"TableName": "cx2"}, loose=True)
+case("update_cx2_nothing", "UpdateTable", {"TableName": "cx2"})
 case("update_cx2_ppr", "UpdateTable", {"TableName": "cx2", **PPR})
 case("update_missing", "UpdateTable", {"TableName": "nope", **PPR},
      real={"type": "ResourceNotFoundException", "message": "Requested resource not found"})
@@ -155,7 +155,7 @@ BAD_VALUES = {
 }
 for name, v in BAD_VALUES.items():
     case(f"put_value_{name}", "PutItem", {"TableName": "d_hash", "Item": {"pk": S("x"), "v": v}},
-         **({"loose": True} if name in ("dup_ss", "dup_ns", "num_empty", "num_spaces") else {}))
+         )
 case("put_missing_table", "PutItem", {"TableName": "nope", "Item": {"pk": S("x")}},
      real={"type": "ResourceNotFoundException", "message": "Requested resource not found"})
 case("put_no_item", "PutItem", {"TableName": "d_hash"})
@@ -381,7 +381,7 @@ q("start_key", "pk = :p", A, Limit=2, ExclusiveStartKey={"pk": S("a"), "sk": N("
 q("start_key_desc", "pk = :p", A, Limit=2, ScanIndexForward=False, ExclusiveStartKey={"pk": S("a"), "sk": N("4")})
 q("start_key_bad", "pk = :p", A, ExclusiveStartKey={"pk": S("a")},
   real={"type": "ValidationException", "message": "The provided starting key is invalid: The provided key element does not match the schema"})
-q("start_key_other_partition", "pk = :p", A, ExclusiveStartKey={"pk": S("b"), "sk": N("1")}, loose=True)
+q("start_key_other_partition", "pk = :p", A, ExclusiveStartKey={"pk": S("b"), "sk": N("1")})
 q("filter", "pk = :p", {**A, ":v": N("50")}, FilterExpression="v >= :v")
 q("filter_limit", "pk = :p", {**A, ":v": N("50")}, FilterExpression="v >= :v", Limit=6)
 q("filter_on_key", "pk = :p", {**A, ":v": N("5")}, FilterExpression="sk > :v")
@@ -468,7 +468,7 @@ case("batch_write_dup", "BatchWriteItem", {"RequestItems": {"d_hash": [
     {"PutRequest": {"Item": {"pk": S("bw1")}}}, {"DeleteRequest": {"Key": {"pk": S("bw1")}}}]}})
 case("batch_write_26", "BatchWriteItem", {"RequestItems": {"d_hash": [
     {"PutRequest": {"Item": {"pk": S(f"x{i}")}}} for i in range(26)]}}, loose=True)
-case("batch_write_empty", "BatchWriteItem", {"RequestItems": {}}, loose=True)
+case("batch_write_empty", "BatchWriteItem", {"RequestItems": {}})
 case("batch_write_empty_list", "BatchWriteItem", {"RequestItems": {"d_hash": []}}, loose=True)
 case("batch_write_missing_table", "BatchWriteItem", {"RequestItems": {"nope": [{"PutRequest": {"Item": {"pk": S("x")}}}]}},
      real={"type": "ResourceNotFoundException", "message": "Requested resource not found"})
@@ -479,7 +479,7 @@ case("batch_get_projection", "BatchGetItem", {"RequestItems": {"d_range": {"Keys
                                                                           "ProjectionExpression": "#v", "ExpressionAttributeNames": {"#v": "v"}}}})
 case("batch_get_dup", "BatchGetItem", {"RequestItems": {"d_hash": {"Keys": [{"pk": S("bw1")}, {"pk": S("bw1")}]}}})
 case("batch_get_101", "BatchGetItem", {"RequestItems": {"d_hash": {"Keys": [{"pk": S(f"k{i}")} for i in range(101)]}}})  # the constraint form, as dynalite (written against the service)
-case("batch_get_empty_keys", "BatchGetItem", {"RequestItems": {"d_hash": {"Keys": []}}}, loose=True)
+case("batch_get_empty_keys", "BatchGetItem", {"RequestItems": {"d_hash": {"Keys": []}}})
 case("batch_get_bad_key", "BatchGetItem", {"RequestItems": {"d_hash": {"Keys": [{"x": S("x")}]}}})
 case("batch_get_missing_table", "BatchGetItem", {"RequestItems": {"nope": {"Keys": [{"pk": S("x")}]}}},
      real={"type": "ResourceNotFoundException", "message": "Requested resource not found"})
@@ -500,11 +500,11 @@ case("transact_empty", "TransactWriteItems", {"TransactItems": []},
      real={"type": "ValidationException", "message": "1 validation error detected: Value '[]' at 'transactItems' failed to satisfy constraint: Member must have length greater than or equal to 1"})
 case("transact_missing_table", "TransactWriteItems", {"TransactItems": [{"Put": {"TableName": "nope", "Item": {"pk": S("x")}}}]},
      loose=True)
-case("transact_capacity", "TransactWriteItems", loose=True, req={"ReturnConsumedCapacity": "TOTAL", "TransactItems": [
+case("transact_capacity", "TransactWriteItems", req={"ReturnConsumedCapacity": "TOTAL", "TransactItems": [
     {"Put": {"TableName": "d_hash", "Item": {"pk": S("t4")}}}]})
 
 # ---------------------------------------------------------------- protocol
-case("unknown_operation", "Frobnicate", {}, loose=True)
+case("unknown_operation", "Frobnicate", {})
 
 # ---------------------------------------------------------------- stream records (compared via STREAM_TABLES)
 case("stream_put_new", "PutItem", {"TableName": "d_stream", "Item": {"pk": S("s1"), "v": N("1")}})
@@ -525,10 +525,10 @@ case("stream_transaction", "TransactWriteItems", {"TransactItems": [
     {"Put": {"TableName": "d_stream", "Item": {"pk": S("s4"), "m": {"M": {"x": {"L": [N("1")]}}}}}},
     {"Update": {"TableName": "d_stream", "Key": {"pk": S("s3")}, "UpdateExpression": "REMOVE b"}}]})
 case("stream_list_streams", "ListStreams", {"TableName": "d_stream"}, streams=True)
-case("stream_list_streams_missing", "ListStreams", {"TableName": "nope"}, streams=True, loose=True)
+case("stream_list_streams_missing", "ListStreams", {"TableName": "nope"}, streams=True)
 case("stream_describe_bad_arn", "DescribeStream", {"StreamArn": "arn:aws:dynamodb:us-east-1:000000000000:table/nope/stream/2020-01-01T00:00:00.000"},
-     streams=True, loose=True)
-case("stream_get_records_bad_iterator", "GetRecords", {"ShardIterator": "x" * 40}, streams=True, loose=True)
+     streams=True)
+case("stream_get_records_bad_iterator", "GetRecords", {"ShardIterator": "x" * 40}, streams=True)
 
 # ---------------------------------------------------------------- PartiQL (cases_partiql.py)
 import cases_partiql  # noqa: E402
