@@ -318,14 +318,32 @@ bool items_equal(const Item& a, const Item& b) {
 }
 
 size_t number_size(const std::string& canonical) {
-  // DynamoDB: 1 byte per two significant digits, plus 1 byte.
-  size_t digits = 0;
-  size_t first = canonical.find_first_not_of("-0.");
-  if (first == std::string::npos) return 1 + 1;
-  size_t last = canonical.find_last_not_of("0.");
-  for (size_t i = first; i <= last && last != std::string::npos; ++i)
-    if (canonical[i] >= '0' && canonical[i] <= '9') ++digits;
-  return (digits + 1) / 2 + 1;
+  // DynamoDB stores a number as base-100 digits aligned on the decimal point, plus one byte (and one more
+  // for a negative number of fewer than 20 pairs): 1.5 is the pairs "01" "50" (3 bytes), 123456 is "12" "34"
+  // "56" (4), 0 is 1 byte. Checked digit by digit against DynamoDB Local 3.3.1, which matches the service
+  // here.
+  bool negative = !canonical.empty() && canonical[0] == '-';
+  std::string_view t(canonical);
+  if (negative) t.remove_prefix(1);
+  size_t dot = t.find('.');
+  std::string_view int_part = t.substr(0, dot);
+  std::string_view frac = dot == std::string_view::npos ? std::string_view() : t.substr(dot + 1);
+  // Positions of the most and least significant non-zero digits (10^pos).
+  long msd = 0, lsd = 0;
+  bool any = false;
+  auto see = [&](char c, long pos) {
+    if (c == '0') return;
+    if (!any) msd = pos;
+    lsd = pos;
+    any = true;
+  };
+  for (size_t j = 0; j < int_part.size(); ++j) see(int_part[j], static_cast<long>(int_part.size() - 1 - j));
+  for (size_t k = 0; k < frac.size(); ++k) see(frac[k], -static_cast<long>(k) - 1);
+  if (!any) return 1;
+  auto pair_of = [](long pos) { return pos >= 0 ? pos / 2 : -((-pos + 1) / 2); };  // floor(pos / 2)
+  size_t pairs = static_cast<size_t>(pair_of(msd) - pair_of(lsd) + 1);
+  // A negative number ends with a terminator byte, unless its 20 pairs already fill the 21 bytes.
+  return 1 + pairs + (negative && pairs < 20 ? 1 : 0);
 }
 
 size_t value_size(const Value& v) {

@@ -536,3 +536,37 @@ import cases_partiql  # noqa: E402
 FIXTURE += cases_partiql.FIXTURE
 CASES += cases_partiql.CASES
 STREAM_TABLES += cases_partiql.STREAM_TABLES
+
+# ---------------------------------------------------------------- item size at the 400 KB boundary
+# A number's size is its base-100 digits aligned on the decimal point, plus one byte, plus one for a negative
+# number of fewer than 20 pairs (DynamoDB Local 3.3.1 matches the service here; the examples: 0, -0, 1.5, -42, 3.14159).
+# Each number is stored in an item of exactly 400 KB (accepted) and of one byte more (refused), through
+# PutItem and through UpdateItem (SET of the number into an item that then reaches the limit).
+def number_bytes(x):
+    from decimal import Decimal
+    d = Decimal(x)
+    if d == 0:
+        return 1
+    sign, digits, exp = d.as_tuple()
+    digits = "".join(map(str, digits)).rstrip("0")
+    exp += len(d.as_tuple().digits) - len(digits)  # trailing zeros folded into the exponent
+    digits = digits.lstrip("0")
+    msd, lsd = exp + len(digits) - 1, exp
+    pairs = msd // 2 - lsd // 2 + 1
+    return 1 + pairs + (1 if sign and pairs < 20 else 0)  # no terminator when 20 pairs fill 21 bytes
+
+
+BOUNDARY_NUMBERS = ["0", "-0", "1", "-1", "1.5", "-42", "3.14159", "1000", "12345", "123456", "0.001", "-1E-10",
+                    "-99", "12345678901234567890123456789012345678", "-1.2345678901234567890123456789012345678",
+                    "-12345678901234567890123456789012345678", "-0.12345678901234567890123456789012345678",
+                    "9.9999999999999999999999999999999999999E+125"]
+for i, x in enumerate(BOUNDARY_NUMBERS):
+    pad = 400 * 1024 - len("pk") - len(f"nz{i:02d}") - len("n") - number_bytes(x) - len("p")
+    for extra, what in [(0, "fits"), (1, "over")]:
+        case(f"size_put_{what}_{i:02d}", "PutItem", {"TableName": "d_hash", "Item": {
+            "pk": S(f"nz{i:02d}"), "n": N(x), "p": S("x" * (pad + extra))}})
+    case(f"size_update_base_{i:02d}", "PutItem", {"TableName": "d_hash", "Item": {"pk": S(f"nu{i:02d}"), "p": S("x" * pad)}})
+    for extra, what in [(0, "fits"), (1, "over")]:
+        case(f"size_update_{what}_{i:02d}", "UpdateItem", {
+            "TableName": "d_hash", "Key": {"pk": S(f"nu{i:02d}")}, "UpdateExpression": "SET n = :n, p = :p",
+            "ExpressionAttributeValues": {":n": N(x), ":p": S("x" * (pad + extra))}})
