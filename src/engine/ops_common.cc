@@ -404,6 +404,7 @@ void ops::stage_write(Database& db, const std::shared_ptr<Table>& t, const std::
 
 ops::TableLocks::TableLocks(const std::vector<std::shared_ptr<Table>>& tables) {
   std::vector<std::pair<uint32_t, std::shared_ptr<TableState>>> order;
+  order.reserve(tables.size());
   for (const auto& t : tables) order.emplace_back(t->def.id, t->state);
   std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   for (auto& [id, state] : order) {
