@@ -445,7 +445,18 @@ Result<std::optional<Item>> ops::attribute_values(const Json& req) {
           msg::text(msg::kExpressionattributevaluesContainsInvalidKeySyntaxErrorKey, std::string(k)));
   }
   Item values;
-  DDB_ASSIGN(values, item_from_json(*m));
+  for (auto it = m->MemberBegin(); it != m->MemberEnd(); ++it) {
+    std::string k(it->name.GetString(), it->name.GetStringLength());
+    auto v = value_from_json(it->value);
+    if (!v.ok()) {
+      Error e = v.take_error();
+      // The service names the value: "ExpressionAttributeValues contains invalid value: <why> for key :v".
+      if (e.name() == "ValidationException")
+        e.message = msg::text(msg::kExpressionAttributeValuesInvalidValue, e.message, k);
+      return e;
+    }
+    values.insert_or_assign(std::move(k), std::move(v).value());
+  }
   return std::optional<Item>(std::move(values));
 }
 

@@ -19,6 +19,8 @@ Status check_expression_params(const Json& req, bool any_expression, ExprParams&
         return err::validation(
             msg::text(msg::kExpressionattributenamesContainsInvalidKeySyntaxErrorKey, std::string(k)));
       if (!it->value.IsString()) return err::serialization(msg::kUnexpectedValueTypeInPayload);
+      if (it->value.GetStringLength() == 0)
+        return err::validation(msg::text(msg::kExpressionAttributeNamesEmptyName, std::string(k)));
     }
   }
   DDB_ASSIGN(p.values, ops::attribute_values(req));

@@ -563,6 +563,7 @@ class Parser {
     do {
       const Tok& k = peek();
       if (k.kind != Tok::kString) return malformed();
+      if (k.text.empty()) return err::validation(msg::kPqEmptyPathComponent);
       next();
       DDB_TRY(expect(":"));
       Value v;

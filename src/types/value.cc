@@ -164,6 +164,7 @@ Result<Value> value_from_json(const rapidjson::Value& j, int depth) {
     if (!m.IsObject()) return ser_error(m, "Map");
     v.type = VType::M;
     for (auto it = m.MemberBegin(); it != m.MemberEnd(); ++it) {
+      if (it->name.GetStringLength() == 0) return err::validation(msg::kEmptyAttributeName);
       Value e;
       DDB_ASSIGN(e, value_from_json(it->value, depth + 1));
       v.map.insert_or_assign(std::string(it->name.GetString(), it->name.GetStringLength()), std::move(e));
@@ -193,6 +194,7 @@ Result<Item> item_from_json(const rapidjson::Value& j) {
   if (!j.IsObject()) return err::serialization(msg::kUnexpectedValueTypeInPayload);
   Item item;
   for (auto it = j.MemberBegin(); it != j.MemberEnd(); ++it) {
+    if (it->name.GetStringLength() == 0) return err::validation(msg::kEmptyAttributeName);
     Value v;
     DDB_ASSIGN(v, value_from_json(it->value, 0));
     item.insert_or_assign(std::string(it->name.GetString(), it->name.GetStringLength()), std::move(v));

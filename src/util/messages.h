@@ -177,6 +177,10 @@ inline constexpr char kExpressionattributevaluesContainsInvalidKeySyntaxErrorKey
 
 // ---- ops_items.cc ----
 inline constexpr char kExpressionattributenamesMustNotEmpty[] = "ExpressionAttributeNames must not be empty";
+inline constexpr char kExpressionAttributeNamesEmptyName[] =
+    "ExpressionAttributeNames contains invalid value: Empty attribute name for key {}";
+inline constexpr char kExpressionAttributeValuesInvalidValue[] =
+    "ExpressionAttributeValues contains invalid value: {} for key {}";
 inline constexpr char kExpressionattributenamesContainsInvalidKeySyntaxErrorKey[] =
     "ExpressionAttributeNames contains invalid key: Syntax error; key: \"{}\"";
 inline constexpr char kExpressionattributenamesCanOnlySpecifiedWhenUsingExpressions[] =
@@ -372,6 +376,7 @@ inline constexpr char kInvalidInputCollectionContainsDuplicates[] =
     "One or more parameter values were invalid: Input collection {} contains duplicates.";
 // A number set whose elements differ as written but are equal numbers (["1", "1.0"]).
 inline constexpr char kInputCollectionContainsEqualNumbers[] = "Input collection contains duplicates";
+inline constexpr char kEmptyAttributeName[] = "Empty attribute name";
 inline constexpr char kSuppliedAttributevalueEmptyMustContainExactlyOne[] =
     "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes";
 inline constexpr char kInvalidNullAttributeValueTypesMustHaveValue[] =
@@ -458,6 +463,7 @@ inline constexpr char kPqExistsOnlyInTransactions[] =
 inline constexpr char kPqExistsNeedsCondition[] =
     "Validation failed in TransactStatements[{}]: EXISTS() must contain a single item read with additional "
     "condition";
+inline constexpr char kPqEmptyPathComponent[] = "Path component cannot be an empty string";
 inline constexpr char kPqAliasing[] = "Aliasing is not supported";
 inline constexpr char kPqEmptyBag[] = "Empty bags are not supported at {}:{}:{}";
 inline constexpr char kPqDuplicateTupleKey[] = "Duplicate keys in tuple. Key: {} under root at {}:{}:{}";

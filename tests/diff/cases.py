@@ -570,3 +570,33 @@ for i, x in enumerate(BOUNDARY_NUMBERS):
         case(f"size_update_{what}_{i:02d}", "UpdateItem", {
             "TableName": "d_hash", "Key": {"pk": S(f"nu{i:02d}")}, "UpdateExpression": "SET n = :n, p = :p",
             "ExpressionAttributeValues": {":n": N(x), ":p": S("x" * (pad + extra))}})
+
+# ---------------------------------------------------------------- empty attribute names, invalid expression values
+case("empty_name_put_top", "PutItem", {"TableName": "d_hash", "Item": {"pk": S("en1"), "": S("x")}})
+case("empty_name_put_nested", "PutItem", {"TableName": "d_hash", "Item": {"pk": S("en1"), "m": {"M": {"": S("x")}}}})
+case("empty_name_put_in_list", "PutItem", {"TableName": "d_hash", "Item": {"pk": S("en1"), "l": {"L": [{"M": {"": S("x")}}]}}})
+case("empty_name_get_key", "GetItem", {"TableName": "d_hash", "Key": {"pk": S("en1"), "": S("x")}})
+case("empty_name_batch_write", "BatchWriteItem", {"RequestItems": {"d_hash": [{"PutRequest": {"Item": {"pk": S("en1"), "": S("x")}}}]}})
+case("empty_name_transact", "TransactWriteItems", {"TransactItems": [{"Put": {"TableName": "d_hash", "Item": {"pk": S("en1"), "": S("x")}}}]})
+case("empty_name_in_values", "UpdateItem", {"TableName": "d_hash", "Key": {"pk": S("en1")}, "UpdateExpression": "SET a = :v",
+                                            "ExpressionAttributeValues": {":v": {"M": {"": S("x")}}}})
+case("empty_name_in_names", "UpdateItem", {"TableName": "d_hash", "Key": {"pk": S("en1")}, "UpdateExpression": "SET #e = :v",
+                                           "ExpressionAttributeNames": {"#e": ""}, "ExpressionAttributeValues": {":v": S("x")}})
+case("empty_name_in_names_query", "Query", {"TableName": "d_hash", "KeyConditionExpression": "#e = :v",
+                                            "ExpressionAttributeNames": {"#e": ""}, "ExpressionAttributeValues": {":v": S("x")}})
+case("empty_name_partiql", "ExecuteStatement", {"Statement": "INSERT INTO \"d_hash\" VALUE {'pk': 'en1', '': 1}"})
+case("empty_name_nothing_written", "GetItem", {"TableName": "d_hash", "Key": {"pk": S("en1")}})
+case("values_empty_set", "UpdateItem", {"TableName": "d_hash", "Key": {"pk": S("en1")}, "UpdateExpression": "SET a = :v",
+                                        "ExpressionAttributeValues": {":v": {"SS": []}}})
+case("values_null_false", "UpdateItem", {"TableName": "d_hash", "Key": {"pk": S("en1")}, "UpdateExpression": "SET a = :v",
+                                         "ExpressionAttributeValues": {":v": {"NULL": False}}})
+# The service's inner text for an unreadable number is its own, inside the same wrapper (a real answer,
+# quoted in OpenWonderLabs/SwitchBotAPI#176: "ExpressionAttributeValues contains invalid value: The parameter
+# cannot be converted to a numeric value: NaN for key :dataItem"); DynamoDB Local says "A value provided cannot
+# be converted into a number".
+case("values_bad_number", "UpdateItem", {"TableName": "d_hash", "Key": {"pk": S("en1")}, "UpdateExpression": "SET a = :v",
+                                         "ExpressionAttributeValues": {":v": N("NaN")}},
+     real={"type": "ValidationException", "message": "ExpressionAttributeValues contains invalid value: The parameter "
+                                                     "cannot be converted to a numeric value: NaN for key :v"})
+case("values_in_condition", "PutItem", {"TableName": "d_hash", "Item": {"pk": S("en1")}, "ConditionExpression": "a = :v",
+                                        "ExpressionAttributeValues": {":v": {"L": [{"M": {"": S("x")}}]}}})
