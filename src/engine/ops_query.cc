@@ -468,6 +468,12 @@ Result<std::string> ops::query(Database& db, const Json& req) {
     auto it = r.start_key->find(r.target.key.hash);
     if (!values_equal(it->second, range.hash))
       return err::validation(msg::kProvidedStartingKeyOutsideQueryBoundariesBased);
+    // In the partition, but not where the sort-key condition reads (DynamoDB Local 3.3.1's text).
+    const TableDef& def = r.table->def;
+    std::string k = r.target.index ? *ops::index_entry_key(def, *r.target.index, *r.start_key)
+                                   : ops::item_key(def, *r.start_key);
+    if (!range.op.empty() && (k < start || (!end.empty() && k >= end)))
+      return err::validation(msg::kProvidedStartingKeyDoesNotMatchRangeKeyPredicate);
   }
   return run_read(db, r, start, end);
 }

@@ -65,12 +65,23 @@ Problem check_between(const Condition& c) {
   return std::nullopt;
 }
 
+Problem check_distinct(const Condition& c) {
+  if (c.operands.empty() || c.operands[0].kind != Operand::kPath) return std::nullopt;
+  const Path& first = c.operands[0].path;
+  for (size_t i = 1; i < c.operands.size(); ++i) {
+    const Operand& o = c.operands[i];
+    if (o.kind == Operand::kPath && o.path.to_string() == first.to_string())
+      return msg::text(msg::kExprOperandsMustBeDistinct, c.op, path_for_message(first));
+  }
+  return std::nullopt;
+}
+
 Problem check_function(const Condition& c) {
   size_t want = (c.op == "attribute_exists" || c.op == "attribute_not_exists") ? 1 : 2;
   if (c.operands.size() != want)
     return msg::text(msg::kExprIncorrectNumberOfOperands, c.op, c.operands.size());
   if (c.operands[0].kind != Operand::kPath && c.op != "begins_with" && c.op != "contains")
-    return msg::text(msg::kExprOperatorOrFunctionRequiresDocumentPathOperator, c.op);
+    return msg::text(msg::kExprFunctionRequiresDocumentPath, c.op);
   if (c.op == "attribute_type") return check_attribute_type(c.operands[1]);
   if (c.op == "begins_with")
     for (const auto& o : c.operands)

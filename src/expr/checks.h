@@ -15,6 +15,8 @@ using Problem = std::optional<std::string>;
 Problem check_compare(const Condition& c);
 // BETWEEN: scalar bounds of one type, lower <= upper.
 Problem check_between(const Condition& c);
+// The first operand of a comparison, BETWEEN, IN or function is not repeated among the others ("a = a").
+Problem check_distinct(const Condition& c);
 // Functions of conditions: operand count, document paths, attribute_type names, begins_with types.
 Problem check_function(const Condition& c);
 // No two paths of one projection or update overlap or conflict.

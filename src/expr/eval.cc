@@ -237,16 +237,21 @@ Status set_path(Value& root, const Path& p, Value val) {
   return Status::OK();
 }
 
-void remove_path(Value& root, const Path& p) {
+// Removes the value at `p`; nothing when only its last element is absent. A path whose parent is missing
+// or of the wrong kind (a name of a string, an index of a map) is an error, as on the service.
+Status remove_path(Value& root, const Path& p) {
   Value* parent = parent_of(root, p);
-  if (!parent) return;
+  if (!parent) return err::validation(msg::kDocumentPathProvidedInUpdateExpressionInvalid);
   const PathElem& last = p.elems.back();
   if (last.is_index) {
-    if (parent->type == VType::L && last.index < static_cast<long>(parent->list.size()))
+    if (parent->type != VType::L) return err::validation(msg::kDocumentPathProvidedInUpdateExpressionInvalid);
+    if (last.index < static_cast<long>(parent->list.size()))
       parent->list.erase(parent->list.begin() + last.index);
-  } else if (parent->type == VType::M) {
+  } else {
+    if (parent->type != VType::M) return err::validation(msg::kDocumentPathProvidedInUpdateExpressionInvalid);
     parent->map.erase(last.name);
   }
+  return Status::OK();
 }
 
 Value* find_mut(Value& root, const Path& p) {
@@ -297,7 +302,7 @@ Result<Item> apply_update(const Update& u, const Item& old_item) {
   }
   std::sort(removes.begin(), removes.end(),
             [](const UpdateAction* x, const UpdateAction* y) { return path_less_desc(x->path, y->path); });
-  for (auto* a : removes) remove_path(root, a->path);
+  for (auto* a : removes) DDB_TRY(remove_path(root, a->path));
   for (auto& a : u.actions) {
     if (a.kind != UpdateAction::kAdd && a.kind != UpdateAction::kDelete) continue;
     const Value& arg = a.value.value;
@@ -323,10 +328,11 @@ Result<Item> apply_update(const Update& u, const Item& old_item) {
       std::vector<std::string> kept;
       for (auto& e : cur->set)
         if (std::find(arg.set.begin(), arg.set.end(), e) == arg.set.end()) kept.push_back(e);
-      if (kept.empty())
-        remove_path(root, a.path);
-      else
+      if (kept.empty()) {
+        DDB_TRY(remove_path(root, a.path));
+      } else {
         cur->set = std::move(kept);
+      }
     }
   }
   return std::move(root.map);

@@ -12,6 +12,8 @@ namespace {
 
 constexpr size_t kMaxExpressionLength = 4096;
 constexpr int kMaxDepth = 100;
+constexpr long long kMaxListIndex = 2147483647;  // larger list indexes are refused, as the service does
+constexpr int kMaxOperators = 300;               // per expression (developer guide, expression limits)
 
 struct Tok {
   enum Kind { kIdent, kName, kValue, kNumber, kPunct, kEnd } kind;
@@ -44,7 +46,7 @@ class Parser {
           ++j;
         return j;
       };
-      if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
+      if (std::isalpha(static_cast<unsigned char>(c))) {  // a name cannot start with '_' (a syntax error)
         i = word(i);
         toks_.push_back({Tok::kIdent, std::string(text_.substr(start, i - start)), start, i});
       } else if (c == '#' || c == ':') {
@@ -69,6 +71,11 @@ class Parser {
   }
 
   Status checked(const Problem& p) { return p ? Status(fail(*p)) : Status::OK(); }
+  // Each comparison, BETWEEN, IN, function, AND, OR and NOT is one operator; more than 300 are refused.
+  Status count_operator() {
+    if (++operators_ > kMaxOperators) return fail(msg::text(msg::kExprTooManyOperators, operators_));
+    return Status::OK();
+  }
   Error fail(const std::string& what) {
     return err::validation(msg::text(msg::kInvalidExpression, std::string(which_), what));
   }
@@ -131,11 +138,15 @@ class Parser {
       } else if (is_punct("[")) {
         ++pos_;
         if (peek().kind != Tok::kNumber) return syntax_error();
-        long idx = 0;
-        for (char c : peek().text) idx = std::min(idx * 10 + (c - '0'), 100000000L);
+        const std::string& digits = peek().text;
+        long long idx = 0;
+        for (char c : digits) {
+          idx = idx * 10 + (c - '0');
+          if (idx > kMaxListIndex) return fail(msg::text(msg::kExprListIndexOutOfRange, digits));
+        }
         ++pos_;
         DDB_TRY(expect_punct("]"));
-        p.elems.push_back({"", idx, true});
+        p.elems.push_back({"", static_cast<long>(std::min(idx, 100000000LL)), true});
       } else {
         break;
       }
@@ -175,6 +186,13 @@ class Parser {
     if (++depth_ > kMaxDepth) return fail(msg::kExprExpressionHasTooManyNestedLevels);
     Operand o;
     const Tok& t = peek();
+    if (!update_mode && is_punct("(")) {  // a parenthesized operand: "(a) = :v", "a = (:v)"
+      size_t open = pos_++;
+      DDB_ASSIGN(o, parse_operand(false));
+      DDB_TRY(close_group(open, open + 1));
+      --depth_;
+      return o;
+    }
     if (t.kind == Tok::kValue) {
       o.kind = Operand::kValue;
       o.placeholder = t.text;
@@ -185,7 +203,10 @@ class Parser {
       pos_ += 2;
       if (fn == "size" && !update_mode) {
         o.kind = Operand::kSize;
-        DDB_ASSIGN(o.path, parse_path());
+        Operand arg;  // a path, perhaps parenthesized: size((a))
+        DDB_ASSIGN(arg, parse_operand(false));
+        if (arg.kind != Operand::kPath) return syntax_error();
+        o.path = std::move(arg.path);
         DDB_TRY(expect_punct(")"));
       } else if ((fn == "if_not_exists" || fn == "list_append") && update_mode) {
         o.kind = fn == "if_not_exists" ? Operand::kIfNotExists : Operand::kListAppend;
@@ -248,6 +269,7 @@ class Parser {
     DDB_ASSIGN(left, parse_and());
     while (is_keyword("OR")) {
       ++pos_;
+      DDB_TRY(count_operator());
       Condition right;
       DDB_ASSIGN(right, parse_and());
       Condition c;
@@ -264,6 +286,7 @@ class Parser {
     DDB_ASSIGN(left, parse_not());
     while (is_keyword("AND")) {
       ++pos_;
+      DDB_TRY(count_operator());
       Condition right;
       DDB_ASSIGN(right, parse_not());
       Condition c;
@@ -277,6 +300,7 @@ class Parser {
   Result<Condition> parse_not() {
     if (is_keyword("NOT")) {
       ++pos_;
+      DDB_TRY(count_operator());
       if (++depth_ > kMaxDepth) return fail(msg::kExprExpressionHasTooManyNestedLevels);
       Condition inner;
       DDB_ASSIGN(inner, parse_not());
@@ -305,12 +329,14 @@ class Parser {
     if (fn == "attribute_exists" || fn == "attribute_not_exists" || fn == "attribute_type" ||
         fn == "begins_with" || fn == "contains") {
       pos_ += 2;
+      DDB_TRY(count_operator());
       Condition c;
       c.kind = Condition::kFunction;
       c.op = fn;
       DDB_TRY(parse_operand_list(c));
       DDB_TRY(expect_punct(")"));
       DDB_TRY(checked(check_function(c)));
+      DDB_TRY(checked(check_distinct(c)));
       return c;
     }
     if (is_known_function(fn)) return fail(msg::text(msg::kExprFunctionNotAllowedUsedWayInExpression, fn));
@@ -356,12 +382,38 @@ class Parser {
     return c;
   }
 
+  // The token index of the ')' that closes the '(' at `open` (the end token when none does).
+  size_t matching_paren(size_t open) const {
+    int level = 0;
+    for (size_t i = open; i < toks_.size(); ++i) {
+      if (toks_[i].kind != Tok::kPunct) continue;
+      if (toks_[i].text == "(") ++level;
+      if (toks_[i].text == ")" && --level == 0) return i;
+    }
+    return toks_.size() - 1;
+  }
+  bool comparator_at(size_t i) const {
+    const Tok& t = toks_[std::min(i, toks_.size() - 1)];
+    if (t.kind == Tok::kIdent) return upper(t.text) == "BETWEEN" || upper(t.text) == "IN";
+    return t.kind == Tok::kPunct && (t.text == "=" || t.text == "<>" || t.text == "<" || t.text == "<=" ||
+                                     t.text == ">" || t.text == ">=");
+  }
+  // '(' ... ')' around a condition or an operand: a group that holds nothing but another group is refused.
+  Status close_group(size_t open, size_t inner) {
+    if (last_group_.first == inner && last_group_.second + 1 == pos_ && is_punct(")"))
+      return fail(msg::kExprRedundantParentheses);
+    DDB_TRY(expect_punct(")"));
+    last_group_ = {open, pos_ - 1};
+    return Status::OK();
+  }
+
   Result<Condition> parse_primary() {
-    if (is_punct("(")) {
-      ++pos_;
+    // "(a = :v)" is a group; "(a) = :v" is a comparison of a parenthesized operand.
+    if (is_punct("(") && !comparator_at(matching_paren(pos_) + 1)) {
+      size_t open = pos_++;
       Condition c;
       DDB_ASSIGN(c, parse_or());
-      DDB_TRY(expect_punct(")"));
+      DDB_TRY(close_group(open, open + 1));
       return c;
     }
     const Tok& t = peek();
@@ -373,6 +425,7 @@ class Parser {
     if (left.kind == Operand::kSize && !comparator_follows)
       return fail(msg::kExprFunctionNotAllowedUsedWayInExpression2);
     if (at_comparator()) {
+      DDB_TRY(count_operator());
       Condition c;
       c.kind = Condition::kCompare;
       c.op = peek().text;
@@ -381,16 +434,22 @@ class Parser {
       DDB_ASSIGN(right, parse_operand(false));
       c.operands.push_back(std::move(left));
       c.operands.push_back(std::move(right));
+      DDB_TRY(checked(check_distinct(c)));
       DDB_TRY(checked(check_compare(c)));
       return c;
     }
-    if (is_keyword("BETWEEN")) {
+    if (is_keyword("BETWEEN") || is_keyword("IN")) {
+      bool between = is_keyword("BETWEEN");
       ++pos_;
-      return parse_between(std::move(left));
-    }
-    if (is_keyword("IN")) {
-      ++pos_;
-      return parse_in(std::move(left));
+      DDB_TRY(count_operator());
+      Condition c;
+      if (between) {
+        DDB_ASSIGN(c, parse_between(std::move(left)));
+      } else {
+        DDB_ASSIGN(c, parse_in(std::move(left)));
+      }
+      DDB_TRY(checked(check_distinct(c)));
+      return c;
     }
     return syntax_error();
   }
@@ -489,6 +548,9 @@ class Parser {
   std::vector<Tok> toks_;
   size_t pos_ = 0;
   int depth_ = 0;
+  int operators_ = 0;
+  // The token span [open, close] of the last parenthesized group, to find "((...))".
+  std::pair<size_t, size_t> last_group_{SIZE_MAX, SIZE_MAX};
 };
 
 }  // namespace

@@ -409,6 +409,19 @@ inline constexpr char kExprExpressionAttributeNameUsedInDocumentPath[] =
 inline constexpr char kExprExpressionAttributeValueUsedInExpressionNot[] =
     "An expression attribute value used in expression is not defined; attribute value: {}";
 inline constexpr char kExprExpressionHasTooManyNestedLevels[] = "The expression has too many nested levels";
+inline constexpr char kProvidedStartingKeyDoesNotMatchRangeKeyPredicate[] =
+    "The provided starting key does not match the range key predicate";
+inline constexpr char kExprRedundantParentheses[] = "The expression has redundant parentheses;";
+inline constexpr char kExprTooManyOperators[] =
+    "The expression contains too many operators; operator count: {}";
+inline constexpr char kExprListIndexOutOfRange[] =
+    "List index is not within the allowable range; index: [{}]";
+inline constexpr char kExprOperandsMustBeDistinct[] =
+    "The first operand must be distinct from the remaining operands for this operator or function; operator: "
+    "{}, "
+    "first operand: {}";
+inline constexpr char kExprFunctionRequiresDocumentPath[] =
+    "Operator or function requires a document path; operator or function: {}";
 inline constexpr char kExprOperatorOrFunctionRequiresDocumentPathOperator[] =
     "Operator or function requires a document path; operator or function: if_not_exists";
 inline constexpr char kExprFunctionNotAllowedInUpdateExpressionFunction[] =

@@ -600,3 +600,64 @@ case("values_bad_number", "UpdateItem", {"TableName": "d_hash", "Key": {"pk": S(
                                                      "cannot be converted to a numeric value: NaN for key :v"})
 case("values_in_condition", "PutItem", {"TableName": "d_hash", "Item": {"pk": S("en1")}, "ConditionExpression": "a = :v",
                                         "ExpressionAttributeValues": {":v": {"L": [{"M": {"": S("x")}}]}}})
+
+# ---------------------------------------------------------------- expression limits and forms
+# 300 operators per expression (each comparison, BETWEEN, IN, function, AND, OR, NOT), list indexes up to
+# 2^31-1, parentheses that hold only another parenthesized group, a first operand repeated, names that start
+# with '_', REMOVE through a value that is not a map.
+case("expr_put_base", "PutItem", {"TableName": "d_hash", "Item": {"pk": S("ex1"), "a": S("str"), "l": {"L": [N("1")]},
+                                                                  "m": {"M": {"n": N("1")}}}})
+
+
+def cond_case(name, expr, values=None):
+    case(f"expr_{name}", "UpdateItem", {"TableName": "d_hash", "Key": {"pk": S("ex1")}, "UpdateExpression": "SET z = :z",
+                                        "ConditionExpression": expr,
+                                        "ExpressionAttributeValues": {":z": N("1"), ":v": S("str"), **(values or {})}})
+
+
+def update_case(name, expr, values=None):
+    req = {"TableName": "d_hash", "Key": {"pk": S("ex1")}, "UpdateExpression": expr}
+    if values:
+        req["ExpressionAttributeValues"] = values
+    case(f"expr_{name}", "UpdateItem", req)
+
+
+cond_case("ops_299", " OR ".join(["a = :v"] * 150))
+cond_case("ops_301", " OR ".join(["a = :v"] * 151))
+cond_case("ops_functions_301", " OR ".join(["attribute_exists(a)"] * 151) + " OR a = :v")
+cond_case("ops_not_302", " AND ".join(["NOT a = :z"] * 101) + " OR a = :v")
+cond_case("ops_not_299", " AND ".join(["NOT a = :z"] * 100) + " OR a = :v")
+cond_case("ops_between_301", " OR ".join(["a BETWEEN :v AND :v"] * 151))
+cond_case("ops_in_301", " OR ".join(["a IN (:v, :v)"] * 151))
+cond_case("parens_group", "(a = :v)")
+cond_case("parens_two_groups", "(a = :v) AND (a = :v)")
+cond_case("parens_group_of_groups", "((a = :v) AND (a = :v))")
+cond_case("parens_redundant", "((a = :v))")
+cond_case("parens_redundant_and", "((a = :v)) AND a = :v")
+cond_case("parens_redundant_not", "NOT ((a = :v))")
+cond_case("parens_operand", "(a) = :v")
+cond_case("parens_operand_redundant", "(((a))) = :v")
+cond_case("parens_value", "a = (:v)")
+cond_case("parens_between", "a BETWEEN (:v) AND :v")
+cond_case("parens_size", "size((a)) > :z AND a = :v")
+cond_case("parens_function", "attribute_exists((a)) AND a = :v")
+cond_case("distinct_compare", "a = a AND a = :v")
+cond_case("distinct_contains", "contains(a, a) AND a = :v")
+cond_case("distinct_nested", "m.n <> m.n AND a = :v")
+cond_case("list_index_max", "l[2147483647] = :z OR a = :v")
+cond_case("list_index_over", "l[2147483648] = :z OR a = :v")
+cond_case("list_index_huge", "l[99999999999] = :z OR a = :v")
+update_case("update_list_index_over", "SET l[2147483648] = :z", {":z": N("1")})
+update_case("update_list_index_past_end", "SET l[5] = :z", {":z": N("9")})
+update_case("update_underscore_name", "SET _123 = :z", {":z": N("1")})
+update_case("update_remove_through_string", "REMOVE a.c")
+update_case("update_remove_through_list", "REMOVE l.c")
+update_case("update_remove_index_of_map", "REMOVE m[0]")
+update_case("update_remove_missing_parent", "REMOVE nope.c")
+case("expr_read_back", "GetItem", {"TableName": "d_hash", "Key": {"pk": S("ex1")}})
+case("expr_query_start_outside_range", "Query", {
+    "TableName": "d_range", "KeyConditionExpression": "pk = :p AND sk > :s",
+    "ExpressionAttributeValues": {":p": S("a"), ":s": N("5")}, "ExclusiveStartKey": {"pk": S("a"), "sk": N("1")}})
+case("expr_query_start_inside_range", "Query", {
+    "TableName": "d_range", "KeyConditionExpression": "pk = :p AND sk > :s",
+    "ExpressionAttributeValues": {":p": S("a"), ":s": N("5")}, "ExclusiveStartKey": {"pk": S("a"), "sk": N("7")}})
