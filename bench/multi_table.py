@@ -6,9 +6,8 @@ usage: bench/multi_table.py NAME=URL[#PID] ... [--seconds 10] [--rounds 2]
 """
 import argparse
 import os
-import subprocess
 
-from streams_tx import Client, cpu_ticks
+from benchlib import Client, parse_targets, wrk_run
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -26,15 +25,7 @@ def setup(c):
 
 
 def run(url, pid, tables, seconds):
-    env = dict(os.environ, BENCH_TABLES=str(tables))
-    script = ["-s", f"{HERE}/lua/multi_table_put.lua", url]
-    subprocess.run(["wrk", "-t1", "-c16", "-d3s"] + script, env=env, capture_output=True)  # warm-up
-    t0 = cpu_ticks(pid) if pid else None
-    out = subprocess.run(["wrk", "-t1", "-c16", f"-d{seconds}s"] + script, env=env, capture_output=True, text=True).stdout
-    vals = dict(kv.split("=") for kv in [l for l in out.splitlines() if l.startswith("RESULT")][0].split()[1:])
-    ops = float(vals["ops/s"])
-    us = (cpu_ticks(pid) - t0) * 1e6 / os.sysconf("SC_CLK_TCK") / (ops * seconds) if pid else float("nan")
-    return ops, vals["p50ms"], vals["p99ms"], int(vals["errors"]) + int(vals["non2xx"]), us
+    return wrk_run(url, pid, f"{HERE}/lua/multi_table_put.lua", seconds, {"BENCH_TABLES": str(tables)})
 
 
 def main():
@@ -43,11 +34,7 @@ def main():
     ap.add_argument("--seconds", type=int, default=10)
     ap.add_argument("--rounds", type=int, default=2)
     a = ap.parse_args()
-    targets = []
-    for t in a.targets:
-        name, rest = t.split("=", 1)
-        url, _, pid = rest.partition("#")
-        targets.append((name, url, int(pid) if pid else None))
+    targets = parse_targets(a.targets)
     for _, url, _ in targets:
         setup(Client(url))
     ops = {}

@@ -7,9 +7,8 @@ usage: bench/partiql.py NAME=URL[#PID] ... [--seconds 10] [--rounds 2] [--items 
 import argparse
 import os
 import random
-import subprocess
 
-from streams_tx import Client, cpu_ticks
+from benchlib import Client, parse_targets, wrk_run
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -32,16 +31,7 @@ def setup(c, items):
 
 
 def run(url, pid, op, seconds, items):
-    env = dict(os.environ, BENCH_OP=op, BENCH_ITEMS=str(items))
-    cmd = ["wrk", "-t1", "-c16", "-s", f"{HERE}/lua/point_read.lua", url]
-    subprocess.run(cmd[:3] + ["-d3s"] + cmd[3:], env=env, capture_output=True)  # warm-up
-    t0 = cpu_ticks(pid) if pid else None
-    out = subprocess.run(cmd[:3] + [f"-d{seconds}s"] + cmd[3:], env=env, capture_output=True, text=True).stdout
-    line = [l for l in out.splitlines() if l.startswith("RESULT")][0]
-    vals = dict(kv.split("=") for kv in line.split()[1:])
-    ops = float(vals["ops/s"])
-    us = (cpu_ticks(pid) - t0) * 1e6 / os.sysconf("SC_CLK_TCK") / (ops * seconds) if pid else float("nan")
-    return ops, vals["p50ms"], vals["p99ms"], int(vals["errors"]) + int(vals["non2xx"]), us
+    return wrk_run(url, pid, f"{HERE}/lua/point_read.lua", seconds, {"BENCH_OP": op, "BENCH_ITEMS": str(items)})
 
 
 def main():
@@ -51,11 +41,7 @@ def main():
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--items", type=int, default=20000)
     a = ap.parse_args()
-    targets = []
-    for t in a.targets:
-        name, rest = t.split("=", 1)
-        url, _, pid = rest.partition("#")
-        targets.append((name, url, int(pid) if pid else None))
+    targets = parse_targets(a.targets)
     for _, url, _ in targets:
         setup(Client(url), a.items)
     results = {}

@@ -5,39 +5,13 @@
 usage: bench/streams_tx.py NAME=URL[:PID] ... [--seconds 10] [--samples 300]
 """
 import argparse
-import http.client
-import json
 import os
 import statistics
-import subprocess
 import time
 
+from benchlib import Client, parse_targets, wrk_run
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-AUTH = "AWS4-HMAC-SHA256 Credential=benchtx/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=00"
-
-
-class Client:
-    def __init__(self, url):
-        host, port = url.split("//")[1].split(":")
-        self.c = http.client.HTTPConnection(host, int(port), timeout=30)
-
-    def call(self, op, body, prefix="DynamoDB_20120810"):
-        self.c.request("POST", "/", json.dumps(body), {"Content-Type": "application/x-amz-json-1.0",
-                                                       "X-Amz-Target": f"{prefix}.{op}", "Authorization": AUTH,
-                                                       "X-Amz-Date": "20260101T000000Z"})
-        r = self.c.getresponse()
-        data = json.loads(r.read() or b"{}")
-        if r.status != 200:
-            raise RuntimeError(f"{op}: {data}")
-        return data
-
-
-def cpu_ticks(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        parts = f.read().rsplit(")", 1)[1].split()
-    return int(parts[11]) + int(parts[12])
-
-
 def setup(c):
     for t in ("bench_tx", "bench_st"):
         try:
@@ -57,15 +31,8 @@ def setup(c):
 
 
 def transact(name, url, pid, seconds):
-    subprocess.run(["wrk", "-t1", "-c16", "-d3s", "-s", f"{HERE}/lua/transact.lua", url], capture_output=True)
-    t0 = cpu_ticks(pid) if pid else None
-    out = subprocess.run(["wrk", "-t1", "-c16", f"-d{seconds}s", "-s", f"{HERE}/lua/transact.lua", url],
-                         capture_output=True, text=True).stdout
-    line = [l for l in out.splitlines() if l.startswith("RESULT")][0]
-    vals = dict(kv.split("=") for kv in line.split()[1:])
-    us = (cpu_ticks(pid) - t0) * 10000 / (float(vals["ops/s"]) * seconds) if pid else float("nan")
-    print(f"{name:10s} TransactWriteItems(3)  ops/s={float(vals['ops/s']):8.0f}  p50={vals['p50ms']}ms  p99={vals['p99ms']}ms"
-          f"  errors={vals['errors']}  srvus/op={us:.0f}")
+    ops, p50, p99, errors, us = wrk_run(url, pid, f"{HERE}/lua/transact.lua", seconds)
+    print(f"{name:10s} TransactWriteItems(3)  ops/s={ops:8.0f}  p50={p50}ms  p99={p99}ms  errors={errors}  srvus/op={us:.0f}")
 
 
 def stream_latency(name, url, samples):
@@ -99,11 +66,7 @@ def main():
     ap.add_argument("--seconds", type=int, default=10)
     ap.add_argument("--samples", type=int, default=300)
     a = ap.parse_args()
-    targets = []
-    for t in a.targets:
-        name, rest = t.split("=", 1)
-        url, _, pid = rest.partition("#")
-        targets.append((name, url, int(pid) if pid else None))
+    targets = parse_targets(a.targets)
     for name, url, _ in targets:
         setup(Client(url))
     for name, url, pid in targets:

@@ -117,6 +117,15 @@ class TableLocks {
   std::vector<std::shared_ptr<TableState>> held_;
 };
 
+// The tables of the parts of a request (anything with a `table` member), for TableLocks.
+template <class Range>
+std::vector<std::shared_ptr<Table>> tables_of(const Range& parts) {
+  std::vector<std::shared_ptr<Table>> tables;
+  tables.reserve(parts.size());
+  for (const auto& p : parts) tables.push_back(p.table);
+  return tables;
+}
+
 // ---- common request pieces ----
 Result<std::optional<Item>> attribute_values(const Json& req);
 Result<std::string> return_consumed(const Json& req);  // NONE | TOTAL | INDEXES

@@ -74,10 +74,7 @@ Result<std::string> ops::batch_write(Database& db, const Json& req) {
   }
   std::map<std::string, Capacity> caps;
   {
-    std::vector<std::shared_ptr<Table>> tables;
-    tables.reserve(ops.size());
-    for (const auto& w : ops) tables.push_back(w.table);
-    TableLocks locks(tables);
+    TableLocks locks(tables_of(ops));
     Staged st;
     for (auto& w : ops) {
       DDB_ASSIGN(w.table, recheck(db, w.table));  // deleted or changed since it was looked up?

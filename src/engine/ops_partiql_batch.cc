@@ -142,10 +142,8 @@ Result<std::string> transact_reads(Database& db, std::vector<pq::Compiled>& cs, 
   o.key("Responses");
   o.w.StartArray();
   {
-    std::vector<std::shared_ptr<Table>> tables;
-    tables.reserve(cs.size());
-    for (const auto& c : cs) tables.push_back(c.table);
-    ops::TableLocks locks(tables);  // a consistent snapshot: no write of these tables runs meanwhile
+    ops::TableLocks locks(
+        ops::tables_of(cs));  // a consistent snapshot: no write of these tables runs meanwhile
     for (auto& c : cs) {
       Capacity cap;
       auto item = pq::read_point(db, c, true, cap);

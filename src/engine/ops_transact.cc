@@ -119,13 +119,6 @@ Result<std::string> ops::transact_write(Database& db, const Json& req) {
 
 namespace {
 
-std::vector<std::shared_ptr<Table>> tables_of(const std::vector<WriteOp>& ops) {
-  std::vector<std::shared_ptr<Table>> tables;
-  tables.reserve(ops.size());
-  for (const auto& w : ops) tables.push_back(w.table);
-  return tables;
-}
-
 // Checks every condition against the state before the transaction and writes all or nothing.
 // REQUIRES: the locks of the tables of `ops` held.
 Result<std::string> apply_transaction(Database& db, std::vector<WriteOp>& ops, const TransactOptions& t) {
@@ -178,7 +171,7 @@ Result<std::string> apply_transaction(Database& db, std::vector<WriteOp>& ops, c
 
 Result<std::string> run_transaction(Database& db, std::vector<WriteOp>& ops, const TransactOptions& t) {
   if (!t.token) {
-    ops::TableLocks locks(tables_of(ops));
+    ops::TableLocks locks(ops::tables_of(ops));
     return apply_transaction(db, ops, t);
   }
   // With a ClientRequestToken the database's write_mu_ makes the check and the remembering one step,
@@ -190,7 +183,7 @@ Result<std::string> run_transaction(Database& db, std::vector<WriteOp>& ops, con
   }
   std::string response;
   {
-    ops::TableLocks locks(tables_of(ops));
+    ops::TableLocks locks(ops::tables_of(ops));
     DDB_ASSIGN(response, apply_transaction(db, ops, t));
   }
   db.remember_token(*t.token, t.request_hash, response);
@@ -236,10 +229,7 @@ Result<std::string> ops::transact_get(Database& db, const Json& req) {
   o.key("Responses");
   o.w.StartArray();
   {
-    std::vector<std::shared_ptr<Table>> tables;
-    tables.reserve(gets.size());
-    for (const auto& g : gets) tables.push_back(g.table);
-    TableLocks locks(tables);  // a consistent snapshot: no write of these tables runs meanwhile
+    TableLocks locks(tables_of(gets));  // a consistent snapshot: no write of these tables runs meanwhile
     for (auto& g : gets) {
       auto item = load_item(db, g.key);
       caps[g.table->def.name].table += 2 * read_units(item ? item_size(*item) : 0, true);

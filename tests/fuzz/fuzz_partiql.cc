@@ -1,5 +1,5 @@
 // libFuzzer target: untrusted PartiQL text -> the parser -> (when it parses) ExecuteStatement,
-// BatchExecuteStatement and ExecuteTransaction against a table with a sort key, a GSI and a stream.
+// BatchExecuteStatement and ExecuteTransaction against fuzz_db.h's table (a sort key, a GSI, a stream).
 // The first byte picks the operation and how many `?` parameters are bound; the rest is the statement.
 #include <cstdint>
 #include <string>
@@ -9,26 +9,18 @@
 #include <rapidjson/writer.h>
 
 #include "engine/engine.h"
+#include "fuzz_db.h"
 #include "partiql/partiql.h"
 
 using namespace ddb;
 
 namespace {
 Database* db() {
-  static Engine engine(EngineOptions{}, KvOptions{});
   static Database* d = [] {
-    Database* x = engine.database("fuzz", "us-east-1")->get();  // the engine keeps it open
-    rapidjson::Document req;
-    req.Parse(R"({"TableName":"tab","BillingMode":"PAY_PER_REQUEST",
-      "KeySchema":[{"AttributeName":"pk","KeyType":"HASH"},{"AttributeName":"sk","KeyType":"RANGE"}],
-      "AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"},{"AttributeName":"sk","AttributeType":"N"},
-                              {"AttributeName":"g","AttributeType":"S"}],
-      "GlobalSecondaryIndexes":[{"IndexName":"gsi","KeySchema":[{"AttributeName":"g","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"}}],
-      "StreamSpecification":{"StreamEnabled":true,"StreamViewType":"NEW_AND_OLD_IMAGES"}})");
-    (void)x->execute("DynamoDB_20120810.CreateTable", req);
+    Database* x = fuzz_database();
     rapidjson::Document put;
     put.Parse(
-        R"({"Statement":"INSERT INTO tab VALUE {'pk':'a','sk':1,'g':'x','l':[1,'s',{'m':<<1,2>>}],'n':null}"})");
+        R"({"Statement":"INSERT INTO tbl VALUE {'pk':'a','sk':1,'g':'x','l':[1,'s',{'m':<<1,2>>}],'n':null}"})");
     (void)x->execute("DynamoDB_20120810.ExecuteStatement", put);
     return x;
   }();

@@ -6,6 +6,7 @@
 #include <rapidjson/document.h>
 
 #include "engine/engine.h"
+#include "fuzz_db.h"
 #include "types/value.h"
 
 using namespace ddb;
@@ -17,20 +18,7 @@ const char* kOps[] = {
     "CreateTable", "UpdateTable",    "DescribeTable", "ListTables",         "UpdateTimeToLive"};
 
 Database* db() {
-  static Engine engine(EngineOptions{}, KvOptions{});
-  static Database* d = [] {
-    Database* x = engine.database("fuzz", "us-east-1")->get();  // the engine keeps it open
-    rapidjson::Document req;
-    req.Parse(R"({"TableName":"t","BillingMode":"PAY_PER_REQUEST",
-      "KeySchema":[{"AttributeName":"pk","KeyType":"HASH"},{"AttributeName":"sk","KeyType":"RANGE"}],
-      "AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"},{"AttributeName":"sk","AttributeType":"N"},
-                              {"AttributeName":"g","AttributeType":"S"}],
-      "GlobalSecondaryIndexes":[{"IndexName":"gsi","KeySchema":[{"AttributeName":"g","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"}}],
-      "StreamSpecification":{"StreamEnabled":true,"StreamViewType":"NEW_AND_OLD_IMAGES"}})");
-    (void)x->execute("DynamoDB_20120810.CreateTable", req);
-    return x;
-  }();
-  return d;
+  return fuzz_database();
 }
 }  // namespace
 

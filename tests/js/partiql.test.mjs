@@ -1,22 +1,16 @@
 // PartiQL through the AWS SDK for JavaScript v3: the low-level commands and the document client's
 // ExecuteStatementCommand (JavaScript values as parameters), paging with NextToken, transactions.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startDdbLocal } from './server.mjs';
+import { ddbLocalForTests, CREDS as creds } from './server.mjs';
 import { DynamoDBClient, CreateTableCommand, ExecuteStatementCommand as RawExecute,
   BatchExecuteStatementCommand, ExecuteTransactionCommand, TransactionCanceledException,
   DuplicateItemException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ExecuteStatementCommand } from '@aws-sdk/lib-dynamodb';
 
-let proc, endpoint;
-const creds = { accessKeyId: 'dummy', secretAccessKey: 'dummy' };
+const server = ddbLocalForTests();
 
-before(async () => {
-  ({ proc, endpoint } = await startDdbLocal());
-});
-after(() => proc.kill('SIGTERM'));
-
-const client = () => new DynamoDBClient({ endpoint, region: 'eu-central-1', credentials: creds });
+const client = () => new DynamoDBClient({ endpoint: server.endpoint, region: 'eu-central-1', credentials: creds });
 
 test('PartiQL: document client statements, paging, batch and transaction', async () => {
   const ddb = client();

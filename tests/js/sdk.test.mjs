@@ -1,21 +1,15 @@
 // ddb-local through the AWS SDK for JavaScript v3, including a stream read end to end with the
 // SDK's own validation of shard ids and sequence numbers.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startDdbLocal } from './server.mjs';
+import { ddbLocalForTests, CREDS as creds } from './server.mjs';
 import { DynamoDBClient, CreateTableCommand, DescribeTableCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBStreamsClient, ListStreamsCommand, DescribeStreamCommand, GetShardIteratorCommand, GetRecordsCommand } from '@aws-sdk/client-dynamodb-streams';
 
-let proc, endpoint;
-const creds = { accessKeyId: 'dummy', secretAccessKey: 'dummy' };
+const server = ddbLocalForTests();
 
-before(async () => {
-  ({ proc, endpoint } = await startDdbLocal());
-});
-after(() => proc.kill('SIGTERM'));
-
-const client = () => new DynamoDBClient({ endpoint, region: 'eu-central-1', credentials: creds });
+const client = () => new DynamoDBClient({ endpoint: server.endpoint, region: 'eu-central-1', credentials: creds });
 
 test('document client: put, update, query newest first with pagination', async () => {
   const ddb = client();
@@ -63,7 +57,7 @@ test('transaction cancellation reasons reach the SDK', async () => {
 });
 
 test('streams client reads every record in order', async () => {
-  const streams = new DynamoDBStreamsClient({ endpoint, region: 'eu-central-1', credentials: creds });
+  const streams = new DynamoDBStreamsClient({ endpoint: server.endpoint, region: 'eu-central-1', credentials: creds });
   const { Streams } = await streams.send(new ListStreamsCommand({ TableName: 'cruddur-messages' }));
   assert.equal(Streams.length, 1);
   const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: Streams[0].StreamArn }));

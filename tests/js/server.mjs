@@ -1,6 +1,7 @@
 // Starts ddb-local on a free port and resolves to its endpoint (shared by the JS test files).
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { before, after } from 'node:test';
 
 export const BIN = process.env.DDB_LOCAL_BIN || new URL('../../build/ddb-local', import.meta.url).pathname;
 
@@ -15,4 +16,15 @@ export async function startDdbLocal(args = []) {
     });
   });
   return { proc, endpoint };
+}
+
+// The test credentials (ddb-local checks no signature unless started with --credentials).
+export const CREDS = { accessKeyId: 'dummy', secretAccessKey: 'dummy' };
+
+// Starts ddb-local before a test file's tests and stops it after them; `server.endpoint` is its URL.
+export function ddbLocalForTests(args = []) {
+  const server = { endpoint: null, proc: null };
+  before(async () => { Object.assign(server, await startDdbLocal(args)); });
+  after(() => server.proc.kill('SIGTERM'));
+  return server;
 }
