@@ -5,8 +5,6 @@
 
 namespace ddb {
 
-namespace {}
-
 // ---- shared request parsing for item operations (request.h) ----
 Status check_expression_params(const Json& req, bool any_expression, ExprParams& p) {
   p.names = member(req, "ExpressionAttributeNames");

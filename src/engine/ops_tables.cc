@@ -202,7 +202,11 @@ Result<std::string> ops::create_table(Database& db, const Json& req) {
   state->status = db.options().delay_transient_statuses ? "CREATING" : "ACTIVE";
   state->status_until = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
   auto t = db.install(std::move(d), state);
-  TableView shown = view_of(*t);
+  TableView shown;
+  {
+    MutexLock tl(t->state->mu);  // visible now: a first write or DescribeTable may already run
+    shown = view_of(*t);
+  }
   shown.status = "CREATING";
   shown.indexes_creating = true;
   JsonOut o;
