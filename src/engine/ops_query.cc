@@ -454,7 +454,8 @@ Result<std::string> ops::query(Database& db, const Json& req) {
     std::function<Status(const expr::Condition&)> check = [&](const expr::Condition& c) -> Status {
       for (auto& ch : c.children) DDB_TRY(check(ch));
       for (auto& o : c.operands) {
-        if (o.kind != expr::Operand::kPath && o.kind != expr::Operand::kSize) continue;
+        if ((o.kind != expr::Operand::kPath && o.kind != expr::Operand::kSize) || o.path.elems.empty())
+          continue;
         const std::string& n = o.path.elems[0].name;
         if (n == r.target.key.hash || (r.target.key.has_range() && n == r.target.key.range))
           return err::validation(msg::text(msg::kFilterExpressionCanOnlyContainNonPrimary, n));

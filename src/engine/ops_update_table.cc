@@ -194,6 +194,7 @@ Result<Request> parse_request(const Json& req) {
   DDB_ASSIGN(r.ss, get_object(req, "StreamSpecification"));
   DDB_ASSIGN(r.gsu, get_array(req, "GlobalSecondaryIndexUpdates"));
   DDB_ASSIGN(r.ad, get_array(req, "AttributeDefinitions"));
+  if (r.gsu && r.gsu->Empty()) r.gsu = nullptr;  // an empty list changes nothing
   if (!r.billing && !r.pt && !r.protection && !r.ss && !r.gsu && !r.table_class &&
       !member(req, "SSESpecification") && !member(req, "ReplicaUpdates"))
     return err::validation(msg::kUpdateTableNothingToDo);

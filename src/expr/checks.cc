@@ -80,7 +80,9 @@ Problem check_function(const Condition& c) {
   size_t want = (c.op == "attribute_exists" || c.op == "attribute_not_exists") ? 1 : 2;
   if (c.operands.size() != want)
     return msg::text(msg::kExprIncorrectNumberOfOperands, c.op, c.operands.size());
-  if (c.operands[0].kind != Operand::kPath && c.op != "begins_with" && c.op != "contains")
+  // attribute_type(:v, :t) tests a value's type, as DynamoDB Local 3.3.1 accepts.
+  if (c.operands[0].kind != Operand::kPath && c.op != "begins_with" && c.op != "contains" &&
+      c.op != "attribute_type")
     return msg::text(msg::kExprFunctionRequiresDocumentPath, c.op);
   if (c.op == "attribute_type") return check_attribute_type(c.operands[1]);
   if (c.op == "begins_with")

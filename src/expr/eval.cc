@@ -33,7 +33,7 @@ std::optional<Value> operand_value(const Operand& o, const Item& item) {
       return *v;
     }
     case Operand::kSize: {
-      const Value* v = find_path(item, o.path);
+      const Value* v = o.args.empty() ? find_path(item, o.path) : &o.args[0].value;
       if (!v) return std::nullopt;
       size_t n;
       switch (v->type) {
@@ -295,6 +295,10 @@ Result<Item> apply_update(const Update& u, const Item& old_item) {
     DDB_ASSIGN(v, eval_set_value(a.value, old_item));
     sets.emplace_back(&a, std::move(v));
   }
+  // SET paths never overlap (the parser refuses it), so their order matters only for list elements set past
+  // the end, which DynamoDB appends in index order: apply them in ascending path order.
+  std::stable_sort(sets.begin(), sets.end(),
+                   [](const auto& x, const auto& y) { return path_less_desc(y.first->path, x.first->path); });
   for (auto& [a, v] : sets) DDB_TRY(set_path(root, a->path, std::move(v)));
   std::vector<const UpdateAction*> removes;
   for (auto& a : u.actions) {

@@ -29,10 +29,10 @@ struct Path {
 
 struct Operand {
   enum Kind { kPath, kValue, kSize, kIfNotExists, kListAppend, kPlus, kMinus } kind = kPath;
-  Path path;                  // kPath, kSize
+  Path path;                  // kPath, kSize of a path
   std::string placeholder;    // kValue: ":v" as written
   Value value;                // kValue after resolve
-  std::vector<Operand> args;  // functions, + and -
+  std::vector<Operand> args;  // functions, + and -; kSize of a value: the value
 };
 
 struct Condition {

@@ -203,10 +203,14 @@ class Parser {
       pos_ += 2;
       if (fn == "size" && !update_mode) {
         o.kind = Operand::kSize;
-        Operand arg;  // a path, perhaps parenthesized: size((a))
+        Operand arg;  // a path, perhaps parenthesized (size((a))), or a value (size(:v))
         DDB_ASSIGN(arg, parse_operand(false));
-        if (arg.kind != Operand::kPath) return syntax_error();
-        o.path = std::move(arg.path);
+        if (arg.kind == Operand::kPath)
+          o.path = std::move(arg.path);
+        else if (arg.kind == Operand::kValue)
+          o.args.push_back(std::move(arg));
+        else
+          return syntax_error();
         DDB_TRY(expect_punct(")"));
       } else if ((fn == "if_not_exists" || fn == "list_append") && update_mode) {
         o.kind = fn == "if_not_exists" ? Operand::kIfNotExists : Operand::kListAppend;

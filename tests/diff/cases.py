@@ -661,3 +661,14 @@ case("expr_query_start_outside_range", "Query", {
 case("expr_query_start_inside_range", "Query", {
     "TableName": "d_range", "KeyConditionExpression": "pk = :p AND sk > :s",
     "ExpressionAttributeValues": {":p": S("a"), ":s": N("5")}, "ExclusiveStartKey": {"pk": S("a"), "sk": N("7")}})
+cond_case("attribute_type_of_value", "attribute_type(:v, :t) AND a = :v", {":t": S("S")})
+cond_case("attribute_type_of_value_false", "attribute_type(:v, :t) AND a = :v", {":t": S("N")})
+cond_case("size_of_value", "size(:v) = :three AND a = :v", {":three": N("3")})
+cond_case("size_of_value_false", "size(:v) > :three AND a = :v", {":three": N("3")})
+update_case("update_list_indexes_past_end", "SET l[7] = :a, l[6] = :b", {":a": N("7"), ":b": N("6")})
+case("expr_read_back_lists", "GetItem", {"TableName": "d_hash", "Key": {"pk": S("ex1")}})
+# An empty GlobalSecondaryIndexUpdates is nothing to do: the service's text for that (dynalite
+# validations/updateTable.js) rather than DynamoDB Local's "Nothing to update" (the other-texts class).
+case("update_table_empty_index_updates", "UpdateTable", {"TableName": "d_hash", "GlobalSecondaryIndexUpdates": []},
+     real={"type": "ValidationException", "message": "At least one of ProvisionedThroughput, BillingMode, "
+           "UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required"})
