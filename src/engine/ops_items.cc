@@ -275,12 +275,17 @@ Result<WriteOp> prepare_write(Database& db, WriteOp::Kind kind, const Json& req,
   return w;
 }
 
-Result<WriteOutcome> run_write(Database& db, WriteOp& w) {
+Result<WriteOutcome> run_write(Database& db, WriteOp& w, std::optional<Item>* seen) {
   WriteOutcome r;
   MutexLock tl(w.table->state->mu);
   DDB_ASSIGN(w.table, ops::recheck(db, w.table));  // deleted or changed since it was looked up?
   r.old = ops::load_item(db, w.storage_key);
-  DDB_ASSIGN(r.next, w.apply(r.old));
+  auto next = w.apply(r.old);
+  if (!next.ok()) {
+    if (seen) *seen = std::move(r.old);
+    return next.take_error();
+  }
+  r.next = std::move(next).value();
   ops::Staged st;
   ops::stage_write(db, w.table, w.storage_key, r.old ? &*r.old : nullptr, r.next ? &*r.next : nullptr, st,
                    &r.cap);

@@ -105,12 +105,12 @@ void run_batch_entry(Database& db, BatchEntry& b, bool consistent, std::map<std:
     o.w.EndObject();
     return;
   }
-  auto out = run_write(db, c.write);
+  std::optional<Item> seen;
+  auto out = run_write(db, c.write, &seen);
   if (!out.ok()) {
     Error e = out.take_error();
-    std::optional<Item> old;
-    if (!e.extra_json.empty() && c.write.return_old_on_failure) old = ops::load_item(db, c.write.storage_key);
-    write_error(o, e, old);
+    bool show = e.name() == "ConditionalCheckFailedException" && c.write.return_old_on_failure;
+    write_error(o, e, show ? seen : std::nullopt);
   } else {
     caps[table].add(out.value().cap);
     if (auto attrs = pq::returned(c, out.value())) {
@@ -161,15 +161,6 @@ Result<std::string> transact_reads(Database& db, std::vector<pq::Compiled>& cs, 
   write_capacity_list(o, rcc, caps);
   o.w.EndObject();
   return o.take();
-}
-
-std::string statements_hash(const Json& list) {
-  rapidjson::StringBuffer sb;
-  rapidjson::Writer<rapidjson::StringBuffer> w(sb);
-  list.Accept(w);
-  // "pq:" keeps a token used by TransactWriteItems from matching an ExecuteTransaction.
-  return "pq:" + std::to_string(crc32(std::string_view(sb.GetString(), sb.GetSize()))) + ":" +
-         std::to_string(sb.GetSize());
 }
 
 }  // namespace
@@ -241,7 +232,7 @@ Result<std::string> ops::execute_transaction(Database& db, const Json& req) {
   std::vector<WriteOp> writes;
   writes.reserve(cs.size());
   for (auto& c : cs) writes.push_back(std::move(c.write));
-  TransactOptions t{token, token ? statements_hash(*list) : std::string(), rcc, true,
+  TransactOptions t{token, token ? request_hash(*list, "pq") : std::string(), rcc, true,
                     msg::kPqTxTokenMismatch};
   return run_transaction(db, writes, t);
 }

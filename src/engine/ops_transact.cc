@@ -64,15 +64,6 @@ Result<std::vector<WriteOp>> parse_transact_items(Database& db, const Json& item
   return ops;
 }
 
-// What identifies a request for ClientRequestToken idempotency: its TransactItems.
-std::string request_hash(const Json& items) {
-  rapidjson::StringBuffer sb;
-  rapidjson::Writer<rapidjson::StringBuffer> w(sb);
-  items.Accept(w);
-  return std::to_string(crc32(std::string_view(sb.GetString(), sb.GetSize()))) + ":" +
-         std::to_string(sb.GetSize());
-}
-
 // TransactionCanceledException with one reason per element, in order.
 Error cancellation(const std::vector<WriteOp>& ops, const std::vector<std::optional<Error>>& failures,
                    const std::vector<std::optional<Item>>& olds) {
@@ -108,12 +99,20 @@ Error cancellation(const std::vector<WriteOp>& ops, const std::vector<std::optio
 
 }  // namespace
 
+std::string request_hash(const Json& parts, std::string_view kind) {
+  rapidjson::StringBuffer sb;
+  rapidjson::Writer<rapidjson::StringBuffer> w(sb);
+  parts.Accept(w);
+  return std::string(kind) + ":" + std::to_string(crc32(std::string_view(sb.GetString(), sb.GetSize()))) +
+         ":" + std::to_string(sb.GetSize());
+}
+
 Result<std::string> ops::transact_write(Database& db, const Json& req) {
   TransactRequest tr;
   DDB_ASSIGN(tr, parse_transact_request(req));
   std::vector<WriteOp> ops;
   DDB_ASSIGN(ops, parse_transact_items(db, *tr.items));
-  TransactOptions t{tr.token, tr.token ? request_hash(*tr.items) : std::string(), tr.rcc};
+  TransactOptions t{tr.token, tr.token ? request_hash(*tr.items, "tx") : std::string(), tr.rcc};
   return run_transaction(db, ops, t);
 }
 

@@ -53,8 +53,9 @@ struct WriteOutcome {
   std::optional<Item> old, next;
   Capacity cap;
 };
-// Applies one validated write under the database's write lock: recheck the table, apply, commit.
-Result<WriteOutcome> run_write(Database& db, WriteOp& w);
+// Applies one validated write under its table's lock: recheck the table, apply, commit. When the write
+// fails, `seen` (if given) receives the item it was checked against.
+Result<WriteOutcome> run_write(Database& db, WriteOp& w, std::optional<Item>* seen = nullptr);
 // The attributes a ReturnValues setting (rv) answers with, if any.
 std::optional<Item> returned_attributes(const std::string& rv, const WriteOp& w, const WriteOutcome& out);
 
@@ -68,6 +69,9 @@ struct TransactOptions {
   const char* token_mismatch = msg::kRequestTokenHasAlreadyUsedWithDifferent;
 };
 Result<std::string> run_transaction(Database& db, std::vector<WriteOp>& ops, const TransactOptions& t);
+// What identifies a transaction for ClientRequestToken idempotency: its list of parts, and the kind of
+// request ("tx" TransactWriteItems, "pq" ExecuteTransaction), so one token cannot match both kinds.
+std::string request_hash(const Json& parts, std::string_view kind);
 
 // Parses and validates one write request (the body of PutItem/DeleteItem/UpdateItem or of a
 // transaction/batch element). `legacy` allows Expected/AttributeUpdates.
