@@ -16,6 +16,19 @@ void write_key_def(JsonOut& o, const char* name, const KeyDef& k) {
   o.kv("r", k.range);
   o.key("rt");
   o.w.Int(static_cast<int>(k.range_type));
+  // A multi-attribute GSI key's further attributes: [[name, type], ...] (absent when none).
+  for (const auto& [member_name, group] : {std::pair{"mh", &k.more_hash}, std::pair{"mr", &k.more_range}}) {
+    if (group->empty()) continue;
+    o.key(member_name);
+    o.w.StartArray();
+    for (const auto& a : *group) {
+      o.w.StartArray();
+      o.str(a.name);
+      o.w.Int(static_cast<int>(a.type));
+      o.w.EndArray();
+    }
+    o.w.EndArray();
+  }
   o.w.EndObject();
 }
 
@@ -193,6 +206,21 @@ Result<TableDef> ops::def_from_json(std::string_view s) {
     k.hash_type = r.type("ht");
     k.range = r.str("r");
     k.range_type = r.type("rt");
+    for (const auto& [member_name, group] : {std::pair{"mh", &k.more_hash}, std::pair{"mr", &k.more_range}}) {
+      const Json* m = j.IsObject() ? member(j, member_name) : nullptr;  // optional
+      if (!m) continue;
+      if (!m->IsArray()) {
+        bad = true;
+        break;
+      }
+      for (auto& a : m->GetArray()) {
+        if (!is_pair(a) || !a[1].IsInt() || a[1].GetInt() < 0 || a[1].GetInt() > static_cast<int>(VType::NUL)) {
+          bad = true;
+          break;
+        }
+        group->push_back(KeyAttr{std::string(sv(a[0])), static_cast<VType>(a[1].GetInt())});
+      }
+    }
     return k;
   };
   Reader r{doc, bad};

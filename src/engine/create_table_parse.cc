@@ -47,15 +47,14 @@ class KeyResolver {
     return Status::OK();
   }
   Status resolve(KeyDef& k) {
-    std::string keys = "[" + k.hash + (k.has_range() ? ", " + k.range : "") + "]";
-    for (auto* n : {&k.hash, &k.range}) {
-      if (n->empty()) continue;
-      auto it = defined_.find(*n);
-      if (it == defined_.end())
-        return err::validation(msg::text(msg::kInvalidSomeIndexKeyAttributesNotDefinedIn, keys, attr_list()));
-      (n == &k.hash ? k.hash_type : k.range_type) = it->second;
-      used_.insert(*n);
+    std::string missing;
+    Status st = resolve_key_types(k, attrs_, &missing);
+    if (!st.ok() && !k.multi()) {
+      std::string keys = "[" + k.hash + (k.has_range() ? ", " + k.range : "") + "]";
+      return err::validation(msg::text(msg::kInvalidSomeIndexKeyAttributesNotDefinedIn, keys, attr_list()));
     }
+    DDB_TRY(st);
+    for (const auto& a : k.attrs()) used_.insert(a.name);
     return Status::OK();
   }
   bool all_used() const { return used_.size() == attrs_.size(); }
@@ -98,10 +97,10 @@ Result<IndexDef> parse_index(const Json& e, bool global, const std::string& p, V
   DDB_ASSIGN(iname, get_string(e, "IndexName"));
   if (!iname)
     v.null_member(p + ".indexName");
-  else if (iname->size() < 3)
-    v.constraint("'" + *iname + "'", p + ".indexName", msg::min_length(3));
+  else
+    check_index_name(v, *iname, p + ".indexName");
   bool present;
-  DDB_TRY(parse_key_schema(member(e, "KeySchema"), p + ".keySchema", idx.key, v, present));
+  DDB_TRY(parse_key_schema(member(e, "KeySchema"), p + ".keySchema", idx.key, v, present, global));
   DDB_TRY(parse_projection(member(e, "Projection"), p, idx, v));
   DDB_TRY(parse_throughput(member(e, "ProvisionedThroughput"), p + ".provisionedThroughput", idx.rcu, idx.wcu,
                            v));

@@ -10,6 +10,31 @@
 
 namespace ddb {
 
+std::vector<KeyAttr> KeyDef::hash_attrs() const {
+  std::vector<KeyAttr> out{KeyAttr{hash, hash_type}};
+  out.insert(out.end(), more_hash.begin(), more_hash.end());
+  return out;
+}
+
+std::vector<KeyAttr> KeyDef::range_attrs() const {
+  std::vector<KeyAttr> out;
+  if (has_range()) out.push_back(KeyAttr{range, range_type});
+  out.insert(out.end(), more_range.begin(), more_range.end());
+  return out;
+}
+
+std::vector<KeyAttr> KeyDef::attrs() const {
+  std::vector<KeyAttr> out = hash_attrs();
+  for (auto& a : range_attrs()) out.push_back(std::move(a));
+  return out;
+}
+
+bool KeyDef::contains(std::string_view name) const {
+  for (const auto& a : attrs())
+    if (a.name == name) return true;
+  return false;
+}
+
 namespace {
 // A database's RocksDB directory is <dbPath>/<name>.ddb (docs/storage-format.md); only those are listed.
 const std::string kDirSuffix = ".ddb";

@@ -31,10 +31,25 @@
 
 namespace ddb {
 
+struct KeyAttr {
+  std::string name;
+  VType type = VType::S;
+};
+
+// A key schema. `hash` and `range` are its first partition-key and sort-key attributes; a GSI with
+// multi-attribute keys (up to four of each) lists the others, in schema order, in more_hash and
+// more_range (empty for tables, LSIs and single-attribute GSIs).
 struct KeyDef {
   std::string hash, range;
   VType hash_type = VType::S, range_type = VType::S;
+  std::vector<KeyAttr> more_hash, more_range;
   bool has_range() const { return !range.empty(); }
+  bool multi() const { return !more_hash.empty() || !more_range.empty(); }
+  // Every partition-key attribute, then every sort-key attribute, in schema order.
+  std::vector<KeyAttr> hash_attrs() const;
+  std::vector<KeyAttr> range_attrs() const;
+  std::vector<KeyAttr> attrs() const;
+  bool contains(std::string_view name) const;
 };
 
 struct IndexDef {

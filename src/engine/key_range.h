@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "engine/ops.h"
 
@@ -17,9 +18,11 @@ struct Target {
 // The table itself (no name) or its index of that name (ValidationException otherwise).
 Result<Target> target_for(const TableDef& def, const std::optional<std::string>& index_name);
 
-// A key condition: the partition key's value and an optional sort-key comparison.
+// A key condition: the partition key's values (one per attribute of a multi-attribute key), then the
+// values of the sort-key attributes compared with = before the last one compared, and an optional
+// comparison of the next sort-key attribute.
 struct KeyRange {
-  Value hash;
+  std::vector<Value> eq;
   std::string op;  // "" (none), "=", "<", "<=", ">", ">=", "BETWEEN", "begins_with"
   Value a, b;
 };

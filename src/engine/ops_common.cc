@@ -193,35 +193,63 @@ Status ops::check_item_key(const TableDef& def, const Item& item) {
   return check_key(def, key_of(def, item));
 }
 
+namespace {
+// A multi-attribute index key's group (its HASH or its RANGE attributes): each present value within
+// the single-attribute limit and all of them within the aggregate limit (DynamoDB Local 3.3.1's texts).
+Status check_key_group(const IndexDef& idx, const Item& item, const std::vector<KeyAttr>& group, bool hash) {
+  size_t limit = hash ? ops::kMaxHashKeyBytes : ops::kMaxRangeKeyBytes, total = 0;
+  std::string names;
+  for (const auto& a : group) {
+    names += (names.empty() ? "" : ", ") + a.name;
+    auto it = item.find(a.name);
+    if (it == item.end()) continue;
+    size_t n = value_size(it->second);
+    if (n > limit) return err::validation(msg::kInvalidSizeLimitExceeded);
+    total += n;
+  }
+  if (total > limit)
+    return err::validation(msg::text(msg::kAggregateSizeForKeyAttributesOfIndexExceeded, hash ? "HASH" : "RANGE",
+                                     names, idx.name, std::to_string(limit), std::to_string(total)));
+  return Status::OK();
+}
+}  // namespace
+
 Status ops::check_index_keys(const TableDef& def, const Item& item) {
   for (auto& idx : def.indexes) {
-    for (auto* part : {&idx.key.hash, &idx.key.range}) {
-      if (part->empty()) continue;
-      auto it = item.find(*part);
+    size_t hash_count = idx.key.hash_attrs().size(), i = 0;
+    for (const auto& a : idx.key.attrs()) {
+      bool is_hash = i++ < hash_count;
+      auto it = item.find(a.name);
       if (it == item.end()) continue;
-      VType want = part == &idx.key.hash ? idx.key.hash_type : idx.key.range_type;
-      if (it->second.type != want)
-        return err::validation(msg::text(msg::kInvalidTypeMismatchForIndexKeyExpectedActual, *part,
-                                         vtype_name(want), vtype_name(it->second.type), idx.name));
-      if (part == &idx.key.hash && it->second.s.size() > kMaxHashKeyBytes)
+      if (it->second.type != a.type)
+        return err::validation(msg::text(msg::kInvalidTypeMismatchForIndexKeyExpectedActual, a.name,
+                                         vtype_name(a.type), vtype_name(it->second.type), idx.name));
+      if (!idx.key.multi() && is_hash && it->second.s.size() > kMaxHashKeyBytes)
         return err::validation(msg::kInvalidSizeHashkeyHasExceededMaximumSizeLimit);
-      if (part == &idx.key.range && it->second.s.size() > kMaxRangeKeyBytes)
+      if (!idx.key.multi() && !is_hash && it->second.s.size() > kMaxRangeKeyBytes)
         return err::validation(msg::kInvalidAggregatedSizeAllRangeKeysHasExceeded);
-      if ((want == VType::S || want == VType::B) && it->second.s.empty())
-        return err::validation(msg::text(msg::kIndexKeyValueEmpty, idx.name, *part));
+      if ((a.type == VType::S || a.type == VType::B) && it->second.s.empty())
+        return err::validation(msg::text(msg::kIndexKeyValueEmpty, idx.name, a.name));
+    }
+    if (idx.key.multi()) {
+      DDB_TRY(check_key_group(idx, item, idx.key.hash_attrs(), true));
+      DDB_TRY(check_key_group(idx, item, idx.key.range_attrs(), false));
     }
   }
   return Status::OK();
 }
 
 bool ops::fits_index(const IndexDef& idx, const Item& item) {
-  for (const auto* part : {&idx.key.hash, &idx.key.range}) {
-    if (part->empty()) continue;
-    auto it = item.find(*part);
+  size_t hash_count = idx.key.hash_attrs().size(), i = 0, sums[2] = {0, 0};
+  for (const auto& a : idx.key.attrs()) {
+    bool is_hash = i++ < hash_count;
+    auto it = item.find(a.name);
     if (it == item.end()) continue;
     const Value& v = it->second;
     if ((v.type == VType::S || v.type == VType::B) && v.s.empty()) return false;
-    if (v.s.size() > (part == &idx.key.hash ? kMaxHashKeyBytes : kMaxRangeKeyBytes)) return false;
+    size_t limit = is_hash ? kMaxHashKeyBytes : kMaxRangeKeyBytes;
+    size_t n = idx.key.multi() ? value_size(v) : v.s.size();
+    if (n > limit || (sums[is_hash ? 0 : 1] += n) > limit) return false;
   }
   return true;
 }
@@ -246,23 +274,22 @@ Item ops::key_of(const TableDef& def, const Item& item) {
 
 Item ops::index_key_of(const TableDef& def, const IndexDef& idx, const Item& item) {
   Item k = key_of(def, item);
-  for (auto* part : {&idx.key.hash, &idx.key.range}) {
-    if (part->empty()) continue;
-    auto it = item.find(*part);
+  for (const auto& a : idx.key.attrs()) {
+    auto it = item.find(a.name);
     if (it != item.end()) k.insert_or_assign(it->first, it->second);
   }
   return k;
 }
 
+// An index entry's storage key: the index's key values (all partition-key attributes, then all
+// sort-key attributes, each self-delimiting) and then the table's key. None when the item lacks an
+// index key attribute or has one of another type: the index is sparse.
 std::optional<std::string> ops::index_entry_key(const TableDef& def, const IndexDef& idx, const Item& item) {
-  auto h = item.find(idx.key.hash);
-  if (h == item.end() || h->second.type != idx.key.hash_type) return std::nullopt;
   std::string k = keys::index_prefix(def.id, idx.id);
-  encode_key_part(k, h->second);
-  if (idx.key.has_range()) {
-    auto r = item.find(idx.key.range);
-    if (r == item.end() || r->second.type != idx.key.range_type) return std::nullopt;
-    encode_key_part(k, r->second);
+  for (const auto& a : idx.key.attrs()) {
+    auto it = item.find(a.name);
+    if (it == item.end() || it->second.type != a.type) return std::nullopt;
+    encode_key_part(k, it->second);
   }
   encode_key_part(k, item.find(def.key.hash)->second);
   if (def.key.has_range()) encode_key_part(k, item.find(def.key.range)->second);

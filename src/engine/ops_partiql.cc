@@ -47,6 +47,7 @@ Status plan_read(Compiled& c) {
   DDB_ASSIGN(c.target,
              target_for(def, st.index.empty() ? std::nullopt : std::optional<std::string>(st.index)));
   const KeyDef& k = c.target.key;
+  if (k.multi()) return err::validation(msg::kPqCompositeKeys);
   DDB_ASSIGN(c.access, partiql::key_access(st.where ? &*st.where : nullptr, k.hash, k.hash_type, k.range,
                                            k.range_type));
   // Several partition keys (IN) are read in key order, as DynamoDB Local 3.3.1 answers.
@@ -245,7 +246,7 @@ std::vector<std::pair<std::string, std::string>> ranges_of(const pq::Compiled& c
   if (c.access.hash_values.empty()) return {{prefix, keys::prefix_end(prefix)}};
   std::vector<std::pair<std::string, std::string>> out;
   for (const auto& h : c.access.hash_values) {
-    KeyRange r{h, c.access.range_op, c.access.range_a, c.access.range_b};
+    KeyRange r{{h}, c.access.range_op, c.access.range_a, c.access.range_b};
     out.push_back(bounds(c.target, r));
   }
   return out;

@@ -1,6 +1,8 @@
 // Query and Scan: key conditions to storage bounds, filters, projections, Select, pages.
 #include <cmath>
 #include <functional>
+#include <map>
+#include <set>
 
 #include "engine/key_range.h"
 #include "engine/ops.h"
@@ -68,13 +70,23 @@ Result<KeyLeaf> key_leaf(const expr::Condition& l) {
   return k;
 }
 
-Result<KeyRange> analyze_key_condition(const expr::Condition& c, const KeyDef& key) {
-  std::vector<const expr::Condition*> leaves;
-  DDB_TRY(flatten_and(c, leaves));
+// One leaf's comparison as the sort-key condition of a KeyRange.
+Status range_condition(const KeyLeaf& k, VType type, KeyRange& r) {
+  if (k.op == "<>") return err::validation(msg::kKeyConditionOperatorNotEqual);
+  for (const auto* v : k.vals)
+    if (v->type != type) return err::validation(msg::kInvalidConditionParameterTypeMismatch);
+  if (k.op == "begins_with" && type == VType::N)
+    return err::validation(msg::kInvalidKeyconditionexpressionIncorrectOperandTypeForOperator);
+  r.op = k.op;
+  r.a = *k.vals[0];
+  if (k.vals.size() > 1) r.b = *k.vals[1];
+  return Status::OK();
+}
+
+Result<KeyRange> single_key_condition(const std::vector<const expr::Condition*>& leaves, const KeyDef& key) {
   if (leaves.size() > 2) return err::validation(msg::kKeyconditionexpressionsMustOnlyContainOneConditionPer);
   KeyRange r;
   bool have_hash = false, have_range = false;
-  const char* type_mismatch = msg::kInvalidConditionParameterTypeMismatch;
   for (const auto* l : leaves) {
     KeyLeaf k;
     DDB_ASSIGN(k, key_leaf(*l));
@@ -82,19 +94,12 @@ Result<KeyRange> analyze_key_condition(const expr::Condition& c, const KeyDef& k
       if (have_hash) return err::validation(msg::kKeyconditionexpressionsMustOnlyContainOneConditionPer);
       if (k.op != "=") return err::validation(msg::kQueryKeyConditionNotSupported);
       have_hash = true;
-      if (k.vals[0]->type != key.hash_type) return err::validation(type_mismatch);
-      r.hash = *k.vals[0];
+      if (k.vals[0]->type != key.hash_type) return err::validation(msg::kInvalidConditionParameterTypeMismatch);
+      r.eq = {*k.vals[0]};
     } else if (key.has_range() && k.name == key.range) {
       if (have_range) return err::validation(msg::kKeyconditionexpressionsMustOnlyContainOneConditionPer);
-      if (k.op == "<>") return err::validation(msg::kKeyConditionOperatorNotEqual);
       have_range = true;
-      for (const auto* v : k.vals)
-        if (v->type != key.range_type) return err::validation(type_mismatch);
-      if (k.op == "begins_with" && key.range_type == VType::N)
-        return err::validation(msg::kInvalidKeyconditionexpressionIncorrectOperandTypeForOperator);
-      r.op = k.op;
-      r.a = *k.vals[0];
-      if (k.vals.size() > 1) r.b = *k.vals[1];
+      DDB_TRY(range_condition(k, key.range_type, r));
     } else {
       return err::validation(
           msg::text(msg::kQueryConditionMissedKeySchemaElement,
@@ -103,6 +108,63 @@ Result<KeyRange> analyze_key_condition(const expr::Condition& c, const KeyDef& k
   }
   if (!have_hash) return err::validation(msg::text(msg::kQueryConditionMissedKeySchemaElement, key.hash));
   return r;
+}
+
+std::string joined_names(const std::vector<KeyAttr>& attrs) {
+  std::string s;
+  for (const auto& a : attrs) s += (s.empty() ? "" : ", ") + a.name;
+  return s;
+}
+
+// A multi-attribute key (DynamoDB Local 3.3.1's rules and texts): every partition-key attribute
+// compared with =, and sort-key attributes from the first: = on each before the last one named.
+Result<KeyRange> multi_key_condition(const std::vector<const expr::Condition*>& leaves, const KeyDef& key) {
+  const std::vector<KeyAttr> hash = key.hash_attrs(), range = key.range_attrs();
+  std::map<std::string, KeyLeaf> by_name;
+  for (const auto* l : leaves) {
+    KeyLeaf k;
+    DDB_ASSIGN(k, key_leaf(*l));
+    if (!key.contains(k.name)) return err::validation(msg::kQueryConditionMissedKeySchemaElementBare);
+    std::string name = k.name;
+    if (!by_name.emplace(name, std::move(k)).second)
+      return err::validation(msg::kKeyconditionexpressionsMustOnlyContainOneConditionPer);
+  }
+  KeyRange r;
+  std::vector<KeyAttr> unequal;
+  for (const auto& a : hash) {
+    auto it = by_name.find(a.name);
+    if (it == by_name.end() || it->second.op != "=") {
+      unequal.push_back(a);
+      continue;
+    }
+    if (it->second.vals[0]->type != a.type) return err::validation(msg::kInvalidConditionParameterTypeMismatch);
+    r.eq.push_back(*it->second.vals[0]);
+  }
+  if (!unequal.empty()) return err::validation(msg::text(msg::kHashKeyAttributesNeedEquality, joined_names(unequal)));
+  size_t last = range.size();
+  for (size_t i = 0; i < range.size(); ++i)
+    if (by_name.count(range[i].name)) last = i;
+  if (last == range.size()) return r;
+  for (size_t i = 0; i < last; ++i) {
+    auto it = by_name.find(range[i].name);
+    if (it == by_name.end() || it->second.op != "=") unequal.push_back(range[i]);
+  }
+  if (!unequal.empty())
+    return err::validation(
+        msg::text(msg::kRangeKeyAttributesNeedEquality, joined_names(unequal), range[last].name));
+  for (size_t i = 0; i < last; ++i) {
+    const KeyLeaf& k = by_name.at(range[i].name);
+    if (k.vals[0]->type != range[i].type) return err::validation(msg::kInvalidConditionParameterTypeMismatch);
+    r.eq.push_back(*k.vals[0]);
+  }
+  DDB_TRY(range_condition(by_name.at(range[last].name), range[last].type, r));
+  return r;
+}
+
+Result<KeyRange> analyze_key_condition(const expr::Condition& c, const KeyDef& key) {
+  std::vector<const expr::Condition*> leaves;
+  DDB_TRY(flatten_and(c, leaves));
+  return key.multi() ? multi_key_condition(leaves, key) : single_key_condition(leaves, key);
 }
 
 struct ReadRequest {
@@ -399,7 +461,7 @@ Result<Target> target_for(const TableDef& def, const std::optional<std::string>&
 
 std::pair<std::string, std::string> bounds(const Target& t, const KeyRange& r) {
   std::string p = t.prefix;
-  encode_key_part(p, r.hash);
+  for (const auto& v : r.eq) encode_key_part(p, v);
   auto with = [&](const Value& v) {
     std::string k = p;
     encode_key_part(k, v);
@@ -421,23 +483,19 @@ std::pair<std::string, std::string> bounds(const Target& t, const KeyRange& r) {
 }
 
 Status check_start_key(const TableDef& def, const Target& t, const Item& esk) {
-  auto bad = [] { return err::validation(msg::kProvidedStartingKeyInvalidProvidedKeyElement); };
-  size_t want = def.key.has_range() ? 2 : 1;
-  auto need = [&](const std::string& n, VType ty) -> bool {
-    auto it = esk.find(n);
-    return it != esk.end() && it->second.type == ty;
+  auto bad = [&] {
+    return err::validation(t.key.multi() ? msg::kProvidedStartingKeyInvalid
+                                         : msg::kProvidedStartingKeyInvalidProvidedKeyElement);
   };
-  if (!need(def.key.hash, def.key.hash_type)) return bad();
-  if (def.key.has_range() && !need(def.key.range, def.key.range_type)) return bad();
-  if (t.index) {
-    if (!need(t.key.hash, t.key.hash_type)) return bad();
-    if (t.key.has_range() && !need(t.key.range, t.key.range_type)) return bad();
-    std::set<std::string> names = {def.key.hash, t.key.hash};
-    if (def.key.has_range()) names.insert(def.key.range);
-    if (t.key.has_range()) names.insert(t.key.range);
-    want = names.size();
+  std::set<std::string> names;
+  for (const auto* k : {&def.key, &t.key}) {
+    for (const auto& a : k->attrs()) {
+      auto it = esk.find(a.name);
+      if (it == esk.end() || it->second.type != a.type) return bad();
+      names.insert(a.name);
+    }
   }
-  if (esk.size() != want) return bad();
+  if (esk.size() != names.size()) return bad();
   return Status::OK();
 }
 
@@ -457,7 +515,7 @@ Result<std::string> ops::query(Database& db, const Json& req) {
         if ((o.kind != expr::Operand::kPath && o.kind != expr::Operand::kSize) || o.path.elems.empty())
           continue;
         const std::string& n = o.path.elems[0].name;
-        if (n == r.target.key.hash || (r.target.key.has_range() && n == r.target.key.range))
+        if (r.target.key.contains(n))
           return err::validation(msg::text(msg::kFilterExpressionCanOnlyContainNonPrimary, n));
       }
       return Status::OK();
@@ -467,13 +525,13 @@ Result<std::string> ops::query(Database& db, const Json& req) {
   auto [start, end] = bounds(r.target, range);
   if (r.start_key) {
     auto it = r.start_key->find(r.target.key.hash);
-    if (!values_equal(it->second, range.hash))
+    if (!values_equal(it->second, range.eq[0]))
       return err::validation(msg::kProvidedStartingKeyOutsideQueryBoundariesBased);
     // In the partition, but not where the sort-key condition reads (DynamoDB Local 3.3.1's text).
     const TableDef& def = r.table->def;
     std::string k = r.target.index ? *ops::index_entry_key(def, *r.target.index, *r.start_key)
                                    : ops::item_key(def, *r.start_key);
-    if (!range.op.empty() && (k < start || (!end.empty() && k >= end)))
+    if (k < start || (!end.empty() && k >= end))
       return err::validation(msg::kProvidedStartingKeyDoesNotMatchRangeKeyPredicate);
   }
   return run_read(db, r, start, end);

@@ -17,15 +17,13 @@ namespace ddb {
 void ops::write_key_schema(JsonOut& o, const KeyDef& k) {
   o.key("KeySchema");
   o.w.StartArray();
-  o.w.StartObject();
-  o.kv("AttributeName", k.hash);
-  o.kv("KeyType", "HASH");
-  o.w.EndObject();
-  if (k.has_range()) {
-    o.w.StartObject();
-    o.kv("AttributeName", k.range);
-    o.kv("KeyType", "RANGE");
-    o.w.EndObject();
+  for (const auto* group : {"HASH", "RANGE"}) {
+    for (const auto& a : group[0] == 'H' ? k.hash_attrs() : k.range_attrs()) {
+      o.w.StartObject();
+      o.kv("AttributeName", a.name);
+      o.kv("KeyType", group);
+      o.w.EndObject();
+    }
   }
   o.w.EndArray();
 }

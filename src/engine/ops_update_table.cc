@@ -96,12 +96,13 @@ Status plan_create(Database& db, const Request& r, const Json& c, Plan& p) {
   DDB_ASSIGN(iname, get_string(c, "IndexName"));
   bool present;
   DDB_TRY(parse_key_schema(member(c, "KeySchema"), "globalSecondaryIndexUpdates.1.member.create.keySchema",
-                           idx.key, v, present));
+                           idx.key, v, present, true));
   DDB_TRY(parse_projection(member(c, "Projection"), "globalSecondaryIndexUpdates.1.member.create", idx, v));
   DDB_TRY(parse_throughput(member(c, "ProvisionedThroughput"),
                            "globalSecondaryIndexUpdates.1.member.create.provisionedThroughput", idx.rcu,
                            idx.wcu, v));
   if (!iname) v.null_member("globalSecondaryIndexUpdates.1.member.create.indexName");
+  if (iname) check_index_name(v, *iname, "globalSecondaryIndexUpdates.1.member.create.indexName");
   DDB_TRY(v.status());
   idx.name = *iname;
   for (auto& i : d.indexes)
@@ -119,18 +120,12 @@ Status plan_create(Database& db, const Request& r, const Json& c, Plan& p) {
       if (!found) d.attrs.emplace_back(*an, attr_type(*at));
     }
   }
-  for (auto* n : {&idx.key.hash, &idx.key.range}) {
-    if (n->empty()) continue;
-    bool found = false;
-    for (auto& [an, ty] : d.attrs)
-      if (an == *n) {
-        found = true;
-        (n == &idx.key.hash ? idx.key.hash_type : idx.key.range_type) = ty;
-      }
-    if (!found)
-      return err::validation(msg::text(msg::kInvalidIndexKeyAttributesNotDefinedForUpdate, idx.key.hash,
-                                       (idx.key.has_range() ? ", " + idx.key.range : "")));
-  }
+  std::string missing;
+  Status resolved = resolve_key_types(idx.key, d.attrs, &missing);
+  if (!resolved.ok() && !idx.key.multi())
+    return err::validation(msg::text(msg::kInvalidIndexKeyAttributesNotDefinedForUpdate, idx.key.hash,
+                                     (idx.key.has_range() ? ", " + idx.key.range : "")));
+  DDB_TRY(resolved);
   if (d.billing_mode == "PROVISIONED" && !member(c, "ProvisionedThroughput"))
     return err::validation(msg::text(msg::kInvalidProvisionedthroughputMustSpecifiedForIndex, idx.name));
   if (d.next_index_id == UINT32_MAX) return err::limit_exceeded(msg::kTooManyIndexesCreatedOnTable);

@@ -41,7 +41,35 @@ Result<StreamSpec> parse_stream_spec(const Json& ss, Violations& v) {
 }
 
 // Parses a KeySchema array into a KeyDef (types filled from attribute definitions later).
-Status parse_key_schema(const Json* ks, std::string_view path, KeyDef& out, Violations& v, bool& present) {
+namespace {
+// A GSI's multi-attribute KeySchema: up to four HASH attributes, then up to four RANGE attributes, all
+// distinct (checked in DynamoDB Local 3.3.1's order).
+Status parse_multi_attribute_key(const rapidjson::GenericArray<true, Json>& arr, KeyDef& out) {
+  if (arr.Size() > 8) return err::validation(msg::kKeySchemaTooBig);
+  if (sv(arr[0]["KeyType"]) != "HASH") return err::validation(msg::kInvalidKeyschemaFirstKeyschemaelementNotHashKey);
+  std::vector<KeyAttr> hash, range;
+  std::set<std::string_view> names;
+  for (const auto& e : arr)
+    if (!names.insert(sv(e["AttributeName"])).second) return err::validation(msg::kTwoKeysSameName);
+  for (const auto& e : arr) {
+    bool is_hash = sv(e["KeyType"]) == "HASH";
+    if (is_hash && !range.empty()) return err::validation(msg::kInvalidKeyOrder);
+    (is_hash ? hash : range).push_back(KeyAttr{std::string(sv(e["AttributeName"])), VType::S});
+  }
+  if (hash.size() > 4) return err::validation(msg::kTooManyPartitionKeys);
+  if (range.size() > 4) return err::validation(msg::kTooManySortKeys);
+  out.hash = hash[0].name;
+  out.more_hash.assign(hash.begin() + 1, hash.end());
+  if (!range.empty()) {
+    out.range = range[0].name;
+    out.more_range.assign(range.begin() + 1, range.end());
+  }
+  return Status::OK();
+}
+}  // namespace
+
+Status parse_key_schema(const Json* ks, std::string_view path, KeyDef& out, Violations& v, bool& present,
+                        bool gsi) {
   present = ks != nullptr;
   if (!ks) {
     v.null_member(path);
@@ -60,8 +88,10 @@ Status parse_key_schema(const Json* ks, std::string_view path, KeyDef& out, Viol
     }
     return s + "]'";
   };
+  bool multi = gsi && (ks->Size() > 2 || (ks->Size() == 2 && (*ks)[1].IsObject() &&
+                                             member((*ks)[1], "KeyType") && sv((*ks)[1]["KeyType"]) == "HASH"));
   if (ks->Size() < 1) v.constraint(shown(), path, msg::min_length(1));
-  if (ks->Size() > 2) v.constraint(shown(), path, msg::max_length(2));
+  if (ks->Size() > 2 && !gsi) v.constraint(shown(), path, msg::max_length(2));
   int i = 0;
   for (auto& e : ks->GetArray()) {
     ++i;
@@ -79,6 +109,7 @@ Status parse_key_schema(const Json* ks, std::string_view path, KeyDef& out, Viol
   }
   if (!v.empty()) return Status::OK();
   auto arr = ks->GetArray();
+  if (multi) return parse_multi_attribute_key(arr, out);
   if (arr.Size() >= 1) {
     if (sv(arr[0]["KeyType"]) != "HASH")
       return err::validation(msg::kInvalidKeyschemaFirstKeyschemaelementNotHashKey);
@@ -91,6 +122,35 @@ Status parse_key_schema(const Json* ks, std::string_view path, KeyDef& out, Viol
     if (out.range == out.hash) return err::validation(msg::kBothHashKeyAndRangeKeyElement);
   }
   return Status::OK();
+}
+
+void check_index_name(Violations& v, const std::string& name, const std::string& path) {
+  if (name.size() < 3 || name.size() > 255)
+    v.constraint("'" + name + "'", path, name.size() < 3 ? msg::min_length(3) : msg::max_length(255));
+}
+
+Status resolve_key_types(KeyDef& k, const std::vector<std::pair<std::string, VType>>& attrs,
+                         std::string* missing) {
+  auto type_of = [&](const std::string& n) -> std::optional<VType> {
+    for (const auto& [an, ty] : attrs)
+      if (an == n) return ty;
+    return std::nullopt;
+  };
+  auto resolve = [&](const std::string& n, VType& t) {
+    if (n.empty()) return true;
+    auto ty = type_of(n);
+    if (!ty) {
+      if (missing->empty()) *missing = n;
+      return false;
+    }
+    t = *ty;
+    return true;
+  };
+  bool ok = resolve(k.hash, k.hash_type);
+  ok = resolve(k.range, k.range_type) && ok;
+  for (auto* group : {&k.more_hash, &k.more_range})
+    for (auto& a : *group) ok = resolve(a.name, a.type) && ok;
+  return ok ? Status::OK() : err::validation(msg::text(msg::kAttributeNotDefinedInAttributeDefinitions, *missing));
 }
 
 Status parse_projection(const Json* p, std::string_view path, IndexDef& idx, Violations& v) {
@@ -133,12 +193,12 @@ Status parse_throughput(const Json* pt, std::string_view path, long long& rcu, l
   if (!r)
     v.null_member(std::string(path) + ".readCapacityUnits");
   else if (*r < 1)
-    v.constraint("\'" + std::to_string(*r) + "\'", std::string(path) + ".readCapacityUnits",
+    v.constraint(fmt::format("'{}'", *r), std::string(path) + ".readCapacityUnits",
                  msg::min_value(1));
   if (!w)
     v.null_member(std::string(path) + ".writeCapacityUnits");
   else if (*w < 1)
-    v.constraint("\'" + std::to_string(*w) + "\'", std::string(path) + ".writeCapacityUnits",
+    v.constraint(fmt::format("'{}'", *w), std::string(path) + ".writeCapacityUnits",
                  msg::min_value(1));
   rcu = r.value_or(0);
   wcu = w.value_or(0);

@@ -10,8 +10,15 @@ namespace ddb::tables {
 VType attr_type(std::string_view t);
 // A new stream's label (its creation time), later than the table's previous label.
 std::string stream_label_now(const std::string& previous = "");
-// Parses a KeySchema array into a KeyDef (types filled from attribute definitions later).
-Status parse_key_schema(const Json* ks, std::string_view path, KeyDef& out, Violations& v, bool& present);
+// Parses a KeySchema array into a KeyDef (types filled from attribute definitions later). A GSI's
+// (gsi) may have multi-attribute keys.
+Status parse_key_schema(const Json* ks, std::string_view path, KeyDef& out, Violations& v, bool& present,
+                        bool gsi = false);
+// Gives every attribute of `k` its type from `attrs`; an attribute they lack is a ValidationException
+// naming the first such (also left in *missing).
+Status resolve_key_types(KeyDef& k, const std::vector<std::pair<std::string, VType>>& attrs, std::string* missing);
+// IndexName's length (3 to 255 characters), as a constraint violation at `path`.
+void check_index_name(Violations& v, const std::string& name, const std::string& path);
 Status parse_projection(const Json* p, std::string_view path, IndexDef& idx, Violations& v);
 Status check_projection_semantics(const IndexDef& idx, const Json* p);
 // CreateTable's request as a definition (name, keys, attributes, indexes, stream, options); the

@@ -331,6 +331,29 @@ inline constexpr char kInvalidKeyschemaSecondKeyschemaelementNotRangeKey[] =
     "Invalid KeySchema: The second KeySchemaElement is not a RANGE key type";
 inline constexpr char kBothHashKeyAndRangeKeyElement[] =
     "Both the Hash Key and the Range Key element in the KeySchema have the same name";
+// GSI multi-attribute key schemas (up to four HASH and four RANGE attributes): DynamoDB Local 3.3.1's
+// texts; the service's are not published.
+inline constexpr char kKeySchemaTooBig[] =
+    "Key Schema too big.  Key Schema must at most consist of the hash and range key of a table";
+inline constexpr char kInvalidKeyOrder[] =
+    "Invalid key order. Hash Key must be specified first in key schema, Range Key must be specifed second";
+inline constexpr char kTwoKeysSameName[] = "Two keys can not have the same name";
+inline constexpr char kTooManyPartitionKeys[] = "Too many partition keys. GSI can have at most 4 partition keys";
+inline constexpr char kTooManySortKeys[] = "Too many sort keys. GSI can have at most 4 sort keys";
+inline constexpr char kAttributeNotDefinedInAttributeDefinitions[] =
+    "Attribute {} is not defined in AttributeDefinitions";
+inline constexpr char kInvalidSizeLimitExceeded[] = "One or more parameter values were invalid: Size limit exceeded";
+inline constexpr char kAggregateSizeForKeyAttributesOfIndexExceeded[] =
+    "Aggregate size for {} key attributes {} of index {} has exceeded limit {} bytes, with actual size {} bytes";
+inline constexpr char kHashKeyAttributesNeedEquality[] =
+    "HASH key attributes {} must have equality conditions specified in the query";
+inline constexpr char kRangeKeyAttributesNeedEquality[] =
+    "RANGE key attributes {} must have equality conditions specified in the query because a condition is "
+    "present on key attribute {}";
+inline constexpr char kQueryConditionMissedKeySchemaElementBare[] = "Query condition missed key schema element";
+inline constexpr char kProvidedStartingKeyInvalid[] = "The provided starting key is invalid";
+inline constexpr char kPqCompositeKeys[] =
+    "PartiQL statements cannot be executed on tables with composite HASH keys or composite RANGE keys.";
 inline constexpr char kInvalidNonkeyattributesMustNotEmpty[] =
     "One or more parameter values were invalid: NonKeyAttributes must not be empty";
 inline constexpr char kInvalidUnknownProjectiontypeNull[] =

@@ -2,7 +2,8 @@
 
 Each case is (name, operation, request[, options]). Options:
   real: {"type": ..., "message": ...} -- real DynamoDB answers differently from DynamoDB Local; we follow
-        the real service (source in the comment beside it) and expect this instead.
+        the real service (source in the comment beside it) and expect this instead ({"status": 200,
+        "body": ...} where the service succeeds and DynamoDB Local fails).
   loose: compare only status and error type (DynamoDB Local's text is its own and the real one is unknown).
   count_only: for successful reads, compare Count/ScannedCount only (scan order is unspecified).
 The fixture tables below are created in both servers before the cases run, in this order.
@@ -536,6 +537,12 @@ import cases_partiql  # noqa: E402
 FIXTURE += cases_partiql.FIXTURE
 CASES += cases_partiql.CASES
 STREAM_TABLES += cases_partiql.STREAM_TABLES
+
+# ---------------------------------------------------------------- multi-attribute GSI keys (cases_multikey.py)
+import cases_multikey  # noqa: E402
+
+FIXTURE += cases_multikey.FIXTURE
+CASES += cases_multikey.CASES
 
 # ---------------------------------------------------------------- item size at the 400 KB boundary
 # A number's size is its base-100 digits aligned on the decimal point, plus one byte, plus one for a negative
