@@ -32,6 +32,18 @@ void write_key_def(JsonOut& o, const char* name, const KeyDef& k) {
   o.w.EndObject();
 }
 
+// OnDemandThroughput / WarmThroughput: "od" and "warm", each [read, write] (absent when not set).
+void write_limits(JsonOut& o, const ThroughputSettings& s) {
+  for (const auto& [member_name, pair] : {std::pair{"od", &s.on_demand}, std::pair{"warm", &s.warm}}) {
+    if (!*pair) continue;
+    o.key(member_name);
+    o.w.StartArray();
+    o.w.Int64((*pair)->first);
+    o.w.Int64((*pair)->second);
+    o.w.EndArray();
+  }
+}
+
 void write_index_def(JsonOut& o, const IndexDef& i) {
   o.w.StartObject();
   o.kv("name", i.name);
@@ -49,6 +61,7 @@ void write_index_def(JsonOut& o, const IndexDef& i) {
   o.w.Int64(i.rcu);
   o.key("wcu");
   o.w.Int64(i.wcu);
+  write_limits(o, i.limits);
   o.w.EndObject();
 }
 }  // namespace
@@ -107,6 +120,7 @@ std::string ops::def_to_json(const TableDef& d) {
   o.kv("ttl_attr", d.ttl_attribute);
   o.key("ttl");
   o.w.Bool(d.ttl_enabled);
+  write_limits(o, d.limits);
   o.key("next_index_id");
   o.w.Uint(d.next_index_id);
   o.w.EndObject();
@@ -192,6 +206,17 @@ struct Reader {
 bool is_pair(const Json& a) {
   return a.IsArray() && a.Size() == 2 && a[0].IsString();
 }
+
+// The optional "od" / "warm" members of a table or index definition.
+bool read_limits(const Json& j, ThroughputSettings& s) {
+  for (const auto& [member_name, pair] : {std::pair{"od", &s.on_demand}, std::pair{"warm", &s.warm}}) {
+    const Json* m = j.IsObject() ? member(j, member_name) : nullptr;
+    if (!m) continue;
+    if (!m->IsArray() || m->Size() != 2 || !(*m)[0].IsInt64() || !(*m)[1].IsInt64()) return false;
+    *pair = std::pair<long long, long long>{(*m)[0].GetInt64(), (*m)[1].GetInt64()};
+  }
+  return true;
+}
 }  // namespace
 
 Result<TableDef> ops::def_from_json(std::string_view s) {
@@ -256,8 +281,10 @@ Result<TableDef> ops::def_from_json(std::string_view s) {
     }
     x.rcu = ir.i64("rcu");
     x.wcu = ir.i64("wcu");
+    if (!read_limits(i, x.limits)) bad = true;
     d.indexes.push_back(std::move(x));
   }
+  if (!read_limits(doc, d.limits)) bad = true;
   d.billing_mode = r.str("billing");
   d.rcu = r.i64("rcu");
   d.wcu = r.i64("wcu");

@@ -90,7 +90,8 @@ Status check_index_against_table(const TableDef& d, const IndexDef& idx, const J
   return Status::OK();
 }
 
-Result<IndexDef> parse_index(const Json& e, bool global, const std::string& p, Violations& v) {
+// `on_demand`: the table is PAY_PER_REQUEST (elsewhere OnDemandThroughput is ignored, as DynamoDB Local 3.3.1 does).
+Result<IndexDef> parse_index(const Json& e, bool global, const std::string& p, Violations& v, bool on_demand) {
   IndexDef idx;
   idx.global = global;
   std::optional<std::string> iname;
@@ -104,6 +105,7 @@ Result<IndexDef> parse_index(const Json& e, bool global, const std::string& p, V
   DDB_TRY(parse_projection(member(e, "Projection"), p, idx, v));
   DDB_TRY(parse_throughput(member(e, "ProvisionedThroughput"), p + ".provisionedThroughput", idx.rcu, idx.wcu,
                            v));
+  if (global) DDB_TRY(parse_throughput_settings(e, p + ".", on_demand, idx.limits, v));
   DDB_TRY(v.status());
   idx.name = *iname;
   return idx;
@@ -125,7 +127,8 @@ Status parse_indexes(const Json& req, bool global, TableDef& d, Violations& v, K
     std::string p =
         fmt::format("{}.{}.member", global ? "globalSecondaryIndexes" : "localSecondaryIndexes", ++i);
     IndexDef idx;
-    DDB_ASSIGN(idx, parse_index(e, global, p, v));
+    DDB_ASSIGN(idx, parse_index(e, global, p, v, d.billing_mode == "PAY_PER_REQUEST"));
+    if (d.billing_mode != "PAY_PER_REQUEST") idx.limits.on_demand.reset();
     if (!names.insert(idx.name).second)
       return err::validation(msg::text(msg::kInvalidDuplicateIndexName, idx.name));
     DDB_TRY(check_projection_semantics(idx, member(e, "Projection")));
@@ -208,6 +211,9 @@ Result<TableDef> parse_create_table(const Json& req) {
   check_enum(v, billing, "billingMode", {"PROVISIONED", "PAY_PER_REQUEST"});
   const Json* pt = member(req, "ProvisionedThroughput");
   DDB_TRY(parse_throughput(pt, "provisionedThroughput", d.rcu, d.wcu, v));
+  bool on_demand = billing && *billing == "PAY_PER_REQUEST";
+  DDB_TRY(parse_throughput_settings(req, "", on_demand, d.limits, v));
+  if (!on_demand) d.limits.on_demand.reset();  // ignored, as DynamoDB Local 3.3.1 does
   DDB_TRY(v.status());
 
   d.name = *name;

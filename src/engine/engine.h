@@ -52,6 +52,13 @@ struct KeyDef {
   bool contains(std::string_view name) const;
 };
 
+// OnDemandThroughput's maximum request units (-1: no maximum) and WarmThroughput's units per second, of a
+// table or a GSI: kept as given and described back (nothing here is throttled).
+struct ThroughputSettings {
+  std::optional<std::pair<long long, long long>> on_demand;  // MaxReadRequestUnits, MaxWriteRequestUnits
+  std::optional<std::pair<long long, long long>> warm;       // ReadUnitsPerSecond, WriteUnitsPerSecond
+};
+
 struct IndexDef {
   std::string name;
   bool global = true;
@@ -60,6 +67,7 @@ struct IndexDef {
   std::string projection = "ALL";  // ALL | KEYS_ONLY | INCLUDE
   std::vector<std::string> non_key;
   long long rcu = 0, wcu = 0;
+  ThroughputSettings limits;
   std::string status = "ACTIVE";
 };
 
@@ -71,6 +79,7 @@ struct TableDef {
   std::vector<IndexDef> indexes;
   std::string billing_mode = "PROVISIONED";
   long long rcu = 0, wcu = 0;
+  ThroughputSettings limits;
   double created = 0, billing_changed = 0;
   bool stream_enabled = false;
   std::string stream_view_type, stream_label;  // label empty: never had a stream

@@ -99,6 +99,7 @@ void write_indexes(Database& db, JsonOut& o, const TableDef& d, const ops::Table
     if (global) {
       o.kv("IndexStatus", t.indexes_creating && i.status == "CREATING" ? "CREATING" : "ACTIVE");
       write_throughput(o, i.rcu, i.wcu);
+      write_throughput_settings(o, i.limits, d.billing_mode == "PAY_PER_REQUEST");
     }
     auto st = t.index_stats.find(i.name);
     o.key("IndexSizeBytes");
@@ -143,6 +144,7 @@ void ops::write_description(Database& db, JsonOut& o, const TableDef& d, const T
     o.w.Double(d.billing_changed);
     o.w.EndObject();
   }
+  write_throughput_settings(o, d.limits, d.billing_mode == "PAY_PER_REQUEST");
   for (bool global : {false, true}) write_indexes(db, o, d, t, global);
   if (!d.stream_label.empty()) {
     if (d.stream_enabled) {

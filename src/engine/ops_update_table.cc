@@ -25,6 +25,7 @@ struct Request {
   const Json* ss = nullptr;
   const Json* gsu = nullptr;
   const Json* ad = nullptr;
+  bool limits = false;  // OnDemandThroughput or WarmThroughput given
 };
 
 // The index changes of a plan, applied after everything was validated.
@@ -101,6 +102,7 @@ Status plan_create(Database& db, const Request& r, const Json& c, Plan& p) {
   DDB_TRY(parse_throughput(member(c, "ProvisionedThroughput"),
                            "globalSecondaryIndexUpdates.1.member.create.provisionedThroughput", idx.rcu,
                            idx.wcu, v));
+  DDB_TRY(parse_throughput_settings(c, "globalSecondaryIndexUpdates.1.member.create.", true, idx.limits, v));
   if (!iname) v.null_member("globalSecondaryIndexUpdates.1.member.create.indexName");
   if (iname) check_index_name(v, *iname, "globalSecondaryIndexUpdates.1.member.create.indexName");
   DDB_TRY(v.status());
@@ -169,6 +171,7 @@ Status plan_index_updates(Database& db, const Request& r, Plan& p) {
       DDB_TRY(parse_throughput(member(*upd, "ProvisionedThroughput"),
                                "globalSecondaryIndexUpdates.1.member.update.provisionedThroughput", it->rcu,
                                it->wcu, v));
+      DDB_TRY(parse_throughput_settings(*upd, "globalSecondaryIndexUpdates.1.member.update.", false, it->limits, v));
       DDB_TRY(v.status());
     }
   }
@@ -190,7 +193,8 @@ Result<Request> parse_request(const Json& req) {
   DDB_ASSIGN(r.gsu, get_array(req, "GlobalSecondaryIndexUpdates"));
   DDB_ASSIGN(r.ad, get_array(req, "AttributeDefinitions"));
   if (r.gsu && r.gsu->Empty()) r.gsu = nullptr;  // an empty list changes nothing
-  if (!r.billing && !r.pt && !r.protection && !r.ss && !r.gsu && !r.table_class &&
+  r.limits = member(req, "OnDemandThroughput") || member(req, "WarmThroughput");
+  if (!r.billing && !r.pt && !r.protection && !r.ss && !r.gsu && !r.table_class && !r.limits &&
       !member(req, "SSESpecification") && !member(req, "ReplicaUpdates"))
     return err::validation(msg::kUpdateTableNothingToDo);
   return r;
@@ -227,6 +231,11 @@ Result<std::string> ops::update_table(Database& db, const Json& req) {
   DDB_ASSIGN(t, recheck(db, t));
   Plan p{t->def, {}, {}};
   DDB_TRY(plan_billing(r, p.def));
+  if (r.limits) {
+    Violations v;
+    DDB_TRY(parse_throughput_settings(req, "", false, p.def.limits, v));
+    DDB_TRY(v.status());
+  }
   if (r.ss) DDB_TRY(plan_stream(db, *r.ss, p.def));
   if (r.gsu) DDB_TRY(plan_index_updates(db, r, p));
 

@@ -184,6 +184,66 @@ Status check_projection_semantics(const IndexDef& idx, const Json* p) {
   return Status::OK();
 }
 
+Status parse_throughput_settings(const Json& obj, const std::string& path, bool fresh, ThroughputSettings& s,
+                                       Violations& v) {
+  const Json *od, *warm;
+  DDB_ASSIGN(od, get_object(obj, "OnDemandThroughput"));
+  DDB_ASSIGN(warm, get_object(obj, "WarmThroughput"));
+  auto member_of = [&](const Json* j, const char* name, const std::string& where, long long lo,
+                       long long& out) -> Status {
+    std::optional<long long> n;
+    DDB_ASSIGN(n, get_int(*j, name));
+    if (!n) return Status::OK();
+    if (lo == -1 ? (*n < -1 || *n == 0) : *n < lo) {
+      if (lo == -1) return err::validation(msg::kOnDemandThroughputAtLeastOne);
+      v.constraint(fmt::format("'{}'", *n), path + where, msg::min_value(lo));
+    }
+    out = *n;
+    return Status::OK();
+  };
+  if (od) {
+    auto cur = s.on_demand.value_or(std::pair<long long, long long>{-1, -1});
+    if (fresh) cur = {-1, -1};
+    DDB_TRY(member_of(od, "MaxReadRequestUnits", "onDemandThroughput.maxReadRequestUnits", -1, cur.first));
+    DDB_TRY(member_of(od, "MaxWriteRequestUnits", "onDemandThroughput.maxWriteRequestUnits", -1, cur.second));
+    // A new definition names both (DynamoDB Local 3.3.1: "... cannot be null"); -1 for both is no maximum.
+    if (fresh && (!member(*od, "MaxReadRequestUnits") || !member(*od, "MaxWriteRequestUnits")))
+      return err::validation(msg::kOnDemandThroughputAtLeastOne);
+    s.on_demand = cur;
+    if (cur.first == -1 && cur.second == -1) s.on_demand.reset();
+  }
+  if (warm) {
+    auto cur = s.warm.value_or(std::pair<long long, long long>{12000, 4000});
+    if (fresh) cur = {12000, 4000};
+    DDB_TRY(member_of(warm, "ReadUnitsPerSecond", "warmThroughput.readUnitsPerSecond", 1, cur.first));
+    DDB_TRY(member_of(warm, "WriteUnitsPerSecond", "warmThroughput.writeUnitsPerSecond", 1, cur.second));
+    s.warm = cur;
+  }
+  return Status::OK();
+}
+
+void write_throughput_settings(JsonOut& o, const ThroughputSettings& s, bool on_demand_table) {
+  if (s.on_demand && on_demand_table) {
+    o.key("OnDemandThroughput");
+    o.w.StartObject();
+    o.key("MaxReadRequestUnits");
+    o.w.Int64(s.on_demand->first);
+    o.key("MaxWriteRequestUnits");
+    o.w.Int64(s.on_demand->second);
+    o.w.EndObject();
+  }
+  if (s.warm) {
+    o.key("WarmThroughput");
+    o.w.StartObject();
+    o.key("ReadUnitsPerSecond");
+    o.w.Int64(s.warm->first);
+    o.key("WriteUnitsPerSecond");
+    o.w.Int64(s.warm->second);
+    o.kv("Status", "ACTIVE");
+    o.w.EndObject();
+  }
+}
+
 Status parse_throughput(const Json* pt, std::string_view path, long long& rcu, long long& wcu,
                         Violations& v) {
   if (!pt) return Status::OK();

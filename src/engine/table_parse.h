@@ -31,6 +31,15 @@ struct StreamSpec {
   std::optional<std::string> view;
 };
 Result<StreamSpec> parse_stream_spec(const Json& ss, Violations& v);
+// OnDemandThroughput and WarmThroughput of `obj` (a CreateTable or UpdateTable request, or one of its
+// index entries) into `s`: members given replace those in `s`. A new definition (`fresh`) must name both
+// maximums of OnDemandThroughput (-1 and -1: none); a WarmThroughput member it leaves out is the service's
+// default (12,000 reads, 4,000 writes). Range violations go to `v`, at `path` ("" or "<member path>.").
+Status parse_throughput_settings(const Json& obj, const std::string& path, bool fresh, ThroughputSettings& s,
+                                       Violations& v);
+// The two as a description's members, when set: OnDemandThroughput (on an on-demand table only, as
+// DynamoDB Local 3.3.1 describes it) and WarmThroughput with Status ACTIVE.
+void write_throughput_settings(JsonOut& o, const ThroughputSettings& s, bool on_demand_table);
 Status parse_throughput(const Json* pt, std::string_view path, long long& rcu, long long& wcu, Violations& v);
 
 }  // namespace ddb::tables

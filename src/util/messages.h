@@ -331,6 +331,9 @@ inline constexpr char kInvalidKeyschemaSecondKeyschemaelementNotRangeKey[] =
     "Invalid KeySchema: The second KeySchemaElement is not a RANGE key type";
 inline constexpr char kBothHashKeyAndRangeKeyElement[] =
     "Both the Hash Key and the Range Key element in the KeySchema have the same name";
+// OnDemandThroughput of 0 or below -1 (DynamoDB Local 3.3.1's text).
+inline constexpr char kOnDemandThroughputAtLeastOne[] =
+    "Table read and write throughput must be at least 1, and cannot be null";
 // GSI multi-attribute key schemas (up to four HASH and four RANGE attributes): DynamoDB Local 3.3.1's
 // texts; the service's are not published.
 inline constexpr char kKeySchemaTooBig[] =

@@ -538,11 +538,11 @@ FIXTURE += cases_partiql.FIXTURE
 CASES += cases_partiql.CASES
 STREAM_TABLES += cases_partiql.STREAM_TABLES
 
-# ---------------------------------------------------------------- multi-attribute GSI keys (cases_multikey.py)
-import cases_multikey  # noqa: E402
+# ---------------------------------------------------------------- multi-attribute GSI keys (cases_additions.py)
+import cases_additions  # noqa: E402
 
-FIXTURE += cases_multikey.FIXTURE
-CASES += cases_multikey.CASES
+FIXTURE += cases_additions.FIXTURE
+CASES += cases_additions.CASES
 
 # ---------------------------------------------------------------- item size at the 400 KB boundary
 # A number's size is its base-100 digits aligned on the decimal point, plus one byte, plus one for a negative

@@ -1,7 +1,10 @@
-"""Multi-attribute GSI keys (up to four partition-key and four sort-key attributes per index, 2025): key
-schemas, Query's key-condition rules, index-key validation of writes, backfill and PartiQL. Recorded from
-DynamoDB Local 3.3.0+ (3.3.1), the first version that has them; the service's texts for these errors are not
-published, so Local's are expected unless a case states the service's answer. Imported by cases.py.
+"""The 2025-26 API additions, recorded from DynamoDB Local 3.3.1. Imported by cases.py.
+
+- Multi-attribute GSI keys (up to four partition-key and four sort-key attributes per index, 2025): key
+  schemas, Query's key-condition rules, index-key validation of writes, backfill and PartiQL. DynamoDB Local
+  3.3.0 is the first version that has them; the service's texts for these errors are not published, so
+  Local's are expected unless a case states the service's answer.
+- OnDemandThroughput and WarmThroughput on CreateTable, UpdateTable and DescribeTable.
 """
 
 S = lambda v: {"S": v}
@@ -122,7 +125,7 @@ case("mk_add_index", "UpdateTable", {
 # Key schemas.
 # A successful CreateTable is compared loosely: the index's ProvisionedThroughput description has
 # NumberOfDecreasesToday in ours (as the table's has; DynamoDB Local 3.3.1 leaves it out of an index's).
-# tests/blackbox/test_multikey.py checks what these tables describe.
+# tests/blackbox/test_api_additions.py checks what these tables describe.
 def create(name, gsi_keys, defs="SSSSSSSSSS", **opts):
     names = ["pk", "a", "b", "c", "d", "e", "f", "g", "h", "i"][:len(defs)]
     case(name, "CreateTable", {"TableName": name, "KeySchema": [H("pk")], "ProvisionedThroughput": PT,
@@ -170,3 +173,27 @@ for name, forward in [("mk_query_added_index", True), ("mk_query_added_index_des
     case(name, "Query", {"TableName": "mk_late", "IndexName": "late_gsi", "KeyConditionExpression": "b = :b AND rd = :d",
                          "ExpressionAttributeValues": {":b": S("a"), ":d": N("2")}, "ScanIndexForward": forward},
          real={"status": 200, "body": {"Count": 2, "Items": LATE if forward else LATE[::-1], "ScannedCount": 2}})
+
+
+# OnDemandThroughput (maximum request units of an on-demand table or GSI; -1 is no maximum) round-trips.
+# WarmThroughput is kept too, but DynamoDB Local 3.3.1 drops it (and answers 500 to an UpdateTable of
+# OnDemandThroughput): tests/blackbox/test_cli_boto3.py checks both through boto3.
+def od_table(name, defs, **extra):
+    case(name, "CreateTable", {"TableName": name, "KeySchema": [H("pk")], "AttributeDefinitions": attrs(**defs),
+                               "BillingMode": "PAY_PER_REQUEST", **extra}, loose=True)
+    # With a GSI, compared loosely: an on-demand table's index has ProvisionedThroughput (zero units) in ours.
+    case(name + "_described", "DescribeTable", {"TableName": name}, **({"loose": True} if len(defs) > 1 else {}))
+
+
+od_table("od_table_limits", {"pk": "S"}, OnDemandThroughput={"MaxReadRequestUnits": 100, "MaxWriteRequestUnits": 50})
+od_table("od_index_limits", {"pk": "S", "g": "S"}, GlobalSecondaryIndexes=[
+    {"IndexName": "gsi", "KeySchema": [H("g")], "Projection": {"ProjectionType": "ALL"},
+     "OnDemandThroughput": {"MaxReadRequestUnits": 10, "MaxWriteRequestUnits": 5}}])
+case("od_table_read_only", "CreateTable", {"TableName": "od_read_only", "KeySchema": [H("pk")], "AttributeDefinitions": attrs(pk="S"),
+                                           "BillingMode": "PAY_PER_REQUEST", "OnDemandThroughput": {"MaxReadRequestUnits": 7}})
+od_table("od_table_unlimited", {"pk": "S"}, OnDemandThroughput={"MaxReadRequestUnits": -1, "MaxWriteRequestUnits": -1})
+case("od_table_zero", "CreateTable", {"TableName": "od_zero", "KeySchema": [H("pk")], "AttributeDefinitions": attrs(pk="S"),
+                                      "BillingMode": "PAY_PER_REQUEST", "OnDemandThroughput": {"MaxReadRequestUnits": 0}})
+case("od_table_provisioned", "CreateTable", {"TableName": "od_prov", "KeySchema": [H("pk")], "AttributeDefinitions": attrs(pk="S"),
+                                             "ProvisionedThroughput": PT, "OnDemandThroughput": {"MaxReadRequestUnits": 5}})
+case("od_table_provisioned_described", "DescribeTable", {"TableName": "od_prov"})
