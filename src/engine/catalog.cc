@@ -239,7 +239,8 @@ Result<TableDef> ops::def_from_json(std::string_view s) {
         break;
       }
       for (auto& a : m->GetArray()) {
-        if (!is_pair(a) || !a[1].IsInt() || a[1].GetInt() < 0 || a[1].GetInt() > static_cast<int>(VType::NUL)) {
+        if (!is_pair(a) || !a[1].IsInt() || a[1].GetInt() < 0 ||
+            a[1].GetInt() > static_cast<int>(VType::NUL)) {
           bad = true;
           break;
         }

@@ -90,8 +90,10 @@ Status check_index_against_table(const TableDef& d, const IndexDef& idx, const J
   return Status::OK();
 }
 
-// `on_demand`: the table is PAY_PER_REQUEST (elsewhere OnDemandThroughput is ignored, as DynamoDB Local 3.3.1 does).
-Result<IndexDef> parse_index(const Json& e, bool global, const std::string& p, Violations& v, bool on_demand) {
+// `on_demand`: the table is PAY_PER_REQUEST (elsewhere OnDemandThroughput is ignored, as DynamoDB Local 3.3.1
+// does).
+Result<IndexDef> parse_index(const Json& e, bool global, const std::string& p, Violations& v,
+                             bool on_demand) {
   IndexDef idx;
   idx.global = global;
   std::optional<std::string> iname;

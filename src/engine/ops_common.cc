@@ -208,8 +208,9 @@ Status check_key_group(const IndexDef& idx, const Item& item, const std::vector<
     total += n;
   }
   if (total > limit)
-    return err::validation(msg::text(msg::kAggregateSizeForKeyAttributesOfIndexExceeded, hash ? "HASH" : "RANGE",
-                                     names, idx.name, std::to_string(limit), std::to_string(total)));
+    return err::validation(msg::text(msg::kAggregateSizeForKeyAttributesOfIndexExceeded,
+                                     hash ? "HASH" : "RANGE", names, idx.name, std::to_string(limit),
+                                     std::to_string(total)));
   return Status::OK();
 }
 }  // namespace

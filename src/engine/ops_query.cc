@@ -94,7 +94,8 @@ Result<KeyRange> single_key_condition(const std::vector<const expr::Condition*>&
       if (have_hash) return err::validation(msg::kKeyconditionexpressionsMustOnlyContainOneConditionPer);
       if (k.op != "=") return err::validation(msg::kQueryKeyConditionNotSupported);
       have_hash = true;
-      if (k.vals[0]->type != key.hash_type) return err::validation(msg::kInvalidConditionParameterTypeMismatch);
+      if (k.vals[0]->type != key.hash_type)
+        return err::validation(msg::kInvalidConditionParameterTypeMismatch);
       r.eq = {*k.vals[0]};
     } else if (key.has_range() && k.name == key.range) {
       if (have_range) return err::validation(msg::kKeyconditionexpressionsMustOnlyContainOneConditionPer);
@@ -137,10 +138,12 @@ Result<KeyRange> multi_key_condition(const std::vector<const expr::Condition*>& 
       unequal.push_back(a);
       continue;
     }
-    if (it->second.vals[0]->type != a.type) return err::validation(msg::kInvalidConditionParameterTypeMismatch);
+    if (it->second.vals[0]->type != a.type)
+      return err::validation(msg::kInvalidConditionParameterTypeMismatch);
     r.eq.push_back(*it->second.vals[0]);
   }
-  if (!unequal.empty()) return err::validation(msg::text(msg::kHashKeyAttributesNeedEquality, joined_names(unequal)));
+  if (!unequal.empty())
+    return err::validation(msg::text(msg::kHashKeyAttributesNeedEquality, joined_names(unequal)));
   size_t last = range.size();
   for (size_t i = 0; i < range.size(); ++i)
     if (by_name.count(range[i].name)) last = i;
@@ -545,6 +548,13 @@ Result<std::string> ops::scan(Database& db, const Json& req) {
   ReadRequest r;
   DDB_ASSIGN(r, parse_read(db, req, false, ctx, holder, ep, none));
   if (member(req, "ScanIndexForward")) r.forward = true;
+  if (r.start_key && r.total_segments > 1) {
+    // An item belongs to the segment its table partition key hashes to (as in run_read).
+    std::string hk;
+    encode_key_part(hk, r.start_key->find(r.table->def.key.hash)->second);
+    if (static_cast<int>(segment_hash(hk) % r.total_segments) != r.segment)
+      return err::validation(msg::kExclusiveStartKeyOutsideSegment);
+  }
   return run_read(db, r, r.target.prefix, keys::prefix_end(r.target.prefix));
 }
 

@@ -1,5 +1,6 @@
 // TransactWriteItems and TransactGetItems: validate every element, then (under the write lock)
 // check every condition against the state before the transaction, then write all or nothing.
+#include <algorithm>
 #include <set>
 
 #include "engine/ops.h"
@@ -64,11 +65,11 @@ Result<std::vector<WriteOp>> parse_transact_items(Database& db, const Json& item
   return ops;
 }
 
-// TransactionCanceledException with one reason per element, in order.
-Error cancellation(const std::vector<WriteOp>& ops, const std::vector<std::optional<Error>>& failures,
-                   const std::vector<std::optional<Item>>& olds) {
+// TransactionCanceledException with one reason per element, in order; `shown[i]`, when set, is the item a
+// failed element returns (ReturnValuesOnConditionCheckFailure ALL_OLD).
+Error cancellation(const std::vector<std::optional<Error>>& failures, const std::vector<const Item*>& shown) {
   std::string codes, reasons = ",\"CancellationReasons\":[";
-  for (size_t i = 0; i < ops.size(); ++i) {
+  for (size_t i = 0; i < failures.size(); ++i) {
     std::string code = "None";
     if (failures[i])
       code = failures[i]->name() == "ConditionalCheckFailedException" ? "ConditionalCheckFailed"
@@ -83,9 +84,9 @@ Error cancellation(const std::vector<WriteOp>& ops, const std::vector<std::optio
     r.w.StartObject();
     r.kv("Code", code);
     r.kv("Message", failures[i]->message);
-    if (ops[i].return_old_on_failure && olds[i]) {
+    if (shown[i]) {
       r.key("Item");
-      write_item(r.w, *olds[i]);
+      write_item(r.w, *shown[i]);
     }
     r.w.EndObject();
     reasons += r.take();
@@ -136,7 +137,12 @@ Result<std::string> apply_transaction(Database& db, std::vector<WriteOp>& ops, c
     nexts.push_back(r.ok() ? std::move(r).value() : std::nullopt);
     olds.push_back(std::move(old));
   }
-  if (failed) return cancellation(ops, failures, olds);
+  if (failed) {
+    std::vector<const Item*> shown;
+    for (size_t i = 0; i < ops.size(); ++i)
+      shown.push_back(ops[i].return_old_on_failure && olds[i] ? &*olds[i] : nullptr);
+    return cancellation(failures, shown);
+  }
   Staged st;
   std::map<std::string, Capacity> caps;
   for (size_t i = 0; i < ops.size(); ++i) {
@@ -205,6 +211,9 @@ Result<std::string> ops::transact_get(Database& db, const Json& req) {
   };
   std::vector<Get> gets;
   std::set<std::string> seen;
+  // A key that does not match its table's schema cancels the transaction with a ValidationError reason
+  // (the service's answer; DynamoDB Local 3.3.1 answers the bare message as TransactionCanceledException).
+  std::vector<std::optional<Error>> bad_keys;
   for (auto& e : ti->GetArray()) {
     auto* g = member(e, "Get");
     if (!g) return Violations::only_null("transactItems.1.member.get");
@@ -215,13 +224,23 @@ Result<std::string> ops::transact_get(Database& db, const Json& req) {
     expr::Context ctx(ep.names, ep.values ? &*ep.values : nullptr);
     DDB_ASSIGN(x.projection, read_projection(*g, ctx));
     DDB_TRY(ctx.check_unused());
+    auto* k = member(*g, "Key");
+    if (!k) return Violations::only_null("key");
     Item key;
-    DDB_ASSIGN(key, key_from_request(*g, x.table->def));
+    DDB_ASSIGN(key, item_from_json(*k));
+    Status key_ok = check_key(x.table->def, key);
+    bad_keys.push_back(key_ok.ok() ? std::nullopt : std::optional<Error>(key_ok.take_error()));
+    if (!key_ok.ok()) {
+      gets.push_back(std::move(x));
+      continue;
+    }
     x.key = item_key(x.table->def, key);
     if (!seen.insert(std::to_string(x.table->def.id) + x.key).second)
       return err::validation(msg::kTransactionRequestCannotIncludeMultipleOperationsOn);
     gets.push_back(std::move(x));
   }
+  if (std::any_of(bad_keys.begin(), bad_keys.end(), [](const auto& b) { return b.has_value(); }))
+    return cancellation(bad_keys, std::vector<const Item*>(bad_keys.size(), nullptr));
   std::map<std::string, Capacity> caps;
   JsonOut o;
   o.w.StartObject();

@@ -171,7 +171,8 @@ Status plan_index_updates(Database& db, const Request& r, Plan& p) {
       DDB_TRY(parse_throughput(member(*upd, "ProvisionedThroughput"),
                                "globalSecondaryIndexUpdates.1.member.update.provisionedThroughput", it->rcu,
                                it->wcu, v));
-      DDB_TRY(parse_throughput_settings(*upd, "globalSecondaryIndexUpdates.1.member.update.", false, it->limits, v));
+      DDB_TRY(parse_throughput_settings(*upd, "globalSecondaryIndexUpdates.1.member.update.", false,
+                                        it->limits, v));
       DDB_TRY(v.status());
     }
   }

@@ -46,7 +46,8 @@ namespace {
 // distinct (checked in DynamoDB Local 3.3.1's order).
 Status parse_multi_attribute_key(const rapidjson::GenericArray<true, Json>& arr, KeyDef& out) {
   if (arr.Size() > 8) return err::validation(msg::kKeySchemaTooBig);
-  if (sv(arr[0]["KeyType"]) != "HASH") return err::validation(msg::kInvalidKeyschemaFirstKeyschemaelementNotHashKey);
+  if (sv(arr[0]["KeyType"]) != "HASH")
+    return err::validation(msg::kInvalidKeyschemaFirstKeyschemaelementNotHashKey);
   std::vector<KeyAttr> hash, range;
   std::set<std::string_view> names;
   for (const auto& e : arr)
@@ -89,7 +90,7 @@ Status parse_key_schema(const Json* ks, std::string_view path, KeyDef& out, Viol
     return s + "]'";
   };
   bool multi = gsi && (ks->Size() > 2 || (ks->Size() == 2 && (*ks)[1].IsObject() &&
-                                             member((*ks)[1], "KeyType") && sv((*ks)[1]["KeyType"]) == "HASH"));
+                                          member((*ks)[1], "KeyType") && sv((*ks)[1]["KeyType"]) == "HASH"));
   if (ks->Size() < 1) v.constraint(shown(), path, msg::min_length(1));
   if (ks->Size() > 2 && !gsi) v.constraint(shown(), path, msg::max_length(2));
   int i = 0;
@@ -150,7 +151,8 @@ Status resolve_key_types(KeyDef& k, const std::vector<std::pair<std::string, VTy
   ok = resolve(k.range, k.range_type) && ok;
   for (auto* group : {&k.more_hash, &k.more_range})
     for (auto& a : *group) ok = resolve(a.name, a.type) && ok;
-  return ok ? Status::OK() : err::validation(msg::text(msg::kAttributeNotDefinedInAttributeDefinitions, *missing));
+  return ok ? Status::OK()
+            : err::validation(msg::text(msg::kAttributeNotDefinedInAttributeDefinitions, *missing));
 }
 
 Status parse_projection(const Json* p, std::string_view path, IndexDef& idx, Violations& v) {
@@ -185,7 +187,7 @@ Status check_projection_semantics(const IndexDef& idx, const Json* p) {
 }
 
 Status parse_throughput_settings(const Json& obj, const std::string& path, bool fresh, ThroughputSettings& s,
-                                       Violations& v) {
+                                 Violations& v) {
   const Json *od, *warm;
   DDB_ASSIGN(od, get_object(obj, "OnDemandThroughput"));
   DDB_ASSIGN(warm, get_object(obj, "WarmThroughput"));
@@ -253,13 +255,11 @@ Status parse_throughput(const Json* pt, std::string_view path, long long& rcu, l
   if (!r)
     v.null_member(std::string(path) + ".readCapacityUnits");
   else if (*r < 1)
-    v.constraint(fmt::format("'{}'", *r), std::string(path) + ".readCapacityUnits",
-                 msg::min_value(1));
+    v.constraint(fmt::format("'{}'", *r), std::string(path) + ".readCapacityUnits", msg::min_value(1));
   if (!w)
     v.null_member(std::string(path) + ".writeCapacityUnits");
   else if (*w < 1)
-    v.constraint(fmt::format("'{}'", *w), std::string(path) + ".writeCapacityUnits",
-                 msg::min_value(1));
+    v.constraint(fmt::format("'{}'", *w), std::string(path) + ".writeCapacityUnits", msg::min_value(1));
   rcu = r.value_or(0);
   wcu = w.value_or(0);
   return Status::OK();

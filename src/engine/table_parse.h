@@ -16,7 +16,8 @@ Status parse_key_schema(const Json* ks, std::string_view path, KeyDef& out, Viol
                         bool gsi = false);
 // Gives every attribute of `k` its type from `attrs`; an attribute they lack is a ValidationException
 // naming the first such (also left in *missing).
-Status resolve_key_types(KeyDef& k, const std::vector<std::pair<std::string, VType>>& attrs, std::string* missing);
+Status resolve_key_types(KeyDef& k, const std::vector<std::pair<std::string, VType>>& attrs,
+                         std::string* missing);
 // IndexName's length (3 to 255 characters), as a constraint violation at `path`.
 void check_index_name(Violations& v, const std::string& name, const std::string& path);
 Status parse_projection(const Json* p, std::string_view path, IndexDef& idx, Violations& v);
@@ -36,7 +37,7 @@ Result<StreamSpec> parse_stream_spec(const Json& ss, Violations& v);
 // maximums of OnDemandThroughput (-1 and -1: none); a WarmThroughput member it leaves out is the service's
 // default (12,000 reads, 4,000 writes). Range violations go to `v`, at `path` ("" or "<member path>.").
 Status parse_throughput_settings(const Json& obj, const std::string& path, bool fresh, ThroughputSettings& s,
-                                       Violations& v);
+                                 Violations& v);
 // The two as a description's members, when set: OnDemandThroughput (on an on-demand table only, as
 // DynamoDB Local 3.3.1 describes it) and WarmThroughput with Status ACTIVE.
 void write_throughput_settings(JsonOut& o, const ThroughputSettings& s, bool on_demand_table);

@@ -341,19 +341,25 @@ inline constexpr char kKeySchemaTooBig[] =
 inline constexpr char kInvalidKeyOrder[] =
     "Invalid key order. Hash Key must be specified first in key schema, Range Key must be specifed second";
 inline constexpr char kTwoKeysSameName[] = "Two keys can not have the same name";
-inline constexpr char kTooManyPartitionKeys[] = "Too many partition keys. GSI can have at most 4 partition keys";
+inline constexpr char kTooManyPartitionKeys[] =
+    "Too many partition keys. GSI can have at most 4 partition keys";
 inline constexpr char kTooManySortKeys[] = "Too many sort keys. GSI can have at most 4 sort keys";
 inline constexpr char kAttributeNotDefinedInAttributeDefinitions[] =
     "Attribute {} is not defined in AttributeDefinitions";
-inline constexpr char kInvalidSizeLimitExceeded[] = "One or more parameter values were invalid: Size limit exceeded";
+inline constexpr char kInvalidSizeLimitExceeded[] =
+    "One or more parameter values were invalid: Size limit exceeded";
 inline constexpr char kAggregateSizeForKeyAttributesOfIndexExceeded[] =
-    "Aggregate size for {} key attributes {} of index {} has exceeded limit {} bytes, with actual size {} bytes";
+    "Aggregate size for {} key attributes {} of index {} has exceeded limit {} bytes, with actual size {} "
+    "bytes";
 inline constexpr char kHashKeyAttributesNeedEquality[] =
     "HASH key attributes {} must have equality conditions specified in the query";
 inline constexpr char kRangeKeyAttributesNeedEquality[] =
     "RANGE key attributes {} must have equality conditions specified in the query because a condition is "
     "present on key attribute {}";
-inline constexpr char kQueryConditionMissedKeySchemaElementBare[] = "Query condition missed key schema element";
+inline constexpr char kQueryConditionMissedKeySchemaElementBare[] =
+    "Query condition missed key schema element";
+// DynamoDB Local 3.3.1's text for a Scan's ExclusiveStartKey of another segment.
+inline constexpr char kExclusiveStartKeyOutsideSegment[] = "Exclusive start key must lie within the segment";
 inline constexpr char kProvidedStartingKeyInvalid[] = "The provided starting key is invalid";
 inline constexpr char kPqCompositeKeys[] =
     "PartiQL statements cannot be executed on tables with composite HASH keys or composite RANGE keys.";

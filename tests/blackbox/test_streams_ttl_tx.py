@@ -307,3 +307,39 @@ def test_list_streams_resumes_after_the_stream_of_a_deleted_table(server):
     c.delete_table(TableName=gone)
     rest = [s["TableName"] for s in streams.list_streams(ExclusiveStartStreamArn=start)["Streams"]]
     assert gone not in rest and rest and all(t > gone for t in rest if t.startswith("ls-")), rest
+
+
+def test_transact_get_with_a_bad_key_is_cancelled_with_a_validation_error_reason(server):
+    c = server.client()
+    c.create_table(TableName="tget", KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                   AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST")
+    c.put_item(TableName="tget", Item={"pk": {"S": "a"}})
+    with pytest.raises(ClientError) as e:
+        c.transact_get_items(TransactItems=[{"Get": {"TableName": "tget", "Key": {"pk": {"S": "a"}}}},
+                                            {"Get": {"TableName": "tget", "Key": {"pk": {"N": "1"}}}}])
+    err = e.value.response
+    assert err["Error"]["Code"] == "TransactionCanceledException"
+    assert err["Error"]["Message"].endswith("[None, ValidationError]")
+    assert err["CancellationReasons"] == [
+        {"Code": "None"}, {"Code": "ValidationError", "Message": "The provided key element does not match the schema"}]
+
+
+def test_scan_start_key_of_another_segment_is_refused(server):
+    c = server.client()
+    c.create_table(TableName="seg", KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                   AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST")
+    for i in range(40):
+        c.put_item(TableName="seg", Item={"pk": {"S": f"k{i}"}})
+    # Where each key lives, as the segments' own pages say; then every page resumed in its own segment reads
+    # the rest of it, and a start key of another segment is a ValidationException.
+    owner = {}
+    for seg in range(4):
+        for item in c.scan(TableName="seg", Segment=seg, TotalSegments=4)["Items"]:
+            owner[item["pk"]["S"]] = seg
+    assert len(owner) == 40 and len(set(owner.values())) > 1
+    for key, seg in owner.items():
+        page = c.scan(TableName="seg", Segment=seg, TotalSegments=4, ExclusiveStartKey={"pk": {"S": key}})
+        assert all(owner[i["pk"]["S"]] == seg for i in page["Items"])
+        other = (seg + 1) % 4
+        with pytest.raises(ClientError, match="Exclusive start key must lie within the segment"):
+            c.scan(TableName="seg", Segment=other, TotalSegments=4, ExclusiveStartKey={"pk": {"S": key}})
