@@ -217,6 +217,54 @@ bool read_limits(const Json& j, ThroughputSettings& s) {
   }
   return true;
 }
+
+// A key schema: the first attribute of each kind under h/r, the others under mh/mr (optional).
+KeyDef read_key(const Json& j, bool& bad) {
+  Reader r{j, bad};
+  KeyDef k;
+  k.hash = r.str("h");
+  k.hash_type = r.type("ht");
+  k.range = r.str("r");
+  k.range_type = r.type("rt");
+  for (const auto& [member_name, group] : {std::pair{"mh", &k.more_hash}, std::pair{"mr", &k.more_range}}) {
+    const Json* m = j.IsObject() ? member(j, member_name) : nullptr;  // optional
+    if (!m) continue;
+    if (!m->IsArray()) {
+      bad = true;
+      break;
+    }
+    for (auto& a : m->GetArray()) {
+      if (!is_pair(a) || !a[1].IsInt() || a[1].GetInt() < 0 || a[1].GetInt() > static_cast<int>(VType::NUL)) {
+        bad = true;
+        break;
+      }
+      group->push_back(KeyAttr{std::string(sv(a[0])), static_cast<VType>(a[1].GetInt())});
+    }
+  }
+  return k;
+}
+
+// One index definition. REQUIRES: i is an object with a "key".
+IndexDef read_index(const Json& i, bool& bad) {
+  Reader ir{i, bad};
+  IndexDef x;
+  x.name = ir.str("name");
+  x.global = ir.flag("global");
+  x.id = ir.u32("id");
+  x.key = read_key(*ir.get("key"), bad);
+  x.projection = ir.str("projection");
+  for (auto& n : ir.arr("non_key").GetArray()) {
+    if (!n.IsString()) {
+      bad = true;
+      break;
+    }
+    x.non_key.emplace_back(sv(n));
+  }
+  x.rcu = ir.i64("rcu");
+  x.wcu = ir.i64("wcu");
+  if (!read_limits(i, x.limits)) bad = true;
+  return x;
+}
 }  // namespace
 
 Result<TableDef> ops::def_from_json(std::string_view s) {
@@ -224,38 +272,13 @@ Result<TableDef> ops::def_from_json(std::string_view s) {
   doc.Parse<kRequestParseFlags>(s.data(), s.size());
   if (doc.HasParseError() || !doc.IsObject()) return err::internal(msg::kCorruptTableDefinition);
   bool bad = false;
-  auto key = [&](const Json& j) {
-    Reader r{j, bad};
-    KeyDef k;
-    k.hash = r.str("h");
-    k.hash_type = r.type("ht");
-    k.range = r.str("r");
-    k.range_type = r.type("rt");
-    for (const auto& [member_name, group] : {std::pair{"mh", &k.more_hash}, std::pair{"mr", &k.more_range}}) {
-      const Json* m = j.IsObject() ? member(j, member_name) : nullptr;  // optional
-      if (!m) continue;
-      if (!m->IsArray()) {
-        bad = true;
-        break;
-      }
-      for (auto& a : m->GetArray()) {
-        if (!is_pair(a) || !a[1].IsInt() || a[1].GetInt() < 0 ||
-            a[1].GetInt() > static_cast<int>(VType::NUL)) {
-          bad = true;
-          break;
-        }
-        group->push_back(KeyAttr{std::string(sv(a[0])), static_cast<VType>(a[1].GetInt())});
-      }
-    }
-    return k;
-  };
   Reader r{doc, bad};
   TableDef d;
   d.id = r.u32("id");
   d.name = r.str("name");
   d.uuid = r.str("uuid");
   const Json* k = r.get("key");
-  if (k) d.key = key(*k);
+  if (k) d.key = read_key(*k, bad);
   for (auto& a : r.arr("attrs").GetArray()) {
     if (!is_pair(a) || !a[1].IsInt() || a[1].GetInt() < 0 || a[1].GetInt() > static_cast<int>(VType::NUL)) {
       bad = true;
@@ -264,26 +287,11 @@ Result<TableDef> ops::def_from_json(std::string_view s) {
     d.attrs.emplace_back(std::string(sv(a[0])), static_cast<VType>(a[1].GetInt()));
   }
   for (auto& i : r.arr("indexes").GetArray()) {
-    Reader ir{i, bad};
-    IndexDef x;
-    x.name = ir.str("name");
-    x.global = ir.flag("global");
-    x.id = ir.u32("id");
-    const Json* k = ir.get("key");
-    if (!k) break;
-    x.key = key(*k);
-    x.projection = ir.str("projection");
-    for (auto& n : ir.arr("non_key").GetArray()) {
-      if (!n.IsString()) {
-        bad = true;
-        break;
-      }
-      x.non_key.emplace_back(sv(n));
+    if (!i.IsObject() || !member(i, "key")) {
+      bad = true;
+      break;
     }
-    x.rcu = ir.i64("rcu");
-    x.wcu = ir.i64("wcu");
-    if (!read_limits(i, x.limits)) bad = true;
-    d.indexes.push_back(std::move(x));
+    d.indexes.push_back(read_index(i, bad));
   }
   if (!read_limits(doc, d.limits)) bad = true;
   d.billing_mode = r.str("billing");
