@@ -2,6 +2,7 @@
 // Reading is fully checked: a definition that does not have the expected shape is an error that
 // stops the database from opening, never undefined behaviour.
 #include "engine/ops.h"
+#include "engine/vector_index.h"
 #include "util/messages.h"
 
 namespace ddb {
@@ -121,6 +122,7 @@ std::string ops::def_to_json(const TableDef& d) {
   o.key("ttl");
   o.w.Bool(d.ttl_enabled);
   write_limits(o, d.limits);
+  if (!d.vector_indexes.empty()) vectors::write_catalog(o, d.vector_indexes);
   o.key("next_index_id");
   o.w.Uint(d.next_index_id);
   o.w.EndObject();
@@ -317,6 +319,7 @@ Result<TableDef> ops::def_from_json(std::string_view s) {
   d.ttl_attribute = r.str("ttl_attr");
   d.ttl_enabled = r.flag("ttl");
   d.next_index_id = r.u32("next_index_id");
+  if (const Json* vi = member(doc, "vector_indexes"); vi && !vectors::read_catalog(*vi, d.vector_indexes)) bad = true;
   if (bad || d.name.empty()) return err::internal(msg::kCorruptTableDefinition);
   return d;
 }

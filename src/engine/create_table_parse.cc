@@ -8,6 +8,7 @@
 
 #include "engine/ops.h"
 #include "engine/table_parse.h"
+#include "engine/vector_index.h"
 #include "util/messages.h"
 
 namespace ddb::tables {
@@ -57,6 +58,7 @@ class KeyResolver {
     for (const auto& a : k.attrs()) used_.insert(a.name);
     return Status::OK();
   }
+  void use(const std::string& name) { used_.insert(name); }
   bool all_used() const { return used_.size() == attrs_.size(); }
 
  private:
@@ -226,6 +228,9 @@ Result<TableDef> parse_create_table(const Json& req) {
   DDB_TRY(keys.resolve(d.key));
   std::set<std::string> index_names;
   for (bool global : {false, true}) DDB_TRY(parse_indexes(req, global, d, v, keys, index_names));
+  std::set<std::string> search_attrs;
+  DDB_TRY(vectors::parse_create(req, d, v, index_names, search_attrs));
+  for (const auto& a : search_attrs) keys.use(a);
   if (!keys.all_used()) return err::validation(msg::kInvalidNumberAttributesInKeyschemaDoesNotExactly);
   DDB_TRY(parse_stream_specification(req, d, v));
   DDB_TRY(parse_table_options(req, d, v));

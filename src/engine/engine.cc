@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "engine/ops.h"
+#include "engine/vector_index.h"
 #include "util/codec.h"
 #include "util/messages.h"
 
@@ -99,7 +100,9 @@ Status Database::open() {
       return false;
     }));
     std::string name = d.name;
-    tables_[name] = std::make_shared<Table>(std::move(d), std::move(state));
+    auto t = std::make_shared<Table>(std::move(d), std::move(state));
+    DDB_TRY(vectors::open_table(*this, *t));
+    tables_[name] = std::move(t);
   }
   return Status::OK();
 }
@@ -172,6 +175,7 @@ const std::unordered_map<std::string_view, OpFn>& operations() {
       {"DynamoDB_20120810.ExecuteStatement", &ops::execute_statement},
       {"DynamoDB_20120810.BatchExecuteStatement", &ops::batch_execute_statement},
       {"DynamoDB_20120810.ExecuteTransaction", &ops::execute_transaction},
+      {"DynamoDB_20120810.SearchVectors", &ops::search_vectors},
       {"DynamoDBStreams_20120810.ListStreams", &ops::list_streams},
       {"DynamoDBStreams_20120810.DescribeStream", &ops::describe_stream},
       {"DynamoDBStreams_20120810.GetShardIterator", &ops::get_shard_iterator},

@@ -31,6 +31,10 @@
 
 namespace ddb {
 
+namespace vec {
+class Store;
+}
+
 struct KeyAttr {
   std::string name;
   VType type = VType::S;
@@ -71,12 +75,34 @@ struct IndexDef {
   std::string status = "ACTIVE";
 };
 
+// A vector index (VectorIndexes): the vectors of one list-of-numbers attribute, searched by SearchVectors.
+// `search` is its SearchSchema: an optional HASH attribute (a search must name its value) and INLINE_FILTER
+// attributes, each with its type from AttributeDefinitions, in schema order.
+struct SearchAttr {
+  std::string name;
+  VType type = VType::S;
+  bool hash = false;
+};
+struct VectorIndexDef {
+  std::string name;
+  uint32_t id = 0;  // from the table's index ids (docs/storage-format.md)
+  std::string attribute;
+  long long dims = 0;
+  std::string distance;  // COSINE | EUCLIDEAN | DOT_PRODUCT
+  std::vector<SearchAttr> search;
+  std::string projection = "ALL";  // ALL | KEYS_ONLY | INCLUDE
+  std::vector<std::string> non_key;
+  bool added_later = false;  // by UpdateTable: its description reports Backfilling
+  std::string status = "ACTIVE";  // CREATING while the table's transient status lasts (not persisted)
+};
+
 struct TableDef {
   uint32_t id = 0;  // persisted storage id, never reused within a database
   std::string name, uuid;
   KeyDef key;
   std::vector<std::pair<std::string, VType>> attrs;  // AttributeDefinitions
   std::vector<IndexDef> indexes;
+  std::vector<VectorIndexDef> vector_indexes;
   std::string billing_mode = "PROVISIONED";
   long long rcu = 0, wcu = 0;
   ThroughputSettings limits;
@@ -105,6 +131,15 @@ struct TableState {
   std::map<std::string, std::pair<long long, long long>> index_stats;  // index name -> count, bytes
   std::string status = "ACTIVE";
   std::chrono::steady_clock::time_point status_until{};
+
+  // The searchable vectors of each vector index, by index id. Changed by commits and control-plane
+  // changes (under `mu`); SearchVectors reads them without it.
+  std::shared_ptr<vec::Store> vectors(uint32_t index_id) const;
+  void set_vectors(uint32_t index_id, std::shared_ptr<vec::Store> s);
+
+ private:
+  mutable Mutex vectors_mu_;
+  std::map<uint32_t, std::shared_ptr<vec::Store>> vectors_ GUARDED_BY(vectors_mu_);
 };
 
 // One version of a table: an immutable definition plus the state all its versions share.
@@ -122,6 +157,7 @@ struct EngineOptions {
   bool delay_transient_statuses = false;         // Default: false; CREATING/DELETING/UPDATING last a while.
   std::chrono::milliseconds ttl_interval{1000};  // Default: 1 s between TTL sweeps.
   size_t max_open_databases = 64;  // Default: 64 on-disk databases open at once (each holds descriptors).
+  size_t vector_exact_limit = 20000;  // Default: vector indexes below 20,000 vectors are searched exactly.
 };
 
 class Database {

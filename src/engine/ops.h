@@ -1,6 +1,7 @@
 // Internals shared by the operation families. Each ops_*.cc file implements one family:
 // tables, items, query/scan, batch, transactions, streams, TTL.
 #pragma once
+#include <functional>
 #include <optional>
 #include <set>
 
@@ -30,6 +31,7 @@ std::string prefix_end(std::string prefix);  // smallest key greater than every 
 struct Capacity {
   double table = 0;
   std::map<std::string, double> gsi, lsi;
+  std::map<std::string, double> vector_bytes;  // VectorWriteRequestBytes of each vector index written
   bool any() const { return table > 0 || !gsi.empty() || !lsi.empty(); }
   void add(const Capacity& o);
   double total() const;
@@ -52,6 +54,7 @@ struct TableView {
   long long count = 0, bytes = 0;
   std::map<std::string, std::pair<long long, long long>> index_stats;
   bool indexes_creating = false;  // GSIs shown as CREATING
+  std::map<uint32_t, size_t> vector_counts;  // entries of each vector index, by id
 };
 // REQUIRES: the table's lock (t.state->mu) held: its status and index_stats are read.
 TableView view_of(const Table& t);
@@ -99,6 +102,9 @@ struct Staged {
     std::map<std::string, std::pair<long long, long long>> idx;
   };
   std::vector<Delta> deltas;
+  // Changes of in-memory structures (vector stores) that follow the batch: run by commit() after it
+  // was written.
+  std::vector<std::function<void()>> after;
 };
 void stage_write(Database& db, const std::shared_ptr<Table>& t, const std::string& key, const Item* old_item,
                  const Item* new_item, Staged& st, Capacity* cap, bool ttl_delete = false);
@@ -169,6 +175,8 @@ Result<std::string> batch_get(Database& db, const Json& req);
 Result<std::string> batch_write(Database& db, const Json& req);
 Result<std::string> transact_write(Database& db, const Json& req);
 Result<std::string> transact_get(Database& db, const Json& req);
+
+Result<std::string> search_vectors(Database& db, const Json& req);
 
 Result<std::string> execute_statement(Database& db, const Json& req);
 Result<std::string> batch_execute_statement(Database& db, const Json& req);

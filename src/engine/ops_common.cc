@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "engine/ops.h"
+#include "engine/vector_index.h"
 #include "types/keycodec.h"
 #include "util/codec.h"
 #include "util/messages.h"
@@ -64,6 +65,7 @@ void Capacity::add(const Capacity& o) {
   table += o.table;
   for (auto& [k, v] : o.gsi) gsi[k] += v;
   for (auto& [k, v] : o.lsi) lsi[k] += v;
+  for (auto& [k, v] : o.vector_bytes) vector_bytes[k] += v;
 }
 double Capacity::total() const {
   double t = table;
@@ -109,6 +111,18 @@ void ops::write_capacity_object(JsonOut& o, const std::string& mode, const std::
         o.key(k);
         o.w.StartObject();
         o.key("CapacityUnits");
+        o.w.Double(v);
+        o.w.EndObject();
+      }
+      o.w.EndObject();
+    }
+    if (!c.vector_bytes.empty()) {
+      o.key("VectorIndexes");
+      o.w.StartObject();
+      for (auto& [k, v] : c.vector_bytes) {
+        o.key(k);
+        o.w.StartObject();
+        o.key("VectorWriteRequestBytes");
         o.w.Double(v);
         o.w.EndObject();
       }
@@ -237,7 +251,7 @@ Status ops::check_index_keys(const TableDef& def, const Item& item) {
       DDB_TRY(check_key_group(idx, item, idx.key.range_attrs(), false));
     }
   }
-  return Status::OK();
+  return vectors::check_item(def, item);
 }
 
 bool ops::fits_index(const IndexDef& idx, const Item& item) {
@@ -419,6 +433,7 @@ void ops::stage_write(Database& db, const std::shared_ptr<Table>& t, const std::
     }
     if (cap) (idx.global ? cap->gsi : cap->lsi)[idx.name] += units;
   }
+  if (!def.vector_indexes.empty()) vectors::stage(*t, key, old_item, new_item, st, cap);
   if (def.stream_enabled) {
     uint64_t seq = db.allocate_stream_sequence();
     std::string k = keys::stream_prefix(def.id);
@@ -448,6 +463,7 @@ ops::TableLocks::~TableLocks() {
 
 Status ops::commit(Database& db, Staged& st) {
   if (!st.batch.empty()) DDB_TRY(db.store().write(st.batch));
+  for (auto& f : st.after) f();
   for (auto& d : st.deltas) {
     d.table->state->item_count += d.count;
     d.table->state->size_bytes += d.bytes;

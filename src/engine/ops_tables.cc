@@ -8,6 +8,8 @@
 
 #include "engine/ops.h"
 #include "engine/table_parse.h"
+#include "engine/vector_index.h"
+#include "vector/store.h"
 #include "types/keycodec.h"
 #include "util/messages.h"
 #include "util/time.h"
@@ -64,6 +66,8 @@ ops::TableView ops::view_of(const Table& t) {
   v.index_stats = t.state->index_stats;
   v.indexes_creating = v.status == "CREATING" ||
                        (v.status == "UPDATING" && t.state->status_until > std::chrono::steady_clock::now());
+  for (const auto& x : t.def.vector_indexes)
+    if (auto s = t.state->vectors(x.id)) v.vector_counts[x.id] = s->size();
   return v;
 }
 
@@ -146,6 +150,7 @@ void ops::write_description(Database& db, JsonOut& o, const TableDef& d, const T
   }
   write_throughput_settings(o, d.limits, d.billing_mode == "PAY_PER_REQUEST");
   for (bool global : {false, true}) write_indexes(db, o, d, t, global);
+  vectors::write_description(db, o, d, t.indexes_creating, t.vector_counts);
   if (!d.stream_label.empty()) {
     if (d.stream_enabled) {
       o.key("StreamSpecification");
@@ -189,6 +194,7 @@ Result<std::string> ops::create_table(Database& db, const Json& req) {
   d.created = now_epoch();
   d.billing_changed = d.created;
   for (auto& i : d.indexes) i.status = i.global ? "CREATING" : "ACTIVE";  // until the table's status ends
+  for (auto& x : d.vector_indexes) x.status = "CREATING";
   {
     WriteBatch b;
     b.put(keys::catalog(d.name), def_to_json(d));
@@ -197,6 +203,7 @@ Result<std::string> ops::create_table(Database& db, const Json& req) {
   }
   auto state = std::make_shared<TableState>();
   for (auto& i : d.indexes) state->index_stats[i.name] = {0, 0};
+  for (auto& x : d.vector_indexes) state->set_vectors(x.id, vectors::new_store(x, db.options().vector_exact_limit));
   // Real DynamoDB answers CREATING; the table is usable at once here unless
   // -delayTransientStatuses asks for the transition to be visible.
   state->status = db.options().delay_transient_statuses ? "CREATING" : "ACTIVE";

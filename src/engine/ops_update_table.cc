@@ -5,6 +5,7 @@
 
 #include "engine/ops.h"
 #include "engine/table_parse.h"
+#include "engine/vector_index.h"
 #include "util/messages.h"
 
 namespace ddb {
@@ -25,6 +26,7 @@ struct Request {
   const Json* ss = nullptr;
   const Json* gsu = nullptr;
   const Json* ad = nullptr;
+  const Json* vu = nullptr;  // VectorIndexUpdates
   bool limits = false;  // OnDemandThroughput or WarmThroughput given
 };
 
@@ -33,7 +35,23 @@ struct Plan {
   TableDef def;
   std::vector<IndexDef> created;
   std::vector<std::pair<std::string, uint32_t>> dropped;  // name, id
+  vectors::Changes vectors;
 };
+
+// New attribute definitions may come with a new index (GSI or vector index).
+Status merge_attribute_definitions(const Request& r, TableDef& d) {
+  if (!r.ad) return Status::OK();
+  for (auto& e : r.ad->GetArray()) {
+    std::optional<std::string> an, at;
+    DDB_ASSIGN(an, get_string(e, "AttributeName"));
+    DDB_ASSIGN(at, get_string(e, "AttributeType"));
+    if (!an || !at) continue;
+    bool found = false;
+    for (auto& [n, ty] : d.attrs) found = found || n == *an;
+    if (!found) d.attrs.emplace_back(*an, attr_type(*at));
+  }
+  return Status::OK();
+}
 
 Status plan_billing(const Request& r, TableDef& d) {
   // Naming the billing mode the table already has changes nothing (the service treats
@@ -110,18 +128,7 @@ Status plan_create(Database& db, const Request& r, const Json& c, Plan& p) {
   for (auto& i : d.indexes)
     if (i.name == idx.name) return err::validation(msg::text(msg::kInvalidDuplicateIndexName, idx.name));
   DDB_TRY(check_projection_semantics(idx, member(c, "Projection")));
-  // New attribute definitions may come with the index.
-  if (r.ad) {
-    for (auto& e : r.ad->GetArray()) {
-      std::optional<std::string> an, at;
-      DDB_ASSIGN(an, get_string(e, "AttributeName"));
-      DDB_ASSIGN(at, get_string(e, "AttributeType"));
-      if (!an || !at) continue;
-      bool found = false;
-      for (auto& [n, ty] : d.attrs) found = found || n == *an;
-      if (!found) d.attrs.emplace_back(*an, attr_type(*at));
-    }
-  }
+  DDB_TRY(merge_attribute_definitions(r, d));
   std::string missing;
   Status resolved = resolve_key_types(idx.key, d.attrs, &missing);
   if (!resolved.ok() && !idx.key.multi())
@@ -193,9 +200,11 @@ Result<Request> parse_request(const Json& req) {
   DDB_ASSIGN(r.ss, get_object(req, "StreamSpecification"));
   DDB_ASSIGN(r.gsu, get_array(req, "GlobalSecondaryIndexUpdates"));
   DDB_ASSIGN(r.ad, get_array(req, "AttributeDefinitions"));
+  DDB_ASSIGN(r.vu, get_array(req, "VectorIndexUpdates"));
   if (r.gsu && r.gsu->Empty()) r.gsu = nullptr;  // an empty list changes nothing
+  if (r.vu && r.vu->Empty()) r.vu = nullptr;
   r.limits = member(req, "OnDemandThroughput") || member(req, "WarmThroughput");
-  if (!r.billing && !r.pt && !r.protection && !r.ss && !r.gsu && !r.table_class && !r.limits &&
+  if (!r.billing && !r.pt && !r.protection && !r.ss && !r.gsu && !r.vu && !r.table_class && !r.limits &&
       !member(req, "SSESpecification") && !member(req, "ReplicaUpdates"))
     return err::validation(msg::kUpdateTableNothingToDo);
   return r;
@@ -239,10 +248,18 @@ Result<std::string> ops::update_table(Database& db, const Json& req) {
   }
   if (r.ss) DDB_TRY(plan_stream(db, *r.ss, p.def));
   if (r.gsu) DDB_TRY(plan_index_updates(db, r, p));
+  if (r.vu) {
+    DDB_TRY(merge_attribute_definitions(r, p.def));
+    DDB_ASSIGN(p.vectors, vectors::plan_updates(*r.vu, p.def, db.options().delay_transient_statuses));
+  }
+  if (!p.def.vector_indexes.empty() && p.def.billing_mode != "PAY_PER_REQUEST")
+    return err::validation(msg::kVecOnDemandOnly);
 
   // Apply: dropped index entries, new indexes backfilled and the new definition, in one batch.
   WriteBatch b;
-  for (auto& [name, id] : p.dropped) {
+  std::vector<uint32_t> dropped_ids = p.vectors.dropped;
+  for (auto& [name, id] : p.dropped) dropped_ids.push_back(id);
+  for (uint32_t id : dropped_ids) {
     std::string prefix = keys::index_prefix(p.def.id, id);
     DDB_TRY(
         db.store().scan(prefix, keys::prefix_end(prefix), false, [&](std::string_view k, std::string_view) {
@@ -252,10 +269,18 @@ Result<std::string> ops::update_table(Database& db, const Json& req) {
   }
   std::map<std::string, std::pair<long long, long long>> new_stats;
   for (auto& idx : p.created) DDB_TRY(backfill(db, p.def, idx, b, new_stats[idx.name]));
+  std::vector<std::pair<uint32_t, std::shared_ptr<vec::Store>>> new_stores;
+  for (auto& x : p.vectors.created) {
+    std::shared_ptr<vec::Store> s;
+    DDB_ASSIGN(s, vectors::backfill(db, p.def, x, b));
+    new_stores.emplace_back(x.id, std::move(s));
+  }
   b.put(keys::catalog(p.def.name), def_to_json(p.def));
   DDB_TRY(db.store().write(b));
 
   auto& state = *t->state;
+  for (uint32_t id : p.vectors.dropped) state.set_vectors(id, nullptr);
+  for (auto& [id, s] : new_stores) state.set_vectors(id, std::move(s));
   for (auto& [name, id] : p.dropped) state.index_stats.erase(name);
   for (auto& [name, st] : new_stats) state.index_stats[name] = st;
   if (db.options().delay_transient_statuses) {

@@ -26,6 +26,7 @@ ddb::EngineOptions engine_options(const ddb::DdbLocalConfig& cfg) {
   eo.delay_transient_statuses = cfg.delay_transient_statuses;
   eo.ttl_interval = std::chrono::milliseconds(cfg.ttl_interval_ms);
   eo.max_open_databases = static_cast<size_t>(cfg.max_open_databases);
+  eo.vector_exact_limit = static_cast<size_t>(cfg.vector_exact_limit);
   return eo;
 }
 

@@ -12,7 +12,7 @@ std::string usage_text() {
                  [-delayTransientStatuses] [-optimizeDbBeforeStartup] [-disableTelemetry]
                  [--host <address>] [--fsync] [--threads <n>] [--ttl-interval-ms <ms>]
                  [--max-connections <n>] [--max-open-databases <n>] [--max-pending-body-mb <n>]
-                 [--credentials <file>] [--tls-cert <file> --tls-key <file>]
+                 [--vector-exact-limit <n>] [--credentials <file>] [--tls-cert <file> --tls-key <file>]
                  [--log-level <level>] [--log-requests] [-help] [-version]
 
 A DynamoDB-compatible server: a drop-in replacement for Amazon DynamoDB Local.
@@ -38,6 +38,9 @@ A DynamoDB-compatible server: a drop-in replacement for Amazon DynamoDB Local.
                            first, and reopen on the next request (default 64).
  --max-pending-body-mb <n> Memory all request bodies still being received may hold; beyond it a
                            request gets ThrottlingException, which the SDKs retry (default 256).
+ --vector-exact-limit <n>  SearchVectors searches a vector index exactly while it holds fewer
+                           than n vectors (or when the search filters), approximately (HNSW) above
+                           (default 20000).
  --credentials <file>      Verify every request's SigV4 signature against the keys of this AWS
                            shared-credentials file ([profile], aws_access_key_id,
                            aws_secret_access_key). Default: signatures are not checked.
@@ -84,6 +87,7 @@ void build(CLI::App& app, DdbLocalConfig& c) {
   app.add_option("--ttl-interval-ms", c.ttl_interval_ms)->check(CLI::Range(10, 86400000));
   app.add_option("--max-connections", c.max_connections)->check(CLI::Range(1, 1000000));
   app.add_option("--max-open-databases", c.max_open_databases)->check(CLI::Range(1, 1000000));
+  app.add_option("--vector-exact-limit", c.vector_exact_limit)->check(CLI::Range(1, 1000000000));
   app.add_option("--max-pending-body-mb", c.max_pending_body_mb)->check(CLI::Range(1, 1000000));
   app.add_option("--credentials", c.credentials_file);
   app.add_option("--tls-cert", c.tls_cert);

@@ -22,6 +22,7 @@ struct DdbLocalConfig {
   int ttl_interval_ms = 1000;               // --ttl-interval-ms: how often expired items are deleted
   int max_connections = 0;                  // --max-connections (0: half the descriptor limit)
   int max_open_databases = 64;              // --max-open-databases: on-disk databases open at once
+  int vector_exact_limit = 20000;           // --vector-exact-limit: exact vector search below this size
   int max_pending_body_mb = 256;            // --max-pending-body-mb: memory for bodies being received
   std::string credentials_file;             // --credentials: verify SigV4 against these keys
   std::string tls_cert, tls_key;            // --tls-cert/--tls-key: serve HTTPS

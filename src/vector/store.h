@@ -1,0 +1,77 @@
+// Vector similarity search over one vector index: the vectors (32-bit floats, as the service stores
+// them), each under its item's storage key with the values of the index's search-schema attributes,
+// searched exactly below a size threshold and through an HNSW graph (hnswlib) above it. Scores are
+// always computed exactly, in f32, by score(); the graph only proposes candidates.
+//
+// Thread-safety: every member may be called from many threads; writers (upsert, erase) exclude
+// searches, searches run together.
+#pragma once
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace ddb::vec {
+
+enum class Distance { kCosine, kEuclidean, kDotProduct };
+std::optional<Distance> distance_from_name(std::string_view name);
+const char* distance_name(Distance d);
+
+// The service's scores: COSINE 1 - cos(a, b) (0 identical … 2 opposite; 1 when either vector is zero),
+// EUCLIDEAN the distance, DOT_PRODUCT the dot product. Lower is closer, but for DOT_PRODUCT.
+float score(Distance d, const float* a, const float* b, size_t n);
+// Whether score `a` ranks before score `b`.
+inline bool closer(Distance d, float a, float b) { return d == Distance::kDotProduct ? a > b : a < b; }
+
+// What a search may ask of an entry: for some search-schema positions, a value equal to the one given
+// (values in their encoded form; an absent attribute matches nothing).
+using Match = std::vector<std::pair<size_t, std::string>>;
+
+struct Hit {
+  float score = 0;
+  std::string key;
+};
+
+class Store {
+ public:
+  // `approx_threshold`: from this many entries up, unfiltered searches use the graph.
+  Store(size_t dims, Distance d, size_t approx_threshold = kDefaultApproxThreshold);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+  static constexpr size_t kDefaultApproxThreshold = 20000;
+
+  // `attrs`: the encoded values of the search-schema attributes, in schema order (nullopt: absent).
+  void upsert(const std::string& key, const std::vector<float>& v, std::vector<std::optional<std::string>> attrs);
+  void erase(const std::string& key);
+  size_t size() const;
+  size_t dims() const { return dims_; }
+  // The k closest entries matching `match`, closest first; ties in key order. *approximate tells whether
+  // the graph proposed the candidates.
+  std::vector<Hit> search(const float* query, size_t k, const Match& match, bool* approximate = nullptr) const;
+
+ private:
+  struct Graph;
+  bool matches(size_t slot, const Match& m) const;
+  std::vector<Hit> exact(const float* q, size_t k, const Match& m) const;
+  std::vector<Hit> approximate(const float* q, size_t k) const;
+  void build_graph() const;  // REQUIRES: mu_ held exclusively
+  void graph_add(size_t slot) const;
+
+  const size_t dims_;
+  const Distance dist_;
+  const size_t threshold_;
+  mutable std::shared_mutex mu_;
+  std::vector<float> data_;  // slot * dims_
+  std::vector<std::string> keys_;  // empty: free slot
+  std::vector<std::vector<std::optional<std::string>>> attrs_;
+  std::vector<size_t> free_;
+  std::unordered_map<std::string, size_t> slot_of_;
+  mutable std::unique_ptr<Graph> graph_;  // built at the first search over the threshold
+};
+
+}  // namespace ddb::vec
