@@ -1,17 +1,24 @@
 // Vector similarity search over one vector index: the vectors (32-bit floats, as the service stores
-// them), each under its item's storage key with the values of the index's search-schema attributes,
-// searched exactly below a size threshold and through an HNSW graph (hnswlib) above it. Scores are
-// always computed exactly, in f32, by score(); the graph only proposes candidates.
+// them), each under its item's storage key with the values of the index's search-schema attributes.
+// Searched exactly below a size threshold (and whenever a search filters); above it an HNSW graph
+// (hnswlib) proposes candidates. Scores are always computed exactly, in f32, by score().
+//
+// The graph is built in the background, from a copy of the vectors, and installed when done: writes and
+// searches never wait for it. Vectors written since the installed graph was built (the "delta") are
+// searched exactly beside it, and a new graph is built once the delta outgrows a tenth of the index.
 //
 // Thread-safety: every member may be called from many threads; writers (upsert, erase) exclude
 // searches, searches run together.
 #pragma once
+#include <atomic>
+#include <condition_variable>
 #include <cstddef>
 #include <memory>
 #include <optional>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -38,7 +45,7 @@ struct Hit {
 
 class Store {
  public:
-  // `approx_threshold`: from this many entries up, unfiltered searches use the graph.
+  // `approx_threshold`: from this many entries up, unfiltered searches use the graph (once built).
   Store(size_t dims, Distance d, size_t approx_threshold = kDefaultApproxThreshold);
   ~Store();
   Store(const Store&) = delete;
@@ -51,27 +58,40 @@ class Store {
   size_t size() const;
   size_t dims() const { return dims_; }
   // The k closest entries matching `match`, closest first; ties in key order. *approximate tells whether
-  // the graph proposed the candidates.
+  // a graph proposed candidates.
   std::vector<Hit> search(const float* query, size_t k, const Match& match, bool* approximate = nullptr) const;
+  // Waits until no graph is being built (tests and benchmarks).
+  void wait_idle() const;
 
  private:
   struct Graph;
   bool matches(size_t slot, const Match& m) const;
+  float score_slot(const float* q, float qq, size_t slot) const;  // score() with the norms known
   std::vector<Hit> exact(const float* q, size_t k, const Match& m) const;
   std::vector<Hit> approximate(const float* q, size_t k) const;
-  void build_graph() const;  // REQUIRES: mu_ held exclusively
-  void graph_add(size_t slot) const;
+  void changed(size_t slot);     // REQUIRES: mu_ held exclusively
+  void maybe_rebuild();          // REQUIRES: mu_ held exclusively
+  void build(std::vector<size_t> slots, std::vector<uint64_t> versions, std::vector<float> data);
 
   const size_t dims_;
   const Distance dist_;
   const size_t threshold_;
   mutable std::shared_mutex mu_;
-  std::vector<float> data_;  // slot * dims_
+  std::vector<float> data_;        // slot * dims_
   std::vector<std::string> keys_;  // empty: free slot
   std::vector<std::vector<std::optional<std::string>>> attrs_;
+  std::vector<float> sqnorm_;      // each slot's squared norm (COSINE)
+  std::vector<uint64_t> version_;  // bumped by every change of a slot
+  std::vector<bool> in_graph_;     // the slot's current vector is in graph_
+  size_t delta_ = 0;               // live slots not in graph_
   std::vector<size_t> free_;
   std::unordered_map<std::string, size_t> slot_of_;
-  mutable std::unique_ptr<Graph> graph_;  // built at the first search over the threshold
+  std::shared_ptr<const Graph> graph_;
+  // The background build: at most one at a time.
+  bool building_ = false;
+  std::atomic<bool> stop_{false};
+  std::thread builder_;
+  mutable std::condition_variable_any idle_;
 };
 
 }  // namespace ddb::vec
