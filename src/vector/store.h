@@ -67,11 +67,23 @@ class Store {
   struct Graph;
   bool matches(size_t slot, const Match& m) const;
   float score_slot(const float* q, float qq, size_t slot) const;  // score() with the norms known
+  static constexpr size_t kBlock = 8;
+  // score_slot of `count` (≤ kBlock) slots into out.
+  void score_block(const float* q, float qq, const size_t* slots, size_t count, float* out) const;
   std::vector<Hit> exact(const float* q, size_t k, const Match& m) const;
   std::vector<Hit> approximate(const float* q, size_t k) const;
-  void changed(size_t slot);     // REQUIRES: mu_ held exclusively
-  void maybe_rebuild();          // REQUIRES: mu_ held exclusively
-  void build(std::vector<size_t> slots, std::vector<uint64_t> versions, std::vector<float> data);
+  // The live slots with their versions and a copy of their vectors, for a build outside the lock.
+  struct Snapshot {
+    std::vector<size_t> slots;
+    std::vector<uint64_t> versions;
+    std::vector<float> data;
+  };
+  void changed(size_t slot);       // REQUIRES: mu_ held exclusively
+  bool needs_graph() const;        // REQUIRES: mu_ held
+  Snapshot snapshot() const;       // REQUIRES: mu_ held
+  void maybe_rebuild();            // REQUIRES: mu_ held exclusively
+  std::shared_ptr<Graph> make_graph(const Snapshot& snap) const;  // without the lock
+  void build(Snapshot snap);       // the builder thread
 
   const size_t dims_;
   const Distance dist_;
