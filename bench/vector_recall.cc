@@ -36,7 +36,8 @@ int main(int argc, char** argv) {
     for (size_t d = 0; d < dims; ++d) v[d] = uniform ? u(rng) : c[d] + noise(rng);
     return v;
   };
-  ddb::vec::Store approx(dims, ddb::vec::Distance::kCosine, 1), exact(dims, ddb::vec::Distance::kCosine, n + 1);
+  ddb::vec::Store approx(dims, ddb::vec::Distance::kCosine, 1),
+      exact(dims, ddb::vec::Distance::kCosine, n + 1);
   for (size_t i = 0; i < n; ++i) {
     auto v = sample();
     std::string k = "k" + std::to_string(i);
@@ -62,10 +63,11 @@ int main(int argc, char** argv) {
     for (const auto& h : e) truth.insert(h.key);
     for (const auto& h : a) hit += truth.count(h.key);
   }
-  std::printf("%zu x %zu-d (%s), %zu queries: graph ready %.1f s after the last write; recall@10 %.4f; "
-              "search %.0f us (approximate) vs %.0f us (exact)\n",
-              n, dims, uniform ? "uniform" : "clustered", queries, build_s,
-              static_cast<double>(hit) / static_cast<double>(10 * queries), t_approx / static_cast<double>(queries),
-              t_exact / static_cast<double>(queries));
+  std::printf(
+      "%zu x %zu-d (%s), %zu queries: graph ready %.1f s after the last write; recall@10 %.4f; "
+      "search %.0f us (approximate) vs %.0f us (exact)\n",
+      n, dims, uniform ? "uniform" : "clustered", queries, build_s,
+      static_cast<double>(hit) / static_cast<double>(10 * queries), t_approx / static_cast<double>(queries),
+      t_exact / static_cast<double>(queries));
   return 0;
 }

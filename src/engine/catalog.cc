@@ -319,7 +319,8 @@ Result<TableDef> ops::def_from_json(std::string_view s) {
   d.ttl_attribute = r.str("ttl_attr");
   d.ttl_enabled = r.flag("ttl");
   d.next_index_id = r.u32("next_index_id");
-  if (const Json* vi = member(doc, "vector_indexes"); vi && !vectors::read_catalog(*vi, d.vector_indexes)) bad = true;
+  if (const Json* vi = member(doc, "vector_indexes"); vi && !vectors::read_catalog(*vi, d.vector_indexes))
+    bad = true;
   if (bad || d.name.empty()) return err::internal(msg::kCorruptTableDefinition);
   return d;
 }

@@ -92,7 +92,7 @@ struct VectorIndexDef {
   std::vector<SearchAttr> search;
   std::string projection = "ALL";  // ALL | KEYS_ONLY | INCLUDE
   std::vector<std::string> non_key;
-  bool added_later = false;  // by UpdateTable: its description reports Backfilling
+  bool added_later = false;       // by UpdateTable: its description reports Backfilling
   std::string status = "ACTIVE";  // CREATING while the table's transient status lasts (not persisted)
 };
 
@@ -156,7 +156,7 @@ struct EngineOptions {
   std::string account_id = "000000000000";       // Default: DynamoDB Local's account id.
   bool delay_transient_statuses = false;         // Default: false; CREATING/DELETING/UPDATING last a while.
   std::chrono::milliseconds ttl_interval{1000};  // Default: 1 s between TTL sweeps.
-  size_t max_open_databases = 64;  // Default: 64 on-disk databases open at once (each holds descriptors).
+  size_t max_open_databases = 64;     // Default: 64 on-disk databases open at once (each holds descriptors).
   size_t vector_exact_limit = 20000;  // Default: vector indexes below 20,000 vectors are searched exactly.
 };
 

@@ -53,7 +53,7 @@ struct TableView {
   std::string status = "ACTIVE";
   long long count = 0, bytes = 0;
   std::map<std::string, std::pair<long long, long long>> index_stats;
-  bool indexes_creating = false;  // GSIs shown as CREATING
+  bool indexes_creating = false;             // GSIs shown as CREATING
   std::map<uint32_t, size_t> vector_counts;  // entries of each vector index, by id
 };
 // REQUIRES: the table's lock (t.state->mu) held: its status and index_stats are read.

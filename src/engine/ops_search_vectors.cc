@@ -112,8 +112,8 @@ Result<Search> parse(Database& db, const Json& req) {
   if (!s.index) return err::validation(msg::text(msg::kVecNotAVectorIndex, *index));
   const VectorIndexDef& x = *s.index;
   if (s.vector.size() != static_cast<size_t>(x.dims))
-    return err::validation(
-        msg::text(msg::kVecSearchDimensions, std::to_string(s.vector.size()), x.name, std::to_string(x.dims)));
+    return err::validation(msg::text(msg::kVecSearchDimensions, std::to_string(s.vector.size()), x.name,
+                                     std::to_string(x.dims)));
   if (condition) DDB_TRY(condition_matches(*condition, x, s.match));
   for (size_t i = 0; i < x.search.size(); ++i) {
     if (!x.search[i].hash) continue;

@@ -9,10 +9,10 @@
 #include "engine/ops.h"
 #include "engine/table_parse.h"
 #include "engine/vector_index.h"
-#include "vector/store.h"
 #include "types/keycodec.h"
 #include "util/messages.h"
 #include "util/time.h"
+#include "vector/store.h"
 
 namespace ddb {
 
@@ -203,7 +203,8 @@ Result<std::string> ops::create_table(Database& db, const Json& req) {
   }
   auto state = std::make_shared<TableState>();
   for (auto& i : d.indexes) state->index_stats[i.name] = {0, 0};
-  for (auto& x : d.vector_indexes) state->set_vectors(x.id, vectors::new_store(x, db.options().vector_exact_limit));
+  for (auto& x : d.vector_indexes)
+    state->set_vectors(x.id, vectors::new_store(x, db.options().vector_exact_limit));
   // Real DynamoDB answers CREATING; the table is usable at once here unless
   // -delayTransientStatuses asks for the transition to be visible.
   state->status = db.options().delay_transient_statuses ? "CREATING" : "ACTIVE";

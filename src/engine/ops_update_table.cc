@@ -27,7 +27,7 @@ struct Request {
   const Json* gsu = nullptr;
   const Json* ad = nullptr;
   const Json* vu = nullptr;  // VectorIndexUpdates
-  bool limits = false;  // OnDemandThroughput or WarmThroughput given
+  bool limits = false;       // OnDemandThroughput or WarmThroughput given
 };
 
 // The index changes of a plan, applied after everything was validated.
@@ -127,6 +127,8 @@ Status plan_create(Database& db, const Request& r, const Json& c, Plan& p) {
   idx.name = *iname;
   for (auto& i : d.indexes)
     if (i.name == idx.name) return err::validation(msg::text(msg::kInvalidDuplicateIndexName, idx.name));
+  if (vectors::find(d, idx.name))
+    return err::validation(msg::text(msg::kInvalidDuplicateIndexName, idx.name));
   DDB_TRY(check_projection_semantics(idx, member(c, "Projection")));
   DDB_TRY(merge_attribute_definitions(r, d));
   std::string missing;
@@ -239,7 +241,7 @@ Result<std::string> ops::update_table(Database& db, const Json& req) {
   MutexLock wl(db.write_mu());
   MutexLock tl(t->state->mu);  // no write of the table runs while its definition changes
   DDB_ASSIGN(t, recheck(db, t));
-  Plan p{t->def, {}, {}};
+  Plan p{t->def, {}, {}, {}};
   DDB_TRY(plan_billing(r, p.def));
   if (r.limits) {
     Violations v;

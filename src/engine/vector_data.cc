@@ -47,12 +47,14 @@ Status check_vector(const VectorIndexDef& x, const Value& v) {
   for (size_t i = 0; i < v.list.size(); ++i) {
     const Value& e = v.list[i];
     if (e.type != VType::N)
-      return err::validation(msg::text(msg::kVecElementType, std::to_string(i), x.attribute, vtype_name(e.type)));
-    if (!to_f32(e.s)) return err::validation(msg::text(msg::kVecElementRange, std::to_string(i), x.attribute));
+      return err::validation(
+          msg::text(msg::kVecElementType, std::to_string(i), x.attribute, vtype_name(e.type)));
+    if (!to_f32(e.s))
+      return err::validation(msg::text(msg::kVecElementRange, std::to_string(i), x.attribute));
   }
   if (static_cast<long long>(v.list.size()) != x.dims)
-    return err::validation(msg::text(msg::kVecWrongDimensions, x.attribute, std::to_string(v.list.size()), x.name,
-                                     std::to_string(x.dims)));
+    return err::validation(msg::text(msg::kVecWrongDimensions, x.attribute, std::to_string(v.list.size()),
+                                     x.name, std::to_string(x.dims)));
   return Status::OK();
 }
 
@@ -71,7 +73,8 @@ std::string encode_entry(const Entry& e) {
   }
   size_t at = out.size();
   out.resize(at + e.v.size() * sizeof(float));
-  std::memcpy(out.data() + at, e.v.data(), e.v.size() * sizeof(float));  // little-endian on every target we build
+  std::memcpy(out.data() + at, e.v.data(),
+              e.v.size() * sizeof(float));  // little-endian on every target we build
   return out;
 }
 
@@ -137,8 +140,8 @@ std::shared_ptr<vec::Store> new_store(const VectorIndexDef& x, size_t exact_limi
                                       exact_limit);
 }
 
-void stage(const Table& t, const std::string& key, const Item* old_item, const Item* new_item, ops::Staged& st,
-           Capacity* cap) {
+void stage(const Table& t, const std::string& key, const Item* old_item, const Item* new_item,
+           ops::Staged& st, Capacity* cap) {
   for (const auto& x : t.def.vector_indexes) {
     auto oe = old_item ? entry_of(x, *old_item) : std::nullopt;
     auto ne = new_item ? entry_of(x, *new_item) : std::nullopt;
@@ -151,7 +154,8 @@ void stage(const Table& t, const std::string& key, const Item* old_item, const I
     if (ne) {
       st.batch.put(entry_key(t.def, x, key), std::move(enc));
       if (store)
-        st.after.emplace_back([store, key, e = std::move(*ne)]() mutable { store->upsert(key, e.v, std::move(e.attrs)); });
+        st.after.emplace_back(
+            [store, key, e = std::move(*ne)]() mutable { store->upsert(key, e.v, std::move(e.attrs)); });
     } else {
       st.batch.del(entry_key(t.def, x, key));
       if (store) st.after.emplace_back([store, key] { store->erase(key); });

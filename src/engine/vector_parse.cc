@@ -48,7 +48,8 @@ Result<VectorIndexDef> parse_one(const Json& e, const std::string& p, Violations
   if (!dims)
     v.null_member(p + ".dimensions");
   else if (*dims < 1)
-    v.constraint(std::to_string(*dims), p + ".dimensions", "Member must have value greater than or equal to 1");
+    v.constraint(std::to_string(*dims), p + ".dimensions",
+                 "Member must have value greater than or equal to 1");
   if (!distance) v.null_member(p + ".distanceFunction");
   check_enum(v, distance, p + ".distanceFunction", {"COSINE", "DOT_PRODUCT", "EUCLIDEAN"});
   if (!va) v.null_member(p + ".vectorAttribute");
@@ -86,14 +87,16 @@ Status check_against_table(const TableDef& d, const VectorIndexDef& x) {
   if (d.billing_mode != "PAY_PER_REQUEST") return err::validation(msg::kVecOnDemandOnly);
   if (x.dims > kMaxDimensions)
     return err::validation(msg::text(msg::kVecDimensionsRange, std::to_string(kMaxDimensions), x.name));
-  if (is_key_attribute(d, x.attribute)) return err::validation(msg::text(msg::kVecAttributeIsKey, x.attribute, x.name));
+  if (is_key_attribute(d, x.attribute))
+    return err::validation(msg::text(msg::kVecAttributeIsKey, x.attribute, x.name));
   if (x.search.size() > kMaxSearchSchema)
     return err::validation(msg::text(msg::kVecSchemaTooBig, x.name, std::to_string(kMaxSearchSchema)));
   size_t hashes = 0;
   std::set<std::string> seen;
   for (const auto& s : x.search) {
     hashes += s.hash ? 1 : 0;
-    if (!seen.insert(s.name).second) return err::validation(msg::text(msg::kVecSchemaDuplicate, x.name, s.name));
+    if (!seen.insert(s.name).second)
+      return err::validation(msg::text(msg::kVecSchemaDuplicate, x.name, s.name));
     if (s.name == x.attribute) return err::validation(msg::text(msg::kVecSchemaIsVector, x.name, s.name));
     bool defined = false;
     for (const auto& [n, t] : d.attrs) defined = defined || n == s.name;
@@ -127,7 +130,8 @@ Status parse_create(const Json& req, TableDef& d, Violations& v, std::set<std::s
   for (const auto& e : arr->GetArray()) {
     VectorIndexDef x;
     DDB_ASSIGN(x, parse_one(e, fmt::format("vectorIndexes.{}.member", ++i), v));
-    if (!names.insert(x.name).second) return err::validation(msg::text(msg::kInvalidDuplicateIndexName, x.name));
+    if (!names.insert(x.name).second)
+      return err::validation(msg::text(msg::kInvalidDuplicateIndexName, x.name));
     DDB_TRY(check_against_table(d, x));
     resolve_types(d, x);
     for (const auto& s : x.search) used.insert(s.name);

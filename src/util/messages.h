@@ -556,8 +556,10 @@ inline constexpr char kPqTxEmpty[] = "ExecutePartiQLTransaction can not have emp
 
 // ---- vector indexes and SearchVectors ----
 // Verbatim from the developer guide's "Troubleshooting vector indexes" page:
-inline constexpr char kVecHashRequired[] = "SearchConditionExpression must be provided when SearchSchema has a HASH key";
-inline constexpr char kVecSchemaNotDefined[] = "One element in SearchSchema is not defined in attribute definitions";
+inline constexpr char kVecHashRequired[] =
+    "SearchConditionExpression must be provided when SearchSchema has a HASH key";
+inline constexpr char kVecSchemaNotDefined[] =
+    "One element in SearchSchema is not defined in attribute definitions";
 inline constexpr char kVecInvalidComparator[] = "Invalid comparator used in SearchConditionExpression";
 inline constexpr char kVecTopKRange[] = "Provided TopK value is out of valid range";
 inline constexpr char kVecBackfilling[] = "Cannot search backfilling vector index: {}";
@@ -573,7 +575,8 @@ inline constexpr char kVecSameAttributeDimensions[] =
     "One or more parameter values were invalid: Vector indexes on the same attribute {} must have the same "
     "number of Dimensions";
 inline constexpr char kVecAttributeIsKey[] =
-    "One or more parameter values were invalid: The vector attribute {} of index {} cannot be a key attribute";
+    "One or more parameter values were invalid: The vector attribute {} of index {} cannot be a key "
+    "attribute";
 inline constexpr char kVecSchemaHashCount[] =
     "One or more parameter values were invalid: SearchSchema of index {} can have at most one HASH element";
 inline constexpr char kVecSchemaTooBig[] =
@@ -593,20 +596,23 @@ inline constexpr char kVecWrongType[] =
     "One or more parameter values were invalid: Invalid parameter type for vector attribute {} of index {}: "
     "expected a list of numbers, got {}";
 inline constexpr char kVecElementType[] =
-    "One or more parameter values were invalid: Invalid parameter type for element {} of vector attribute {}: "
+    "One or more parameter values were invalid: Invalid parameter type for element {} of vector attribute "
+    "{}: "
     "expected a number, got {}";
 inline constexpr char kVecElementRange[] =
     "One or more parameter values were invalid: Element {} of vector attribute {} is outside the range of a "
     "32-bit floating point number";
 inline constexpr char kVecWrongDimensions[] =
-    "One or more parameter values were invalid: Vector attribute {} has {} dimensions, but index {} expects {}";
+    "One or more parameter values were invalid: Vector attribute {} has {} dimensions, but index {} expects "
+    "{}";
 inline constexpr char kVecSearchVectorEmpty[] = "SearchVector must not be empty";
 inline constexpr char kVecSearchDimensions[] = "SearchVector has {} dimensions, but index {} expects {}";
 inline constexpr char kVecSearchElement[] =
     "SearchVector element {} must be a number within the range of a 32-bit floating point number";
 inline constexpr char kVecConditionAttribute[] =
     "Attribute {} in SearchConditionExpression is not an element of the SearchSchema of index {}";
-inline constexpr char kVecConditionTwice[] = "Attribute {} appears more than once in SearchConditionExpression";
+inline constexpr char kVecConditionTwice[] =
+    "Attribute {} appears more than once in SearchConditionExpression";
 inline constexpr char kVecNotAVectorIndex[] = "The table does not have the specified index: {}";
 
 }  // namespace ddb::msg

@@ -109,7 +109,8 @@ namespace {
 // kRecallTarget of the exact top-10 of sample queries near the data (stored vectors with a little noise);
 // 0 when none does, and searches then stay exact. `slots[i]` is the label of data[i * dims].
 size_t calibrate(const hnswlib::HierarchicalNSW<float>& index, bool unit, Distance dist, size_t dims,
-                 const std::vector<float>& data, const std::vector<size_t>& slots, const std::atomic<bool>& stop) {
+                 const std::vector<float>& data, const std::vector<size_t>& slots,
+                 const std::atomic<bool>& stop) {
   const size_t n = slots.size(), k = 10, samples = std::min<size_t>(32, n);
   if (n == 0) return kMinEf;
   std::mt19937 rng(12345);
@@ -147,7 +148,8 @@ size_t calibrate(const hnswlib::HierarchicalNSW<float>& index, bool unit, Distan
 }
 }  // namespace
 
-Store::Store(size_t dims, Distance d, size_t approx_threshold) : dims_(dims), dist_(d), threshold_(approx_threshold) {}
+Store::Store(size_t dims, Distance d, size_t approx_threshold)
+    : dims_(dims), dist_(d), threshold_(approx_threshold) {}
 
 Store::~Store() {
   stop_ = true;
@@ -172,7 +174,8 @@ void Store::changed(size_t slot) {
   }
 }
 
-void Store::upsert(const std::string& key, const std::vector<float>& v, std::vector<std::optional<std::string>> attrs) {
+void Store::upsert(const std::string& key, const std::vector<float>& v,
+                   std::vector<std::optional<std::string>> attrs) {
   std::unique_lock l(mu_);
   size_t slot;
   auto it = slot_of_.find(key);
@@ -198,7 +201,8 @@ void Store::upsert(const std::string& key, const std::vector<float>& v, std::vec
     slot_of_[key] = slot;
   }
   attrs_[slot] = std::move(attrs);
-  std::copy_n(v.begin(), std::min(v.size(), dims_), data_.begin() + static_cast<std::ptrdiff_t>(slot * dims_));
+  std::copy_n(v.begin(), std::min(v.size(), dims_),
+              data_.begin() + static_cast<std::ptrdiff_t>(slot * dims_));
   sqnorm_[slot] = dot(&data_[slot * dims_], &data_[slot * dims_], dims_);
   maybe_rebuild();
 }
@@ -253,9 +257,8 @@ std::shared_ptr<Store::Graph> Store::make_graph(const Snapshot& snap) const {
     g->space = std::make_unique<hnswlib::InnerProductSpace>(dims_);
     g->unit = dist_ == Distance::kCosine;
   }
-  g->index = std::make_unique<hnswlib::HierarchicalNSW<float>>(g->space.get(),
-                                                               std::max<size_t>(snap.slots.size(), 1), kGraphM,
-                                                               kEfConstruction);
+  g->index = std::make_unique<hnswlib::HierarchicalNSW<float>>(
+      g->space.get(), std::max<size_t>(snap.slots.size(), 1), kGraphM, kEfConstruction);
   g->index->setEf(kMinEf);  // searches never change it (they run together): a wider want widens
   for (size_t i = 0; i < snap.slots.size() && !stop_; ++i) {
     const float* v = &snap.data[i * dims_];
@@ -410,7 +413,8 @@ std::vector<Hit> Store::approximate(const float* q, size_t k) const {
   return top.take();
 }
 
-std::vector<Hit> Store::search(const float* query, size_t k, const Match& match, bool* approximate_used) const {
+std::vector<Hit> Store::search(const float* query, size_t k, const Match& match,
+                               bool* approximate_used) const {
   std::shared_lock l(mu_);
   bool approx = graph_ && graph_->ef > 0 && match.empty() && k > 0 && slot_of_.size() >= threshold_;
   if (approximate_used) *approximate_used = approx;

@@ -32,7 +32,9 @@ const char* distance_name(Distance d);
 // EUCLIDEAN the distance, DOT_PRODUCT the dot product. Lower is closer, but for DOT_PRODUCT.
 float score(Distance d, const float* a, const float* b, size_t n);
 // Whether score `a` ranks before score `b`.
-inline bool closer(Distance d, float a, float b) { return d == Distance::kDotProduct ? a > b : a < b; }
+inline bool closer(Distance d, float a, float b) {
+  return d == Distance::kDotProduct ? a > b : a < b;
+}
 
 // What a search may ask of an entry: for some search-schema positions, a value equal to the one given
 // (values in their encoded form; an absent attribute matches nothing).
@@ -53,13 +55,15 @@ class Store {
   static constexpr size_t kDefaultApproxThreshold = 20000;
 
   // `attrs`: the encoded values of the search-schema attributes, in schema order (nullopt: absent).
-  void upsert(const std::string& key, const std::vector<float>& v, std::vector<std::optional<std::string>> attrs);
+  void upsert(const std::string& key, const std::vector<float>& v,
+              std::vector<std::optional<std::string>> attrs);
   void erase(const std::string& key);
   size_t size() const;
   size_t dims() const { return dims_; }
   // The k closest entries matching `match`, closest first; ties in key order. *approximate tells whether
   // a graph proposed candidates.
-  std::vector<Hit> search(const float* query, size_t k, const Match& match, bool* approximate = nullptr) const;
+  std::vector<Hit> search(const float* query, size_t k, const Match& match,
+                          bool* approximate = nullptr) const;
   // Waits until no graph is being built (tests and benchmarks).
   void wait_idle() const;
 
@@ -78,12 +82,12 @@ class Store {
     std::vector<uint64_t> versions;
     std::vector<float> data;
   };
-  void changed(size_t slot);       // REQUIRES: mu_ held exclusively
-  bool needs_graph() const;        // REQUIRES: mu_ held
-  Snapshot snapshot() const;       // REQUIRES: mu_ held
-  void maybe_rebuild();            // REQUIRES: mu_ held exclusively
+  void changed(size_t slot);                                      // REQUIRES: mu_ held exclusively
+  bool needs_graph() const;                                       // REQUIRES: mu_ held
+  Snapshot snapshot() const;                                      // REQUIRES: mu_ held
+  void maybe_rebuild();                                           // REQUIRES: mu_ held exclusively
   std::shared_ptr<Graph> make_graph(const Snapshot& snap) const;  // without the lock
-  void build(Snapshot snap);       // the builder thread
+  void build(Snapshot snap);                                      // the builder thread
 
   const size_t dims_;
   const Distance dist_;

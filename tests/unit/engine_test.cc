@@ -356,3 +356,52 @@ TEST(Engine, StreamRecordsAreKeptTwentyFourHours) {
   rapidjson::Document recs = t.stream_records();
   EXPECT_EQ(recs["Records"].Size(), 0u);
 }
+
+TEST(Engine, VectorIndexIsRebuiltFromTheItemsWhenItsEntriesAreMissing) {
+  auto dir = std::filesystem::temp_directory_path() / ("ddb-engine-vec-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  const char* search =
+      R"({"TableName":"vec_t","IndexName":"vix","TopK":2,"SearchVector":[{"N":"1"},{"N":"0"}]})";
+  {
+    Db t(dir.string());
+    EXPECT_EQ(t.call("CreateTable", R"({"TableName":"vec_t","BillingMode":"PAY_PER_REQUEST",
+      "AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"}],
+      "KeySchema":[{"AttributeName":"id","KeyType":"HASH"}],
+      "VectorIndexes":[{"IndexName":"vix","VectorAttribute":{"AttributeName":"v"},"Dimensions":2,
+        "DistanceFunction":"COSINE","Projection":{"ProjectionType":"KEYS_ONLY"}}]})")
+                  .substr(0, 3),
+              "{\"T");
+    for (auto [id, v] : {std::pair{"a", "1\"},{\"N\":\"0"}, std::pair{"b", "0\"},{\"N\":\"1"}})
+      t.call("PutItem", std::string(R"({"TableName":"vec_t","Item":{"id":{"S":")") + id +
+                            R"("},"v":{"L":[{"N":")" + v + R"("}]}}})");
+  }
+  // The vector index's entries (table 1, index 1: docs/storage-format.md), deleted (drop) or counted.
+  auto entries = [&](bool drop) {
+    KvOptions ko;
+    ko.path = (dir / "test.ddb").string();
+    auto kv = std::move(open_kv(ko)).value();
+    std::string prefix("\x01\x00\x00\x00\x01\x01\x00\x00\x00\x01", 10);
+    WriteBatch b;
+    size_t n = 0;
+    EXPECT_TRUE(kv->scan(prefix, prefix + "\xff", false, [&](std::string_view k, std::string_view) {
+                    b.del(std::string(k));
+                    ++n;
+                    return true;
+                  }).ok());
+    if (drop) {
+      EXPECT_TRUE(kv->write(b).ok());
+    }
+    return n;
+  };
+  EXPECT_EQ(entries(true), 2U);
+  {
+    Db t(dir.string());
+    EXPECT_EQ(
+        t.call("SearchVectors", search),
+        R"({"SearchResults":[{"Item":{"id":{"S":"a"}},"Score":0},{"Item":{"id":{"S":"b"}},"Score":1}]})");
+    auto d = t.json("DescribeTable", R"({"TableName":"vec_t"})");
+    EXPECT_EQ(d["Table"]["VectorIndexes"][0]["ItemCount"].GetInt(), 2);
+  }
+  EXPECT_EQ(entries(false), 2U);  // rebuilt and persisted again
+  std::filesystem::remove_all(dir);
+}

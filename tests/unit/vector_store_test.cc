@@ -100,7 +100,7 @@ TEST(VectorStore, WritesAfterTheGraphAreSearchedExactlyBesideIt) {
   std::mt19937 rng(5);
   for (int i = 0; i < 150; ++i) s.upsert("k" + std::to_string(i), random_vector(rng, dims), {});
   s.wait_idle();
-  s.upsert("new", {5, 5, 5, 5}, {});  // after the graph was built: in the delta
+  s.upsert("new", {5, 5, 5, 5}, {});     // after the graph was built: in the delta
   s.upsert("k3", {-5, -5, -5, -5}, {});  // moved: its graph position is stale
   bool used = false;
   auto hits = s.search(std::vector<float>{5, 5, 5, 5}.data(), 1, {}, &used);
