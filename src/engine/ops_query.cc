@@ -1,4 +1,5 @@
 // Query and Scan: key conditions to storage bounds, filters, projections, Select, pages.
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <map>
@@ -180,6 +181,7 @@ struct ReadRequest {
   std::optional<Item> start_key;
   bool consistent = false;
   bool forward = true;
+  bool is_query = false;
   int segment = 0, total_segments = 1;
   std::string rcc;
 };
@@ -348,6 +350,7 @@ uint32_t segment_hash(std::string_view encoded_hash_key) {
 
 struct PageCounts {
   size_t count = 0, scanned = 0, bytes = 0;
+  double fetched_units = 0;
 };
 
 // The end of a Query or Scan answer: counts, LastEvaluatedKey (from the storage form of the last item
@@ -359,7 +362,7 @@ void write_page_end(JsonOut& o, const ReadRequest& r, const PageCounts& n, const
   cap.table = ops::read_units(n.bytes, r.consistent);
   if (t.index) {
     (t.index->global ? cap.gsi : cap.lsi)[t.index->name] = cap.table;
-    cap.table = 0;
+    cap.table = n.fetched_units;
   }
   o.key("Count");
   o.w.Uint64(n.count);
@@ -372,6 +375,46 @@ void write_page_end(JsonOut& o, const ReadRequest& r, const PageCounts& n, const
   }
   ops::write_capacity(o, r.rcc, def.name, cap);
   o.w.EndObject();
+}
+
+// The top-level attributes a condition reads.
+void condition_names(const expr::Condition& c, std::set<std::string>& out) {
+  std::function<void(const expr::Operand&)> operand = [&](const expr::Operand& o) {
+    if (!o.path.elems.empty()) out.insert(o.path.elems[0].name);
+    for (const auto& a : o.args) operand(a);
+  };
+  for (const auto& o : c.operands) operand(o);
+  for (const auto& ch : c.children) condition_names(ch, out);
+}
+
+// Whether an LSI holds an attribute of its table's items (its projection, its keys and the table's).
+bool lsi_holds(const TableDef& def, const IndexDef& idx, const std::string& n) {
+  return idx.projection == "ALL" || def.key.contains(n) || idx.key.contains(n) ||
+         std::find(idx.non_key.begin(), idx.non_key.end(), n) != idx.non_key.end();
+}
+
+// The filter's attributes an LSI does not hold, "[a, b]" (empty when it holds them all or is no LSI).
+std::string unprojected_filter_attributes(const TableDef& def, const ReadRequest& r) {
+  const IndexDef* idx = r.target.index;
+  if (!idx || idx->global || !r.filter) return {};
+  std::set<std::string> names;
+  condition_names(*r.filter, names);
+  std::string out;
+  for (const auto& n : names)
+    if (!lsi_holds(def, *idx, n)) out += (out.empty() ? "" : ", ") + n;
+  return out.empty() ? out : "[" + out + "]";
+}
+
+// Whether a read of an LSI takes its items from the table: it wants attributes the index does not hold
+// (all of them, or some its projection or, for a Scan, its filter names), which DynamoDB fetches.
+bool reads_beyond_lsi(const TableDef& def, const ReadRequest& r) {
+  const IndexDef* idx = r.target.index;
+  if (!idx || idx->global || idx->projection == "ALL") return false;
+  if (r.select == "ALL_ATTRIBUTES") return true;
+  if (r.projection)
+    for (const auto& p : *r.projection)
+      if (!p.elems.empty() && !lsi_holds(def, *idx, p.elems[0].name)) return true;
+  return !unprojected_filter_attributes(def, r).empty();
 }
 
 Result<std::string> run_read(Database& db, ReadRequest& r, std::string start, std::string end) {
@@ -387,10 +430,10 @@ Result<std::string> run_read(Database& db, ReadRequest& r, std::string start, st
   }
   size_t limit = r.limit ? static_cast<size_t>(*r.limit) : SIZE_MAX;
   size_t scanned = 0, bytes = 0, count = 0;
+  double fetched_units = 0;  // the table's read units of items a Query fetched for an LSI
   std::string last_raw;  // storage form of the last item read (its key becomes LastEvaluatedKey)
   bool stopped = false;
-  bool fetch_base =
-      t.index && !t.index->global && t.index->projection != "ALL" && r.select == "ALL_ATTRIBUTES";
+  bool fetch_base = reads_beyond_lsi(def, r);
   // Without filter, projection or segments, items go from their stored bytes straight to JSON.
   bool raw = !r.filter && !r.projection && !fetch_base && r.total_segments == 1;
   bool write_items = r.select != "COUNT";
@@ -422,15 +465,31 @@ Result<std::string> run_read(Database& db, ReadRequest& r, std::string start, st
         if (static_cast<int>(segment_hash(hk) % r.total_segments) != r.segment) return true;
       }
       last_raw.assign(val);
+      ++scanned;
       if (fetch_base) {
+        // A Query reads the index entry and then, charged to the table, the item (DynamoDB Local 3.3.1's
+        // accounting); a Scan of the index counts the item's bytes to the index.
+        size_t entry_bytes = item_size(item);
         auto base = ops::load_item(db, ops::item_key(def, item));
         if (base) item = std::move(*base);
+        if (r.is_query) {
+          bytes += entry_bytes;
+          fetched_units += ops::read_units(item_size(item), r.consistent);
+        } else {
+          bytes += item_size(item);
+        }
+      } else {
+        bytes += item_size(item);
       }
-      ++scanned;
-      bytes += item_size(item);
       if (r.filter && !expr::evaluate(*r.filter, item)) return true;
       ++count;
-      if (write_items) write_item(o.w, r.projection ? expr::project(item, *r.projection) : item);
+      if (!write_items) return true;
+      if (r.projection)
+        write_item(o.w, expr::project(item, *r.projection));
+      else if (fetch_base && r.select != "ALL_ATTRIBUTES")
+        write_item(o.w, ops::project_for_index(def, *t.index, item));  // the filter read the item
+      else
+        write_item(o.w, item);
       return true;
     }));
   }
@@ -438,7 +497,7 @@ Result<std::string> run_read(Database& db, ReadRequest& r, std::string start, st
   // A page that ended on the limit or the size cap carries LastEvaluatedKey even if nothing follows
   // (DynamoDB does not look ahead).
   bool more = stopped || (scanned >= limit && scanned > 0) || bytes >= kPageBytes;
-  write_page_end(o, r, PageCounts{count, scanned, bytes}, more ? last_raw : std::string());
+  write_page_end(o, r, PageCounts{count, scanned, bytes, fetched_units}, more ? last_raw : std::string());
   return o.take();
 }
 
@@ -524,7 +583,11 @@ Result<std::string> ops::query(Database& db, const Json& req) {
       return Status::OK();
     };
     DDB_TRY(check(*r.filter));
+    std::string missing = unprojected_filter_attributes(r.table->def, r);
+    if (!missing.empty())
+      return err::validation(msg::text(msg::kIndexDoesNotProjectFilterAttributes, r.target.index->name, missing));
   }
+  r.is_query = true;
   auto [start, end] = bounds(r.target, range);
   if (r.start_key) {
     auto it = r.start_key->find(r.target.key.hash);

@@ -151,7 +151,7 @@ Result<std::string> ops::search_vectors(Database& db, const Json& req) {
       return err::validation(msg::text(msg::kVecBackfilling, x.name));
   }
   auto store = s.table->state->vectors(x.id);
-  if (!store) return err::validation(msg::text(msg::kVecBackfilling, x.name));
+  if (!store) return err::validation(msg::text(msg::kVecNotAVectorIndex, x.name));  // deleted meanwhile
   std::vector<vec::Hit> hits = store->search(s.vector.data(), s.top_k, s.match);
 
   JsonOut o;

@@ -206,6 +206,9 @@ inline constexpr char kInvalidCannotUpdateAttributeAttributePartKey[] =
 inline constexpr char kCorruptItem[] = "corrupt item";
 
 // ---- ops_query.cc ----
+inline constexpr char kIndexDoesNotProjectFilterAttributes[] =
+    "One or more parameter values were invalid: Secondary index {} does not project one or more filter "
+    "attributes: {}";
 inline constexpr char kTableDoesNotHaveSpecifiedIndex[] = "The table does not have the specified index: {}";
 inline constexpr char kInvalidOperatorUsedInKeyconditionexpressionOr[] =
     "Invalid operator used in KeyConditionExpression: OR";

@@ -197,3 +197,40 @@ case("od_table_zero", "CreateTable", {"TableName": "od_zero", "KeySchema": [H("p
 case("od_table_provisioned", "CreateTable", {"TableName": "od_prov", "KeySchema": [H("pk")], "AttributeDefinitions": attrs(pk="S"),
                                              "ProvisionedThroughput": PT, "OnDemandThroughput": {"MaxReadRequestUnits": 5}})
 case("od_table_provisioned_described", "DescribeTable", {"TableName": "od_prov"})
+
+
+# A Query of an LSI that asks for attributes the index does not project fetches them from the table, and
+# charges the table per fetched item (DynamoDB Local 3.3.1); a filter on such attributes is refused.
+FIXTURE += [
+    ("CreateTable", {"TableName": "lsi_fetch", "KeySchema": [H("pk"), R("sk")], "BillingMode": "PAY_PER_REQUEST",
+                     "AttributeDefinitions": attrs(pk="S", sk="S", lk="S"),
+                     "LocalSecondaryIndexes": [{"IndexName": "lsi_inc", "KeySchema": [H("pk"), R("lk")],
+                                                "Projection": {"ProjectionType": "INCLUDE", "NonKeyAttributes": ["inc"]}}]}),
+] + [("PutItem", {"TableName": "lsi_fetch", "Item": {"pk": S("p"), "sk": S(f"s{i}"), "lk": S(f"l{i}"), "inc": S("i"),
+                                                       "big": S("o" * 5000), "n": N(str(i))}}) for i in range(3)]
+LSI_Q = {"TableName": "lsi_fetch", "IndexName": "lsi_inc", "KeyConditionExpression": "pk = :p",
+         "ExpressionAttributeValues": {":p": S("p")}, "ReturnConsumedCapacity": "INDEXES"}
+case("lsi_query_projects_unprojected", "Query", {**LSI_Q, "ProjectionExpression": "sk, n"})
+case("lsi_query_all_attributes", "Query", {**LSI_Q, "Select": "ALL_ATTRIBUTES"})
+case("lsi_query_all_attributes_consistent", "Query", {**LSI_Q, "Select": "ALL_ATTRIBUTES", "ConsistentRead": True})
+case("lsi_query_attributes_to_get_unprojected", "Query",
+     {"TableName": "lsi_fetch", "IndexName": "lsi_inc", "AttributesToGet": ["sk", "n"], "ReturnConsumedCapacity": "INDEXES",
+      "KeyConditions": {"pk": {"ComparisonOperator": "EQ", "AttributeValueList": [S("p")]}}})
+case("lsi_query_filter_unprojected", "Query",
+     {**LSI_Q, "FilterExpression": "n > :z", "ExpressionAttributeValues": {":p": S("p"), ":z": N("0")}})
+case("lsi_query_legacy_filter_unprojected", "Query",
+     {"TableName": "lsi_fetch", "IndexName": "lsi_inc", "QueryFilter": {"n": {"ComparisonOperator": "GT", "AttributeValueList": [N("0")]}},
+      "KeyConditions": {"pk": {"ComparisonOperator": "EQ", "AttributeValueList": [S("p")]}}})
+case("lsi_query_filter_and_projection", "Query",
+     {**LSI_Q, "FilterExpression": "inc = :i", "ExpressionAttributeValues": {":p": S("p"), ":i": S("i")},
+      "ProjectionExpression": "n"})
+case("lsi_scan_filter_unprojected", "Scan", {"TableName": "lsi_fetch", "IndexName": "lsi_inc", "FilterExpression": "n > :z",
+                                             "ExpressionAttributeValues": {":z": N("0")}})
+case("lsi_scan_projects_unprojected", "Scan", {"TableName": "lsi_fetch", "IndexName": "lsi_inc", "ProjectionExpression": "n",
+                                               "ReturnConsumedCapacity": "INDEXES"})
+# Attributes the index holds are not fetched: DynamoDB Local charges the table for them anyway; the developer
+# guide ("Local secondary indexes", Projected attributes): the table is read only for attributes "not projected".
+case("lsi_query_projects_only_projected", "Query", {**LSI_Q, "ProjectionExpression": "sk, inc"},
+     real={"status": 200, "body": {"ConsumedCapacity": {"CapacityUnits": 0.5, "LocalSecondaryIndexes": {"lsi_inc": {"CapacityUnits": 0.5}},
+                                                        "Table": {"CapacityUnits": 0.0}, "TableName": "lsi_fetch"},
+                                   "Count": 3, "Items": [{"inc": S("i"), "sk": S(f"s{i}")} for i in range(3)], "ScannedCount": 3}})
