@@ -105,7 +105,7 @@ struct Store::Graph {
 };
 
 namespace {
-// The smallest beam (160, 320, ... up to a quarter of the vectors) with which the graph finds at least
+// The smallest beam (160, 320, ... up to a twentieth of the vectors, beyond which exact search is as fast) with which the graph finds at least
 // kRecallTarget of the exact top-10 of sample queries near the data (stored vectors with a little noise);
 // 0 when none does, and searches then stay exact. `slots[i]` is the label of data[i * dims].
 size_t calibrate(const hnswlib::HierarchicalNSW<float>& index, bool unit, Distance dist, size_t dims,
@@ -134,7 +134,7 @@ size_t calibrate(const hnswlib::HierarchicalNSW<float>& index, bool unit, Distan
     truth.push_back(std::move(t));
     queries.push_back(std::move(v));
   }
-  for (size_t ef = kMinEf; ef <= std::max(n / 4, kMinEf) && !stop; ef *= 2) {
+  for (size_t ef = kMinEf; ef <= std::max(n / 20, kMinEf) && !stop; ef *= 2) {
     size_t found = 0, wanted = 0;
     for (size_t q = 0; q < queries.size(); ++q) {
       auto query = unit ? normalized(queries[q].data(), dims) : queries[q];

@@ -62,7 +62,7 @@ std::vector<float> random_vector(std::mt19937& rng, size_t dims) {
 }
 
 TEST(VectorStore, ApproximateSearchKeepsRecallAndExactScores) {
-  const size_t dims = 24, n = 6000;
+  const size_t dims = 24, n = 4000;
   Store approx(dims, Distance::kCosine, 1000), exact(dims, Distance::kCosine, 1000000);
   std::mt19937 rng(42);
   for (size_t i = 0; i < n; ++i) {
@@ -96,7 +96,7 @@ TEST(VectorStore, ApproximateSearchKeepsRecallAndExactScores) {
 
 TEST(VectorStore, WritesAfterTheGraphAreSearchedExactlyBesideIt) {
   const size_t dims = 4;
-  Store s(dims, Distance::kEuclidean, 100);
+  Store s(dims, Distance::kEuclidean, 150);
   std::mt19937 rng(5);
   for (int i = 0; i < 150; ++i) s.upsert("k" + std::to_string(i), random_vector(rng, dims), {});
   s.wait_idle();
@@ -117,15 +117,15 @@ TEST(VectorStore, WritesAfterTheGraphAreSearchedExactlyBesideIt) {
   EXPECT_NE(hits[0].key, "new");
 }
 
-TEST(VectorStore, SearchesRunBesideWrites) {
+TEST(VectorStore, SearchesRunBesideWritesAndTheBackgroundBuild) {
   const size_t dims = 8;
-  Store s(dims, Distance::kEuclidean, 500);
+  Store s(dims, Distance::kEuclidean, 500);  // the graph is built from the 500th vector on, in the background
   std::mt19937 seed(1);
   for (int i = 0; i < 600; ++i) s.upsert("k" + std::to_string(i), random_vector(seed, dims), {});
   std::thread writer([&] {
     std::mt19937 rng(2);
     for (int i = 0; i < 2000; ++i) {
-      std::string k = "k" + std::to_string(i % 900);
+      std::string k = "k" + std::to_string(i % 50);
       if (i % 3 == 0)
         s.erase(k);
       else
@@ -142,7 +142,12 @@ TEST(VectorStore, SearchesRunBesideWrites) {
   });
   writer.join();
   reader.join();
-  EXPECT_GT(s.size(), 0U);
+  s.wait_idle();
+  bool used = false;
+  auto q = random_vector(seed, dims);
+  EXPECT_EQ(s.search(q.data(), 5, {}, &used).size(), 5U);
+  EXPECT_TRUE(used);
+  EXPECT_GE(s.size(), 550U);
 }
 
 }  // namespace
