@@ -417,6 +417,30 @@ bool reads_beyond_lsi(const TableDef& def, const ReadRequest& r) {
   return !unprojected_filter_attributes(def, r).empty();
 }
 
+// An LSI entry replaced by its item from the table. A Query reads the entry and then, charged to the
+// table, the item (DynamoDB Local 3.3.1's accounting); a Scan of the index counts the item's bytes to it.
+void fetch_from_table(Database& db, const ReadRequest& r, Item& item, size_t& bytes, double& fetched_units) {
+  size_t entry_bytes = item_size(item);
+  auto base = ops::load_item(db, ops::item_key(r.table->def, item));
+  if (base) item = std::move(*base);
+  if (r.is_query) {
+    bytes += entry_bytes;
+    fetched_units += ops::read_units(item_size(item), r.consistent);
+  } else {
+    bytes += item_size(item);
+  }
+}
+
+// One item of the answer: projected by the request, or by the index when only the filter needed the item.
+void write_read_item(JsonOut& o, const ReadRequest& r, const Item& item, bool fetched) {
+  if (r.projection)
+    write_item(o.w, expr::project(item, *r.projection));
+  else if (fetched && r.select != "ALL_ATTRIBUTES")
+    write_item(o.w, ops::project_for_index(r.table->def, *r.target.index, item));
+  else
+    write_item(o.w, item);
+}
+
 Result<std::string> run_read(Database& db, ReadRequest& r, std::string start, std::string end) {
   const TableDef& def = r.table->def;
   const Target& t = r.target;
@@ -431,7 +455,7 @@ Result<std::string> run_read(Database& db, ReadRequest& r, std::string start, st
   size_t limit = r.limit ? static_cast<size_t>(*r.limit) : SIZE_MAX;
   size_t scanned = 0, bytes = 0, count = 0;
   double fetched_units = 0;  // the table's read units of items a Query fetched for an LSI
-  std::string last_raw;  // storage form of the last item read (its key becomes LastEvaluatedKey)
+  std::string last_raw;      // storage form of the last item read (its key becomes LastEvaluatedKey)
   bool stopped = false;
   bool fetch_base = reads_beyond_lsi(def, r);
   // Without filter, projection or segments, items go from their stored bytes straight to JSON.
@@ -466,30 +490,13 @@ Result<std::string> run_read(Database& db, ReadRequest& r, std::string start, st
       }
       last_raw.assign(val);
       ++scanned;
-      if (fetch_base) {
-        // A Query reads the index entry and then, charged to the table, the item (DynamoDB Local 3.3.1's
-        // accounting); a Scan of the index counts the item's bytes to the index.
-        size_t entry_bytes = item_size(item);
-        auto base = ops::load_item(db, ops::item_key(def, item));
-        if (base) item = std::move(*base);
-        if (r.is_query) {
-          bytes += entry_bytes;
-          fetched_units += ops::read_units(item_size(item), r.consistent);
-        } else {
-          bytes += item_size(item);
-        }
-      } else {
+      if (fetch_base)
+        fetch_from_table(db, r, item, bytes, fetched_units);
+      else
         bytes += item_size(item);
-      }
       if (r.filter && !expr::evaluate(*r.filter, item)) return true;
       ++count;
-      if (!write_items) return true;
-      if (r.projection)
-        write_item(o.w, expr::project(item, *r.projection));
-      else if (fetch_base && r.select != "ALL_ATTRIBUTES")
-        write_item(o.w, ops::project_for_index(def, *t.index, item));  // the filter read the item
-      else
-        write_item(o.w, item);
+      if (write_items) write_read_item(o, r, item, fetch_base);
       return true;
     }));
   }
@@ -585,7 +592,8 @@ Result<std::string> ops::query(Database& db, const Json& req) {
     DDB_TRY(check(*r.filter));
     std::string missing = unprojected_filter_attributes(r.table->def, r);
     if (!missing.empty())
-      return err::validation(msg::text(msg::kIndexDoesNotProjectFilterAttributes, r.target.index->name, missing));
+      return err::validation(
+          msg::text(msg::kIndexDoesNotProjectFilterAttributes, r.target.index->name, missing));
   }
   r.is_query = true;
   auto [start, end] = bounds(r.target, range);

@@ -105,9 +105,10 @@ struct Store::Graph {
 };
 
 namespace {
-// The smallest beam (160, 320, ... up to a twentieth of the vectors, beyond which exact search is as fast) with which the graph finds at least
-// kRecallTarget of the exact top-10 of sample queries near the data (stored vectors with a little noise);
-// 0 when none does, and searches then stay exact. `slots[i]` is the label of data[i * dims].
+// The smallest beam (160, 320, ... up to a twentieth of the vectors, beyond which exact search is as fast)
+// with which the graph finds at least kRecallTarget of the exact top-10 of sample queries near the data
+// (stored vectors with a little noise); 0 when none does, and searches then stay exact. `slots[i]` is the
+// label of data[i * dims].
 size_t calibrate(const hnswlib::HierarchicalNSW<float>& index, bool unit, Distance dist, size_t dims,
                  const std::vector<float>& data, const std::vector<size_t>& slots,
                  const std::atomic<bool>& stop) {
