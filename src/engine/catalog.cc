@@ -209,6 +209,13 @@ bool is_pair(const Json& a) {
   return a.IsArray() && a.Size() == 2 && a[0].IsString();
 }
 
+// [name, type] of an attribute definition or a multi-attribute key's further attribute.
+std::optional<KeyAttr> read_typed_name(const Json& a) {
+  if (!is_pair(a) || !a[1].IsInt() || a[1].GetInt() < 0 || a[1].GetInt() > static_cast<int>(VType::NUL))
+    return std::nullopt;
+  return KeyAttr{std::string(sv(a[0])), static_cast<VType>(a[1].GetInt())};
+}
+
 // The optional "od" / "warm" members of a table or index definition.
 bool read_limits(const Json& j, ThroughputSettings& s) {
   for (const auto& [member_name, pair] : {std::pair{"od", &s.on_demand}, std::pair{"warm", &s.warm}}) {
@@ -236,11 +243,12 @@ KeyDef read_key(const Json& j, bool& bad) {
       break;
     }
     for (auto& a : m->GetArray()) {
-      if (!is_pair(a) || !a[1].IsInt() || a[1].GetInt() < 0 || a[1].GetInt() > static_cast<int>(VType::NUL)) {
+      auto attr = read_typed_name(a);
+      if (!attr) {
         bad = true;
         break;
       }
-      group->push_back(KeyAttr{std::string(sv(a[0])), static_cast<VType>(a[1].GetInt())});
+      group->push_back(std::move(*attr));
     }
   }
   return k;
@@ -282,11 +290,12 @@ Result<TableDef> ops::def_from_json(std::string_view s) {
   const Json* k = r.get("key");
   if (k) d.key = read_key(*k, bad);
   for (auto& a : r.arr("attrs").GetArray()) {
-    if (!is_pair(a) || !a[1].IsInt() || a[1].GetInt() < 0 || a[1].GetInt() > static_cast<int>(VType::NUL)) {
+    auto attr = read_typed_name(a);
+    if (!attr) {
       bad = true;
       break;
     }
-    d.attrs.emplace_back(std::string(sv(a[0])), static_cast<VType>(a[1].GetInt()));
+    d.attrs.emplace_back(std::move(attr->name), attr->type);
   }
   for (auto& i : r.arr("indexes").GetArray()) {
     if (!i.IsObject() || !member(i, "key")) {

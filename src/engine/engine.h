@@ -54,6 +54,16 @@ struct KeyDef {
   std::vector<KeyAttr> range_attrs() const;
   std::vector<KeyAttr> attrs() const;
   bool contains(std::string_view name) const;
+  // Calls f(name, type, is_hash) for every attribute in the order of attrs(), without building a list
+  // (the per-write index checks use it).
+  template <class F>
+  void for_each_attr(F&& f) const {
+    f(hash, hash_type, true);
+    for (const auto& a : more_hash) f(a.name, a.type, true);
+    if (!has_range()) return;
+    f(range, range_type, false);
+    for (const auto& a : more_range) f(a.name, a.type, false);
+  }
 };
 
 // OnDemandThroughput's maximum request units (-1: no maximum) and WarmThroughput's units per second, of a

@@ -61,6 +61,8 @@ TableView view_of(const Table& t);
 void write_description(Database& db, JsonOut& o, const TableDef& d, const TableView& v);
 // "KeySchema":[{HASH}, {RANGE}] of a table, index or stream description.
 void write_key_schema(JsonOut& o, const KeyDef& k);
+// "Projection":{ProjectionType, NonKeyAttributes} of an index description.
+void write_projection(JsonOut& o, const std::string& type, const std::vector<std::string>& non_key);
 // Under the table's lock: the table's current version, or ResourceNotFoundException when it was
 // deleted (or deleted and created again) since `t` was looked up.
 Result<std::shared_ptr<Table>> recheck(Database& db, const std::shared_ptr<Table>& t);

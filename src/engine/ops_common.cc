@@ -91,6 +91,24 @@ Result<std::string> ops::return_consumed(const Json& req) {
   return v.value_or("NONE");
 }
 
+namespace {
+// "<member>":{"<index>":{"<unit>":n}, ...}, when any index was charged.
+void write_units_by_index(JsonOut& o, const char* member, const char* unit,
+                          const std::map<std::string, double>& m) {
+  if (m.empty()) return;
+  o.key(member);
+  o.w.StartObject();
+  for (const auto& [k, v] : m) {
+    o.key(k);
+    o.w.StartObject();
+    o.key(unit);
+    o.w.Double(v);
+    o.w.EndObject();
+  }
+  o.w.EndObject();
+}
+}  // namespace
+
 void ops::write_capacity_object(JsonOut& o, const std::string& mode, const std::string& table,
                                 const Capacity& c) {
   o.w.StartObject();
@@ -103,31 +121,9 @@ void ops::write_capacity_object(JsonOut& o, const std::string& mode, const std::
     o.key("CapacityUnits");
     o.w.Double(c.table);
     o.w.EndObject();
-    for (auto* m : {&c.gsi, &c.lsi}) {
-      if (m->empty()) continue;
-      o.key(m == &c.gsi ? "GlobalSecondaryIndexes" : "LocalSecondaryIndexes");
-      o.w.StartObject();
-      for (auto& [k, v] : *m) {
-        o.key(k);
-        o.w.StartObject();
-        o.key("CapacityUnits");
-        o.w.Double(v);
-        o.w.EndObject();
-      }
-      o.w.EndObject();
-    }
-    if (!c.vector_bytes.empty()) {
-      o.key("VectorIndexes");
-      o.w.StartObject();
-      for (auto& [k, v] : c.vector_bytes) {
-        o.key(k);
-        o.w.StartObject();
-        o.key("VectorWriteRequestBytes");
-        o.w.Double(v);
-        o.w.EndObject();
-      }
-      o.w.EndObject();
-    }
+    write_units_by_index(o, "GlobalSecondaryIndexes", "CapacityUnits", c.gsi);
+    write_units_by_index(o, "LocalSecondaryIndexes", "CapacityUnits", c.lsi);
+    write_units_by_index(o, "VectorIndexes", "VectorWriteRequestBytes", c.vector_bytes);
   }
   o.w.EndObject();
 }
@@ -229,23 +225,32 @@ Status check_key_group(const IndexDef& idx, const Item& item, const std::vector<
 }
 }  // namespace
 
+namespace {
+// One attribute of an index key in an item: its declared type, a non-empty string or binary, and (for a
+// single-attribute key) the key size limits.
+Status check_index_key_value(const IndexDef& idx, const std::string& name, VType type, bool is_hash,
+                             const Value& v) {
+  if (v.type != type)
+    return err::validation(msg::text(msg::kInvalidTypeMismatchForIndexKeyExpectedActual, name,
+                                     vtype_name(type), vtype_name(v.type), idx.name));
+  if (!idx.key.multi() && is_hash && v.s.size() > ops::kMaxHashKeyBytes)
+    return err::validation(msg::kInvalidSizeHashkeyHasExceededMaximumSizeLimit);
+  if (!idx.key.multi() && !is_hash && v.s.size() > ops::kMaxRangeKeyBytes)
+    return err::validation(msg::kInvalidAggregatedSizeAllRangeKeysHasExceeded);
+  if ((type == VType::S || type == VType::B) && v.s.empty())
+    return err::validation(msg::text(msg::kIndexKeyValueEmpty, idx.name, name));
+  return Status::OK();
+}
+}  // namespace
+
 Status ops::check_index_keys(const TableDef& def, const Item& item) {
   for (auto& idx : def.indexes) {
-    size_t hash_count = idx.key.hash_attrs().size(), i = 0;
-    for (const auto& a : idx.key.attrs()) {
-      bool is_hash = i++ < hash_count;
-      auto it = item.find(a.name);
-      if (it == item.end()) continue;
-      if (it->second.type != a.type)
-        return err::validation(msg::text(msg::kInvalidTypeMismatchForIndexKeyExpectedActual, a.name,
-                                         vtype_name(a.type), vtype_name(it->second.type), idx.name));
-      if (!idx.key.multi() && is_hash && it->second.s.size() > kMaxHashKeyBytes)
-        return err::validation(msg::kInvalidSizeHashkeyHasExceededMaximumSizeLimit);
-      if (!idx.key.multi() && !is_hash && it->second.s.size() > kMaxRangeKeyBytes)
-        return err::validation(msg::kInvalidAggregatedSizeAllRangeKeysHasExceeded);
-      if ((a.type == VType::S || a.type == VType::B) && it->second.s.empty())
-        return err::validation(msg::text(msg::kIndexKeyValueEmpty, idx.name, a.name));
-    }
+    Status st;
+    idx.key.for_each_attr([&](const std::string& name, VType type, bool is_hash) {
+      auto it = item.find(name);
+      if (st.ok() && it != item.end()) st = check_index_key_value(idx, name, type, is_hash, it->second);
+    });
+    DDB_TRY(std::move(st));
     if (idx.key.multi()) {
       DDB_TRY(check_key_group(idx, item, idx.key.hash_attrs(), true));
       DDB_TRY(check_key_group(idx, item, idx.key.range_attrs(), false));
@@ -255,18 +260,18 @@ Status ops::check_index_keys(const TableDef& def, const Item& item) {
 }
 
 bool ops::fits_index(const IndexDef& idx, const Item& item) {
-  size_t hash_count = idx.key.hash_attrs().size(), i = 0, sums[2] = {0, 0};
-  for (const auto& a : idx.key.attrs()) {
-    bool is_hash = i++ < hash_count;
-    auto it = item.find(a.name);
-    if (it == item.end()) continue;
+  size_t sums[2] = {0, 0};
+  bool fits = true;
+  idx.key.for_each_attr([&](const std::string& name, VType, bool is_hash) {
+    auto it = item.find(name);
+    if (!fits || it == item.end()) return;
     const Value& v = it->second;
-    if ((v.type == VType::S || v.type == VType::B) && v.s.empty()) return false;
+    if ((v.type == VType::S || v.type == VType::B) && v.s.empty()) fits = false;
     size_t limit = is_hash ? kMaxHashKeyBytes : kMaxRangeKeyBytes;
     size_t n = idx.key.multi() ? value_size(v) : v.s.size();
-    if (n > limit || (sums[is_hash ? 0 : 1] += n) > limit) return false;
-  }
-  return true;
+    if (n > limit || (sums[is_hash ? 0 : 1] += n) > limit) fits = false;
+  });
+  return fits;
 }
 
 std::string ops::item_key(const TableDef& def, const Item& item) {

@@ -30,6 +30,19 @@ void ops::write_key_schema(JsonOut& o, const KeyDef& k) {
   o.w.EndArray();
 }
 
+void ops::write_projection(JsonOut& o, const std::string& type, const std::vector<std::string>& non_key) {
+  o.key("Projection");
+  o.w.StartObject();
+  o.kv("ProjectionType", type);
+  if (!non_key.empty()) {
+    o.key("NonKeyAttributes");
+    o.w.StartArray();
+    for (const auto& n : non_key) o.str(n);
+    o.w.EndArray();
+  }
+  o.w.EndObject();
+}
+
 namespace {
 using namespace tables;
 
@@ -90,16 +103,7 @@ void write_indexes(Database& db, JsonOut& o, const TableDef& d, const ops::Table
     o.w.StartObject();
     o.kv("IndexName", i.name);
     ops::write_key_schema(o, i.key);
-    o.key("Projection");
-    o.w.StartObject();
-    o.kv("ProjectionType", i.projection);
-    if (!i.non_key.empty()) {
-      o.key("NonKeyAttributes");
-      o.w.StartArray();
-      for (auto& n : i.non_key) o.str(n);
-      o.w.EndArray();
-    }
-    o.w.EndObject();
+    ops::write_projection(o, i.projection, i.non_key);
     if (global) {
       o.kv("IndexStatus", t.indexes_creating && i.status == "CREATING" ? "CREATING" : "ACTIVE");
       write_throughput(o, i.rcu, i.wcu);

@@ -200,16 +200,7 @@ void write_members(JsonOut& o, const VectorIndexDef& x) {
     }
     o.w.EndArray();
   }
-  o.key("Projection");
-  o.w.StartObject();
-  o.kv("ProjectionType", x.projection);
-  if (!x.non_key.empty()) {
-    o.key("NonKeyAttributes");
-    o.w.StartArray();
-    for (const auto& n : x.non_key) o.str(n);
-    o.w.EndArray();
-  }
-  o.w.EndObject();
+  ops::write_projection(o, x.projection, x.non_key);
   o.key("VectorAttribute");
   o.w.StartObject();
   o.kv("AttributeName", x.attribute);
