@@ -101,6 +101,24 @@ std::string ops::def_to_json(const TableDef& d) {
   o.w.Bool(d.stream_enabled);
   o.kv("stream_view", d.stream_view_type);
   o.kv("stream_label", d.stream_label);
+  if (d.stream_first_seq) {
+    o.key("stream_first");
+    o.w.Uint64(d.stream_first_seq);
+  }
+  if (!d.past_streams.empty()) {  // [[label, view, first, last, replaced], ...]
+    o.key("past_streams");
+    o.w.StartArray();
+    for (const auto& ps : d.past_streams) {
+      o.w.StartArray();
+      o.str(ps.label);
+      o.str(ps.view_type);
+      o.w.Uint64(ps.first_seq);
+      o.w.Uint64(ps.last_seq);
+      o.w.Double(ps.replaced);
+      o.w.EndArray();
+    }
+    o.w.EndArray();
+  }
   o.kv("class", d.table_class);
   o.key("class_set");
   o.w.Bool(d.table_class_set);
@@ -227,6 +245,25 @@ bool read_limits(const Json& j, ThroughputSettings& s) {
   return true;
 }
 
+// The optional "stream_first" and "past_streams" members.
+bool read_streams(const Json& j, TableDef& d) {
+  if (const Json* f = member(j, "stream_first")) {
+    if (!f->IsUint64()) return false;
+    d.stream_first_seq = f->GetUint64();
+  }
+  const Json* past = member(j, "past_streams");
+  if (!past) return true;
+  if (!past->IsArray()) return false;
+  for (const auto& e : past->GetArray()) {
+    if (!e.IsArray() || e.Size() != 5 || !e[0].IsString() || !e[1].IsString() || !e[2].IsUint64() ||
+        !e[3].IsUint64() || !e[4].IsNumber())
+      return false;
+    d.past_streams.push_back(TableDef::PastStream{std::string(sv(e[0])), std::string(sv(e[1])),
+                                                  e[2].GetUint64(), e[3].GetUint64(), e[4].GetDouble()});
+  }
+  return true;
+}
+
 // A key schema: the first attribute of each kind under h/r, the others under mh/mr (optional).
 KeyDef read_key(const Json& j, bool& bad) {
   Reader r{j, bad};
@@ -313,6 +350,7 @@ Result<TableDef> ops::def_from_json(std::string_view s) {
   d.stream_enabled = r.flag("stream");
   d.stream_view_type = r.str("stream_view");
   d.stream_label = r.str("stream_label");
+  if (!read_streams(doc, d)) bad = true;
   d.table_class = r.str("class");
   d.table_class_set = r.flag("class_set");
   d.deletion_protection = r.flag("deletion_protection");

@@ -119,6 +119,15 @@ struct TableDef {
   double created = 0, billing_changed = 0;
   bool stream_enabled = false;
   std::string stream_view_type, stream_label;  // label empty: never had a stream
+  // The latest stream holds the records from this sequence number on (0: all of the table's). Streams a
+  // later one replaced stay readable, DISABLED, with the records of their own range, for 24 hours.
+  uint64_t stream_first_seq = 0;
+  struct PastStream {
+    std::string label, view_type;
+    uint64_t first_seq = 0, last_seq = 0;
+    double replaced = 0;  // epoch seconds
+  };
+  std::vector<PastStream> past_streams;
   std::string table_class = "STANDARD";
   bool table_class_set = false;
   bool deletion_protection = false;

@@ -15,18 +15,38 @@ namespace {
 
 constexpr double kIteratorLifetime = 15 * 60;
 
+// One stream of a table: the latest, or one a later stream replaced; its records are those of its
+// sequence range.
 struct StreamRef {
   std::shared_ptr<Table> table;
-  std::string label;
+  std::string label, view_type;
+  uint64_t first_seq = 0, last_seq = UINT64_MAX;
+  bool enabled = false;
+  size_t ordinal = 0;  // the table's streams in creation order: its shard's id
 };
 
-std::string stream_arn(Database& db, const TableDef& d) {
-  return ops::table_arn(db, d.name) + "/stream/" + d.stream_label;
+std::string stream_arn(Database& db, const TableDef& d, const std::string& label) {
+  return ops::table_arn(db, d.name) + "/stream/" + label;
 }
 
-std::string shard_id(const TableDef& d) {
-  // "shardId-" + 20 digits + "-" + 8 hex: the shape the SDKs validate (28..65 characters).
-  return fmt::format("shardId-{:020d}-{}", static_cast<long long>(d.created * 1000), d.uuid.substr(0, 8));
+std::string shard_id(const TableDef& d, size_t ordinal) {
+  // "shardId-" + 20 digits + "-" + 8 hex: the shape the SDKs validate (28..65 characters); each stream of
+  // a table has its own.
+  return fmt::format("shardId-{:020d}-{}",
+                     static_cast<long long>(d.created * 1000) + static_cast<long long>(ordinal),
+                     d.uuid.substr(0, 8));
+}
+
+// Every stream of a table, latest last.
+std::vector<StreamRef> streams_of(const std::shared_ptr<Table>& t) {
+  const TableDef& d = t->def;
+  std::vector<StreamRef> out;
+  if (d.stream_label.empty()) return out;
+  for (const auto& ps : d.past_streams)
+    out.push_back(StreamRef{t, ps.label, ps.view_type, ps.first_seq, ps.last_seq, false, out.size()});
+  out.push_back(StreamRef{t, d.stream_label, d.stream_view_type, d.stream_first_seq, UINT64_MAX,
+                          d.stream_enabled, out.size()});
+  return out;
 }
 
 Result<StreamRef> stream_for_arn(Database& db, const std::string& arn) {
@@ -39,19 +59,27 @@ Result<StreamRef> stream_for_arn(Database& db, const std::string& arn) {
   std::string name = arn.substr(t + 7, s - t - 7);
   std::string label = arn.substr(s + 8);
   auto table = ops::find_table(db, name);
-  if (!table || table->def.stream_label != label) return not_found();
-  return StreamRef{table, label};
+  if (!table) return not_found();
+  for (auto& ref : streams_of(table))
+    if (ref.label == label) return ref;
+  return not_found();
 }
 
-// First and last sequence numbers of a table's stream records (0 when none).
-std::pair<uint64_t, uint64_t> seq_range(Database& db, uint32_t table_id) {
-  std::string p = keys::stream_prefix(table_id);
+// First and last sequence numbers of a stream's records (0 when none).
+std::pair<uint64_t, uint64_t> seq_range(Database& db, const StreamRef& s) {
+  std::string p = keys::stream_prefix(s.table->def.id);
+  std::string from = p, to = keys::prefix_end(p);
+  put_u64be(from, s.first_seq);
+  if (s.last_seq != UINT64_MAX) {
+    to = p;
+    put_u64be(to, s.last_seq + 1);
+  }
   uint64_t first = 0, last = 0;
-  (void)db.store().scan(p, keys::prefix_end(p), false, [&](std::string_view k, std::string_view) {
+  (void)db.store().scan(from, to, false, [&](std::string_view k, std::string_view) {
     first = get_u64be(k.substr(p.size()));
     return false;
   });
-  (void)db.store().scan(p, keys::prefix_end(p), true, [&](std::string_view k, std::string_view) {
+  (void)db.store().scan(from, to, true, [&](std::string_view k, std::string_view) {
     last = get_u64be(k.substr(p.size()));
     return false;
   });
@@ -85,10 +113,10 @@ Result<std::string> ops::list_streams(Database& db, const Json& req) {
   DDB_TRY(v.status());
   // Streams in ARN order; a page resumes after its start ARN even when that stream is gone (its table
   // deleted, or the stream replaced), so a client paging through never stops early.
-  std::vector<std::pair<std::string, std::shared_ptr<Table>>> streams;
+  std::vector<std::pair<std::string, StreamRef>> streams;
   for (auto& t : db.tables())
-    if ((!table || t->def.name == *table) && !t->def.stream_label.empty())
-      streams.emplace_back(stream_arn(db, t->def), t);
+    if (!table || t->def.name == *table)
+      for (auto& ref : streams_of(t)) streams.emplace_back(stream_arn(db, t->def, ref.label), ref);
   std::sort(streams.begin(), streams.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   JsonOut o;
   o.w.StartObject();
@@ -97,7 +125,7 @@ Result<std::string> ops::list_streams(Database& db, const Json& req) {
   size_t n = 0, max = static_cast<size_t>(limit.value_or(100));
   std::string last;
   bool more = false;
-  for (auto& [arn, t] : streams) {
+  for (auto& [arn, ref] : streams) {
     if (start && arn <= *start) continue;
     if (n == max) {
       more = true;
@@ -105,8 +133,8 @@ Result<std::string> ops::list_streams(Database& db, const Json& req) {
     }
     o.w.StartObject();
     o.kv("StreamArn", arn);
-    o.kv("TableName", t->def.name);
-    o.kv("StreamLabel", t->def.stream_label);
+    o.kv("TableName", ref.table->def.name);
+    o.kv("StreamLabel", ref.label);
     o.w.EndObject();
     last = arn;
     ++n;
@@ -150,8 +178,8 @@ Result<ShardQuery> parse_shard_query(const Json& req, Violations& v) {
 // The stream's shards (one per stream here) that the query selects: those after
 // ExclusiveStartShardId, at most Limit; CHILD_SHARDS selects the children of a shard, and a
 // stream's only shard has none.
-std::vector<std::string> select_shards(const TableDef& d, const ShardQuery& q, bool& more) {
-  std::vector<std::string> all = {shard_id(d)};
+std::vector<std::string> select_shards(const StreamRef& s, const ShardQuery& q, bool& more) {
+  std::vector<std::string> all = {shard_id(s.table->def, s.ordinal)};
   std::vector<std::string> out;
   more = false;
   if (q.child_of) return out;
@@ -182,17 +210,17 @@ Result<std::string> ops::describe_stream(Database& db, const Json& req) {
   StreamRef s;
   DDB_ASSIGN(s, stream_for_arn(db, *arn));
   const TableDef& d = s.table->def;
-  auto [first, last] = seq_range(db, d.id);
+  auto [first, last] = seq_range(db, s);
   bool more = false;
-  std::vector<std::string> shards = select_shards(d, q, more);
+  std::vector<std::string> shards = select_shards(s, q, more);
   JsonOut o;
   o.w.StartObject();
   o.key("StreamDescription");
   o.w.StartObject();
   o.kv("StreamArn", *arn);
-  o.kv("StreamLabel", d.stream_label);
-  o.kv("StreamStatus", d.stream_enabled ? "ENABLED" : "DISABLED");
-  o.kv("StreamViewType", d.stream_view_type);
+  o.kv("StreamLabel", s.label);
+  o.kv("StreamStatus", s.enabled ? "ENABLED" : "DISABLED");
+  o.kv("StreamViewType", s.view_type);
   o.key("CreationRequestDateTime");
   o.w.Double(d.created);
   o.kv("TableName", d.name);
@@ -204,8 +232,9 @@ Result<std::string> ops::describe_stream(Database& db, const Json& req) {
     o.kv("ShardId", id);
     o.key("SequenceNumberRange");
     o.w.StartObject();
-    o.kv("StartingSequenceNumber", fmt::format("{:021d}", first ? first : db.last_stream_sequence() + 1));
-    if (!d.stream_enabled) o.kv("EndingSequenceNumber", fmt::format("{:021d}", last));
+    uint64_t none = s.last_seq != UINT64_MAX ? s.last_seq : db.last_stream_sequence() + 1;  // no records
+    o.kv("StartingSequenceNumber", fmt::format("{:021d}", first ? first : none));
+    if (!s.enabled) o.kv("EndingSequenceNumber", fmt::format("{:021d}", last ? last : none));
     o.w.EndObject();
     o.w.EndObject();
   }
@@ -232,13 +261,15 @@ Result<std::string> ops::get_shard_iterator(Database& db, const Json& req) {
   DDB_TRY(v.status());
   StreamRef s;
   DDB_ASSIGN(s, stream_for_arn(db, *arn));
-  if (*shard != shard_id(s.table->def)) return err::not_found(msg::kRequestedResourceNotFoundShardDoesNot);
-  auto [first, last] = seq_range(db, s.table->def.id);
+  if (*shard != shard_id(s.table->def, s.ordinal))
+    return err::not_found(msg::kRequestedResourceNotFoundShardDoesNot);
+  auto [first, last] = seq_range(db, s);
+  uint64_t end = s.last_seq != UINT64_MAX ? s.last_seq : db.last_stream_sequence();
   uint64_t after = 0;
   if (*type == "TRIM_HORIZON") {
-    after = first ? first - 1 : db.last_stream_sequence();
+    after = first ? first - 1 : end;
   } else if (*type == "LATEST") {
-    after = db.last_stream_sequence();
+    after = end;
   } else {
     if (!seq) return err::validation(msg::text(msg::kMustProvideSequencenumberForIteratorType, *type));
     uint64_t n = 0;
@@ -246,7 +277,8 @@ Result<std::string> ops::get_shard_iterator(Database& db, const Json& req) {
       if (c < '0' || c > '9') return err::validation(msg::text(msg::kInvalidSequencenumber, *seq));
       n = n * 10 + static_cast<uint64_t>(c - '0');
     }
-    if (first && n < first) return err::ddb("TrimmedDataAccessException", msg::kTrimmedDataAccess);
+    if ((first && n < first) || n < s.first_seq)
+      return err::ddb("TrimmedDataAccessException", msg::kTrimmedDataAccess);
     after = *type == "AT_SEQUENCE_NUMBER" ? n - 1 : n;
   }
   JsonOut o;
@@ -289,7 +321,11 @@ Result<std::string> ops::get_records(Database& db, const Json& req) {
   size_t max = static_cast<size_t>(limit.value_or(1000));
   std::string start = keys::stream_prefix(s.table->def.id);
   std::string end = keys::prefix_end(start);
-  put_u64be(start, after + 1);
+  if (s.last_seq != UINT64_MAX) {
+    end = start;
+    put_u64be(end, s.last_seq + 1);
+  }
+  put_u64be(start, std::max(after + 1, s.first_seq));
   uint64_t next = after;
   size_t n = 0, bytes = 0;
   JsonOut o;
@@ -306,7 +342,7 @@ Result<std::string> ops::get_records(Database& db, const Json& req) {
   }));
   o.w.EndArray();
   // A disabled stream's shard is closed: once drained, no NextShardIterator.
-  if (s.table->def.stream_enabled || n > 0) o.kv("NextShardIterator", make_iterator(arn, next));
+  if (s.enabled || n > 0) o.kv("NextShardIterator", make_iterator(arn, next));
   o.w.EndObject();
   return o.take();
 }

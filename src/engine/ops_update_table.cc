@@ -96,6 +96,15 @@ Status plan_stream(Database& db, const Json& ss, TableDef& d) {
     if (d.stream_enabled)
       return err::validation(
           msg::text(msg::kTableAlreadyHasEnabledStreamStream, ops::table_arn(db, d.name), d.stream_label));
+    if (!d.stream_label.empty()) {
+      // A new stream: the one it replaces keeps its records (readable, DISABLED, for 24 hours), the new
+      // one holds only records written from now on.
+      std::erase_if(d.past_streams, [](const auto& ps) { return ps.replaced < now_epoch() - 24 * 3600; });
+      uint64_t last = db.last_stream_sequence();
+      d.past_streams.push_back(
+          TableDef::PastStream{d.stream_label, d.stream_view_type, d.stream_first_seq, last, now_epoch()});
+      d.stream_first_seq = last + 1;
+    }
     d.stream_enabled = true;
     d.stream_view_type = *view;
     d.stream_label = stream_label_now(d.stream_label);

@@ -210,6 +210,54 @@ def test_stream_can_be_disabled_and_a_new_one_enabled(server):
     assert d["LatestStreamArn"] != first
 
 
+def test_a_re_enabled_stream_is_a_new_stream_and_the_old_one_stays_readable(data_dir):
+    """Re-enabling a stream creates a new stream: new label, new shard, none of the old records; the stream it
+    replaces stays readable as DISABLED (for 24 hours), also after a restart."""
+    import boto3
+    s = Server(data_dir=data_dir).start()
+    try:
+        c = s.client()
+        c.create_table(TableName="restream", KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                       AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST",
+                       StreamSpecification={"StreamEnabled": True, "StreamViewType": "KEYS_ONLY"})
+        old = c.describe_table(TableName="restream")["Table"]["LatestStreamArn"]
+        c.put_item(TableName="restream", Item={"pk": {"S": "before"}})
+        c.update_table(TableName="restream", StreamSpecification={"StreamEnabled": False})
+        c.put_item(TableName="restream", Item={"pk": {"S": "while-off"}})
+        c.update_table(TableName="restream", StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"})
+        c.put_item(TableName="restream", Item={"pk": {"S": "after"}})
+        new = c.describe_table(TableName="restream")["Table"]["LatestStreamArn"]
+        assert new != old
+        for restarted in (False, True):
+            if restarted:
+                s.stop()
+                s = Server(data_dir=data_dir).start()
+            streams = boto3.client("dynamodbstreams", endpoint_url=s.url, region_name="eu-central-1",
+                                   aws_access_key_id="dummy", aws_secret_access_key="dummy")
+            listed = [x["StreamArn"] for x in streams.list_streams(TableName="restream")["Streams"]]
+            assert sorted(listed) == sorted([old, new])
+
+            def read(arn):
+                desc = streams.describe_stream(StreamArn=arn)["StreamDescription"]
+                shard = desc["Shards"][0]["ShardId"]
+                it = streams.get_shard_iterator(StreamArn=arn, ShardId=shard,
+                                                ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+                out = streams.get_records(ShardIterator=it)
+                return desc, shard, [r["dynamodb"]["Keys"]["pk"]["S"] for r in out["Records"]], out
+            old_desc, old_shard, old_keys, _ = read(old)
+            new_desc, new_shard, new_keys, new_out = read(new)
+            assert (old_desc["StreamStatus"], old_desc["StreamViewType"], old_keys) == ("DISABLED", "KEYS_ONLY", ["before"])
+            assert "EndingSequenceNumber" in old_desc["Shards"][0]["SequenceNumberRange"]
+            assert (new_desc["StreamStatus"], new_desc["StreamViewType"], new_keys) == ("ENABLED", "NEW_IMAGE", ["after"])
+            assert old_shard != new_shard
+            assert "NextShardIterator" in new_out
+            # the old stream's shard is closed: drained, it has no next iterator
+            it = streams.get_shard_iterator(StreamArn=old, ShardId=old_shard, ShardIteratorType="LATEST")["ShardIterator"]
+            assert "NextShardIterator" not in streams.get_records(ShardIterator=it)
+    finally:
+        s.stop()
+
+
 def test_describe_stream_pages_shards_to_the_end(server):
     # Stream clients page DescribeStream with ExclusiveStartShardId until no shard is left; an answer
     # that repeats the last shard makes them loop for ever.
