@@ -7,7 +7,7 @@
 #include <random>
 #include <set>
 
-#include <hnswlib/hnswlib.h>
+#include "vector/hnsw.h"
 
 namespace ddb::vec {
 
@@ -98,8 +98,7 @@ constexpr double kRecallTarget = 0.995;
 // An HNSW graph over some of the store's slots (labels are slot numbers), immutable once built. COSINE
 // searches unit vectors by inner product, DOT_PRODUCT the vectors as they are, EUCLIDEAN by squared L2.
 struct Store::Graph {
-  std::unique_ptr<hnswlib::SpaceInterface<float>> space;
-  std::unique_ptr<hnswlib::HierarchicalNSW<float>> index;
+  std::unique_ptr<hnsw::Index> index;
   bool unit = false;
   size_t ef = 0;  // the beam that reaches the recall target on this data (calibrate); 0: search exactly
 };
@@ -109,7 +108,7 @@ namespace {
 // with which the graph finds at least kRecallTarget of the exact top-10 of sample queries near the data
 // (stored vectors with a little noise); 0 when none does, and searches then stay exact. `slots[i]` is the
 // label of data[i * dims].
-size_t calibrate(const hnswlib::HierarchicalNSW<float>& index, bool unit, Distance dist, size_t dims,
+size_t calibrate(const hnsw::Index& index, bool unit, Distance dist, size_t dims,
                  const std::vector<float>& data, const std::vector<size_t>& slots,
                  const std::atomic<bool>& stop) {
   const size_t n = slots.size(), k = 10, samples = std::min<size_t>(32, n);
@@ -139,8 +138,7 @@ size_t calibrate(const hnswlib::HierarchicalNSW<float>& index, bool unit, Distan
     size_t found = 0, wanted = 0;
     for (size_t q = 0; q < queries.size(); ++q) {
       auto query = unit ? normalized(queries[q].data(), dims) : queries[q];
-      auto got = index.searchKnn(query.data(), std::min(n, ef));
-      for (; !got.empty(); got.pop()) found += truth[q].count(got.top().second);
+      for (size_t label : index.search(query.data(), std::min(n, ef))) found += truth[q].count(label);
       wanted += truth[q].size();
     }
     if (static_cast<double>(found) >= kRecallTarget * static_cast<double>(wanted)) return ef;
@@ -252,22 +250,16 @@ void Store::maybe_rebuild() {
 
 std::shared_ptr<Store::Graph> Store::make_graph(const Snapshot& snap) const {
   auto g = std::make_shared<Graph>();
-  if (dist_ == Distance::kEuclidean) {
-    g->space = std::make_unique<hnswlib::L2Space>(dims_);
-  } else {
-    g->space = std::make_unique<hnswlib::InnerProductSpace>(dims_);
-    g->unit = dist_ == Distance::kCosine;
-  }
-  g->index = std::make_unique<hnswlib::HierarchicalNSW<float>>(
-      g->space.get(), std::max<size_t>(snap.slots.size(), 1), kGraphM, kEfConstruction);
-  g->index->setEf(kMinEf);  // searches never change it (they run together): a wider want widens
+  g->unit = dist_ == Distance::kCosine;
+  g->index = std::make_unique<hnsw::Index>(dims_, dist_ != Distance::kEuclidean, snap.slots.size(), kGraphM,
+                                           kEfConstruction, kMinEf);
   for (size_t i = 0; i < snap.slots.size() && !stop_; ++i) {
     const float* v = &snap.data[i * dims_];
     if (g->unit) {
       auto u = normalized(v, dims_);
-      g->index->addPoint(u.data(), snap.slots[i]);
+      g->index->add(u.data(), snap.slots[i]);
     } else {
-      g->index->addPoint(v, snap.slots[i]);
+      g->index->add(v, snap.slots[i]);
     }
   }
   g->ef = stop_ ? 0 : calibrate(*g->index, g->unit, dist_, dims_, snap.data, snap.slots, stop_);
@@ -403,11 +395,8 @@ std::vector<Hit> Store::approximate(const float* q, size_t k) const {
   float qq = dot(q, q, dims_);
   size_t want = std::min(slot_of_.size(), std::max<size_t>(k * 8, graph_->ef));
   auto query = graph_->unit ? normalized(q, dims_) : std::vector<float>(q, q + dims_);
-  auto found = graph_->index->searchKnn(query.data(), want);
-  for (; !found.empty(); found.pop()) {
-    size_t s = found.top().second;
+  for (size_t s : graph_->index->search(query.data(), want))
     if (s < keys_.size() && in_graph_[s]) top.add(Hit{score_slot(q, qq, s), keys_[s]});
-  }
   if (delta_ > 0)
     for (size_t s = 0; s < keys_.size(); ++s)
       if (!in_graph_[s] && !keys_[s].empty()) top.add(Hit{score_slot(q, qq, s), keys_[s]});
