@@ -34,15 +34,9 @@ Result<std::vector<float>> search_vector(const Json& sv) {
   for (const auto& e : sv.GetArray()) {
     Value v;
     DDB_ASSIGN(v, value_from_json(e));
-    float f = 0;
-    bool ok = v.type == VType::N;
-    if (ok) {
-      errno = 0;
-      f = std::strtof(v.s.c_str(), nullptr);
-      ok = !std::isinf(f);
-    }
-    if (!ok) return err::validation(msg::text(msg::kVecSearchElement, std::to_string(i)));
-    out.push_back(f);
+    std::optional<float> f = v.type == VType::N ? vectors::to_f32(v.s) : std::nullopt;
+    if (!f) return err::validation(msg::text(msg::kVecSearchElement, std::to_string(i)));
+    out.push_back(*f);
     ++i;
   }
   return out;
@@ -145,10 +139,9 @@ Result<std::string> ops::search_vectors(Database& db, const Json& req) {
   Search s;
   DDB_ASSIGN(s, parse(db, req));
   const VectorIndexDef& x = *s.index;
-  {
+  if (x.status == "CREATING") {  // only while -delayTransientStatuses lasts: searches rarely take the lock
     MutexLock tl(s.table->state->mu);  // the transient status changes under the table's lock
-    if (x.status == "CREATING" && view_of(*s.table).indexes_creating)
-      return err::validation(msg::text(msg::kVecBackfilling, x.name));
+    if (view_of(*s.table).indexes_creating) return err::validation(msg::text(msg::kVecBackfilling, x.name));
   }
   auto store = s.table->state->vectors(x.id);
   if (!store) return err::validation(msg::text(msg::kVecNotAVectorIndex, x.name));  // deleted meanwhile

@@ -32,14 +32,20 @@ void TableState::set_vectors(uint32_t index_id, std::shared_ptr<vec::Store> s) {
 
 namespace vectors {
 
-namespace {
-// A number as the 32-bit float the service stores (nullopt: beyond its range).
 std::optional<float> to_f32(const std::string& canonical) {
   errno = 0;
   float f = std::strtof(canonical.c_str(), nullptr);
   if (std::isinf(f) || (errno == ERANGE && std::fabs(f) > 1.0F)) return std::nullopt;
   return f;
 }
+
+namespace {
+// The index's entry for an item (nullopt: the item has no vector for it).
+struct Entry {
+  std::vector<float> v;
+  std::vector<std::optional<std::string>> attrs;  // encoded search-schema values, in schema order
+};
+std::optional<Entry> entry_of(const VectorIndexDef& x, const Item& item);
 
 Status check_vector(const VectorIndexDef& x, const Value& v) {
   if (v.type != VType::L)
@@ -115,6 +121,7 @@ Status check_item(const TableDef& d, const Item& item) {
   return Status::OK();
 }
 
+namespace {
 std::optional<Entry> entry_of(const VectorIndexDef& x, const Item& item) {
   auto it = item.find(x.attribute);
   if (it == item.end() || !check_vector(x, it->second).ok()) return std::nullopt;
@@ -134,19 +141,36 @@ std::optional<Entry> entry_of(const VectorIndexDef& x, const Item& item) {
   }
   return e;
 }
+}  // namespace
 
 std::shared_ptr<vec::Store> new_store(const VectorIndexDef& x, size_t exact_limit) {
   return std::make_shared<vec::Store>(static_cast<size_t>(x.dims), *vec::distance_from_name(x.distance),
                                       exact_limit);
 }
 
+namespace {
+// Whether a write leaves an index's entry as it was: the same vector and search-schema values, compared as
+// values, so a write that does not touch them converts no vector.
+bool same_entry(const VectorIndexDef& x, const Item* a, const Item* b) {
+  if (!a || !b) return false;
+  auto same = [&](const std::string& n) {
+    auto i = a->find(n), j = b->find(n);
+    if (i == a->end() || j == b->end()) return (i == a->end()) == (j == b->end());
+    return values_equal(i->second, j->second);
+  };
+  if (!same(x.attribute)) return false;
+  for (const auto& s : x.search)
+    if (!same(s.name)) return false;
+  return true;
+}
+}  // namespace
+
 void stage(const Table& t, const std::string& key, const Item* old_item, const Item* new_item,
            ops::Staged& st, Capacity* cap) {
   for (const auto& x : t.def.vector_indexes) {
-    auto oe = old_item ? entry_of(x, *old_item) : std::nullopt;
+    if (same_entry(x, old_item, new_item)) continue;
     auto ne = new_item ? entry_of(x, *new_item) : std::nullopt;
-    if (!oe && !ne) continue;
-    if (oe && ne && oe->v == ne->v && oe->attrs == ne->attrs) continue;
+    if (!ne && !(old_item && entry_of(x, *old_item))) continue;  // in the index neither before nor after
     auto store = t.state->vectors(x.id);
     // The bytes replicated to the index: the item's key and the entry (vector and search attributes).
     std::string enc = ne ? encode_entry(*ne) : std::string();

@@ -24,8 +24,6 @@ struct Changes {
   std::vector<uint32_t> dropped;
 };
 Result<Changes> plan_updates(const Json& updates, TableDef& d, bool delayed);
-// Checks of a definition against its table (billing mode, attributes, limits), CreateTable and UpdateTable.
-Status check_against_table(const TableDef& d, const VectorIndexDef& x);
 // "VectorIndexes":[...] of a description (nothing when the table has none). `creating`: indexes still
 // being built are shown CREATING; `counts`: entries per index id.
 void write_description(Database& db, JsonOut& o, const TableDef& d, bool creating,
@@ -35,14 +33,10 @@ void write_catalog(JsonOut& o, const std::vector<VectorIndexDef>& xs);
 bool read_catalog(const Json& arr, std::vector<VectorIndexDef>& out);
 
 // ---- data (vector_data.cc) ----
+// A number (canonical text) as the 32-bit float the service stores; nullopt beyond its range.
+std::optional<float> to_f32(const std::string& canonical);
 // Write-time validation of an item's vector attributes (every surface that writes items).
 Status check_item(const TableDef& d, const Item& item);
-// The index's entry for an item (nullopt: the item has no vector for it).
-struct Entry {
-  std::vector<float> v;
-  std::vector<std::optional<std::string>> attrs;  // encoded search-schema values, in schema order
-};
-std::optional<Entry> entry_of(const VectorIndexDef& x, const Item& item);
 // Stages the vector-index side of one item write: the persisted entries into st.batch and the change of
 // each store, applied by commit(). `cap` (if given) receives the VectorWriteRequestBytes of each index.
 void stage(const Table& t, const std::string& item_key, const Item* old_item, const Item* new_item,

@@ -81,8 +81,7 @@ bool is_key_attribute(const TableDef& d, const std::string& a) {
   return false;
 }
 
-}  // namespace
-
+// Checks of a definition against its table (billing mode, attributes, limits), CreateTable and UpdateTable.
 Status check_against_table(const TableDef& d, const VectorIndexDef& x) {
   if (d.billing_mode != "PAY_PER_REQUEST") return err::validation(msg::kVecOnDemandOnly);
   if (x.dims > kMaxDimensions)
@@ -109,7 +108,6 @@ Status check_against_table(const TableDef& d, const VectorIndexDef& x) {
   return Status::OK();
 }
 
-namespace {
 // The search schema's types, from the attribute definitions (checked to be there).
 void resolve_types(const TableDef& d, VectorIndexDef& x) {
   for (auto& s : x.search)

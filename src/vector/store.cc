@@ -18,18 +18,6 @@ std::optional<Distance> distance_from_name(std::string_view name) {
   return std::nullopt;
 }
 
-const char* distance_name(Distance d) {
-  switch (d) {
-    case Distance::kCosine:
-      return "COSINE";
-    case Distance::kEuclidean:
-      return "EUCLIDEAN";
-    case Distance::kDotProduct:
-      return "DOT_PRODUCT";
-  }
-  return "COSINE";
-}
-
 namespace {
 // Sums in index order, one rounding per operation (the build turns off contraction into FMA), so a score
 // is the same on every machine and equal to a straightforward f32 computation of the formula.

@@ -26,7 +26,6 @@ namespace ddb::vec {
 
 enum class Distance { kCosine, kEuclidean, kDotProduct };
 std::optional<Distance> distance_from_name(std::string_view name);
-const char* distance_name(Distance d);
 
 // The service's scores: COSINE 1 - cos(a, b) (0 identical … 2 opposite; 1 when either vector is zero),
 // EUCLIDEAN the distance, DOT_PRODUCT the dot product. Lower is closer, but for DOT_PRODUCT.
@@ -59,7 +58,6 @@ class Store {
               std::vector<std::optional<std::string>> attrs);
   void erase(const std::string& key);
   size_t size() const;
-  size_t dims() const { return dims_; }
   // The k closest entries matching `match`, closest first; ties in key order. *approximate tells whether
   // a graph proposed candidates.
   std::vector<Hit> search(const float* query, size_t k, const Match& match,
