@@ -1,5 +1,6 @@
 // Stage 1 (parse) and stage 2 (resolve placeholders) of DynamoDB expressions.
 #include <cctype>
+#include <set>
 
 #include "expr/checks.h"
 #include "expr/expr.h"
@@ -11,7 +12,10 @@ namespace ddb::expr {
 namespace {
 
 constexpr size_t kMaxExpressionLength = 4096;
-constexpr int kMaxDepth = 100;
+// The recursion bound. The service bounds nesting only through 300 operators and 4 KB: 299 "NOT (" groups
+// (about 600 levels) are an ordinary condition. Deeper than that only redundant parentheses can go, which
+// too_deep() reports as the service does. A level costs a few hundred bytes of stack.
+constexpr int kMaxDepth = 1000;
 constexpr long long kMaxListIndex = 2147483647;  // larger list indexes are refused, as the service does
 constexpr int kMaxOperators = 300;               // per expression (developer guide, expression limits)
 
@@ -183,7 +187,7 @@ class Parser {
 
   // operand := path | :value | function '(' args ')'
   Result<Operand> parse_operand(bool update_mode) {
-    if (++depth_ > kMaxDepth) return fail(msg::kExprExpressionHasTooManyNestedLevels);
+    if (++depth_ > kMaxDepth) return too_deep();
     Operand o;
     const Tok& t = peek();
     if (!update_mode && is_punct("(")) {  // a parenthesized operand: "(a) = :v", "a = (:v)"
@@ -209,6 +213,8 @@ class Parser {
           o.path = std::move(arg.path);
         else if (arg.kind == Operand::kValue)
           o.args.push_back(std::move(arg));
+        else if (arg.kind == Operand::kSize)  // size(size(a)): the inner size is a number
+          return fail(msg::text(msg::kExprIncorrectOperandTypeForOperatorOrFunction, "size", "N"));
         else
           return syntax_error();
         DDB_TRY(expect_punct(")"));
@@ -268,7 +274,7 @@ class Parser {
 
   // ---- conditions ----
   Result<Condition> parse_or() {
-    if (++depth_ > kMaxDepth) return fail(msg::kExprExpressionHasTooManyNestedLevels);
+    if (++depth_ > kMaxDepth) return too_deep();
     Condition left;
     DDB_ASSIGN(left, parse_and());
     while (is_keyword("OR")) {
@@ -305,7 +311,7 @@ class Parser {
     if (is_keyword("NOT")) {
       ++pos_;
       DDB_TRY(count_operator());
-      if (++depth_ > kMaxDepth) return fail(msg::kExprExpressionHasTooManyNestedLevels);
+      if (++depth_ > kMaxDepth) return too_deep();
       Condition inner;
       DDB_ASSIGN(inner, parse_not());
       --depth_;
@@ -402,6 +408,29 @@ class Parser {
     return t.kind == Tok::kPunct && (t.text == "=" || t.text == "<>" || t.text == "<" || t.text == "<=" ||
                                      t.text == ">" || t.text == ">=");
   }
+  // Past the recursion bound the parser cannot see a redundant group deeper down, which the service
+  // reports first ("((((a = :v))))" nested 200 times); one pass over the tokens finds it instead.
+  Error too_deep() {
+    std::vector<size_t> open;  // positions of unclosed '('
+    std::vector<size_t> match(toks_.size(), 0);
+    for (size_t i = 0; i < toks_.size(); ++i) {
+      if (toks_[i].kind != Tok::kPunct) continue;
+      if (toks_[i].text == "(") open.push_back(i);
+      if (toks_[i].text == ")" && !open.empty()) {
+        match[open.back()] = i;
+        open.pop_back();
+      }
+    }
+    for (size_t i = 0; i + 1 < toks_.size(); ++i) {
+      // size(...) and IN (...) are no groups; NOT (...), AND (...) are.
+      bool call = i > 0 && toks_[i - 1].kind == Tok::kIdent &&
+                  !std::set<std::string>{"NOT", "AND", "OR", "BETWEEN"}.count(upper(toks_[i - 1].text));
+      if (!call && is_punct_at(i, "(") && is_punct_at(i + 1, "(") && match[i] && match[i + 1] + 1 == match[i])
+        return fail(msg::kExprRedundantParentheses);
+    }
+    return fail(msg::kExprExpressionHasTooManyNestedLevels);
+  }
+  bool is_punct_at(size_t i, const char* p) const { return toks_[i].kind == Tok::kPunct && toks_[i].text == p; }
   // '(' ... ')' around a condition or an operand: a group that holds nothing but another group is refused.
   Status close_group(size_t open, size_t inner) {
     if (last_group_.first == inner && last_group_.second + 1 == pos_ && is_punct(")"))
