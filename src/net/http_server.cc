@@ -104,18 +104,63 @@ std::string PushStream::take() {
 
 namespace {
 
-// A connection that can be closed while it waits for a request.
+// A connection that can be closed while it waits for a request (or pushes an event stream).
 struct IdleConnection {
   virtual ~IdleConnection() = default;
+  // Closes the connection if it still waits; safe from any thread (runs on the connection's strand).
   virtual void close_idle() = 0;
 };
 
-// One event loop and the idle connections on it, oldest first. Touched only from its own thread.
-struct Loop {
-  asio::io_context ioc{1};
-  std::list<IdleConnection*> idle;
-  void close_oldest_idle();
-  void close_all_idle();
+// A connection's place in the IdleList. Its fields are touched only under the list's mutex.
+struct IdleEntry {
+  std::weak_ptr<IdleConnection> conn;
+  bool listed = false;
+  std::list<IdleEntry*>::iterator pos;
+};
+
+// The connections waiting for a request, oldest first: the ones the server closes to make room or
+// to stop. Thread-safe: every I/O thread adds and removes its connections; any thread evicts.
+class IdleList {
+ public:
+  // False once close_all() has run: the caller closes its connection instead of waiting.
+  bool add(IdleEntry& e) {
+    ddb::MutexLock lk(mu_);
+    if (closed_) return false;
+    if (!e.listed) e.pos = list_.insert(list_.end(), &e);
+    e.listed = true;
+    return true;
+  }
+  void remove(IdleEntry& e) {
+    ddb::MutexLock lk(mu_);
+    if (e.listed) list_.erase(e.pos);
+    e.listed = false;
+  }
+  // Closes up to n of the oldest idle connections.
+  void close_oldest(size_t n) {
+    for (auto& c : take(n, false)) c->close_idle();
+  }
+  // Closes every idle connection, and every one that would become idle from now on.
+  void close_all() {
+    for (auto& c : take(SIZE_MAX, true)) c->close_idle();
+  }
+
+ private:
+  std::vector<std::shared_ptr<IdleConnection>> take(size_t n, bool close) {
+    std::vector<std::shared_ptr<IdleConnection>> out;
+    ddb::MutexLock lk(mu_);
+    closed_ = closed_ || close;
+    while (out.size() < n && !list_.empty()) {
+      IdleEntry* e = list_.front();
+      list_.pop_front();
+      e->listed = false;
+      if (auto c = e->conn.lock()) out.push_back(std::move(c));  // else it is being destroyed
+    }
+    return out;
+  }
+
+  ddb::Mutex mu_;
+  std::list<IdleEntry*> list_ GUARDED_BY(mu_);
+  bool closed_ GUARDED_BY(mu_) = false;
 };
 
 // What all sessions share: options, handler, and the counters that bound them.
@@ -125,6 +170,7 @@ struct Shared {
   std::atomic<size_t> connections{0};
   std::atomic<size_t> pending_body_bytes{0};
   std::atomic<bool> stopping{false};
+  IdleList idle;
   std::mutex drained_mu;
   std::condition_variable drained_cv;
 };
@@ -136,15 +182,17 @@ class Session final : public IdleConnection, public std::enable_shared_from_this
   using std::enable_shared_from_this<Session<Stream>>::shared_from_this;
 
  public:
-  Session(tcp::socket socket, Loop& loop, std::shared_ptr<Shared> sh) requires(!kTls)
-      : stream_(std::move(socket)), loop_(loop), sh_(std::move(sh)) {
+  // The socket's executor is the connection's strand: its handlers never run at once.
+  Session(tcp::socket socket, std::shared_ptr<Shared> sh) requires(!kTls)
+      : stream_(std::move(socket)), sh_(std::move(sh)) {
     ++sh_->connections;
   }
-  Session(tcp::socket socket, asio::ssl::context& ctx, Loop& loop, std::shared_ptr<Shared> sh) requires(kTls)
-      : stream_(std::move(socket), ctx), loop_(loop), sh_(std::move(sh)) {
+  Session(tcp::socket socket, asio::ssl::context& ctx, std::shared_ptr<Shared> sh) requires(kTls)
+      : stream_(std::move(socket), ctx), sh_(std::move(sh)) {
     ++sh_->connections;
   }
   ~Session() override {
+    sh_->idle.remove(idle_);
     release_body();
     if (push_) push_->close();
     if (--sh_->connections == 0 && sh_->stopping) {
@@ -153,7 +201,11 @@ class Session final : public IdleConnection, public std::enable_shared_from_this
     }
   }
 
+  // The connection's strand.
+  auto executor() { return lowest().get_executor(); }
+
   void start() {
+    idle_.conn = shared_from_this();
     if constexpr (kTls) {
       lowest().expires_after(std::chrono::seconds(sh_->opt.header_timeout_seconds));
       stream_.async_handshake(asio::ssl::stream_base::server,
@@ -166,12 +218,14 @@ class Session final : public IdleConnection, public std::enable_shared_from_this
     }
   }
 
-  // Closes the connection while it waits for a request (called from its loop's thread).
   void close_idle() override {
-    leave_idle();
-    beast::error_code ec;
-    lowest().socket().cancel(ec);
-    lowest().socket().close(ec);
+    asio::post(lowest().get_executor(), [self = shared_from_this()] {
+      if (!self->waiting_) return;  // a request arrived meanwhile: it is answered first
+      if (self->push_) return self->close();
+      beast::error_code ec;
+      self->lowest().socket().cancel(ec);
+      self->lowest().socket().close(ec);
+    });
   }
 
  private:
@@ -179,9 +233,7 @@ class Session final : public IdleConnection, public std::enable_shared_from_this
   void wait_for_request() {
     if (sh_->stopping) return close();
     if (buffer_.size() > 0) return read_header();  // a pipelined request is already here
-    loop_.idle.push_back(this);
-    idle_pos_ = std::prev(loop_.idle.end());
-    is_idle_ = true;
+    if (!enter_idle()) return close();
     lowest().expires_after(std::chrono::seconds(sh_->opt.idle_timeout_seconds));
     stream_.async_read_some(buffer_.prepare(4096),
                             [self = shared_from_this()](beast::error_code ec, size_t n) {
@@ -192,10 +244,15 @@ class Session final : public IdleConnection, public std::enable_shared_from_this
                             });
   }
 
+  bool enter_idle() {
+    waiting_ = true;
+    return sh_->idle.add(idle_);
+  }
+
   void leave_idle() {
-    if (!is_idle_) return;
-    loop_.idle.erase(idle_pos_);
-    is_idle_ = false;
+    if (!waiting_) return;
+    sh_->idle.remove(idle_);
+    waiting_ = false;
   }
 
   void read_header() {
@@ -297,16 +354,14 @@ class Session final : public IdleConnection, public std::enable_shared_from_this
     for (auto& [k, v] : reply.headers) head += k + ": " + v + "\r\n";
     out_ = head + "Cache-Control: no-cache\r\nConnection: close\r\n\r\n";
     parser_.reset();
-    loop_.idle.push_back(this);
-    idle_pos_ = std::prev(loop_.idle.end());
-    is_idle_ = true;
+    if (!enter_idle()) return close();
     lowest().expires_never();  // writes are timed by the keep-alive timer instead
-    timer_.emplace(loop_.ioc);
+    timer_.emplace(lowest().get_executor());
     tick();
     watch_client();
     std::weak_ptr<Session<Stream>> weak = shared_from_this();
-    push_->attach([weak, &ioc = loop_.ioc] {
-      asio::post(ioc, [weak] {
+    push_->attach([weak, ex = lowest().get_executor()] {
+      asio::post(ex, [weak] {
         if (auto self = weak.lock()) self->pump();
       });
     });
@@ -371,55 +426,45 @@ class Session final : public IdleConnection, public std::enable_shared_from_this
   beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
 
   Stream stream_;
-  Loop& loop_;
   std::shared_ptr<Shared> sh_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::shared_ptr<http::response<http::string_body>> res_;
   size_t reserved_ = 0;
-  bool is_idle_ = false;
+  IdleEntry idle_;
+  bool waiting_ = false;  // for a request, or pushing: close_idle() may close it
   // Push mode (start_push).
   std::shared_ptr<PushStream> push_;
   std::optional<asio::steady_timer> timer_;
   std::string out_, wbuf_;
   bool writing_ = false, done_ = false;
   std::chrono::steady_clock::time_point write_started_{}, last_write_ = std::chrono::steady_clock::now();
-  std::list<IdleConnection*>::iterator idle_pos_;
 };
-
-void Loop::close_oldest_idle() {
-  if (!idle.empty()) idle.front()->close_idle();  // close_idle() unlinks it
-}
-
-void Loop::close_all_idle() {
-  while (!idle.empty()) idle.front()->close_idle();
-}
 
 }  // namespace
 
 struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   std::shared_ptr<Shared> sh = std::make_shared<Shared>();
-  std::vector<std::unique_ptr<Loop>> loops;
-  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
-  size_t next_loop = 0;  // touched only by the acceptor's handler
-  std::unique_ptr<tcp::acceptor> acceptor;
+  // One event loop that every I/O thread runs: a connection's next handler runs on whichever thread
+  // is free, so a thread the OS has descheduled holds up nobody else's request.
+  std::unique_ptr<asio::io_context> ioc;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> guard;
+  size_t thread_count = 2;
+  std::unique_ptr<tcp::acceptor> acceptor;    // on its own strand, as is `retry`
   std::unique_ptr<asio::steady_timer> retry;  // accept back-off after EMFILE
   std::unique_ptr<asio::ssl::context> tls;    // set when serving HTTPS
   std::vector<std::thread> threads;
   std::once_flag stopped;
 
-  Loop& pick() { return *loops[next_loop++ % loops.size()]; }
-
   void accept() {
-    Loop& loop = pick();
-    acceptor->async_accept(loop.ioc, [this, &loop](beast::error_code ec, tcp::socket socket) {
+    acceptor->async_accept(asio::make_strand(*ioc), [this](beast::error_code ec, tcp::socket socket) {
       if (sh->stopping) return;
       if (ec) return accept_failed(ec);
       size_t cap = sh->opt.max_connections;
       if (sh->connections >= cap) {
-        // At the cap, make room by closing the oldest idle connection of this loop; beyond the
-        // cap plus what idle closes can free, refuse outright.
-        asio::post(loop.ioc, [&loop] { loop.close_oldest_idle(); });
+        // At the cap, make room by closing the oldest idle connection; beyond the cap plus what
+        // idle closes can free, refuse outright.
+        sh->idle.close_oldest(1);
         if (sh->connections >= cap + cap / 8 + 8) {
           beast::error_code ignored;
           socket.close(ignored);
@@ -428,12 +473,11 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
       }
       socket.set_option(tcp::no_delay(true), ec);
       if (tls) {
-        auto s = std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(std::move(socket), *tls,
-                                                                                 loop, sh);
-        asio::post(loop.ioc, [s] { s->start(); });
+        auto s = std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(std::move(socket), *tls, sh);
+        asio::post(s->executor(), [s] { s->start(); });
       } else {
-        auto s = std::make_shared<Session<beast::tcp_stream>>(std::move(socket), loop, sh);
-        asio::post(loop.ioc, [s] { s->start(); });
+        auto s = std::make_shared<Session<beast::tcp_stream>>(std::move(socket), sh);
+        asio::post(s->executor(), [s] { s->start(); });
       }
       accept();
     });
@@ -444,7 +488,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   void accept_failed(beast::error_code ec) {
     if (ec == asio::error::no_descriptors || ec == asio::error::no_buffer_space ||
         ec == asio::error::no_memory)
-      for (auto& l : loops) asio::post(l->ioc, [lp = l.get()] { lp->close_oldest_idle(); });
+      sh->idle.close_oldest(thread_count);
     retry->expires_after(std::chrono::milliseconds(50));
     retry->async_wait([this](beast::error_code e) {
       if (!e && !sh->stopping) accept();
@@ -453,19 +497,19 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
 
   void drain_and_join() {
     sh->stopping = true;
-    asio::post(loops[0]->ioc, [this] {
+    asio::post(acceptor->get_executor(), [this] {
       beast::error_code ec;
       acceptor->close(ec);
       retry->cancel();
     });
-    for (auto& l : loops) asio::post(l->ioc, [lp = l.get()] { lp->close_all_idle(); });
+    sh->idle.close_all();
     {
       std::unique_lock lk(sh->drained_mu);
       sh->drained_cv.wait_for(lk, std::chrono::seconds(sh->opt.drain_timeout_seconds),
                               [this] { return sh->connections == 0; });
     }
-    guards.clear();
-    for (auto& l : loops) l->ioc.stop();
+    guard.reset();
+    ioc->stop();
     for (auto& t : threads)
       if (t.joinable()) t.join();
     threads.clear();
@@ -480,12 +524,11 @@ Server::Server(ServerOptions options, Handler handler) : impl_(std::make_shared<
     sh.opt.max_connections = std::max<size_t>(16, raise_descriptor_limit() / 2);
   int n = sh.opt.threads > 0 ? sh.opt.threads
                              : static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
-  for (int i = 0; i < n; ++i) {
-    impl_->loops.push_back(std::make_unique<Loop>());
-    impl_->guards.push_back(asio::make_work_guard(impl_->loops.back()->ioc));
-  }
-  impl_->acceptor = std::make_unique<tcp::acceptor>(impl_->loops[0]->ioc);
-  impl_->retry = std::make_unique<asio::steady_timer>(impl_->loops[0]->ioc);
+  impl_->thread_count = static_cast<size_t>(n);
+  impl_->ioc = std::make_unique<asio::io_context>(n);
+  impl_->guard.emplace(asio::make_work_guard(*impl_->ioc));
+  impl_->acceptor = std::make_unique<tcp::acceptor>(asio::make_strand(*impl_->ioc));
+  impl_->retry = std::make_unique<asio::steady_timer>(impl_->acceptor->get_executor());
 }
 
 Server::~Server() {
@@ -536,7 +579,7 @@ unsigned short Server::port() const {
 }
 
 void Server::start() {
-  for (auto& loop : impl_->loops) impl_->threads.emplace_back([l = loop.get()] { l->ioc.run(); });
+  for (size_t i = 0; i < impl_->thread_count; ++i) impl_->threads.emplace_back([io = impl_->ioc.get()] { io->run(); });
 }
 
 void Server::stop() {

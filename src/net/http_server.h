@@ -1,4 +1,5 @@
-// A small HTTP/1.1 server on Boost.Beast: keep-alive, one event loop per thread, and every resource
+// A small HTTP/1.1 server on Boost.Beast: keep-alive, one event loop that all I/O threads run (each
+// connection on a strand, so its next step goes to whichever thread is free), and every resource
 // a client can hold bounded: connections (idle ones are closed oldest first when the cap is
 // reached), header and body time, body size, and the memory all unfinished bodies may hold together.
 // It knows nothing of the application: each request is passed to a Handler, a function from request
@@ -82,8 +83,8 @@ Reply default_error_reply(Refusal why);
 struct ServerOptions {
   std::string host = "127.0.0.1";    // Default: loopback only.
   unsigned short port = 8000;        // Default: 8000; 0 picks a free port.
-  int threads = 0;                   // Default: 0 = one per core (at least 2). Each thread runs its own
-                                     // event loop; connections are dealt to them round-robin.
+  int threads = 0;                   // Default: 0 = one per core (at least 2). All of them run one
+                                     // event loop; no connection is tied to a thread.
   size_t max_body_bytes = 16 << 20;  // Default: 16 MiB; larger bodies get kTooLarge before being read.
   size_t max_pending_body_bytes = 256u << 20;  // Default: 256 MiB held by all bodies being received.
   size_t max_connections = 0;                  // Default: 0 = half the process's descriptor limit.

@@ -30,7 +30,7 @@ A DynamoDB-compatible server: a drop-in replacement for Amazon DynamoDB Local.
                            all interfaces, use --host 0.0.0.0 for that).
  --fsync                   fsync the write-ahead log on every write (survives power loss; by
                            default acknowledged writes survive a crash or kill -9 of the process).
- --threads <n>             I/O threads, each with its own event loop (default: one per core).
+ --threads <n>             I/O threads, all running one event loop (default: one per core).
  --ttl-interval-ms <ms>    How often expired TTL items are deleted (default 1000).
  --max-connections <n>     Open connections at most; at the cap the oldest idle one is closed
                            (default: half the descriptor limit, which is raised to its maximum).

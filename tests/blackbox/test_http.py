@@ -1,10 +1,17 @@
-"""The HTTP layer as DynamoDB's: headers every answer carries."""
+"""The HTTP layer as DynamoDB's: headers every answer carries; no connection waits for another's request."""
 import email.utils
 import http.client
 import json
+import os
+import sys
+import threading
 import time
 
+from conftest import Server
 from hostile import AUTH
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../diff"))
+from ddbclient import Raw  # noqa: E402
 
 
 def exchange(port, method, body=None, headers=None):
@@ -65,3 +72,49 @@ def test_gzip_request_bodies_are_decoded_and_bombs_refused(server):
     assert status == 413 and err["__type"].endswith("RequestEntityTooLarge"), err
     status, _ = call(server.port, "ListTables", {})
     assert status == 200  # and the server serves on
+
+
+def test_a_slow_request_holds_up_no_other_connection():
+    # One expensive request (a Scan whose filter compares 150 values against 300,000 list elements) must not
+    # stall the clients on other connections: the I/O threads share one event loop, so while one thread
+    # works on the Scan the other answers everybody else. (With connections tied to a thread, every
+    # connection dealt to the Scan's thread waited for it.)
+    s = Server("--threads", "2").start()
+    try:
+        setup = Raw(s.port)
+        assert setup.call("CreateTable", {"TableName": "slow", "BillingMode": "PAY_PER_REQUEST",
+                                          "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+                                          "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}]})[0] == 200
+        for i in range(3):
+            item = {"pk": {"S": f"big{i}"}, "l": {"L": [{"N": "1"}] * 100000}}
+            assert setup.call("PutItem", {"TableName": "slow", "Item": item})[0] == 200
+        values = {f":v{i}": {"N": str(i + 2)} for i in range(150)}
+        scan = {"TableName": "slow", "FilterExpression": " OR ".join(f"contains(l, {v})" for v in values),
+                "ExpressionAttributeValues": values}
+        slow, fast = Raw(s.port), [Raw(s.port) for _ in range(3)]
+        for c in fast:  # every connection is open and has been answered once before the Scan starts
+            assert c.call("GetItem", {"TableName": "slow", "Key": {"pk": {"S": "none"}}})[0] == 200
+        done = threading.Event()
+        answered = [0] * len(fast)
+
+        def client(n):
+            while not done.is_set():
+                assert fast[n].call("GetItem", {"TableName": "slow", "Key": {"pk": {"S": "none"}}})[0] == 200
+                if not done.is_set():
+                    answered[n] += 1
+
+        status, out = slow.call("Scan", dict(scan, Select="COUNT"))  # alone: how long it takes
+        assert status == 200 and out["Count"] == 0 and out["ScannedCount"] == 3
+        threads = [threading.Thread(target=client, args=(n,)) for n in range(len(fast))]
+        for t in threads:
+            t.start()
+        status, out = slow.call("Scan", dict(scan, Select="COUNT"))
+        done.set()
+        for t in threads:
+            t.join()
+        assert status == 200 and out["ScannedCount"] == 3
+        # Every connection was answered while the Scan ran, about as often as the others (a connection that
+        # waited for the Scan gets a handful of answers in, before it starts, against thousands).
+        assert min(answered) >= 10 and min(answered) * 4 >= max(answered), answered
+    finally:
+        s.stop()
