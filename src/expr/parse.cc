@@ -430,7 +430,9 @@ class Parser {
     }
     return fail(msg::kExprExpressionHasTooManyNestedLevels);
   }
-  bool is_punct_at(size_t i, const char* p) const { return toks_[i].kind == Tok::kPunct && toks_[i].text == p; }
+  bool is_punct_at(size_t i, const char* p) const {
+    return toks_[i].kind == Tok::kPunct && toks_[i].text == p;
+  }
   // '(' ... ')' around a condition or an operand: a group that holds nothing but another group is refused.
   Status close_group(size_t open, size_t inner) {
     if (last_group_.first == inner && last_group_.second + 1 == pos_ && is_punct(")"))

@@ -579,7 +579,8 @@ unsigned short Server::port() const {
 }
 
 void Server::start() {
-  for (size_t i = 0; i < impl_->thread_count; ++i) impl_->threads.emplace_back([io = impl_->ioc.get()] { io->run(); });
+  for (size_t i = 0; i < impl_->thread_count; ++i)
+    impl_->threads.emplace_back([io = impl_->ioc.get()] { io->run(); });
 }
 
 void Server::stop() {
