@@ -1,4 +1,5 @@
 // Stage 1 (parse) and stage 2 (resolve placeholders) of DynamoDB expressions.
+#include <algorithm>
 #include <cctype>
 #include <set>
 
@@ -12,10 +13,13 @@ namespace ddb::expr {
 namespace {
 
 constexpr size_t kMaxExpressionLength = 4096;
-// The recursion bound. The service bounds nesting only through 300 operators and 4 KB: 299 "NOT (" groups
-// (about 600 levels) are an ordinary condition. Deeper than that only redundant parentheses can go, which
-// too_deep() reports as the service does. A level costs a few hundred bytes of stack.
-constexpr int kMaxDepth = 1000;
+// The recursion bound, in nesting levels (a few stack frames each). The service bounds nesting only through
+// its 300 operators and 4 KB: 299 "NOT (" groups (about 600 levels) are an ordinary condition, and
+// parentheses nested deeper than the operators allow are redundant ones, found before parsing (below).
+constexpr int kMaxDepth = 700;
+// Parentheses nested deeper than this are checked for a redundant group before the parser descends into
+// them: a group that holds more than another group needs an operator, so only redundancy gets deeper.
+constexpr size_t kDeepParens = 310;
 constexpr long long kMaxListIndex = 2147483647;  // larger list indexes are refused, as the service does
 constexpr int kMaxOperators = 300;               // per expression (developer guide, expression limits)
 
@@ -408,15 +412,18 @@ class Parser {
     return t.kind == Tok::kPunct && (t.text == "=" || t.text == "<>" || t.text == "<" || t.text == "<=" ||
                                      t.text == ">" || t.text == ">=");
   }
-  // Past the recursion bound the parser cannot see a redundant group deeper down, which the service
-  // reports first ("((((a = :v))))" nested 200 times); one pass over the tokens finds it instead.
   Error too_deep() {
+    return fail(redundant_group() ? msg::kExprRedundantParentheses
+                                  : msg::kExprExpressionHasTooManyNestedLevels);
+  }
+  // Whether some group holds nothing but another group ("((a = :v))"), found in one pass over the tokens
+  // without recursion: the service reports it even 1,900 levels deep, past where our parser may descend.
+  bool redundant_group() const {
     std::vector<size_t> open;  // positions of unclosed '('
     std::vector<size_t> match(toks_.size(), 0);
     for (size_t i = 0; i < toks_.size(); ++i) {
-      if (toks_[i].kind != Tok::kPunct) continue;
-      if (toks_[i].text == "(") open.push_back(i);
-      if (toks_[i].text == ")" && !open.empty()) {
+      if (is_punct_at(i, "(")) open.push_back(i);
+      if (is_punct_at(i, ")") && !open.empty()) {
         match[open.back()] = i;
         open.pop_back();
       }
@@ -426,9 +433,17 @@ class Parser {
       bool call = i > 0 && toks_[i - 1].kind == Tok::kIdent &&
                   !std::set<std::string>{"NOT", "AND", "OR", "BETWEEN"}.count(upper(toks_[i - 1].text));
       if (!call && is_punct_at(i, "(") && is_punct_at(i + 1, "(") && match[i] && match[i + 1] + 1 == match[i])
-        return fail(msg::kExprRedundantParentheses);
+        return true;
     }
-    return fail(msg::kExprExpressionHasTooManyNestedLevels);
+    return false;
+  }
+  size_t paren_depth() const {
+    size_t depth = 0, deepest = 0;
+    for (size_t i = 0; i < toks_.size(); ++i) {
+      if (is_punct_at(i, "(")) deepest = std::max(deepest, ++depth);
+      if (is_punct_at(i, ")") && depth > 0) --depth;
+    }
+    return deepest;
   }
   bool is_punct_at(size_t i, const char* p) const {
     return toks_[i].kind == Tok::kPunct && toks_[i].text == p;
@@ -494,6 +509,7 @@ class Parser {
     if (text_.size() > kMaxExpressionLength) return expression_too_long();
     DDB_TRY(lex());
     if (toks_.size() == 1) return fail(msg::kExprExpressionCanNotEmpty);
+    if (paren_depth() > kDeepParens && redundant_group()) return fail(msg::kExprRedundantParentheses);
     Condition c;
     DDB_ASSIGN(c, parse_or());
     if (peek().kind != Tok::kEnd) return syntax_error();

@@ -75,7 +75,7 @@ def test_gzip_request_bodies_are_decoded_and_bombs_refused(server):
 
 
 def test_a_slow_request_holds_up_no_other_connection():
-    # One expensive request (a Scan whose filter compares 150 values against 300,000 list elements) must not
+    # One expensive request (a Scan whose filter compares 40 values against 100,000 list elements) must not
     # stall the clients on other connections: the I/O threads share one event loop, so while one thread
     # works on the Scan the other answers everybody else. (With connections tied to a thread, every
     # connection dealt to the Scan's thread waited for it.)
@@ -85,10 +85,10 @@ def test_a_slow_request_holds_up_no_other_connection():
         assert setup.call("CreateTable", {"TableName": "slow", "BillingMode": "PAY_PER_REQUEST",
                                           "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
                                           "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}]})[0] == 200
-        for i in range(3):
-            item = {"pk": {"S": f"big{i}"}, "l": {"L": [{"N": "1"}] * 100000}}
+        for i in range(2):
+            item = {"pk": {"S": f"big{i}"}, "l": {"L": [{"N": "1"}] * 50000}}
             assert setup.call("PutItem", {"TableName": "slow", "Item": item})[0] == 200
-        values = {f":v{i}": {"N": str(i + 2)} for i in range(150)}
+        values = {f":v{i}": {"N": str(i + 2)} for i in range(40)}
         scan = {"TableName": "slow", "FilterExpression": " OR ".join(f"contains(l, {v})" for v in values),
                 "ExpressionAttributeValues": values}
         slow, fast = Raw(s.port), [Raw(s.port) for _ in range(3)]
@@ -104,7 +104,7 @@ def test_a_slow_request_holds_up_no_other_connection():
                     answered[n] += 1
 
         status, out = slow.call("Scan", dict(scan, Select="COUNT"))  # alone: how long it takes
-        assert status == 200 and out["Count"] == 0 and out["ScannedCount"] == 3
+        assert status == 200 and out["Count"] == 0 and out["ScannedCount"] == 2
         threads = [threading.Thread(target=client, args=(n,)) for n in range(len(fast))]
         for t in threads:
             t.start()
@@ -112,7 +112,7 @@ def test_a_slow_request_holds_up_no_other_connection():
         done.set()
         for t in threads:
             t.join()
-        assert status == 200 and out["ScannedCount"] == 3
+        assert status == 200 and out["ScannedCount"] == 2
         # Every connection was answered while the Scan ran, about as often as the others (a connection that
         # waited for the Scan gets a handful of answers in, before it starts, against thousands).
         assert min(answered) >= 10 and min(answered) * 4 >= max(answered), answered
