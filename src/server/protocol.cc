@@ -165,11 +165,8 @@ HttpReply DynamoProtocol::handle(const HttpCall& call) {
   if (target.empty() ||
       (target.rfind("DynamoDB_20120810.", 0) != 0 && target.rfind("DynamoDBStreams_20120810.", 0) != 0))
     return fail(err::unknown_operation());
-  if (call.authorization.empty())
-    return fail(Error{std::string(err::kDdbPrefix) + "MissingAuthenticationToken",
-                      msg::kMissingAuthenticationToken,
-                      400,
-                      {}});
+  // No AWS4 signature at all (no header, or another scheme such as "Bearer ..."): the service's answer.
+  if (call.authorization.substr(0, 5) != "AWS4-") return fail(err::missing_authentication_token());
   std::string auth_error;
   auto cred = sigv4::parse_authorization(call.authorization, &auth_error);
   if (!cred) return fail(err::incomplete_signature(auth_error));

@@ -3,6 +3,7 @@
 #pragma once
 #include <string>
 
+#include "util/messages.h"
 #include "util/status.h"
 
 namespace ddb::err {
@@ -49,8 +50,11 @@ inline Error transaction_conflict(std::string msg) {
   return ddb("TransactionConflictException", std::move(msg));
 }
 // Authentication (the service's coral errors; 400).
+inline Error missing_authentication_token() {
+  return coral("MissingAuthenticationTokenException", msg::kMissingAuthenticationToken);
+}
 inline Error incomplete_signature(std::string msg) {
-  return ddb("IncompleteSignatureException", std::move(msg));
+  return coral("IncompleteSignatureException", std::move(msg));
 }
 inline Error unrecognized_client() {
   return coral("UnrecognizedClientException", "The security token included in the request is invalid.");

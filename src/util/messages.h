@@ -33,8 +33,9 @@ inline constexpr char kSignatureMismatch[] =
     "Access Key and signing method. Consult the service documentation for details.";
 
 // ---- the protocol (src/server/protocol.cc) ----
-inline constexpr char kMissingAuthenticationToken[] =
-    "Request must contain either a valid (registered) AWS access key ID or X.509 certificate.";
+// The service's text (DynamoDB Local's is "Request must contain either a valid (registered) AWS access key
+// ID or X.509 certificate.", docs/compatibility.md).
+inline constexpr char kMissingAuthenticationToken[] = "Request is missing Authentication Token";
 // The service's answer to a corrupt gzip body is not known; this is ours (docs/compatibility.md).
 inline constexpr char kCorruptGzipBody[] = "The request body is not a valid gzip stream";
 

@@ -118,3 +118,32 @@ def test_a_slow_request_holds_up_no_other_connection():
         assert min(answered) >= 10 and min(answered) * 4 >= max(answered), answered
     finally:
         s.stop()
+
+
+def test_requests_without_a_signature_get_the_services_authentication_errors(server):
+    # The service's answers (quoted in aws/aws-sdk-ios-samples#111 and amazon-archives/aws-dynamodb-session-tomcat#42;
+    # dynalite, written against the service, answers the same); DynamoDB Local says
+    # "com.amazonaws.dynamodb.v20120810#MissingAuthenticationToken" in its own words.
+    def answer(authorization):
+        headers = {"Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": "DynamoDB_20120810.ListTables",
+                   "X-Amz-Date": "20260101T000000Z"}
+        if authorization is not None:
+            headers["Authorization"] = authorization
+        c = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        try:
+            c.request("POST", "/", body=b"{}", headers=headers)
+            r = c.getresponse()
+            return r.status, json.loads(r.read())
+        finally:
+            c.close()
+
+    missing = (400, {"__type": "com.amazon.coral.service#MissingAuthenticationTokenException",
+                     "message": "Request is missing Authentication Token"})
+    assert answer(None) == missing
+    assert answer("Bearer abc") == missing
+    status, body = answer("AWS4-HMAC-SHA256 Signature=00")
+    assert (status, body["__type"]) == (400, "com.amazon.coral.service#IncompleteSignatureException")
+    assert body["message"] == ("Authorization header requires 'Credential' parameter. Authorization header requires "
+                               "'SignedHeaders' parameter. Authorization=AWS4-HMAC-SHA256 Signature=00")
+    assert answer("AWS4-HMAC-SHA256 Credential=k/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, "
+                  "Signature=00")[0] == 200
