@@ -13,10 +13,11 @@ namespace ddb::expr {
 namespace {
 
 constexpr size_t kMaxExpressionLength = 4096;
-// The recursion bound, in nesting levels (a few stack frames each). The service bounds nesting only through
-// its 300 operators and 4 KB: 299 "NOT (" groups (about 600 levels) are an ordinary condition, and
-// parentheses nested deeper than the operators allow are redundant ones, found before parsing (below).
-constexpr int kMaxDepth = 700;
+// The recursion bound, in the parser's stack frames (depth_ counts them: parse_or, parse_operand and each
+// NOT one, a parenthesized group three more for parse_primary, parse_and and parse_not). The service bounds
+// nesting only through its 300 operators and 4 KB: 299 "NOT (" groups (about 1,500 frames) are an ordinary
+// condition. 1,600 frames stay within 5 MB of stack even in the AddressSanitizer builds (~3 KB a frame).
+constexpr int kMaxDepth = 1600;
 // Parentheses nested deeper than this are checked for a redundant group before the parser descends into
 // them: a group that holds more than another group needs an operator, so only redundancy gets deeper.
 constexpr size_t kDeepParens = 310;
@@ -412,9 +413,36 @@ class Parser {
     return t.kind == Tok::kPunct && (t.text == "=" || t.text == "<>" || t.text == "<" || t.text == "<=" ||
                                      t.text == ">" || t.text == ">=");
   }
+  // Past the recursion bound: what the service would have found in the whole expression, a redundant
+  // group or more than 300 operators (it counts them all; a deep nest of groups needs one per level).
   Error too_deep() {
-    return fail(redundant_group() ? msg::kExprRedundantParentheses
-                                  : msg::kExprExpressionHasTooManyNestedLevels);
+    if (redundant_group()) return fail(msg::kExprRedundantParentheses);
+    if (operators_in_tokens() > kMaxOperators)
+      return fail(msg::text(msg::kExprTooManyOperators, kMaxOperators + 1));
+    long open = 0;
+    for (size_t i = 0; i < toks_.size(); ++i) open += is_punct_at(i, "(") - is_punct_at(i, ")");
+    if (open > 0) {  // groups never closed: the parser would have met the end where it wanted ')'
+      pos_ = toks_.size() - 1;
+      return syntax_error();
+    }
+    return fail(msg::kExprExpressionHasTooManyNestedLevels);
+  }
+  // About the operators count_operator() would count: comparisons, AND, OR, NOT, BETWEEN, IN, functions.
+  int operators_in_tokens() const {
+    int n = 0;
+    for (size_t i = 0; i < toks_.size(); ++i) {
+      const Tok& t = toks_[i];
+      if (t.kind == Tok::kPunct)
+        n += t.text == "=" || t.text == "<>" || t.text == "<" || t.text == "<=" || t.text == ">" ||
+             t.text == ">=";
+      if (t.kind != Tok::kIdent) continue;
+      std::string u = upper(t.text);
+      if (u == "AND" || u == "OR" || u == "NOT" || u == "IN") ++n;  // BETWEEN: its AND counts for it
+      if (i + 1 < toks_.size() && is_punct_at(i + 1, "(") && u != "IN" && u != "NOT" && u != "AND" &&
+          u != "OR")
+        ++n;  // a function
+    }
+    return n;
   }
   // Whether some group holds nothing but another group ("((a = :v))"), found in one pass over the tokens
   // without recursion: the service reports it even 1,900 levels deep, past where our parser may descend.
@@ -460,10 +488,12 @@ class Parser {
   Result<Condition> parse_primary() {
     // "(a = :v)" is a group; "(a) = :v" is a comparison of a parenthesized operand.
     if (is_punct("(") && !comparator_at(matching_paren(pos_) + 1)) {
+      if ((depth_ += 3) > kMaxDepth) return too_deep();
       size_t open = pos_++;
       Condition c;
       DDB_ASSIGN(c, parse_or());
       DDB_TRY(close_group(open, open + 1));
+      depth_ -= 3;
       return c;
     }
     const Tok& t = peek();
