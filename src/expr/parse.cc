@@ -1,7 +1,6 @@
 // Stage 1 (parse) and stage 2 (resolve placeholders) of DynamoDB expressions.
 #include <algorithm>
 #include <cctype>
-#include <set>
 
 #include "expr/checks.h"
 #include "expr/expr.h"
@@ -21,6 +20,7 @@ constexpr int kMaxDepth = 1600;
 // parse_operand counts as four: its frame is the largest (an Operand; ~8 KB under AddressSanitizer, where
 // fuzz_expression overflowed 8 MB at 1,036 nested operand parentheses).
 constexpr int kOperandFrames = 4;
+constexpr int kGroupFrames = 3;  // a parenthesized condition: parse_primary, parse_and and parse_not
 // Parentheses nested deeper than this are checked for a redundant group before the parser descends into
 // them: a group that holds more than another group needs an operator, so only redundancy gets deeper.
 constexpr size_t kDeepParens = 310;
@@ -361,11 +361,14 @@ class Parser {
     return fail(msg::text(msg::kExprInvalidFunctionNameFunction, fn));
   }
 
-  bool at_comparator() const {
-    static const char* ops[] = {"=", "<>", "<", "<=", ">", ">="};
-    for (const auto* op : ops)
-      if (is_punct(op)) return true;
-    return false;
+  bool at_comparator() const { return is_comparison(peek()); }
+  static bool is_comparison(const Tok& t) {
+    return t.kind == Tok::kPunct && (t.text == "=" || t.text == "<>" || t.text == "<" || t.text == "<=" ||
+                                     t.text == ">" || t.text == ">=");
+  }
+  // AND, OR, NOT: a '(' after one of them opens a group, not a function's arguments.
+  static bool is_logical(const std::string& upper_text) {
+    return upper_text == "AND" || upper_text == "OR" || upper_text == "NOT";
   }
 
   // left BETWEEN lo AND hi, after BETWEEN
@@ -413,8 +416,7 @@ class Parser {
   bool comparator_at(size_t i) const {
     const Tok& t = toks_[std::min(i, toks_.size() - 1)];
     if (t.kind == Tok::kIdent) return upper(t.text) == "BETWEEN" || upper(t.text) == "IN";
-    return t.kind == Tok::kPunct && (t.text == "=" || t.text == "<>" || t.text == "<" || t.text == "<=" ||
-                                     t.text == ">" || t.text == ">=");
+    return is_comparison(t);
   }
   // Past the recursion bound: what the service would have found in the whole expression, a redundant
   // group or more than 300 operators (it counts them all; a deep nest of groups needs one per level).
@@ -422,9 +424,8 @@ class Parser {
     if (redundant_group()) return fail(msg::kExprRedundantParentheses);
     if (operators_in_tokens() > kMaxOperators)
       return fail(msg::text(msg::kExprTooManyOperators, kMaxOperators + 1));
-    long open = 0;
-    for (size_t i = 0; i < toks_.size(); ++i) open += is_punct_at(i, "(") - is_punct_at(i, ")");
-    if (open > 0) {  // groups never closed: the parser would have met the end where it wanted ')'
+    // Groups never closed: the parser would have met the end where it wanted ')'.
+    if (parens().unclosed > 0) {
       pos_ = toks_.size() - 1;
       return syntax_error();
     }
@@ -435,14 +436,12 @@ class Parser {
     int n = 0;
     for (size_t i = 0; i < toks_.size(); ++i) {
       const Tok& t = toks_[i];
-      if (t.kind == Tok::kPunct)
-        n += t.text == "=" || t.text == "<>" || t.text == "<" || t.text == "<=" || t.text == ">" ||
-             t.text == ">=";
+      n += is_comparison(t);
       if (t.kind != Tok::kIdent) continue;
       std::string u = upper(t.text);
-      if (u == "AND" || u == "OR" || u == "NOT" || u == "IN") ++n;  // BETWEEN: its AND counts for it
-      if (i + 1 < toks_.size() && is_punct_at(i + 1, "(") && u != "IN" && u != "NOT" && u != "AND" &&
-          u != "OR")
+      if (is_logical(u) || u == "IN")
+        ++n;  // BETWEEN: its AND counts
+      else if (i + 1 < toks_.size() && is_punct_at(i + 1, "("))
         ++n;  // a function
     }
     return n;
@@ -460,21 +459,28 @@ class Parser {
       }
     }
     for (size_t i = 0; i + 1 < toks_.size(); ++i) {
-      // size(...) and IN (...) are no groups; NOT (...), AND (...) are.
-      bool call = i > 0 && toks_[i - 1].kind == Tok::kIdent &&
-                  !std::set<std::string>{"NOT", "AND", "OR", "BETWEEN"}.count(upper(toks_[i - 1].text));
+      // size(...) and IN (...) are no groups; NOT (...), AND (...), BETWEEN (...) are.
+      bool call = false;
+      if (i > 0 && toks_[i - 1].kind == Tok::kIdent) {
+        std::string u = upper(toks_[i - 1].text);
+        call = !is_logical(u) && u != "BETWEEN";
+      }
       if (!call && is_punct_at(i, "(") && is_punct_at(i + 1, "(") && match[i] && match[i + 1] + 1 == match[i])
         return true;
     }
     return false;
   }
-  size_t paren_depth() const {
-    size_t depth = 0, deepest = 0;
+  // How deep the parentheses nest, and how many are still open at the end.
+  struct ParenShape {
+    size_t deepest = 0, unclosed = 0;
+  };
+  ParenShape parens() const {
+    ParenShape p;
     for (size_t i = 0; i < toks_.size(); ++i) {
-      if (is_punct_at(i, "(")) deepest = std::max(deepest, ++depth);
-      if (is_punct_at(i, ")") && depth > 0) --depth;
+      if (is_punct_at(i, "(")) p.deepest = std::max(p.deepest, ++p.unclosed);
+      if (is_punct_at(i, ")") && p.unclosed > 0) --p.unclosed;
     }
-    return deepest;
+    return p;
   }
   bool is_punct_at(size_t i, const char* p) const {
     return toks_[i].kind == Tok::kPunct && toks_[i].text == p;
@@ -491,12 +497,12 @@ class Parser {
   Result<Condition> parse_primary() {
     // "(a = :v)" is a group; "(a) = :v" is a comparison of a parenthesized operand.
     if (is_punct("(") && !comparator_at(matching_paren(pos_) + 1)) {
-      if ((depth_ += 3) > kMaxDepth) return too_deep();
+      if ((depth_ += kGroupFrames) > kMaxDepth) return too_deep();
       size_t open = pos_++;
       Condition c;
       DDB_ASSIGN(c, parse_or());
       DDB_TRY(close_group(open, open + 1));
-      depth_ -= 3;
+      depth_ -= kGroupFrames;
       return c;
     }
     const Tok& t = peek();
@@ -542,7 +548,7 @@ class Parser {
     if (text_.size() > kMaxExpressionLength) return expression_too_long();
     DDB_TRY(lex());
     if (toks_.size() == 1) return fail(msg::kExprExpressionCanNotEmpty);
-    if (paren_depth() > kDeepParens && redundant_group()) return fail(msg::kExprRedundantParentheses);
+    if (parens().deepest > kDeepParens && redundant_group()) return fail(msg::kExprRedundantParentheses);
     Condition c;
     DDB_ASSIGN(c, parse_or());
     if (peek().kind != Tok::kEnd) return syntax_error();
