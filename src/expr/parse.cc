@@ -422,6 +422,10 @@ class Parser {
   // group or more than 300 operators (it counts them all; a deep nest of groups needs one per level).
   Error too_deep() {
     if (redundant_group()) return fail(msg::kExprRedundantParentheses);
+    for (size_t i = 0; i + 3 < toks_.size(); ++i)  // size(size(...: DynamoDB Local 3.3.1 names this first
+      if (toks_[i].text == "size" && is_punct_at(i + 1, "(") && toks_[i + 2].text == "size" &&
+          is_punct_at(i + 3, "("))
+        return fail(msg::text(msg::kExprIncorrectOperandTypeForOperatorOrFunction, "size", "N"));
     if (operators_in_tokens() > kMaxOperators)
       return fail(msg::text(msg::kExprTooManyOperators, kMaxOperators + 1));
     // Groups never closed: the parser would have met the end where it wanted ')'.
