@@ -14,15 +14,19 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../
 from ddbclient import Raw  # noqa: E402
 
 
-def exchange(port, method, body=None, headers=None):
+def request(port, method, body=None, headers=None):
+    """One request on its own connection: (status, headers with lower-case names, body bytes)."""
     c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
         c.request(method, "/", body=body, headers=headers or {})
         r = c.getresponse()
-        r.read()
-        return r.status, dict((k.lower(), v) for k, v in r.getheaders())
+        return r.status, dict((k.lower(), v) for k, v in r.getheaders()), r.read()
     finally:
         c.close()
+
+
+def exchange(port, method, body=None, headers=None):
+    return request(port, method, body, headers)[:2]
 
 
 def test_every_answer_has_a_date_header(server):
@@ -129,13 +133,8 @@ def test_requests_without_a_signature_get_the_services_authentication_errors(ser
                    "X-Amz-Date": "20260101T000000Z"}
         if authorization is not None:
             headers["Authorization"] = authorization
-        c = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
-        try:
-            c.request("POST", "/", body=b"{}", headers=headers)
-            r = c.getresponse()
-            return r.status, json.loads(r.read())
-        finally:
-            c.close()
+        status, _, body = request(server.port, "POST", b"{}", headers)
+        return status, json.loads(body)
 
     missing = (400, {"__type": "com.amazon.coral.service#MissingAuthenticationTokenException",
                      "message": "Request is missing Authentication Token"})
