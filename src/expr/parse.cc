@@ -443,10 +443,8 @@ class Parser {
       n += is_comparison(t);
       if (t.kind != Tok::kIdent) continue;
       std::string u = upper(t.text);
-      if (is_logical(u) || u == "IN")
-        ++n;  // BETWEEN: its AND counts
-      else if (i + 1 < toks_.size() && is_punct_at(i + 1, "("))
-        ++n;  // a function
+      bool function = i + 1 < toks_.size() && is_punct_at(i + 1, "(");
+      n += is_logical(u) || u == "IN" || function;  // BETWEEN: its AND counts for it
     }
     return n;
   }
