@@ -54,8 +54,10 @@ class Violations {
  public:
   void add(std::string v) { list_.push_back(std::move(v)); }
   void null_member(std::string_view path) { constraint("null", path, msg::kMustNotBeNull); }
+  // An empty `shown` is the form of the service's newer validation, which does not echo the value
+  // ("Value at 'RequestItems' failed to satisfy constraint: ...").
   void constraint(std::string_view shown, std::string_view path, std::string_view what) {
-    add("Value " + std::string(shown) + " at '" + std::string(path) +
+    add("Value " + std::string(shown) + (shown.empty() ? "" : " ") + "at '" + std::string(path) +
         "' failed to satisfy constraint: " + std::string(what));
   }
   // A check the real service makes before the constraint list; it wins over the list.

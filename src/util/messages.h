@@ -147,6 +147,13 @@ inline constexpr char kProvidedListItemKeysContainsDuplicates[] =
     "Provided list of item keys contains duplicates";
 inline constexpr char kTooManyItemsRequestedForBatchgetitemCall[] =
     "Too many items requested for the BatchGetItem call";
+// The service's answers captured in 2026 (nubo-db/dynamodb-conformance, tests/tier3/error-messages/
+// batchWriteItem.test.ts and batchGetItem.test.ts; docs/compatibility.md):
+inline constexpr char kBatchWriteRequestItemsRequired[] =
+    "The requestItems parameter is required for BatchWriteItem";
+inline constexpr char kRequestItemsMapKeys[] =
+    "Map keys must satisfy constraint: [Member must have length less than or equal to 255, Member must have "
+    "length greater than or equal to 3, Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+]";
 
 // ---- ops_common.cc ----
 inline constexpr char kProvidedKeyElementDoesNotMatchSchema[] =

@@ -38,10 +38,9 @@ SOURCES = {
         "keyword; reserved keyword: size\"; the developer guide's reserved-word list); ADD/DELETE operand texts "
         "without DynamoDB Local's \"typeSet\" suffix (dynalite validations/index.js)."),
     "empty-and-duplicates": (
-        "Empty lists and maps of a request, duplicate set elements and unreadable numbers in the service's "
-        "words (\"Value '{}' at 'requestItems' failed to satisfy constraint: Member must have length greater than or "
-        "equal to 1\", \"Input collection [a, a] contains duplicates.\", \"The parameter cannot be converted to a "
-        "numeric value:  1\"; dynalite validations/index.js, batchWriteItem.js, batchGetItem.js)."),
+        "Empty sets, duplicate set elements and unreadable numbers in the service's words (\"Input collection "
+        "[a, a] contains duplicates.\", \"The parameter cannot be converted to a numeric value:  1\"; dynalite "
+        "validations/index.js)."),
     "other-texts": (
         "CreateTable's LSI on a table without a sort key, UpdateTable with nothing to change, a Query's start key "
         "outside its partition, and UnknownOperationException's empty message, as the service words them "
@@ -57,7 +56,7 @@ SERVICE_ANSWERS = {
         "create_no_attrdefs", "create_bad_billing", "create_zero_throughput", "create_bad_attr_type",
         "create_bad_key_type", "create_three_keys", "create_empty_keyschema", "put_no_item",
         "put_bad_return_values_enum", "put_bad_rcc", "get_no_key", "update_bad_return_values", "query_bad_select",
-        "query_limit_zero", "scan_total_zero", "scan_limit_zero", "scan_bad_select", "batch_get_101"]},
+        "query_limit_zero", "scan_total_zero", "scan_limit_zero", "scan_bad_select"]},
     **{name: "create-table" for name in [
         "create_no_throughput", "create_ppr_with_throughput", "create_undefined_key", "create_extra_attrdef",
         "create_range_first", "create_two_hash", "create_gsi_all_with_nonkey", "create_gsi_dup_name"]},
@@ -74,7 +73,7 @@ SERVICE_ANSWERS = {
         "scan_segment_too_big"]},
     **{name: "expressions" for name in ["cond_reserved", "update_add_string", "update_delete_number"]},
     **{name: "empty-and-duplicates" for name in [
-        "put_value_dup_ss", "put_value_num_spaces", "put_value_num_empty", "batch_write_empty", "batch_get_empty_keys"]},
+        "put_value_dup_ss", "put_value_num_spaces", "put_value_num_empty"]},
     **{name: "other-texts" for name in [
         "create_lsi_no_range", "update_cx2_nothing", "query_start_key_other_partition", "unknown_operation"]},
     **{name: "capacity" for name in ["delete_missing_item", "stream_delete_missing"]},
