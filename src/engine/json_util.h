@@ -57,8 +57,10 @@ class Violations {
   // An empty `shown` is the form of the service's newer validation, which does not echo the value
   // ("Value at 'RequestItems' failed to satisfy constraint: ...").
   void constraint(std::string_view shown, std::string_view path, std::string_view what) {
-    add("Value " + std::string(shown) + (shown.empty() ? "" : " ") + "at '" + std::string(path) +
-        "' failed to satisfy constraint: " + std::string(what));
+    std::string m = "Value ";
+    if (!shown.empty()) m.append(shown).append(" ");
+    m.append("at '").append(path).append("' failed to satisfy constraint: ").append(what);
+    add(std::move(m));
   }
   // A check the real service makes before the constraint list; it wins over the list.
   void custom(std::string message) {

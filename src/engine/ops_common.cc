@@ -238,7 +238,8 @@ Status check_index_key_value(const IndexDef& idx, const std::string& name, VType
   if (!idx.key.multi() && !is_hash && v.s.size() > ops::kMaxRangeKeyBytes)
     return err::validation(msg::kInvalidAggregatedSizeAllRangeKeysHasExceeded);
   if ((type == VType::S || type == VType::B) && v.s.empty())
-    return err::validation(msg::text(msg::kIndexKeyValueEmpty, idx.name, name));
+    return err::validation(
+        msg::text(msg::kIndexKeyValueEmpty, type == VType::S ? "string" : "binary", idx.name, name));
   return Status::OK();
 }
 }  // namespace

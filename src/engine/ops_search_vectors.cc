@@ -30,14 +30,12 @@ Result<std::vector<float>> search_vector(const Json& sv) {
   if (sv.Empty()) return err::validation(msg::kVecSearchVectorEmpty);
   std::vector<float> out;
   out.reserve(sv.Size());
-  size_t i = 0;
   for (const auto& e : sv.GetArray()) {
     Value v;
     DDB_ASSIGN(v, value_from_json(e));
     std::optional<float> f = v.type == VType::N ? vectors::to_f32(v.s) : std::nullopt;
-    if (!f) return err::validation(msg::text(msg::kVecSearchElement, std::to_string(i)));
+    if (!f) return err::validation(msg::kVecSearchElement);
     out.push_back(*f);
-    ++i;
   }
   return out;
 }
@@ -69,7 +67,7 @@ Status condition_matches(const expr::Condition& c, const VectorIndexDef& x, vec:
     m.emplace_back(i, std::move(enc));
     return Status::OK();
   }
-  return err::validation(msg::text(msg::kVecConditionAttribute, name, x.name));
+  return err::validation(msg::text(msg::kVecConditionAttribute, name));
 }
 
 Result<Search> parse(Database& db, const Json& req) {
@@ -85,9 +83,13 @@ Result<Search> parse(Database& db, const Json& req) {
   check_table_name(v, table);
   if (!index) v.null_member("indexName");
   if (!sv) v.null_member("searchVector");
-  if (!top_k) v.null_member("topK");
+  if (!top_k)
+    v.null_member("topK");
+  else if (*top_k < 1)
+    v.constraint(fmt::format("'{}'", *top_k), "topK", msg::min_value(1));
   DDB_TRY(v.status());
-  if (*top_k < 1 || *top_k > kMaxTopK) return err::validation(msg::kVecTopKRange);
+  if (*top_k > kMaxTopK)
+    return err::validation(msg::text(msg::kVecTopKRange, std::to_string(*top_k), std::to_string(kMaxTopK)));
   s.top_k = static_cast<size_t>(*top_k);
   DDB_ASSIGN(s.rcc, ops::return_consumed(req));
   DDB_ASSIGN(s.vector, search_vector(*sv));
@@ -106,8 +108,8 @@ Result<Search> parse(Database& db, const Json& req) {
   if (!s.index) return err::validation(msg::text(msg::kVecNotAVectorIndex, *index));
   const VectorIndexDef& x = *s.index;
   if (s.vector.size() != static_cast<size_t>(x.dims))
-    return err::validation(msg::text(msg::kVecSearchDimensions, std::to_string(s.vector.size()), x.name,
-                                     std::to_string(x.dims)));
+    return err::validation(
+        msg::text(msg::kVecSearchDimensions, std::to_string(s.vector.size()), std::to_string(x.dims)));
   if (condition) DDB_TRY(condition_matches(*condition, x, s.match));
   for (size_t i = 0; i < x.search.size(); ++i) {
     if (!x.search[i].hash) continue;

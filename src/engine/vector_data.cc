@@ -48,19 +48,18 @@ struct Entry {
 std::optional<Entry> entry_of(const VectorIndexDef& x, const Item& item);
 
 Status check_vector(const VectorIndexDef& x, const Value& v) {
-  if (v.type != VType::L)
-    return err::validation(msg::text(msg::kVecWrongType, x.attribute, x.name, vtype_name(v.type)));
+  if (v.type != VType::L) return err::validation(msg::text(msg::kVecWrongType, x.attribute, x.name));
   for (size_t i = 0; i < v.list.size(); ++i) {
     const Value& e = v.list[i];
     if (e.type != VType::N)
       return err::validation(
-          msg::text(msg::kVecElementType, std::to_string(i), x.attribute, vtype_name(e.type)));
+          msg::text(msg::kVecElementType, x.attribute, std::to_string(i), vtype_name(e.type), x.name));
     if (!to_f32(e.s))
-      return err::validation(msg::text(msg::kVecElementRange, std::to_string(i), x.attribute));
+      return err::validation(msg::text(msg::kVecElementRange, x.attribute, std::to_string(i), x.name));
   }
   if (static_cast<long long>(v.list.size()) != x.dims)
-    return err::validation(msg::text(msg::kVecWrongDimensions, x.attribute, std::to_string(v.list.size()),
-                                     x.name, std::to_string(x.dims)));
+    return err::validation(msg::text(msg::kVecWrongDimensions, x.attribute, std::to_string(x.dims),
+                                     std::to_string(v.list.size()), x.name));
   return Status::OK();
 }
 
@@ -113,9 +112,14 @@ Status check_item(const TableDef& d, const Item& item) {
     if (it != item.end()) DDB_TRY(check_vector(x, it->second));
     for (const auto& s : x.search) {
       auto a = item.find(s.name);
-      if (a != item.end() && a->second.type != s.type)
+      if (a == item.end()) continue;
+      if (a->second.type != s.type)
         return err::validation(msg::text(msg::kInvalidTypeMismatchForIndexKeyExpectedActual, s.name,
                                          vtype_name(s.type), vtype_name(a->second.type), x.name));
+      // The HASH element partitions the index: it is a key, and a key is never empty.
+      if (s.hash && a->second.s.empty() && (s.type == VType::S || s.type == VType::B))
+        return err::validation(
+            msg::text(msg::kIndexKeyValueEmpty, s.type == VType::S ? "string" : "binary", x.name, s.name));
     }
   }
   return Status::OK();

@@ -85,7 +85,7 @@ bool is_key_attribute(const TableDef& d, const std::string& a) {
 Status check_against_table(const TableDef& d, const VectorIndexDef& x) {
   if (d.billing_mode != "PAY_PER_REQUEST") return err::validation(msg::kVecOnDemandOnly);
   if (x.dims > kMaxDimensions)
-    return err::validation(msg::text(msg::kVecDimensionsRange, std::to_string(kMaxDimensions), x.name));
+    return err::validation(msg::text(msg::kVecDimensionsRange, std::to_string(kMaxDimensions)));
   if (is_key_attribute(d, x.attribute))
     return err::validation(msg::text(msg::kVecAttributeIsKey, x.attribute, x.name));
   if (x.search.size() > kMaxSearchSchema)
@@ -123,7 +123,7 @@ Status parse_create(const Json& req, TableDef& d, Violations& v, std::set<std::s
   if (!arr) return Status::OK();
   if (arr->Size() == 0) return err::validation(msg::text(msg::kInvalidListEmpty, "VectorIndexes"));
   if (arr->Size() > kMaxPerTable)
-    return err::limit_exceeded(msg::text(msg::kVecTooMany, std::to_string(kMaxPerTable)));
+    return err::validation(msg::text(msg::kVecTooMany, std::to_string(kMaxPerTable)));
   int i = 0;
   for (const auto& e : arr->GetArray()) {
     VectorIndexDef x;
@@ -162,7 +162,7 @@ Result<Changes> plan_updates(const Json& updates, TableDef& d, bool delayed) {
       for (const auto& i : d.indexes)
         if (i.name == x.name) return err::validation(msg::text(msg::kVecIndexExists, x.name));
       if (d.vector_indexes.size() >= kMaxPerTable)
-        return err::limit_exceeded(msg::text(msg::kVecTooMany, std::to_string(kMaxPerTable)));
+        return err::validation(msg::text(msg::kVecTooMany, std::to_string(kMaxPerTable)));
       DDB_TRY(check_against_table(d, x));
       resolve_types(d, x);
       x.id = d.next_index_id++;

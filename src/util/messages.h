@@ -176,7 +176,7 @@ inline constexpr char kInvalidTypeMismatchForIndexKeyExpectedActual[] =
     "IndexName: {}";
 inline constexpr char kIndexKeyValueEmpty[] =
     "One or more parameter values are not valid. A value specified for a secondary index key is not "
-    "supported. The AttributeValue for a key attribute cannot contain an empty string value. IndexName: {}, "
+    "supported. The AttributeValue for a key attribute cannot contain an empty {} value. IndexName: {}, "
     "IndexKey: {}";
 inline constexpr char kExpressionattributevaluesMustNotEmpty[] =
     "ExpressionAttributeValues must not be empty";
@@ -566,25 +566,50 @@ inline constexpr char kPqTxTokenMismatch[] =
 inline constexpr char kPqTxEmpty[] = "ExecutePartiQLTransaction can not have empty statement.";
 
 // ---- vector indexes and SearchVectors ----
-// Verbatim from the developer guide's "Troubleshooting vector indexes" page:
+// The service's texts, as captured against DynamoDB in eu-west-2 on 2026-08-11 (nubo-db/dynamodb-conformance,
+// tests/tier3/error-messages/searchVectors.test.ts, vectorIndexes.test.ts and vectorWrites.test.ts):
 inline constexpr char kVecHashRequired[] =
     "SearchConditionExpression must be provided when SearchSchema has a HASH key";
 inline constexpr char kVecSchemaNotDefined[] =
-    "One element in SearchSchema is not defined in attribute definitions";
-inline constexpr char kVecInvalidComparator[] = "Invalid comparator used in SearchConditionExpression";
-inline constexpr char kVecTopKRange[] = "Provided TopK value is out of valid range";
-inline constexpr char kVecBackfilling[] = "Cannot search backfilling vector index: {}";
-// Ours, in the service's style (its texts are not published; docs/compatibility.md):
+    "One or more parameter values were invalid: One element in SearchSchema is not defined in attribute "
+    "definitions";
+inline constexpr char kVecInvalidComparator[] =
+    "Invalid SearchConditionExpression: Invalid comparator used in SearchConditionExpression";
+inline constexpr char kVecTopKRange[] =
+    "Provided TopK value '{}' is out of valid range. The value must be between 1 and {} inclusive";
+inline constexpr char kVecSearchDimensions[] =
+    "Input search vector dimension {} does not match vector index dimension {}";
+inline constexpr char kVecConditionAttribute[] =
+    "SearchConditionExpression must not contain any attributes that is not in SearchSchema. Invalid "
+    "attribute: {}";
+inline constexpr char kVecSearchElement[] =
+    "Search vector contains invalid values. All values in the search vector must be a 32-bit floating-point "
+    "number attribute";
 inline constexpr char kVecOnDemandOnly[] =
-    "One or more parameter values were invalid: Vector indexes are supported only on tables that use "
-    "PAY_PER_REQUEST billing mode";
-inline constexpr char kVecTooMany[] =
-    "One or more parameter values were invalid: Number of VectorIndexes exceeds per-table limit of {}";
+    "One or more parameter values were invalid: Vector indexes are only supported for PAY_PER_REQUEST tables";
 inline constexpr char kVecDimensionsRange[] =
-    "One or more parameter values were invalid: Dimensions must be between 1 and {} for index: {}";
+    "One or more parameter values were invalid: Number of dimensions must be between 1 and {} inclusive.";
+inline constexpr char kVecTooMany[] =
+    "One or more parameter values were invalid: VectorIndex count exceeds the per-table limit of {}";
 inline constexpr char kVecSameAttributeDimensions[] =
-    "One or more parameter values were invalid: Vector indexes on the same attribute {} must have the same "
-    "number of Dimensions";
+    "One or more parameter values were invalid: Conflicting attribute definition for '{}'. All VectorIndexes "
+    "on the same vector attribute must use the same dimensions.";
+inline constexpr char kVecWrongType[] =
+    "One or more parameter values were invalid. Invalid type for parameter {}, Expected: 32-bit floating "
+    "point number list IndexName: {}";
+inline constexpr char kVecElementType[] =
+    "One or more parameter values were invalid. Invalid type for parameter {}[{}], Expected: 32-bit floating "
+    "point number, Actual: {}. IndexName: {}";
+inline constexpr char kVecWrongDimensions[] =
+    "One or more parameter values were invalid. Invalid size for parameter {}, Expected: {}, Actual: {} "
+    "IndexName: {}";
+// Verbatim from the developer guide's "Troubleshooting vector indexes" page:
+inline constexpr char kVecBackfilling[] = "Cannot search backfilling vector index: {}";
+inline constexpr char kVecNotAVectorIndex[] = "The table does not have the specified index: {}";
+// Ours, in the service's style (its texts are not published; docs/compatibility.md):
+inline constexpr char kVecElementRange[] =
+    "One or more parameter values were invalid. Invalid value for parameter {}[{}], Expected: 32-bit "
+    "floating point number, Actual: a number beyond its range. IndexName: {}";
 inline constexpr char kVecAttributeIsKey[] =
     "One or more parameter values were invalid: The vector attribute {} of index {} cannot be a key "
     "attribute";
@@ -603,27 +628,8 @@ inline constexpr char kVecIndexExists[] =
 inline constexpr char kVecUpdatesOne[] =
     "One or more parameter values were invalid: Only one vector index update is allowed per UpdateTable "
     "request";
-inline constexpr char kVecWrongType[] =
-    "One or more parameter values were invalid: Invalid parameter type for vector attribute {} of index {}: "
-    "expected a list of numbers, got {}";
-inline constexpr char kVecElementType[] =
-    "One or more parameter values were invalid: Invalid parameter type for element {} of vector attribute "
-    "{}: "
-    "expected a number, got {}";
-inline constexpr char kVecElementRange[] =
-    "One or more parameter values were invalid: Element {} of vector attribute {} is outside the range of a "
-    "32-bit floating point number";
-inline constexpr char kVecWrongDimensions[] =
-    "One or more parameter values were invalid: Vector attribute {} has {} dimensions, but index {} expects "
-    "{}";
 inline constexpr char kVecSearchVectorEmpty[] = "SearchVector must not be empty";
-inline constexpr char kVecSearchDimensions[] = "SearchVector has {} dimensions, but index {} expects {}";
-inline constexpr char kVecSearchElement[] =
-    "SearchVector element {} must be a number within the range of a 32-bit floating point number";
-inline constexpr char kVecConditionAttribute[] =
-    "Attribute {} in SearchConditionExpression is not an element of the SearchSchema of index {}";
 inline constexpr char kVecConditionTwice[] =
     "Attribute {} appears more than once in SearchConditionExpression";
-inline constexpr char kVecNotAVectorIndex[] = "The table does not have the specified index: {}";
 
 }  // namespace ddb::msg

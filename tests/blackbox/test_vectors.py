@@ -141,7 +141,12 @@ def test_top_k_ties_filters_projection_and_partition_key(server):
     assert err(r, "SearchVectors", {"TableName": "vec_f", "IndexName": "by_cat", "SearchVector": nums([1, 1, 0])["L"],
                                     "TopK": 3, "SearchConditionExpression": "cat > :c",
                                     "ExpressionAttributeValues": {":c": {"S": "a"}}}) == \
-        ("ValidationException", "Invalid comparator used in SearchConditionExpression")
+        ("ValidationException", "Invalid SearchConditionExpression: Invalid comparator used in SearchConditionExpression")
+
+
+# The service's texts in this test are as captured against DynamoDB in eu-west-2 on 2026-08-11
+# (nubo-db/dynamodb-conformance, tests/tier3/error-messages/{searchVectors,vectorIndexes,vectorWrites}.test.ts).
+INVALID = "One or more parameter values were invalid"
 
 
 def test_validation(server):
@@ -152,18 +157,29 @@ def test_validation(server):
     prov = dict(base, BillingMode="PROVISIONED", ProvisionedThroughput={"ReadCapacityUnits": 1,
                                                                         "WriteCapacityUnits": 1},
                 VectorIndexes=[vector_index("ix1")])
-    assert "PAY_PER_REQUEST" in err(r, "CreateTable", prov)[1]
+    assert err(r, "CreateTable", prov) == \
+        ("ValidationException", f"{INVALID}: Vector indexes are only supported for PAY_PER_REQUEST tables")
     t, m = err(r, "CreateTable", dict(base, VectorIndexes=[vector_index("ix1", dims=0)]))
     assert "'vectorIndexes.1.member.dimensions' failed to satisfy constraint" in m
+    assert err(r, "CreateTable", dict(base, VectorIndexes=[vector_index("ix1", dims=4097)])) == \
+        ("ValidationException", f"{INVALID}: Number of dimensions must be between 1 and 4096 inclusive.")
+    assert err(r, "CreateTable", dict(base, VectorIndexes=[vector_index(f"ix{i}") for i in range(6)])) == \
+        ("ValidationException", f"{INVALID}: VectorIndex count exceeds the per-table limit of 5")
+    assert err(r, "CreateTable", dict(base, VectorIndexes=[vector_index("ix1"), vector_index("ix2", dims=4)])) == \
+        ("ValidationException", f"{INVALID}: Conflicting attribute definition for 'emb'. All VectorIndexes on the "
+                                "same vector attribute must use the same dimensions.")
     t, m = err(r, "CreateTable", dict(base, VectorIndexes=[vector_index("ix1", dist="MANHATTAN")]))
     assert "Member must satisfy enum value set: [COSINE, DOT_PRODUCT, EUCLIDEAN]" in m
     assert err(r, "CreateTable", dict(base, VectorIndexes=[vector_index("ix1", schema=[("cat", "HASH")])])) == \
-        ("ValidationException", "One element in SearchSchema is not defined in attribute definitions")
+        ("ValidationException", f"{INVALID}: One element in SearchSchema is not defined in attribute definitions")
     create(r, "vec_v", [vector_index("ix1")])
-    bad = [({"S": "x"}, "expected a list of numbers, got S"), ({"L": [{"N": "1"}, {"S": "a"}, {"N": "1"}]},
-                                                                "element 1 of vector attribute emb"),
-           (nums([1, 2]), "has 2 dimensions, but index ix1 expects 3"),
-           ({"L": [{"N": "1"}, {"N": "1e39"}, {"N": "1"}]}, "outside the range of a 32-bit floating point")]
+    bad = [({"S": "x"}, "Invalid type for parameter emb, Expected: 32-bit floating point number list IndexName: ix1"),
+           ({"L": [{"N": "1"}, {"S": "a"}, {"N": "1"}]},
+            "Invalid type for parameter emb[1], Expected: 32-bit floating point number, Actual: S. IndexName: ix1"),
+           (nums([1, 2]), "Invalid size for parameter emb, Expected: 3, Actual: 2 IndexName: ix1"),
+           ({"L": [{"N": "1"}, {"N": "1e39"}, {"N": "1"}]},  # ours: the service's text for this is not known
+            "Invalid value for parameter emb[1], Expected: 32-bit floating point number, Actual: a number beyond its "
+            "range. IndexName: ix1")]
     for value, text in bad:
         for op, body in [("PutItem", {"TableName": "vec_v", "Item": {"id": {"S": "a"}, "emb": value}}),
                          ("UpdateItem", {"TableName": "vec_v", "Key": {"id": {"S": "a"}}, "UpdateExpression": "SET emb = :v",
@@ -172,17 +188,46 @@ def test_validation(server):
                                                                                                "emb": value}}}]}}),
                          ("ExecuteStatement", {"Statement": "INSERT INTO vec_v VALUE {'id': 'a', 'emb': ?}",
                                                "Parameters": [value]})]:
-            t, m = err(r, op, body)
-            assert t == "ValidationException" and text in m, (op, m)
+            assert err(r, op, body) == ("ValidationException", f"{INVALID}. {text}"), op
     assert ok(r, "Scan", {"TableName": "vec_v"})["Count"] == 0  # nothing refused was written
     s = {"TableName": "vec_v", "IndexName": "ix1", "SearchVector": nums([1, 0, 0])["L"], "TopK": 101}
-    assert err(r, "SearchVectors", s) == ("ValidationException", "Provided TopK value is out of valid range")
-    assert err(r, "SearchVectors", dict(s, TopK=1, SearchVector=nums([1, 0])["L"]))[1] == \
-        "SearchVector has 2 dimensions, but index ix1 expects 3"
+    assert err(r, "SearchVectors", s) == \
+        ("ValidationException", "Provided TopK value '101' is out of valid range. The value must be between 1 and 100 "
+                                "inclusive")
+    assert err(r, "SearchVectors", dict(s, TopK=0)) == \
+        ("ValidationException", "1 validation error detected: Value '0' at 'topK' failed to satisfy constraint: "
+                                "Member must have value greater than or equal to 1")
+    assert err(r, "SearchVectors", dict(s, TopK=1, SearchVector=nums([1, 0])["L"])) == \
+        ("ValidationException", "Input search vector dimension 2 does not match vector index dimension 3")
+    assert err(r, "SearchVectors", dict(s, TopK=1, SearchVector=[nums([1, 0, 0])])) == \
+        ("ValidationException", "Search vector contains invalid values. All values in the search vector must be a "
+                                "32-bit floating-point number attribute")
+    assert err(r, "SearchVectors", dict(s, TopK=1, SearchConditionExpression="cat = :c",
+                                        ExpressionAttributeValues={":c": {"S": "a"}})) == \
+        ("ValidationException", "SearchConditionExpression must not contain any attributes that is not in SearchSchema. "
+                                "Invalid attribute: cat")
     assert err(r, "SearchVectors", dict(s, TopK=1, IndexName="nope")) == \
         ("ValidationException", "The table does not have the specified index: nope")
     status, out = r.call("SearchVectors", dict(s, TableName="missing", TopK=1))
     assert status == 400 and out["__type"].endswith("ResourceNotFoundException")
+
+
+def test_search_schema_hash_key_on_writes(server):
+    """The HASH element of a search schema is a key: never empty; an item without it is written and stays out of
+    that index only."""
+    r = Raw(server.port)
+    create(r, "vec_h", [vector_index("plain"), vector_index("schema", schema=[("tenant", "HASH")])],
+           extra_attrs=[("tenant", "S")])
+    assert err(r, "PutItem", {"TableName": "vec_h", "Item": {"id": {"S": "e"}, "tenant": {"S": ""},
+                                                             "emb": nums([0, 0, 1])}}) == \
+        ("ValidationException", "One or more parameter values are not valid. A value specified for a secondary index "
+                                "key is not supported. The AttributeValue for a key attribute cannot contain an empty "
+                                "string value. IndexName: schema, IndexKey: tenant")
+    put(r, "vec_h", "a", [1, 0, 0], tenant="t1")
+    put(r, "vec_h", "none", [0, 0, 1])
+    assert [k for k, _ in ranked(search(r, "vec_h", "plain", [0, 0, 1]))] == ["none", "a"]
+    assert [k for k, _ in ranked(search(r, "vec_h", "schema", [0, 0, 1], SearchConditionExpression="tenant = :t",
+                                        ExpressionAttributeValues={":t": {"S": "t1"}}))] == ["a"]
 
 
 def wait_active(r, table, index):

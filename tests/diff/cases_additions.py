@@ -234,3 +234,14 @@ case("lsi_query_projects_only_projected", "Query", {**LSI_Q, "ProjectionExpressi
      real={"status": 200, "body": {"ConsumedCapacity": {"CapacityUnits": 0.5, "LocalSecondaryIndexes": {"lsi_inc": {"CapacityUnits": 0.5}},
                                                         "Table": {"CapacityUnits": 0.0}, "TableName": "lsi_fetch"},
                                    "Count": 3, "Items": [{"inc": S("i"), "sk": S(f"s{i}")} for i in range(3)], "ScannedCount": 3}})
+
+# An empty binary index key names its type, as an empty string does ("... cannot contain an empty binary value.
+# IndexName: gsib, IndexKey: bidx"; the service's text in nubo-db/dynamodb-conformance,
+# tests/tier3/error-messages/batchWriteItem.test.ts, and DynamoDB Local 3.3.1's).
+case("gsi_b_create", "CreateTable", {"TableName": "gsi_bin", "AttributeDefinitions": attrs(pk="S", bidx="B"),
+                                     "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}], "BillingMode": "PAY_PER_REQUEST",
+                                     "GlobalSecondaryIndexes": [{"IndexName": "gsib", "Projection": {"ProjectionType": "ALL"},
+                                                                 "KeySchema": [{"AttributeName": "bidx", "KeyType": "HASH"}]}]},
+     loose=True)
+case("gsi_b_put_empty", "PutItem", {"TableName": "gsi_bin", "Item": {"pk": S("a"), "bidx": {"B": ""}}})
+case("gsi_b_batch_empty", "BatchWriteItem", {"RequestItems": {"gsi_bin": [{"PutRequest": {"Item": {"pk": S("a"), "bidx": {"B": ""}}}}]}})

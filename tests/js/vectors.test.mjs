@@ -50,7 +50,12 @@ test('SearchVectorsCommand finds the closest items, filtered and projected', asy
 
   await assert.rejects(c.send(new SearchVectorsCommand({
     TableName: 'docs', IndexName: 'by_embedding', SearchVector: [{ N: '1' }, { N: '0' }], TopK: 0,
-  })), (e) => e.name === 'ValidationException' && e.message === 'Provided TopK value is out of valid range');
+  })), (e) => e.name === 'ValidationException' && e.message === "1 validation error detected: Value '0' at 'topK' "
+    + 'failed to satisfy constraint: Member must have value greater than or equal to 1');
+  await assert.rejects(c.send(new SearchVectorsCommand({
+    TableName: 'docs', IndexName: 'by_embedding', SearchVector: [{ N: '1' }, { N: '0' }], TopK: 101,
+  })), (e) => e.name === 'ValidationException'
+    && e.message === "Provided TopK value '101' is out of valid range. The value must be between 1 and 100 inclusive");
 });
 
 test('an index added with UpdateTable is backfilled from the items', async () => {
