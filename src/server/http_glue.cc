@@ -19,7 +19,8 @@ net::Handler http_handler(DynamoProtocol& protocol) {
                   req.query,
                   &req.headers,
                   req.header("host"),
-                  req.header("content-encoding")};
+                  req.header("content-encoding"),
+                  req.header("accept-encoding")};
     HttpReply r = protocol.handle(call);
     return net::Reply{r.status, std::move(r.content_type), std::move(r.body), std::move(r.headers), nullptr};
   };

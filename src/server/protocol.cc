@@ -154,9 +154,7 @@ HttpReply DynamoProtocol::handle(const HttpCall& call) {
   };
   auto fail = [&](const Error& e) {
     HttpReply er = error_reply(e);
-    add_cors(call, er);
-    er.headers.emplace_back("x-amzn-RequestId", make_request_id());
-    er.headers.emplace_back("x-amz-crc32", std::to_string(crc32(er.body)));
+    finish(call, er);
     count(true);
     return er;
   };
@@ -183,11 +181,50 @@ HttpReply DynamoProtocol::handle(const HttpCall& call) {
   // The endpoint the client addressed, not the service's name: a client that follows the answer
   // (botocore's endpoint discovery) keeps talking to this server.
   if (target == "DynamoDB_20120810.DescribeEndpoints") r.body = describe_endpoints(call);
-  add_cors(call, r);
-  r.headers.emplace_back("x-amzn-RequestId", make_request_id());
-  r.headers.emplace_back("x-amz-crc32", std::to_string(crc32(r.body)));
+  finish(call, r);
   count(false);
   return r;
+}
+
+void DynamoProtocol::finish(const HttpCall& call, HttpReply& r) {
+  add_cors(call, r);
+  r.headers.emplace_back("x-amzn-RequestId", make_request_id());
+  if (r.body.size() >= kGzipMinBytes && accepts_gzip(call.accept_encoding)) {
+    r.body = gzip(r.body);
+    r.headers.emplace_back("Content-Encoding", "gzip");
+  }
+  r.headers.emplace_back("x-amz-crc32", std::to_string(crc32(r.body)));
+}
+
+bool accepts_gzip(std::string_view header) {
+  auto trim = [](std::string_view v) {
+    while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+    while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+    return v;
+  };
+  auto iequals = [](std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i)
+      if (std::tolower(static_cast<unsigned char>(a[i])) != b[i]) return false;
+    return true;
+  };
+  std::optional<bool> gzip, any;
+  while (!header.empty()) {
+    size_t comma = header.find(',');
+    std::string_view item = header.substr(0, comma);
+    header = comma == std::string_view::npos ? std::string_view() : header.substr(comma + 1);
+    size_t semi = item.find(';');
+    std::string_view coding = trim(item.substr(0, semi));
+    bool weighted = true;  // "q=0" (or 0.0, 0.000) refuses the coding
+    if (semi != std::string_view::npos) {
+      std::string_view q = trim(item.substr(semi + 1));
+      if (q.size() >= 2 && (q[0] == 'q' || q[0] == 'Q') && q[1] == '=')
+        weighted = q.substr(2).find_first_not_of("0.") != std::string_view::npos;
+    }
+    if (iequals(coding, "gzip") || iequals(coding, "x-gzip")) gzip = weighted;
+    if (coding == "*") any = weighted;
+  }
+  return gzip ? *gzip : any.value_or(false);
 }
 
 std::optional<Error> DynamoProtocol::check_signature(const HttpCall& call, const sigv4::Credential& cred) {

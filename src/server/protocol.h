@@ -24,7 +24,16 @@ struct HttpCall {
   const sigv4::HeaderList* headers = nullptr;  // all headers, for signature verification
   std::string_view host;                       // the Host header: the endpoint the client addressed
   std::string_view content_encoding;           // "gzip": the body is compressed
+  std::string_view accept_encoding;            // "gzip" among them: the reply may be compressed
 };
+
+// Whether an Accept-Encoding header (RFC 9110 12.5.3) accepts gzip: "gzip" or "x-gzip", else "*",
+// with a weight above 0.
+bool accepts_gzip(std::string_view accept_encoding);
+// Replies at least this long are compressed for a client that accepts gzip. The service compresses
+// large replies only ("DynamoDB will gzip the response payload if it exceeds a certain threshold");
+// its threshold is not published, this one is ours.
+inline constexpr size_t kGzipMinBytes = 1024;
 
 struct HttpReply {
   int status = 200;
@@ -70,6 +79,9 @@ class DynamoProtocol {
   // With secrets configured: the service's error for a request whose signature does not hold.
   std::optional<Error> check_signature(const HttpCall& call, const sigv4::Credential& cred);
   void add_cors(const HttpCall& call, HttpReply& r);
+  // CORS, the request id, the body compressed when the client accepts it, and x-amz-crc32 (of the
+  // bytes sent, as the service computes it).
+  void finish(const HttpCall& call, HttpReply& r);
   Engine& engine_;
   ProtocolOptions opt_;
   Mutex mu_;

@@ -102,6 +102,20 @@ Gunzip gunzip(std::string_view in, size_t max_out, std::string& out) {
   return whole ? Gunzip::kOk : Gunzip::kCorrupt;
 }
 
+std::string gzip(std::string_view in) {
+  z_stream z{};
+  deflateInit2(&z, Z_BEST_SPEED, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
+  std::string out(deflateBound(&z, static_cast<uLong>(in.size())), '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  z.avail_in = static_cast<uInt>(in.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  deflate(&z, Z_FINISH);  // the bound holds the whole stream: one call ends it
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  return out;
+}
+
 uint32_t crc32(std::string_view data) {
   return static_cast<uint32_t>(
       ::crc32(0L, reinterpret_cast<const Bytef*>(data.data()), static_cast<uInt>(data.size())));

@@ -78,6 +78,44 @@ def test_gzip_request_bodies_are_decoded_and_bombs_refused(server):
     assert status == 200  # and the server serves on
 
 
+def test_large_replies_are_gzipped_for_clients_that_accept_it(server):
+    # The service gzips large replies for a client that sends Accept-Encoding: gzip, and its x-amz-crc32 is
+    # the CRC of the compressed bytes (smithy-lang/smithy-rs#129, aws/aws-sdk-go-v2#690, scylladb#5041).
+    import gzip
+    import zlib
+    c = server.client()
+    c.create_table(TableName="big", KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                   AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST")
+    for i in range(20):
+        c.put_item(TableName="big", Item={"pk": {"S": f"k{i}"}, "v": {"S": "text " * 100}})
+    base = {"Content-Type": "application/x-amz-json-1.0", "Authorization": AUTH.format(key="dummy", region="eu-central-1")}
+
+    def post(op, body, accept=None):
+        h = dict(base, **{"X-Amz-Target": f"DynamoDB_20120810.{op}"})
+        if accept is not None:
+            h["Accept-Encoding"] = accept
+        return request(server.port, "POST", json.dumps(body).encode(), h)
+
+    plain_status, plain_headers, plain = post("Scan", {"TableName": "big"})
+    assert plain_status == 200 and "content-encoding" not in plain_headers
+    for accept in ["gzip", "gzip, deflate", "br;q=1.0, GZIP;q=0.5", "*", "x-gzip"]:
+        status, headers, raw = post("Scan", {"TableName": "big"}, accept)
+        assert status == 200 and headers.get("content-encoding") == "gzip", (accept, headers)
+        assert int(headers["x-amz-crc32"]) == zlib.crc32(raw)  # of the bytes sent
+        assert int(headers["content-length"]) == len(raw) < len(plain) // 4
+        assert gzip.decompress(raw) == plain
+    for accept in ["identity", "gzip;q=0", "deflate, br", "*;q=0", "gzip;q=0.000, *"]:
+        status, headers, raw = post("Scan", {"TableName": "big"}, accept)
+        assert "content-encoding" not in headers and raw == plain, accept
+    # A small reply stays as it is, errors included.
+    status, headers, raw = post("GetItem", {"TableName": "big", "Key": {"pk": {"S": "nope"}}}, "gzip")
+    assert (status, raw) == (200, b"{}") and "content-encoding" not in headers
+    status, headers, raw = post("DescribeTable", {"TableName": "nope"}, "gzip")
+    assert status == 400 and "content-encoding" not in headers and json.loads(raw)["__type"].endswith("ResourceNotFoundException")
+    # botocore (which sends no Accept-Encoding) reads the same items.
+    assert len(c.scan(TableName="big")["Items"]) == 20
+
+
 def test_a_slow_request_holds_up_no_other_connection():
     # One expensive request (a Scan whose filter compares 40 values against 100,000 list elements) must not
     # stall the clients on other connections: the I/O threads share one event loop, so while one thread
