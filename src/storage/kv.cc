@@ -1,5 +1,7 @@
 #include "storage/kv.h"
 
+#include <malloc.h>
+
 #include <map>
 #include <shared_mutex>
 
@@ -7,6 +9,7 @@
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
+#include <rocksdb/utilities/table_properties_collectors.h>
 #include <rocksdb/write_batch.h>
 
 #include "util/errors.h"
@@ -15,6 +18,8 @@
 namespace ddb {
 
 namespace {
+
+constexpr size_t kTrimAfterErased = 10000;
 
 class MemKv final : public KvStore {
  public:
@@ -25,17 +30,30 @@ class MemKv final : public KvStore {
     *value = it->second;
     return true;
   }
-  Status write(const WriteBatch& batch) override {
-    WriterLock lk(mu_);
-    for (auto& op : batch.ops()) {
-      if (op.is_delete) {
-        auto it = map_.find(op.key);
-        if (it != map_.end()) map_.erase(it);
-      } else {
-        map_.insert_or_assign(op.key, op.value);
+  Status write(const WriteBatch& batch) override { return write_below(batch, {}); }
+  // Applies the operations on keys below `limit` (all when it is empty).
+  Status write_below(const WriteBatch& batch, std::string_view limit) {
+    size_t erased = 0;
+    {
+      WriterLock lk(mu_);
+      for (auto& op : batch.ops()) {
+        if (!limit.empty() && op.key >= limit) continue;
+        if (op.is_delete) {
+          erased += map_.erase(op.key);
+        } else {
+          map_.insert_or_assign(op.key, op.value);
+        }
       }
     }
+    // A batch that freed much (DeleteTable, a TTL or stream sweep) gives the memory back to the
+    // system: glibc keeps freed small blocks in its arenas otherwise, and RSS stays at its peak.
+    if (erased >= kTrimAfterErased) malloc_trim(0);
     return Status::OK();
+  }
+  // Loading: keys arrive in ascending order, each appended at the end in constant time.
+  void append_sorted(std::string_view key, std::string_view value) {
+    WriterLock lk(mu_);
+    map_.emplace_hint(map_.end(), std::string(key), std::string(value));
   }
   Status scan(std::string_view start, std::string_view end, bool reverse,
               const std::function<bool(std::string_view, std::string_view)>& fn) override {
@@ -113,34 +131,49 @@ class RocksKv final : public KvStore {
   rocksdb::WriteOptions wopts_;
 };
 
-// Persistent store: RocksDB holds the durable copy; every key is also kept in memory, where all reads
-// are served. A write goes to RocksDB first (atomic batch, WAL) and then to memory, so what a reader
-// sees is always durable. Reads never iterate RocksDB, whose range scans slow down over the
-// tombstones that delete-and-reinsert patterns (conversation rows, index entries) leave behind.
+// Persistent store: RocksDB holds the durable copy; every key below `memory_below` (all of them when it
+// is empty) is also kept in memory, where their reads are served. A write goes to RocksDB first (atomic
+// batch, WAL) and then to memory, so what a reader sees is always durable. Reads of those keys never
+// iterate RocksDB, whose range scans slow down over the tombstones that delete-and-reinsert patterns
+// (conversation rows, index entries) leave behind. Keys from `memory_below` up (stream records) are
+// read from RocksDB only: they are appended in order and read in order, and need no RAM.
 class CachedRocksKv final : public KvStore {
  public:
-  explicit CachedRocksKv(std::unique_ptr<RocksKv> disk) : disk_(std::move(disk)) {}
-  // Loads every key into memory. A store that cannot be read whole is an error, never a partial copy.
+  CachedRocksKv(std::unique_ptr<RocksKv> disk, std::string memory_below)
+      : disk_(std::move(disk)), limit_(std::move(memory_below)) {}
+  // Loads the keys held in memory. A store that cannot be read whole is an error, never a partial copy.
   Status load() {
-    WriteBatch all;
-    DDB_TRY(disk_->scan("", "", false, [&](std::string_view k, std::string_view v) {
-      all.put(std::string(k), std::string(v));
+    return disk_->scan("", limit_, false, [&](std::string_view k, std::string_view v) {
+      mem_.append_sorted(k, v);
       return true;
-    }));
-    return mem_.write(all);
+    });
   }
-  bool get(std::string_view key, std::string* value) override { return mem_.get(key, value); }
+  bool get(std::string_view key, std::string* value) override {
+    return in_memory(key) ? mem_.get(key, value) : disk_->get(key, value);
+  }
   Status write(const WriteBatch& batch) override {
     DDB_TRY(disk_->write(batch));
-    return mem_.write(batch);
+    return mem_.write_below(batch, limit_);
   }
   Status scan(std::string_view start, std::string_view end, bool reverse,
               const std::function<bool(std::string_view, std::string_view)>& fn) override {
-    return mem_.scan(start, end, reverse, fn);
+    if (limit_.empty() || (!end.empty() && end <= limit_)) return mem_.scan(start, end, reverse, fn);
+    if (start >= limit_) return disk_->scan(start, end, reverse, fn);
+    // The range spans both: memory below the limit, disk from it, in the order asked for.
+    bool stopped = false;
+    auto until_stopped = [&](std::string_view k, std::string_view v) { return !(stopped = !fn(k, v)); };
+    if (!reverse) {
+      DDB_TRY(mem_.scan(start, limit_, false, until_stopped));
+      return stopped ? Status::OK() : disk_->scan(limit_, end, false, until_stopped);
+    }
+    DDB_TRY(disk_->scan(limit_, end, true, until_stopped));
+    return stopped ? Status::OK() : mem_.scan(start, limit_, true, until_stopped);
   }
 
  private:
+  bool in_memory(std::string_view key) const { return limit_.empty() || key < limit_; }
   std::unique_ptr<RocksKv> disk_;
+  const std::string limit_;
   MemKv mem_;
 };
 
@@ -158,10 +191,15 @@ Result<std::unique_ptr<KvStore>> open_kv(const KvOptions& options) {
   t.block_cache = rocksdb::NewLRUCache(8 << 20);
   t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
+  // Files dense with deletions (trimmed stream records, deleted tables) are compacted soon, so the
+  // reads served from disk do not step over their tombstones for long.
+  o.table_properties_collector_factories.emplace_back(
+      rocksdb::NewCompactOnDeletionCollectorFactory(1024, 512));
   rocksdb::DB* db = nullptr;
   auto s = rocksdb::DB::Open(o, options.path, &db);
   if (!s.ok()) return err::internal("cannot open database at " + options.path + ": " + s.ToString());
-  auto kv = std::make_unique<CachedRocksKv>(std::make_unique<RocksKv>(db, options.sync_writes));
+  auto kv = std::make_unique<CachedRocksKv>(std::make_unique<RocksKv>(db, options.sync_writes),
+                                            options.memory_below);
   auto loaded = kv->load();
   if (!loaded.ok())
     return err::internal("cannot read database at " + options.path + ": " + loaded.error().message);

@@ -48,6 +48,9 @@ struct KvOptions {
                      // also held in memory for reads (loaded at open). Default: "".
   bool sync_writes =
       false;  // fsync the WAL on every write. Default: false (survives kill -9, not power loss).
+  // With a path: only keys below this one are also held in memory; the others (e.g. stream records,
+  // read rarely and in order) are read from RocksDB. Default: "" (every key).
+  std::string memory_below;
 };
 Result<std::unique_ptr<KvStore>> open_kv(const KvOptions& options);
 

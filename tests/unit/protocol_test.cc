@@ -17,7 +17,8 @@ TEST(Protocol, AcceptsGzipReadsCodingsAndWeights) {
 }
 
 TEST(Protocol, GzipRoundTrips) {
-  for (std::string in : {std::string(), std::string("x"), std::string(100000, 'a'), std::string(3000, '\0')}) {
+  for (std::string in :
+       {std::string(), std::string("x"), std::string(100000, 'a'), std::string(3000, '\0')}) {
     std::string z = gzip(in), out;
     ASSERT_EQ(gunzip(z, in.size() + 1, out), Gunzip::kOk) << in.size();
     EXPECT_EQ(out, in);
