@@ -7,6 +7,7 @@
 #include "engine/ops.h"
 #include "engine/vector_index.h"
 #include "util/codec.h"
+#include "util/memory.h"
 #include "util/messages.h"
 
 namespace ddb {
@@ -340,10 +341,9 @@ void Engine::start_ttl_thread() {
         for (auto& [n, s] : slots_)
           if (s.db) dbs.push_back(s.db);
       }
-      for (auto& d : dbs) {
-        d->expire_ttl_items(now_epoch());
-        d->trim_streams(now_epoch());
-      }
+      size_t freed = 0;
+      for (auto& d : dbs) freed += d->expire_ttl_items(now_epoch()) + d->trim_streams(now_epoch());
+      if (freed >= kReleaseAfterFreedKeys) release_free_memory();
     }
   });
 }

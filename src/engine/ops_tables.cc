@@ -10,6 +10,7 @@
 #include "engine/table_parse.h"
 #include "engine/vector_index.h"
 #include "types/keycodec.h"
+#include "util/memory.h"
 #include "util/messages.h"
 #include "util/time.h"
 #include "vector/store.h"
@@ -307,6 +308,10 @@ Result<std::string> ops::delete_table(Database& db, const Json& req) {
   b.del(keys::catalog(t->def.name));
   DDB_TRY(db.store().write(b));
   db.erase_table(t->def.name);
+  if (b.ops().size() >= kReleaseAfterFreedKeys) {
+    b = WriteBatch();
+    release_free_memory();  // the items' memory and the batch's
+  }
   TableView shown = view_of(*t);
   shown.status = "DELETING";
   JsonOut o;

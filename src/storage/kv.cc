@@ -1,7 +1,5 @@
 #include "storage/kv.h"
 
-#include <malloc.h>
-
 #include <map>
 #include <shared_mutex>
 
@@ -19,8 +17,6 @@ namespace ddb {
 
 namespace {
 
-constexpr size_t kTrimAfterErased = 10000;
-
 class MemKv final : public KvStore {
  public:
   bool get(std::string_view key, std::string* value) override {
@@ -33,21 +29,16 @@ class MemKv final : public KvStore {
   Status write(const WriteBatch& batch) override { return write_below(batch, {}); }
   // Applies the operations on keys below `limit` (all when it is empty).
   Status write_below(const WriteBatch& batch, std::string_view limit) {
-    size_t erased = 0;
-    {
-      WriterLock lk(mu_);
-      for (auto& op : batch.ops()) {
-        if (!limit.empty() && op.key >= limit) continue;
-        if (op.is_delete) {
-          erased += map_.erase(op.key);
-        } else {
-          map_.insert_or_assign(op.key, op.value);
-        }
+    WriterLock lk(mu_);
+    for (auto& op : batch.ops()) {
+      if (!limit.empty() && op.key >= limit) continue;
+      if (op.is_delete) {
+        auto it = map_.find(op.key);
+        if (it != map_.end()) map_.erase(it);
+      } else {
+        map_.insert_or_assign(op.key, op.value);
       }
     }
-    // A batch that freed much (DeleteTable, a TTL or stream sweep) gives the memory back to the
-    // system: glibc keeps freed small blocks in its arenas otherwise, and RSS stays at its peak.
-    if (erased >= kTrimAfterErased) malloc_trim(0);
     return Status::OK();
   }
   // Loading: keys arrive in ascending order, each appended at the end in constant time.

@@ -3,11 +3,12 @@
 // after a reopen.
 #include "storage/kv.h"
 
-#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <map>
+
+#include <gtest/gtest.h>
 
 using namespace ddb;
 
@@ -66,10 +67,10 @@ TEST(Kv, KeysAboveTheMemoryLimitReadLikeTheOthers) {
   EXPECT_EQ(keys(*kv, "", "", true), std::vector<std::string>(all.rbegin(), all.rend()));
   // A range that spans the limit, and scans stopped on either side of it.
   std::string from("\x01k2", 3), to("\x02k3", 3);
-  EXPECT_EQ(keys(*kv, from, to, false), (std::vector<std::string>{from, std::string("\x02k0", 3),
-                                                                   std::string("\x02k2", 3)}));
-  EXPECT_EQ(keys(*kv, from, to, true), (std::vector<std::string>{std::string("\x02k2", 3),
-                                                                  std::string("\x02k0", 3), from}));
+  EXPECT_EQ(keys(*kv, from, to, false),
+            (std::vector<std::string>{from, std::string("\x02k0", 3), std::string("\x02k2", 3)}));
+  EXPECT_EQ(keys(*kv, from, to, true),
+            (std::vector<std::string>{std::string("\x02k2", 3), std::string("\x02k0", 3), from}));
   EXPECT_EQ(keys(*kv, from, to, false, 1), std::vector<std::string>{from});
   EXPECT_EQ(keys(*kv, from, to, true, 1), std::vector<std::string>{std::string("\x02k2", 3)});
   EXPECT_EQ(keys(*kv, std::string("\x02", 1), std::string("\x03", 1), false).size(), 2u);
