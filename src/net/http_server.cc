@@ -2,6 +2,7 @@
 
 #include <sys/resource.h>
 
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <list>
@@ -163,6 +164,28 @@ class IdleList {
   bool closed_ GUARDED_BY(mu_) = false;
 };
 
+// A reply's status line and its headers (Server, Date, Content-Type, then the reply's own), each line
+// ended by CRLF; the caller adds the framing headers and the blank line. A header whose name or value
+// holds CR or LF is left out: nothing a client sent can split the head.
+void append_head(std::string& out, const Reply& reply, const std::string& server_name, unsigned version) {
+  auto header = [&](std::string_view k, std::string_view v) {
+    if (k.find_first_of("\r\n") != std::string_view::npos ||
+        v.find_first_of("\r\n") != std::string_view::npos)
+      return;
+    out.append(k).append(": ").append(v).append("\r\n");
+  };
+  out += version >= 11 ? "HTTP/1.1 " : "HTTP/1.0 ";
+  out += std::to_string(reply.status);
+  out += ' ';
+  auto reason = http::obsolete_reason(static_cast<http::status>(reply.status));
+  out.append(reason.data(), reason.size());
+  out += "\r\n";
+  header("Server", server_name);
+  header("Date", ddb::http_date_now());
+  header("Content-Type", reply.content_type);
+  for (auto& [k, v] : reply.headers) header(k, v);
+}
+
 // What all sessions share: options, handler, and the counters that bound them.
 struct Shared {
   ServerOptions opt;
@@ -305,7 +328,7 @@ class Session final : public IdleConnection, public std::enable_shared_from_this
     req.body = std::string();
     release_body();
     if (reply.stream) return start_push(reply);
-    write(reply, msg.keep_alive() && !sh_->stopping, msg.version());
+    write(std::move(reply), msg.keep_alive() && !sh_->stopping, msg.version());
   }
 
   // The server's own answer; the connection closes after it (the body, if any, is not read).
@@ -319,24 +342,25 @@ class Session final : public IdleConnection, public std::enable_shared_from_this
     reserved_ = 0;
   }
 
-  void write(const Reply& reply, bool keep_alive, unsigned version) {
-    auto res =
-        std::make_shared<http::response<http::string_body>>(static_cast<http::status>(reply.status), version);
-    res->set(http::field::server, sh_->opt.server_name);
-    res->set(http::field::date, ddb::http_date_now());
-    res->set(http::field::content_type, reply.content_type);
-    for (auto& [k, v] : reply.headers) res->set(k, v);
-    res->body() = reply.body;
-    res->keep_alive(keep_alive);
-    res->prepare_payload();
-    res_ = res;
+  // The head and the body go out in one gathered write, the body not copied.
+  void write(Reply reply, bool keep_alive, unsigned version) {
+    head_.clear();
+    append_head(head_, reply, sh_->opt.server_name, version);
+    // Beast's rules: HTTP/1.1 keeps the connection unless told; HTTP/1.0 closes it unless told.
+    if (!keep_alive && version >= 11) head_ += "Connection: close\r\n";
+    if (keep_alive && version < 11) head_ += "Connection: keep-alive\r\n";
+    head_ += "Content-Length: ";
+    head_ += std::to_string(reply.body.size());
+    head_ += "\r\n\r\n";
+    body_ = std::move(reply.body);
     lowest().expires_after(std::chrono::seconds(sh_->opt.body_timeout_seconds));
-    http::async_write(stream_, *res_,
+    std::array<asio::const_buffer, 2> out{asio::buffer(head_), asio::buffer(body_)};
+    asio::async_write(stream_, out,
                       beast::bind_front_handler(&Session<Stream>::on_write, shared_from_this(), keep_alive));
   }
 
   void on_write(bool keep_alive, beast::error_code ec, size_t) {
-    res_.reset();
+    body_ = std::string();
     parser_.reset();
     if (ec || !keep_alive) return close();
     wait_for_request();
@@ -346,13 +370,9 @@ class Session final : public IdleConnection, public std::enable_shared_from_this
   // server may close it to make room or to stop); the client closing its side ends it.
   void start_push(const Reply& reply) {
     push_ = reply.stream;
-    auto status = static_cast<http::status>(reply.status);
-    std::string head = "HTTP/1.1 " + std::to_string(reply.status) + " " +
-                       std::string(http::obsolete_reason(status)) + "\r\nServer: " + sh_->opt.server_name +
-                       "\r\nDate: " + ddb::http_date_now() + "\r\nContent-Type: " + reply.content_type +
-                       "\r\n";
-    for (auto& [k, v] : reply.headers) head += k + ": " + v + "\r\n";
-    out_ = head + "Cache-Control: no-cache\r\nConnection: close\r\n\r\n";
+    out_.clear();
+    append_head(out_, reply, sh_->opt.server_name, 11);
+    out_ += "Cache-Control: no-cache\r\nConnection: close\r\n\r\n";
     parser_.reset();
     if (!enter_idle()) return close();
     lowest().expires_never();  // writes are timed by the keep-alive timer instead
@@ -429,7 +449,7 @@ class Session final : public IdleConnection, public std::enable_shared_from_this
   std::shared_ptr<Shared> sh_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
-  std::shared_ptr<http::response<http::string_body>> res_;
+  std::string head_, body_;  // the reply being written
   size_t reserved_ = 0;
   IdleEntry idle_;
   bool waiting_ = false;  // for a request, or pushing: close_idle() may close it

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 #include <openssl/rand.h>
 
@@ -27,6 +28,19 @@ std::string random_uuid() {
   std::string h = hex_encode(b);
   return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" +
          h.substr(20);
+}
+
+uint64_t fast_random64() {
+  thread_local uint64_t state = [] {
+    uint64_t seed = 0;
+    std::string b = random_bytes(sizeof seed);
+    std::memcpy(&seed, b.data(), sizeof seed);
+    return seed;
+  }();
+  uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
 }
 
 std::string random_hex(size_t n) {

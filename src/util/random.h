@@ -2,6 +2,7 @@
 // tokens in both programs.
 #pragma once
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 namespace ddb {
@@ -11,5 +12,9 @@ std::string random_bytes(size_t n);
 std::string random_uuid();
 // `n` random bytes as lower-case hex (2n characters).
 std::string random_hex(size_t n);
+// 64 bits for identifiers that must be unique but need not be secret (request ids): a per-thread
+// generator (splitmix64) seeded from the CSPRNG once, so a request does not pay RAND_bytes (and the
+// getpid() system call OpenSSL makes in it) per identifier.
+uint64_t fast_random64();
 
 }  // namespace ddb
