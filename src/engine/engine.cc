@@ -46,17 +46,56 @@ Database::Database(std::unique_ptr<KvStore> kv, EngineOptions options)
     : kv_(std::move(kv)), opt_(std::move(options)) {}
 
 namespace {
-// Counts the entries under a prefix and their DynamoDB size.
-Status count_prefix(KvStore& kv, const std::string& p, long long& count, long long& bytes) {
+// Counts the entries under a prefix and their DynamoDB size: from `counts` when the store was counted as
+// it loaded, else by scanning it.
+Status count_prefix(KvStore& kv, const PrefixCounts* counts, const std::string& p, long long& count,
+                    long long& bytes) {
+  if (counts) {
+    auto it = counts->find(p);
+    if (it != counts->end()) count = it->second.count, bytes = it->second.bytes;
+    return Status::OK();
+  }
   return kv.scan(p, keys::prefix_end(p), false, [&](std::string_view, std::string_view v) {
     ++count;
     bytes += static_cast<long long>(encoded_item_size(v));
     return true;
   });
 }
+
+// Counts, as the store loads (keys in order), the entries under each table's items prefix and each
+// index's prefix: one pass over the data instead of a second scan per table and index.
+class LoadTally {
+ public:
+  void add(std::string_view k, std::string_view v) {
+    size_t len = 0;
+    if (k.size() > 5 && k[0] == keys::kData && k[5] == keys::kItems) len = 6;
+    if (k.size() > 9 && k[0] == keys::kData && k[5] == keys::kIndex) len = 10;
+    if (len == 0) return;
+    if (k.substr(0, len) != cur_) {
+      flush();
+      cur_.assign(k.substr(0, len));
+    }
+    ++acc_.count;
+    acc_.bytes += static_cast<long long>(encoded_item_size(v));
+  }
+  const PrefixCounts& counts() {
+    flush();
+    return counts_;
+  }
+
+ private:
+  void flush() {
+    if (!cur_.empty()) counts_[cur_] = acc_;
+    cur_.clear();
+    acc_ = {};
+  }
+  std::string cur_;
+  PrefixCount acc_;
+  PrefixCounts counts_;
+};
 }  // namespace
 
-Status Database::open() {
+Status Database::open(const PrefixCounts* counts) {
   std::string prefix("\0T", 2);
   std::vector<TableDef> defs;
   Status status;
@@ -81,18 +120,21 @@ Status Database::open() {
   if (has_version && version != std::to_string(keys::kFormatVersion))
     return err::internal(msg::text(msg::kUnsupportedStorageFormatBuildReadsFormat, version,
                                    std::to_string(keys::kFormatVersion)));
-  if (!has_version) DDB_TRY(ops::upgrade_format(*this, defs));
+  if (!has_version) {
+    DDB_TRY(ops::upgrade_format(*this, defs));
+    counts = nullptr;  // the keys were rewritten after they were counted: count them again
+  }
   for (auto& d : defs) {
     auto state = std::make_shared<TableState>();
     next_table_id_ = std::max(next_table_id_, d.id + 1);
     // Recount items, sizes and index entries: counters are not persisted.
     long long count = 0, bytes = 0;
-    DDB_TRY(count_prefix(*kv_, keys::items_prefix(d.id), count, bytes));
+    DDB_TRY(count_prefix(*kv_, counts, keys::items_prefix(d.id), count, bytes));
     state->item_count = count;
     state->size_bytes = bytes;
     for (auto& idx : d.indexes) {
       long long c = 0, b = 0;
-      DDB_TRY(count_prefix(*kv_, keys::index_prefix(d.id, idx.id), c, b));
+      DDB_TRY(count_prefix(*kv_, counts, keys::index_prefix(d.id, idx.id), c, b));
       state->index_stats[idx.name] = {c, b};
     }
     std::string sp = keys::stream_prefix(d.id);
@@ -239,12 +281,14 @@ Result<std::shared_ptr<Database>> Engine::open_database(const std::string& name,
     std::filesystem::create_directories(base_.path, ec);
     ko.path = (std::filesystem::path(base_.path) / (name + kDirSuffix)).string();
   }
+  LoadTally tally;
+  if (!ko.path.empty()) ko.on_load = [&tally](std::string_view k, std::string_view v) { tally.add(k, v); };
   std::unique_ptr<KvStore> kv;
   DDB_ASSIGN(kv, open_kv(ko));
   EngineOptions eo = opt_;
   eo.region = region;
   auto db = std::make_shared<Database>(std::move(kv), eo);
-  auto opened = db->open();
+  auto opened = db->open(ko.path.empty() ? nullptr : &tally.counts());
   if (!opened.ok()) {
     Error e = opened.take_error();
     e.message = "cannot open database " + name + ": " + e.message;

@@ -179,6 +179,12 @@ struct EngineOptions {
   size_t vector_exact_limit = 20000;  // Default: vector indexes below 20,000 vectors are searched exactly.
 };
 
+// Entries and their DynamoDB size under storage prefixes (a table's items, an index's entries).
+struct PrefixCount {
+  long long count = 0, bytes = 0;
+};
+using PrefixCounts = std::map<std::string, PrefixCount>;
+
 class Database {
  public:
   Database(std::unique_ptr<KvStore> kv, EngineOptions options);
@@ -186,8 +192,9 @@ class Database {
   Database& operator=(const Database&) = delete;
 
   // Reads the catalog and item counts from the store. Call once before execute(), before any other
-  // thread can see the database (so it takes no locks).
-  Status open() NO_THREAD_SAFETY_ANALYSIS;
+  // thread can see the database (so it takes no locks). `counts`: the items and index entries counted
+  // while the store loaded (then the store is not scanned again for them).
+  Status open(const PrefixCounts* counts = nullptr) NO_THREAD_SAFETY_ANALYSIS;
 
   // Runs one DynamoDB (DynamoDB_20120810) or Streams (DynamoDBStreams_20120810) operation.
   // Returns the response JSON body or the DynamoDB error.

@@ -168,10 +168,13 @@ class IdleList {
 // ended by CRLF; the caller adds the framing headers and the blank line. A header whose name or value
 // holds CR or LF is left out: nothing a client sent can split the head.
 void append_head(std::string& out, const Reply& reply, const std::string& server_name, unsigned version) {
+  auto breaks_line = [](std::string_view x) {
+    for (char c : x)
+      if (c == '\r' || c == '\n') return true;
+    return false;
+  };
   auto header = [&](std::string_view k, std::string_view v) {
-    if (k.find_first_of("\r\n") != std::string_view::npos ||
-        v.find_first_of("\r\n") != std::string_view::npos)
-      return;
+    if (breaks_line(k) || breaks_line(v)) return;
     out.append(k).append(": ").append(v).append("\r\n");
   };
   out += version >= 11 ? "HTTP/1.1 " : "HTTP/1.0 ";

@@ -89,7 +89,20 @@ class RocksKv final : public KvStore {
   }
   Status scan(std::string_view start, std::string_view end, bool reverse,
               const std::function<bool(std::string_view, std::string_view)>& fn) override {
+    return scan_with({}, start, end, reverse, fn);
+  }
+  // A scan of most of the store, once (loading it): read ahead, and leave the block cache to the
+  // reads that come later.
+  Status scan_once(std::string_view end, const std::function<bool(std::string_view, std::string_view)>& fn) {
     rocksdb::ReadOptions ro;
+    ro.fill_cache = false;
+    ro.readahead_size = 4 << 20;
+    return scan_with(ro, "", end, false, fn);
+  }
+
+ private:
+  Status scan_with(rocksdb::ReadOptions ro, std::string_view start, std::string_view end, bool reverse,
+                   const std::function<bool(std::string_view, std::string_view)>& fn) {
     ro.verify_checksums = true;
     std::string upper(end);
     rocksdb::Slice ub(upper);
@@ -117,7 +130,6 @@ class RocksKv final : public KvStore {
     return Status::OK();
   }
 
- private:
   rocksdb::DB* db_;
   rocksdb::WriteOptions wopts_;
 };
@@ -133,9 +145,10 @@ class CachedRocksKv final : public KvStore {
   CachedRocksKv(std::unique_ptr<RocksKv> disk, std::string memory_below)
       : disk_(std::move(disk)), limit_(std::move(memory_below)) {}
   // Loads the keys held in memory. A store that cannot be read whole is an error, never a partial copy.
-  Status load() {
-    return disk_->scan("", limit_, false, [&](std::string_view k, std::string_view v) {
+  Status load(const std::function<void(std::string_view, std::string_view)>& visit) {
+    return disk_->scan_once(limit_, [&](std::string_view k, std::string_view v) {
       mem_.append_sorted(k, v);
+      if (visit) visit(k, v);
       return true;
     });
   }
@@ -191,7 +204,7 @@ Result<std::unique_ptr<KvStore>> open_kv(const KvOptions& options) {
   if (!s.ok()) return err::internal("cannot open database at " + options.path + ": " + s.ToString());
   auto kv = std::make_unique<CachedRocksKv>(std::make_unique<RocksKv>(db, options.sync_writes),
                                             options.memory_below);
-  auto loaded = kv->load();
+  auto loaded = kv->load(options.on_load);
   if (!loaded.ok())
     return err::internal("cannot read database at " + options.path + ": " + loaded.error().message);
   return std::unique_ptr<KvStore>(std::move(kv));
