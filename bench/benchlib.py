@@ -3,6 +3,7 @@ NAME=URL[#PID] target list, and one measured wrk run of a Lua script (its RESULT
 import http.client
 import json
 import os
+import socket
 import subprocess
 
 AUTH = "AWS4-HMAC-SHA256 Credential=benchtx/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=00"
@@ -22,6 +23,14 @@ class Client:
         if r.status != 200:
             raise RuntimeError(f"{op}: {data}")
         return data
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
 
 
 def cpu_ticks(pid):

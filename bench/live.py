@@ -9,7 +9,6 @@ import json
 import os
 import queue
 import re
-import socket
 import subprocess
 import sys
 import tempfile
@@ -17,18 +16,12 @@ import threading
 import time
 import urllib.request
 
+from benchlib import free_port
+
 BUILD = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "../build-release"))
 N = int(sys.argv[2]) if len(sys.argv) > 2 else 200
 DEMO = "5ae290ed-55d1-47a0-bc6d-fe2bc2700399"
 procs = []
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
 
 
 def spawn(cmd, ready):

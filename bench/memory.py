@@ -8,12 +8,11 @@ usage: bench/memory.py BINARY [--items 1000000] [--stream] [--db-path DIR] [--ex
 """
 import argparse
 import os
-import socket
 import subprocess
 import threading
 import time
 
-from benchlib import Client
+from benchlib import Client, free_port
 
 
 def rss_mb(pid):
@@ -22,14 +21,6 @@ def rss_mb(pid):
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024
     return 0.0
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def start(binary, args):
