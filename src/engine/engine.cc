@@ -139,7 +139,8 @@ Status Database::open(const PrefixCounts* counts) {
     }
     std::string sp = keys::stream_prefix(d.id);
     DDB_TRY(kv_->scan(sp, keys::prefix_end(sp), true, [&](std::string_view k, std::string_view) {
-      stream_seq_ = std::max<uint64_t>(stream_seq_.load(), get_u64be(k.substr(sp.size())));
+      state->stream_visible = get_u64be(k.substr(sp.size()));
+      stream_seq_ = std::max<uint64_t>(stream_seq_.load(), state->stream_visible);
       return false;
     }));
     std::string name = d.name;

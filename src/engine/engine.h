@@ -146,6 +146,9 @@ struct TableState {
   // and, after the database's write_mu_, by every change of the table's definition.
   Mutex mu;
   std::atomic<long long> item_count{0}, size_bytes{0};
+  // The last stream record a reader may see: written, and its items readable (records are read from
+  // disk, where they land before the items' in-memory copy does).
+  std::atomic<uint64_t> stream_visible{0};
   // The fields below change only under `mu`, and are read under it.
   std::map<std::string, std::pair<long long, long long>> index_stats;  // index name -> count, bytes
   std::string status = "ACTIVE";

@@ -102,6 +102,7 @@ struct Staged {
     std::shared_ptr<Table> table;
     long long count = 0, bytes = 0;
     std::map<std::string, std::pair<long long, long long>> idx;
+    uint64_t stream_seq = 0;  // the stream record written, if any
   };
   std::vector<Delta> deltas;
   // Changes of in-memory structures (vector stores) that follow the batch: run by commit() after it

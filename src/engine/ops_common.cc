@@ -447,6 +447,7 @@ void ops::stage_write(Database& db, const std::shared_ptr<Table>& t, const std::
     std::string rec;
     write_stream_record(db, def, old_item, new_item, seq, ttl_delete, rec);
     st.batch.put(std::move(k), std::move(rec));
+    d.stream_seq = seq;
   }
   st.deltas.push_back(std::move(d));
 }
@@ -478,6 +479,9 @@ Status ops::commit(Database& db, Staged& st) {
       s.first += cb.first;
       s.second += cb.second;
     }
+    // Only now, with the items readable, may a stream reader see the record (the table's writes are
+    // serialized, so its sequence numbers only grow).
+    if (d.stream_seq) d.table->state->stream_visible = d.stream_seq;
   }
   return Status::OK();
 }

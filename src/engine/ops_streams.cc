@@ -65,15 +65,19 @@ Result<StreamRef> stream_for_arn(Database& db, const std::string& arn) {
   return not_found();
 }
 
+// The key after a stream's last readable record: its last record if it was replaced, else the last one
+// whose write is complete (TableState::stream_visible).
+std::string stream_end(const StreamRef& s) {
+  std::string to = keys::stream_prefix(s.table->def.id);
+  put_u64be(to, std::min(s.last_seq, s.table->state->stream_visible.load()) + 1);
+  return to;
+}
+
 // First and last sequence numbers of a stream's records (0 when none).
 std::pair<uint64_t, uint64_t> seq_range(Database& db, const StreamRef& s) {
   std::string p = keys::stream_prefix(s.table->def.id);
-  std::string from = p, to = keys::prefix_end(p);
+  std::string from = p, to = stream_end(s);
   put_u64be(from, s.first_seq);
-  if (s.last_seq != UINT64_MAX) {
-    to = p;
-    put_u64be(to, s.last_seq + 1);
-  }
   uint64_t first = 0, last = 0;
   (void)db.store().scan(from, to, false, [&](std::string_view k, std::string_view) {
     first = get_u64be(k.substr(p.size()));
@@ -264,7 +268,9 @@ Result<std::string> ops::get_shard_iterator(Database& db, const Json& req) {
   if (*shard != shard_id(s.table->def, s.ordinal))
     return err::not_found(msg::kRequestedResourceNotFoundShardDoesNot);
   auto [first, last] = seq_range(db, s);
-  uint64_t end = s.last_seq != UINT64_MAX ? s.last_seq : db.last_stream_sequence();
+  // The stream's newest record: its last if replaced, else the table's last complete write (a record
+  // still being written comes after LATEST).
+  uint64_t end = s.last_seq != UINT64_MAX ? s.last_seq : s.table->state->stream_visible.load();
   uint64_t after = 0;
   if (*type == "TRIM_HORIZON") {
     after = first ? first - 1 : end;
@@ -320,11 +326,7 @@ Result<std::string> ops::get_records(Database& db, const Json& req) {
   DDB_ASSIGN(s, stream_for_arn(db, arn));
   size_t max = static_cast<size_t>(limit.value_or(1000));
   std::string start = keys::stream_prefix(s.table->def.id);
-  std::string end = keys::prefix_end(start);
-  if (s.last_seq != UINT64_MAX) {
-    end = start;
-    put_u64be(end, s.last_seq + 1);
-  }
+  std::string end = stream_end(s);
   put_u64be(start, std::max(after + 1, s.first_seq));
   uint64_t next = after;
   size_t n = 0, bytes = 0;
