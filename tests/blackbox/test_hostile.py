@@ -242,3 +242,28 @@ def test_index_create_delete_cycles_never_touch_the_items(table):
     status, body = call(port, "Query", {"TableName": "hostile", "IndexName": "gsi1", "KeyConditionExpression": "g = :g",
                                         "ExpressionAttributeValues": {":g": {"S": "x"}}})
     assert body["Count"] == 1, body
+
+
+@pytest.mark.parametrize("where", ["one header", "many headers", "request line"])
+def test_oversized_headers_get_a_4xx_and_the_server_serves_on(server, where):
+    # Request line and headers are bounded at 64 KiB: beyond it the answer is 400 SerializationException
+    # and the connection closes, however the bytes are spread.
+    import socket
+    head = {"one header": "X-Big: " + "x" * 70000 + "\r\n",
+            "many headers": "".join(f"X-H{i}: {'y' * 60}\r\n" for i in range(1200)),
+            "request line": ""}[where]
+    target = "/" + "z" * 70000 if where == "request line" else "/"
+    s = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+    try:
+        s.sendall(f"POST {target} HTTP/1.1\r\nHost: a\r\n{head}Content-Length: 2\r\n\r\n{{}}".encode())
+        answer = b""
+        while b"\r\n\r\n" not in answer or not answer.rstrip().endswith(b"}"):
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+            answer += chunk
+    finally:
+        s.close()
+    assert answer.startswith(b"HTTP/1.1 400 "), answer[:200]
+    assert b"SerializationException" in answer and b"Connection: close" in answer
+    alive(server.port)
