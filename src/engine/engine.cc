@@ -277,6 +277,7 @@ Engine::~Engine() {
 Result<std::shared_ptr<Database>> Engine::open_database(const std::string& name, const std::string& region) {
   KvOptions ko = base_;
   ko.memory_below = std::string(1, keys::kStream);  // stream records are read from disk
+  ko.shard_bytes = 5;                               // a tag and a table id: one shard per table
   if (!ko.path.empty()) {
     std::error_code ec;
     std::filesystem::create_directories(base_.path, ec);

@@ -1,5 +1,6 @@
 #include "storage/kv.h"
 
+#include <algorithm>
 #include <map>
 #include <shared_mutex>
 
@@ -17,55 +18,114 @@ namespace ddb {
 
 namespace {
 
+// In memory: ordered maps, one per shard of keys (the keys that share their first `shard_bytes` bytes,
+// e.g. one table's items and indexes), each under its own lock, so writes to one shard never hold up
+// reads or writes of another. A key shorter than that is a shard alone; ordering shards by their
+// prefix orders their keys as one map would, so a scan walks the shards its range covers in order.
 class MemKv final : public KvStore {
  public:
+  explicit MemKv(size_t shard_bytes) : shard_bytes_(shard_bytes) {}
   bool get(std::string_view key, std::string* value) override {
-    ReaderLock lk(mu_);
-    auto it = map_.find(key);
-    if (it == map_.end()) return false;
+    auto sh = find_shard(key);
+    if (!sh) return false;
+    ReaderLock lk(sh->mu);
+    auto it = sh->map.find(key);
+    if (it == sh->map.end()) return false;
     *value = it->second;
     return true;
   }
   Status write(const WriteBatch& batch) override { return write_below(batch, {}); }
-  // Applies the operations on keys below `limit` (all when it is empty).
-  Status write_below(const WriteBatch& batch, std::string_view limit) {
-    WriterLock lk(mu_);
+  // Applies the operations on keys below `limit` (all when it is empty). A batch over several shards
+  // holds their locks together (in shard order), so no reader sees part of it.
+  Status write_below(const WriteBatch& batch, std::string_view limit) NO_THREAD_SAFETY_ANALYSIS {
+    auto kept = [&](const WriteBatch::Op& op) { return limit.empty() || op.key < limit; };
+    std::vector<Shard*> shards;  // each kept operation's shard, in batch order
+    shards.reserve(batch.ops().size());
+    for (auto& op : batch.ops())
+      if (kept(op)) shards.push_back(shard_for_write(op.key));
+    std::vector<Shard*> order = shards;
+    std::sort(order.begin(), order.end());
+    order.erase(std::unique(order.begin(), order.end()), order.end());
+    for (Shard* sh : order) sh->mu.lock();
+    size_t i = 0;
     for (auto& op : batch.ops()) {
-      if (!limit.empty() && op.key >= limit) continue;
+      if (!kept(op)) continue;
+      auto& map = shards[i++]->map;
       if (op.is_delete) {
-        auto it = map_.find(op.key);
-        if (it != map_.end()) map_.erase(it);
+        auto it = map.find(op.key);
+        if (it != map.end()) map.erase(it);
       } else {
-        map_.insert_or_assign(op.key, op.value);
+        map.insert_or_assign(op.key, op.value);
       }
     }
+    for (Shard* sh : order) sh->mu.unlock();
     return Status::OK();
   }
-  // Loading: keys arrive in ascending order, each appended at the end in constant time.
+  // Loading: keys arrive in ascending order, each appended at the end of its shard in constant time.
   void append_sorted(std::string_view key, std::string_view value) {
-    WriterLock lk(mu_);
-    map_.emplace_hint(map_.end(), std::string(key), std::string(value));
+    Shard* sh = shard_for_write(key);
+    WriterLock lk(sh->mu);
+    sh->map.emplace_hint(sh->map.end(), std::string(key), std::string(value));
   }
   Status scan(std::string_view start, std::string_view end, bool reverse,
               const std::function<bool(std::string_view, std::string_view)>& fn) override {
-    ReaderLock lk(mu_);
-    auto lo = map_.lower_bound(start);
-    auto hi = end.empty() ? map_.end() : map_.lower_bound(end);
-    if (!reverse) {
-      for (auto it = lo; it != hi; ++it)
-        if (!fn(it->first, it->second)) break;
-    } else {
-      for (auto it = hi; it != lo;) {
-        --it;
-        if (!fn(it->first, it->second)) break;
-      }
-    }
+    for (auto& sh : shards_in(start, end, reverse))
+      if (!scan_shard(*sh, start, end, reverse, fn)) break;
     return Status::OK();
   }
 
  private:
-  SharedMutex mu_;
-  std::map<std::string, std::string, std::less<>> map_ GUARDED_BY(mu_);
+  struct Shard {
+    SharedMutex mu;
+    std::map<std::string, std::string, std::less<>> map GUARDED_BY(mu);
+  };
+  std::string_view prefix_of(std::string_view key) const { return key.substr(0, shard_bytes_); }
+
+  std::shared_ptr<Shard> find_shard(std::string_view key) {
+    ReaderLock lk(dir_mu_);
+    auto it = dir_.find(prefix_of(key));
+    return it == dir_.end() ? nullptr : it->second;
+  }
+  // Shards are never removed (a table's id is never reused), so the pointer stays valid.
+  Shard* shard_for_write(std::string_view key) {
+    if (auto sh = find_shard(key)) return sh.get();
+    WriterLock lk(dir_mu_);
+    auto& sh = dir_[std::string(prefix_of(key))];
+    if (!sh) sh = std::make_shared<Shard>();
+    return sh.get();
+  }
+  // The shards that may hold keys in [start, end), in scan order.
+  std::vector<std::shared_ptr<Shard>> shards_in(std::string_view start, std::string_view end, bool reverse) {
+    std::vector<std::shared_ptr<Shard>> out;
+    ReaderLock lk(dir_mu_);
+    for (auto it = dir_.lower_bound(prefix_of(start)); it != dir_.end(); ++it) {
+      if (!end.empty() && std::string_view(it->first) >= end) break;
+      out.push_back(it->second);
+    }
+    if (reverse) std::reverse(out.begin(), out.end());
+    return out;
+  }
+  // False when fn stopped the scan.
+  static bool scan_shard(Shard& sh, std::string_view start, std::string_view end, bool reverse,
+                         const std::function<bool(std::string_view, std::string_view)>& fn) {
+    ReaderLock lk(sh.mu);
+    auto lo = sh.map.lower_bound(start);
+    auto hi = end.empty() ? sh.map.end() : sh.map.lower_bound(end);
+    if (!reverse) {
+      for (auto it = lo; it != hi; ++it)
+        if (!fn(it->first, it->second)) return false;
+    } else {
+      for (auto it = hi; it != lo;) {
+        --it;
+        if (!fn(it->first, it->second)) return false;
+      }
+    }
+    return true;
+  }
+
+  const size_t shard_bytes_;
+  SharedMutex dir_mu_;
+  std::map<std::string, std::shared_ptr<Shard>, std::less<>> dir_ GUARDED_BY(dir_mu_);
 };
 
 class RocksKv final : public KvStore {
@@ -142,8 +202,8 @@ class RocksKv final : public KvStore {
 // read from RocksDB only: they are appended in order and read in order, and need no RAM.
 class CachedRocksKv final : public KvStore {
  public:
-  CachedRocksKv(std::unique_ptr<RocksKv> disk, std::string memory_below)
-      : disk_(std::move(disk)), limit_(std::move(memory_below)) {}
+  CachedRocksKv(std::unique_ptr<RocksKv> disk, std::string memory_below, size_t shard_bytes)
+      : disk_(std::move(disk)), limit_(std::move(memory_below)), mem_(shard_bytes) {}
   // Loads the keys held in memory. A store that cannot be read whole is an error, never a partial copy.
   Status load(const std::function<void(std::string_view, std::string_view)>& visit) {
     return disk_->scan_once(limit_, [&](std::string_view k, std::string_view v) {
@@ -184,7 +244,7 @@ class CachedRocksKv final : public KvStore {
 }  // namespace
 
 Result<std::unique_ptr<KvStore>> open_kv(const KvOptions& options) {
-  if (options.path.empty()) return std::unique_ptr<KvStore>(new MemKv());
+  if (options.path.empty()) return std::unique_ptr<KvStore>(new MemKv(options.shard_bytes));
   rocksdb::Options o;
   o.create_if_missing = true;
   o.max_background_jobs = 2;
@@ -203,7 +263,7 @@ Result<std::unique_ptr<KvStore>> open_kv(const KvOptions& options) {
   auto s = rocksdb::DB::Open(o, options.path, &db);
   if (!s.ok()) return err::internal("cannot open database at " + options.path + ": " + s.ToString());
   auto kv = std::make_unique<CachedRocksKv>(std::make_unique<RocksKv>(db, options.sync_writes),
-                                            options.memory_below);
+                                            options.memory_below, options.shard_bytes);
   auto loaded = kv->load(options.on_load);
   if (!loaded.ok())
     return err::internal("cannot read database at " + options.path + ": " + loaded.error().message);

@@ -51,6 +51,9 @@ struct KvOptions {
   // With a path: only keys below this one are also held in memory; the others (e.g. stream records,
   // read rarely and in order) are read from RocksDB. Default: "" (every key).
   std::string memory_below;
+  // Keys that share their first `shard_bytes` bytes (one table's data, say) are kept in memory under
+  // their own lock: a write to one shard holds up no read or write of another. Default: 0 (one shard).
+  size_t shard_bytes = 0;
   // With a path: called for every key loaded into memory when the store opens, in key order (so the
   // engine can count what it needs in the same pass). Default: none.
   std::function<void(std::string_view key, std::string_view value)> on_load;
