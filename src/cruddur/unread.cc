@@ -182,19 +182,23 @@ Result<std::vector<std::string>> UnreadCounters::on_message(const std::string& g
   return changed;
 }
 
-// Messages of others in `group` with after < sk <= upto, oldest first, stopping past `upto`; and the
-// newest sk seen (of anyone) in that range.
+// Messages of others in `group` with after < sk <= upto, oldest first; and the newest sk seen (of
+// anyone) in that range. The key condition bounds the range on both sides, so a new message costs a
+// read of itself, not of every message posted since `after` (the stream worker lags under load).
 Result<UnreadCounters::Span> UnreadCounters::count_between(const std::string& user, const std::string& group,
                                                            const std::string& after,
                                                            const std::string& upto) {
   Span span;
+  if (!after.empty() && after >= upto) return span;  // an empty range (BETWEEN would refuse it)
   std::string start;
   for (;;) {
     Json q;
     q.obj().kv("TableName", service_.table());
-    q.kv("KeyConditionExpression", after.empty() ? "pk = :pk" : "pk = :pk AND sk > :t");
+    // BETWEEN includes `after`: that message is skipped below.
+    q.kv("KeyConditionExpression",
+         after.empty() ? "pk = :pk AND sk <= :u" : "pk = :pk AND sk BETWEEN :t AND :u");
     q.kv("ProjectionExpression", "sk, user_uuid").key("Limit").num(100);
-    q.key("ExpressionAttributeValues").obj().s(":pk", "MSG#" + group);
+    q.key("ExpressionAttributeValues").obj().s(":pk", "MSG#" + group).s(":u", upto);
     if (!after.empty()) q.s(":t", after);
     q.end_obj();
     if (!start.empty()) q.key("ExclusiveStartKey").raw(start);
@@ -203,7 +207,7 @@ Result<UnreadCounters::Span> UnreadCounters::count_between(const std::string& us
     if (!r.ok()) return r.take_error();
     for (auto& item : array_of(*r, "Items")) {
       std::string sk = attr_s(item, "sk");
-      if (sk > upto) return span;
+      if (sk == after) continue;
       if (attr_s(item, "user_uuid") != user) ++span.count;
       span.newest = sk;
     }
