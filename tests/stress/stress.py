@@ -3,7 +3,7 @@
 delete/create) race data-plane reads and writes from many threads. Meant for a ThreadSanitizer
 build of ddb-local; any sanitizer report, crash, 5xx or broken invariant fails the run.
 
-Invariants checked at the end:
+Invariants: while it runs, a stream record is never readable before its item; at the end:
 - every acknowledged PutItem to the stable table is read back with its value;
 - DescribeTable's ItemCount equals what a Scan counts;
 - a GSI that exists at the end holds exactly the items that carry its key;
@@ -12,7 +12,7 @@ Invariants checked at the end:
   equals the number of acknowledged transfers: writes of different tables run in parallel, and a
   request that writes several locks them without deadlock.
 
-usage: stress.py --binary PATH [--seconds N]
+usage: stress.py --binary PATH [--seconds N] [--db-path]
 """
 import argparse
 import json
@@ -45,9 +45,10 @@ class Failure(Exception):
     pass
 
 
-def start(binary):
+def start(binary, db_path=None):
     log = tempfile.TemporaryFile(mode="w+")
-    proc = subprocess.Popen([binary, "--port", "0", "-inMemory", "--ttl-interval-ms", "20"],
+    where = ["-dbPath", db_path] if db_path else ["-inMemory"]
+    proc = subprocess.Popen([binary, "--port", "0", *where, "--ttl-interval-ms", "20"],
                             stdout=subprocess.PIPE, stderr=log, text=True)
     deadline = time.time() + 30
     while time.time() < deadline:
@@ -60,8 +61,8 @@ def start(binary):
     raise Failure("server did not start")
 
 
-def checked(port, op, body, ok=(200,), allowed=()):
-    status, resp = call(port, op, body, timeout=120)
+def checked(port, op, body, ok=(200,), allowed=(), prefix="DynamoDB_20120810."):
+    status, resp = call(port, op, body, timeout=120, prefix=prefix)
     if status >= 500:
         raise Failure(f"{op} -> {status} {resp}")
     if status not in ok:
@@ -75,8 +76,10 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--binary", required=True)
     ap.add_argument("--seconds", type=float, default=20)
+    ap.add_argument("--db-path", action="store_true", help="on disk (stream records read from RocksDB)")
     args = ap.parse_args()
-    proc, log, port = start(args.binary)
+    db_dir = tempfile.TemporaryDirectory(prefix="ddb-stress-") if args.db_path else None
+    proc, log, port = start(args.binary, db_dir.name if db_dir else None)
     errors, acked = [], {}
     acked_lock = threading.Lock()
     stop = threading.Event()
@@ -162,6 +165,33 @@ def main():
         with acked_lock:
             transfers[0] += 1
 
+    # Follows the stable table's stream: a record is never readable before its item is (an INSERT's key
+    # must then be found by a consistent GetItem; items of the stable table are never deleted).
+    follow = {"iterator": None, "records": 0}
+
+    def stream_follower(rnd):
+        if follow["iterator"] is None:
+            _, d = checked(port, "DescribeTable", {"TableName": "stable"})
+            arn = d["Table"]["LatestStreamArn"]
+            _, ds = checked(port, "DescribeStream", {"StreamArn": arn}, prefix="DynamoDBStreams_20120810.")
+            shard = ds["StreamDescription"]["Shards"][0]["ShardId"]
+            _, it = checked(port, "GetShardIterator", {"StreamArn": arn, "ShardId": shard,
+                                                       "ShardIteratorType": "TRIM_HORIZON"},
+                            prefix="DynamoDBStreams_20120810.")
+            follow["iterator"] = it["ShardIterator"]
+        _, page = checked(port, "GetRecords", {"ShardIterator": follow["iterator"], "Limit": 200},
+                          prefix="DynamoDBStreams_20120810.")
+        for r in page["Records"]:
+            follow["records"] += 1
+            if r["eventName"] != "INSERT":
+                continue
+            key = r["dynamodb"]["Keys"]
+            _, got = checked(port, "GetItem", {"TableName": "stable", "Key": key, "ConsistentRead": True})
+            if "Item" not in got:
+                raise Failure(f"stream record {r['dynamodb']['SequenceNumber']} (INSERT {key}) is readable "
+                              "before its item")
+        follow["iterator"] = page.get("NextShardIterator", follow["iterator"])
+
     def batch_both(rnd):
         tables = list(ACCOUNTS)
         rnd.shuffle(tables)
@@ -189,7 +219,7 @@ def main():
 
     threads = ([loop(writer_of(n)) for n in range(3)] + [loop(reader) for _ in range(3)] +
                [loop(cycled_writer) for _ in range(2)] + [loop(control) for _ in range(2)] +
-               [loop(transfer) for _ in range(3)] + [loop(batch_both)])
+               [loop(transfer) for _ in range(3)] + [loop(batch_both), loop(stream_follower)])
     for t in threads:
         t.start()
     deadline = time.time() + args.seconds
@@ -239,7 +269,7 @@ def main():
         if sums["acct_a"] + sums["acct_b"] != 0 or sums["acct_a"] != transfers[0]:
             raise Failure(f"{transfers[0]} acknowledged transfers but the tables sum to {sums}")
         print(f"stress: {len(acked)} keys written, {len(items)} items, {in_gsi} GSI entries, "
-              f"{transfers[0]} transfers: invariants hold")
+              f"{transfers[0]} transfers, {follow['records']} stream records followed: invariants hold")
     except Failure as e:
         failure = str(e)
     finally:
