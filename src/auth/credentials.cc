@@ -3,14 +3,12 @@
 #include <fstream>
 #include <sstream>
 
+#include "util/text.h"
+
 namespace ddb::auth {
 
 namespace {
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
+constexpr std::string_view kLineBlanks = " \t\r";  // a line of the file may end in CRLF
 }  // namespace
 
 std::optional<std::map<std::string, std::string>> parse_credentials(std::string_view text,
@@ -34,7 +32,7 @@ std::optional<std::map<std::string, std::string>> parse_credentials(std::string_
   while (pos <= text.size()) {
     size_t nl = text.find('\n', pos);
     std::string_view line =
-        trim(text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos));
+        trim(text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos), kLineBlanks);
     pos = nl == std::string_view::npos ? text.size() + 1 : nl + 1;
     ++line_no;
     if (line.empty() || line[0] == '#' || line[0] == ';') continue;
@@ -44,7 +42,7 @@ std::optional<std::map<std::string, std::string>> parse_credentials(std::string_
         return std::nullopt;
       }
       if (!finish()) return std::nullopt;
-      section = std::string(trim(line.substr(1, line.size() - 2)));
+      section = std::string(trim(line.substr(1, line.size() - 2), kLineBlanks));
       section_line = line_no;
       continue;
     }
@@ -53,7 +51,7 @@ std::optional<std::map<std::string, std::string>> parse_credentials(std::string_
       *error = "line " + std::to_string(line_no) + ": expected key = value";
       return std::nullopt;
     }
-    std::string_view k = trim(line.substr(0, eq)), v = trim(line.substr(eq + 1));
+    std::string_view k = trim(line.substr(0, eq), kLineBlanks), v = trim(line.substr(eq + 1), kLineBlanks);
     if (k == "aws_access_key_id")
       key_id = std::string(v);
     else if (k == "aws_secret_access_key")

@@ -46,18 +46,22 @@ Database::Database(std::unique_ptr<KvStore> kv, EngineOptions options)
     : kv_(std::move(kv)), opt_(std::move(options)) {}
 
 namespace {
+// One more entry (an item, or an index's projected item) in a count.
+void tally(PrefixCount& c, std::string_view entry) {
+  ++c.count;
+  c.bytes += static_cast<long long>(encoded_item_size(entry));
+}
+
 // Counts the entries under a prefix and their DynamoDB size: from `counts` when the store was counted as
 // it loaded, else by scanning it.
-Status count_prefix(KvStore& kv, const PrefixCounts* counts, const std::string& p, long long& count,
-                    long long& bytes) {
+Status count_prefix(KvStore& kv, const PrefixCounts* counts, const std::string& p, PrefixCount& out) {
   if (counts) {
     auto it = counts->find(p);
-    if (it != counts->end()) count = it->second.count, bytes = it->second.bytes;
+    if (it != counts->end()) out = it->second;
     return Status::OK();
   }
   return kv.scan(p, keys::prefix_end(p), false, [&](std::string_view, std::string_view v) {
-    ++count;
-    bytes += static_cast<long long>(encoded_item_size(v));
+    tally(out, v);
     return true;
   });
 }
@@ -75,8 +79,7 @@ class LoadTally {
       flush();
       cur_.assign(k.substr(0, len));
     }
-    ++acc_.count;
-    acc_.bytes += static_cast<long long>(encoded_item_size(v));
+    tally(acc_, v);
   }
   const PrefixCounts& counts() {
     flush();
@@ -128,14 +131,14 @@ Status Database::open(const PrefixCounts* counts) {
     auto state = std::make_shared<TableState>();
     next_table_id_ = std::max(next_table_id_, d.id + 1);
     // Recount items, sizes and index entries: counters are not persisted.
-    long long count = 0, bytes = 0;
-    DDB_TRY(count_prefix(*kv_, counts, keys::items_prefix(d.id), count, bytes));
-    state->item_count = count;
-    state->size_bytes = bytes;
+    PrefixCount items;
+    DDB_TRY(count_prefix(*kv_, counts, keys::items_prefix(d.id), items));
+    state->item_count = items.count;
+    state->size_bytes = items.bytes;
     for (auto& idx : d.indexes) {
-      long long c = 0, b = 0;
-      DDB_TRY(count_prefix(*kv_, counts, keys::index_prefix(d.id, idx.id), c, b));
-      state->index_stats[idx.name] = {c, b};
+      PrefixCount entries;
+      DDB_TRY(count_prefix(*kv_, counts, keys::index_prefix(d.id, idx.id), entries));
+      state->index_stats[idx.name] = {entries.count, entries.bytes};
     }
     std::string sp = keys::stream_prefix(d.id);
     DDB_TRY(kv_->scan(sp, keys::prefix_end(sp), true, [&](std::string_view k, std::string_view) {

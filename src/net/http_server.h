@@ -6,7 +6,6 @@
 // to reply, and the few answers the server gives itself come from ServerOptions::error_reply.
 // Thread-safety: the handler is called from several threads at once.
 #pragma once
-#include <cctype>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -16,6 +15,7 @@
 #include <vector>
 
 #include "util/mutex.h"
+#include "util/text.h"
 
 namespace ddb::net {
 
@@ -26,13 +26,8 @@ struct Request {
   std::vector<std::pair<std::string_view, std::string_view>> headers;
   // Case-insensitive lookup; `name` must be lower-case.
   std::string_view header(std::string_view name) const {
-    for (auto& [k, v] : headers) {
-      if (k.size() != name.size()) continue;
-      bool eq = true;
-      for (size_t i = 0; i < k.size() && eq; ++i)
-        eq = static_cast<char>(std::tolower(static_cast<unsigned char>(k[i]))) == name[i];
-      if (eq) return v;
-    }
+    for (auto& [k, v] : headers)
+      if (equals_lower(k, name)) return v;
     return {};
   }
 };

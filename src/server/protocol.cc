@@ -10,6 +10,7 @@
 #include "util/codec.h"
 #include "util/messages.h"
 #include "util/random.h"
+#include "util/text.h"
 
 namespace ddb {
 
@@ -202,17 +203,6 @@ void DynamoProtocol::finish(const HttpCall& call, HttpReply& r) {
 }
 
 bool accepts_gzip(std::string_view header) {
-  auto trim = [](std::string_view v) {
-    while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
-    while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
-    return v;
-  };
-  auto iequals = [](std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i)
-      if (std::tolower(static_cast<unsigned char>(a[i])) != b[i]) return false;
-    return true;
-  };
   std::optional<bool> gzip, any;
   while (!header.empty()) {
     size_t comma = header.find(',');
@@ -226,7 +216,7 @@ bool accepts_gzip(std::string_view header) {
       if (q.size() >= 2 && (q[0] == 'q' || q[0] == 'Q') && q[1] == '=')
         weighted = q.substr(2).find_first_not_of("0.") != std::string_view::npos;
     }
-    if (iequals(coding, "gzip") || iequals(coding, "x-gzip")) gzip = weighted;
+    if (equals_lower(coding, "gzip") || equals_lower(coding, "x-gzip")) gzip = weighted;
     if (coding == "*") any = weighted;
   }
   return gzip ? *gzip : any.value_or(false);

@@ -26,7 +26,7 @@ class MemKv final : public KvStore {
  public:
   explicit MemKv(size_t shard_bytes) : shard_bytes_(shard_bytes) {}
   bool get(std::string_view key, std::string* value) override {
-    auto sh = find_shard(key);
+    Shard* sh = find_shard(key);
     if (!sh) return false;
     ReaderLock lk(sh->mu);
     auto it = sh->map.find(key);
@@ -69,7 +69,7 @@ class MemKv final : public KvStore {
   }
   Status scan(std::string_view start, std::string_view end, bool reverse,
               const std::function<bool(std::string_view, std::string_view)>& fn) override {
-    for (auto& sh : shards_in(start, end, reverse))
+    for (Shard* sh : shards_in(start, end, reverse))
       if (!scan_shard(*sh, start, end, reverse, fn)) break;
     return Status::OK();
   }
@@ -81,26 +81,27 @@ class MemKv final : public KvStore {
   };
   std::string_view prefix_of(std::string_view key) const { return key.substr(0, shard_bytes_); }
 
-  std::shared_ptr<Shard> find_shard(std::string_view key) {
+  // Shards are never removed (a table's id is never reused): a shard lives as long as the store, and
+  // its pointer stays valid without the directory's lock.
+  Shard* find_shard(std::string_view key) {
     ReaderLock lk(dir_mu_);
     auto it = dir_.find(prefix_of(key));
-    return it == dir_.end() ? nullptr : it->second;
+    return it == dir_.end() ? nullptr : it->second.get();
   }
-  // Shards are never removed (a table's id is never reused), so the pointer stays valid.
   Shard* shard_for_write(std::string_view key) {
-    if (auto sh = find_shard(key)) return sh.get();
+    if (Shard* sh = find_shard(key)) return sh;
     WriterLock lk(dir_mu_);
     auto& sh = dir_[std::string(prefix_of(key))];
-    if (!sh) sh = std::make_shared<Shard>();
+    if (!sh) sh = std::make_unique<Shard>();
     return sh.get();
   }
   // The shards that may hold keys in [start, end), in scan order.
-  std::vector<std::shared_ptr<Shard>> shards_in(std::string_view start, std::string_view end, bool reverse) {
-    std::vector<std::shared_ptr<Shard>> out;
+  std::vector<Shard*> shards_in(std::string_view start, std::string_view end, bool reverse) {
+    std::vector<Shard*> out;
     ReaderLock lk(dir_mu_);
     for (auto it = dir_.lower_bound(prefix_of(start)); it != dir_.end(); ++it) {
       if (!end.empty() && std::string_view(it->first) >= end) break;
-      out.push_back(it->second);
+      out.push_back(it->second.get());
     }
     if (reverse) std::reverse(out.begin(), out.end());
     return out;
@@ -125,7 +126,7 @@ class MemKv final : public KvStore {
 
   const size_t shard_bytes_;
   SharedMutex dir_mu_;
-  std::map<std::string, std::shared_ptr<Shard>, std::less<>> dir_ GUARDED_BY(dir_mu_);
+  std::map<std::string, std::unique_ptr<Shard>, std::less<>> dir_ GUARDED_BY(dir_mu_);
 };
 
 class RocksKv final : public KvStore {
