@@ -4,10 +4,14 @@ after every table is deleted, and (with -dbPath) how long a restart over the dat
 
 Starts the server itself on a free port, loads ITEMS items of about 200 bytes (DynamoDB's item size) with
 BatchWriteItem over 4 connections, and reads /proc/PID/status (VmRSS).
-usage: bench/memory.py BINARY [--items 1000000] [--stream] [--db-path DIR] [--extra "--flag value"]
+With --reads N it also reads N random items back (GetItem over 4 connections, checking each) after the
+load and after the restart, and prints reads/s and latency: with --extra "--memory-budget MB" below the
+data's size, the items of the tables left out of memory are read from RocksDB.
+usage: bench/memory.py BINARY [--items 1000000] [--stream] [--db-path DIR] [--extra "--flag value"] [--reads N]
 """
 import argparse
 import os
+import random
 import subprocess
 import threading
 import time
@@ -65,6 +69,29 @@ def load(url, items, conns=4):
         t.join()
 
 
+def read_back(url, items, reads, conns=4):
+    lat = []
+
+    def worker(w):
+        c, rng = Client(url), random.Random(w)
+        for _ in range(reads // conns):
+            i = rng.randrange(items)
+            t = time.perf_counter()
+            got = c.call("GetItem", {"TableName": "mem", "Key": {"pk": item(i)["pk"], "sk": item(i)["sk"]}})
+            lat.append(time.perf_counter() - t)
+            assert got["Item"] == item(i), i
+    t0 = time.time()
+    threads = [threading.Thread(target=worker, args=(w,)) for w in range(conns)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    took = time.time() - t0
+    lat.sort()
+    return (f"{len(lat)} random GetItem: {len(lat) / took:,.0f}/s, p50 {lat[len(lat) // 2] * 1e3:.2f} ms, "
+            f"p99 {lat[len(lat) * 99 // 100] * 1e3:.2f} ms")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("binary")
@@ -72,6 +99,7 @@ def main():
     ap.add_argument("--stream", action="store_true")
     ap.add_argument("--db-path")
     ap.add_argument("--extra", default="")
+    ap.add_argument("--reads", type=int, default=0)
     a = ap.parse_args()
     args = ["-dbPath", a.db_path] if a.db_path else ["-inMemory"]
     args += a.extra.split()
@@ -95,12 +123,16 @@ def main():
         print(f"items {a.items}, DynamoDB item size ~{size:.0f} B, loaded in {took:.1f} s ({a.items / took:,.0f} items/s)")
         print(f"RSS idle {idle:.1f} MB, loaded {loaded:.1f} MB: {(loaded - idle) * 2**20 / a.items:.0f} B per item "
               f"({(loaded - idle) * 2**20 / a.items / size:.2f}x the item size)")
+        if a.reads:
+            print("after the load: " + read_back(url, a.items, a.reads) + f"; RSS {rss_mb(p.pid):.1f} MB")
         if a.db_path:
             p.terminate()
             p.wait()
             p, url, ready = start(a.binary, args)
             print(f"restart over {a.items} items: ready in {ready:.2f} s, RSS {rss_mb(p.pid):.1f} MB")
             c = Client(url)
+            if a.reads:
+                print("after the restart: " + read_back(url, a.items, a.reads) + f"; RSS {rss_mb(p.pid):.1f} MB")
         c.call("DeleteTable", {"TableName": "mem"})
         while c.call("ListTables", {})["TableNames"]:
             time.sleep(0.05)

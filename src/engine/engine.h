@@ -269,6 +269,11 @@ class Engine {
   std::vector<std::string> database_names();
   // Starts the background TTL expirer.
   void start_ttl_thread();
+  // What the on-disk databases' in-memory copies use of their budget (none in memory).
+  std::optional<MemoryBudget::Use> memory_use() const {
+    if (!base_.budget) return std::nullopt;
+    return base_.budget->use();
+  }
 
  private:
   // One database name's entry. `open_mu` is held while the database opens or closes (so a

@@ -479,8 +479,15 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   std::vector<std::thread> threads;
   std::once_flag stopped;
 
+  // A connection's executor: its own strand when several threads run the loop (so its handlers never
+  // run at once); the loop itself when one thread does, where a strand would only cost.
+  asio::any_io_executor connection_executor() {
+    if (thread_count == 1) return ioc->get_executor();
+    return asio::make_strand(*ioc);
+  }
+
   void accept() {
-    acceptor->async_accept(asio::make_strand(*ioc), [this](beast::error_code ec, tcp::socket socket) {
+    acceptor->async_accept(connection_executor(), [this](beast::error_code ec, tcp::socket socket) {
       if (sh->stopping) return;
       if (ec) return accept_failed(ec);
       size_t cap = sh->opt.max_connections;

@@ -34,6 +34,10 @@ ddb::KvOptions kv_options(const ddb::DdbLocalConfig& cfg) {
   ddb::KvOptions ko;
   if (!cfg.in_memory) ko.path = std::filesystem::absolute(cfg.db_path).lexically_normal().string();
   ko.sync_writes = cfg.fsync;
+  if (!cfg.in_memory)
+    ko.budget = std::make_shared<ddb::MemoryBudget>(cfg.memory_budget_mb > 0
+                                                        ? static_cast<size_t>(cfg.memory_budget_mb) << 20
+                                                        : ddb::default_memory_budget());
   return ko;
 }
 

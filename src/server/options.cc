@@ -12,6 +12,7 @@ std::string usage_text() {
                  [-delayTransientStatuses] [-optimizeDbBeforeStartup] [-disableTelemetry]
                  [--host <address>] [--fsync] [--threads <n>] [--ttl-interval-ms <ms>]
                  [--max-connections <n>] [--max-open-databases <n>] [--max-pending-body-mb <n>]
+                 [--memory-budget <MB>]
                  [--vector-exact-limit <n>] [--credentials <file>] [--tls-cert <file> --tls-key <file>]
                  [--log-level <level>] [--log-requests] [-help] [-version]
 
@@ -38,6 +39,10 @@ A DynamoDB-compatible server: a drop-in replacement for Amazon DynamoDB Local.
                            first, and reopen on the next request (default 64).
  --max-pending-body-mb <n> Memory all request bodies still being received may hold; beyond it a
                            request gets ThrottlingException, which the SDKs retry (default 256).
+ --memory-budget <MB>      With a database on disk: the memory its data may hold. Tables beyond it,
+                           least recently used first, are read from disk, their hot blocks from a
+                           cache (a quarter of the budget). Default: half the RAM (or of the
+                           cgroup's limit). -inMemory holds everything regardless.
  --vector-exact-limit <n>  SearchVectors searches a vector index exactly while it holds fewer
                            than n vectors (or when the search filters), approximately (HNSW) above
                            (default 20000).
@@ -89,6 +94,7 @@ void build(CLI::App& app, DdbLocalConfig& c) {
   app.add_option("--max-open-databases", c.max_open_databases)->check(CLI::Range(1, 1000000));
   app.add_option("--vector-exact-limit", c.vector_exact_limit)->check(CLI::Range(1, 1000000000));
   app.add_option("--max-pending-body-mb", c.max_pending_body_mb)->check(CLI::Range(1, 1000000));
+  app.add_option("--memory-budget", c.memory_budget_mb)->check(CLI::Range(1, 100000000));
   app.add_option("--credentials", c.credentials_file);
   app.add_option("--tls-cert", c.tls_cert);
   app.add_option("--tls-key", c.tls_key);

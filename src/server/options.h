@@ -24,6 +24,7 @@ struct DdbLocalConfig {
   int max_open_databases = 64;              // --max-open-databases: on-disk databases open at once
   int vector_exact_limit = 20000;           // --vector-exact-limit: exact vector search below this size
   int max_pending_body_mb = 256;            // --max-pending-body-mb: memory for bodies being received
+  int memory_budget_mb = 0;                 // --memory-budget: on-disk data held in memory (0: half the RAM)
   std::string credentials_file;             // --credentials: verify SigV4 against these keys
   std::string tls_cert, tls_key;            // --tls-cert/--tls-key: serve HTTPS
   std::string log_level = "info";           // --log-level: trace, debug, info, warn, error or off

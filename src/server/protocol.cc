@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include <fmt/format.h>
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 
@@ -245,6 +246,27 @@ std::optional<Error> DynamoProtocol::check_signature(const HttpCall& call, const
   return err::invalid_signature(msg::kSignatureMismatch);
 }
 
+namespace {
+
+// The memory budget of on-disk databases (--memory-budget), when there is one.
+std::string memory_metrics(const std::optional<MemoryBudget::Use>& use) {
+  if (!use) return {};
+  std::string m;
+  auto gauge = [&m](const char* name, const char* help, size_t value) {
+    m += fmt::format("# HELP {0} {1}\n# TYPE {0} gauge\n{0} {2}\n", name, help, value);
+  };
+  gauge("ddb_memory_budget_bytes", "Memory the on-disk databases' data may hold (--memory-budget).",
+        use->budget_bytes);
+  gauge("ddb_memory_resident_bytes", "Held by the in-memory copies of tables (an estimate).",
+        use->resident_bytes);
+  gauge("ddb_memory_cache_bytes", "Held by the block cache of the tables read from disk.", use->cache_bytes);
+  gauge("ddb_tables_on_disk", "Tables (and other key ranges) served from disk, beyond the budget.",
+        use->shards_on_disk);
+  return m;
+}
+
+}  // namespace
+
 std::string DynamoProtocol::metrics_text() {
   std::string s =
       "# HELP ddb_requests_total DynamoDB API requests by operation.\n# TYPE ddb_requests_total counter\n";
@@ -256,7 +278,7 @@ std::string DynamoProtocol::metrics_text() {
     s += "ddb_requests_total{operation=\"" + op + "\"} " + std::to_string(c.first) + "\n";
     e += "ddb_errors_total{operation=\"" + op + "\"} " + std::to_string(c.second) + "\n";
   }
-  return s + e;
+  return s + e + memory_metrics(engine_.memory_use());
 }
 
 }  // namespace ddb

@@ -1,6 +1,10 @@
 #include "storage/kv.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
+#include <fstream>
 #include <map>
 #include <shared_mutex>
 
@@ -12,27 +16,103 @@
 #include <rocksdb/write_batch.h>
 
 #include "util/errors.h"
+#include "util/memory.h"
 #include "util/mutex.h"
+
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define DDB_THREAD_SANITIZER 1
+#endif
+#endif
+#if !defined(DDB_THREAD_SANITIZER) && defined(__SANITIZE_THREAD__)
+#define DDB_THREAD_SANITIZER 1
+#endif
+#ifndef DDB_THREAD_SANITIZER
+#define DDB_THREAD_SANITIZER 0
+#endif
 
 namespace ddb {
 
+namespace kv_detail {
+class MemKv;
+}  // namespace kv_detail
+using kv_detail::MemKv;
+
 namespace {
+
+// What an entry of a shard's map costs: the node (tree links, two std::string headers, malloc's header)
+// and each string's own block when it is too long to live in its header. An estimate, close enough to
+// keep a budget.
+size_t entry_cost(std::string_view key, std::string_view value) {
+  auto block = [](size_t n) -> size_t { return n > 15 ? (n + 1 + 8 + 15) & ~size_t{15} : 0; };
+  return 112 + block(key.size()) + block(value.size());
+}
+
+}  // namespace
+
+struct MemoryBudget::State {
+  State(size_t budget_bytes)
+      : budget(budget_bytes),
+        limit(budget_bytes / 4 * 3),
+        cache(rocksdb::NewLRUCache(std::max<size_t>(8 << 20, budget_bytes / 4))) {}
+  bool over() const { return used.load(std::memory_order_relaxed) > limit; }
+  void add(MemKv* kv) {
+    MutexLock lk(mu);
+    stores.push_back(kv);
+  }
+  void remove(MemKv* kv) {
+    MutexLock lk(mu);
+    stores.erase(std::remove(stores.begin(), stores.end(), kv), stores.end());
+  }
+  void reclaim();
+  size_t shards_on_disk();
+
+  const size_t budget, limit;  // limit: what the in-memory copies may hold
+  const std::shared_ptr<rocksdb::Cache> cache;
+  std::atomic<size_t> used{0};
+  // Advances at every reclaim: a shard stamped with the current epoch was used since the last one.
+  std::atomic<uint32_t> epoch{1};
+  Mutex mu;  // held while reclaiming, so a store leaves only between reclaims
+  std::vector<MemKv*> stores GUARDED_BY(mu);
+};
+
+namespace kv_detail {
 
 // In memory: ordered maps, one per shard of keys (the keys that share their first `shard_bytes` bytes,
 // e.g. one table's items and indexes), each under its own lock, so writes to one shard never hold up
 // reads or writes of another. A key shorter than that is a shard alone; ordering shards by their
 // prefix orders their keys as one map would, so a scan walks the shards its range covers in order.
+// With a budget, a shard can be dropped from memory (evict()): from then on its keys are read from the
+// `spill` store, which holds every key (the persistent store writes there first).
 class MemKv final : public KvStore {
+  struct Shard;
+
  public:
-  explicit MemKv(size_t shard_bytes) : shard_bytes_(shard_bytes) {}
+  explicit MemKv(size_t shard_bytes, KvStore* spill = nullptr, MemoryBudget::State* budget = nullptr)
+      : shard_bytes_(shard_bytes), spill_(spill), budget_(spill ? budget : nullptr) {
+    if (budget_) budget_->add(this);
+  }
+  ~MemKv() override {
+    if (!budget_) return;
+    budget_->remove(this);
+    size_t held = 0;
+    for (auto& [prefix, sh] : dir_) held += sh->bytes.load();
+    budget_->used -= held;
+  }
   bool get(std::string_view key, std::string* value) override {
     Shard* sh = find_shard(key);
     if (!sh) return false;
-    ReaderLock lk(sh->mu);
-    auto it = sh->map.find(key);
-    if (it == sh->map.end()) return false;
-    *value = it->second;
-    return true;
+    {
+      ReaderLock lk(sh->mu);
+      if (!sh->on_disk) {
+        touch(*sh);
+        auto it = sh->map.find(key);
+        if (it == sh->map.end()) return false;
+        *value = it->second;
+        return true;
+      }
+    }
+    return spill_->get(key, value);
   }
   Status write(const WriteBatch& batch) override { return write_below(batch, {}); }
   // Applies the operations on keys below `limit` (all when it is empty). A batch over several shards
@@ -50,36 +130,106 @@ class MemKv final : public KvStore {
     size_t i = 0;
     for (auto& op : batch.ops()) {
       if (!kept(op)) continue;
-      auto& map = shards[i++]->map;
-      if (op.is_delete) {
-        auto it = map.find(op.key);
-        if (it != map.end()) map.erase(it);
-      } else {
-        map.insert_or_assign(op.key, op.value);
-      }
+      Shard& sh = *shards[i++];
+      if (!sh.on_disk) apply(sh, op);
     }
-    for (Shard* sh : order) sh->mu.unlock();
+    for (Shard* sh : order) {
+      touch(*sh);
+      sh->mu.unlock();
+    }
+    if (budget_ && budget_->over()) budget_->reclaim();
     return Status::OK();
   }
   // Loading: keys arrive in ascending order, each appended at the end of its shard in constant time.
   void append_sorted(std::string_view key, std::string_view value) {
     Shard* sh = shard_for_write(key);
-    WriterLock lk(sh->mu);
-    sh->map.emplace_hint(sh->map.end(), std::string(key), std::string(value));
+    {
+      WriterLock lk(sh->mu);
+      if (sh->on_disk) return;
+      sh->map.emplace_hint(sh->map.end(), std::string(key), std::string(value));
+      account(*sh, static_cast<ptrdiff_t>(entry_cost(key, value)));
+    }
+    if (budget_ && budget_->over()) budget_->reclaim();
   }
   Status scan(std::string_view start, std::string_view end, bool reverse,
               const std::function<bool(std::string_view, std::string_view)>& fn) override {
-    for (Shard* sh : shards_in(start, end, reverse))
-      if (!scan_shard(*sh, start, end, reverse, fn)) break;
+    for (auto& [prefix, sh] : shards_in(start, end, reverse)) {
+      bool more = true;
+      DDB_TRY(scan_shard(prefix, *sh, start, end, reverse, fn, &more));
+      if (!more) break;
+    }
     return Status::OK();
+  }
+
+  // For the budget's reclaim: the shards held in memory, and dropping one (its bytes, now free).
+  struct Resident {
+    MemKv* store;
+    Shard* shard;
+    uint32_t used;
+    size_t bytes;
+  };
+  void resident(std::vector<Resident>& out) {
+    ReaderLock lk(dir_mu_);
+    for (auto& [prefix, sh] : dir_)
+      if (size_t b = sh->bytes.load(std::memory_order_relaxed))
+        out.push_back({this, sh.get(), sh->used.load(std::memory_order_relaxed), b});
+  }
+  size_t evict(Shard* shard) {
+    Shard& sh = *shard;
+    std::map<std::string, std::string, std::less<>> dropped;  // freed after the lock is released
+    size_t freed = 0;
+    {
+      WriterLock lk(sh.mu);
+      if (sh.on_disk) return 0;
+      dropped.swap(sh.map);
+      sh.on_disk = true;
+      freed = sh.bytes.exchange(0);
+    }
+    budget_->used -= freed;
+    return freed;
+  }
+  size_t shards_on_disk() {
+    size_t n = 0;
+    ReaderLock dl(dir_mu_);
+    for (auto& [prefix, sh] : dir_) {
+      ReaderLock lk(sh->mu);
+      n += sh->on_disk;
+    }
+    return n;
   }
 
  private:
   struct Shard {
     SharedMutex mu;
     std::map<std::string, std::string, std::less<>> map GUARDED_BY(mu);
+    bool on_disk GUARDED_BY(mu) = false;  // dropped from memory: its keys are read from spill_
+    std::atomic<size_t> bytes{0};         // what `map` costs (entry_cost); changed under mu
+    std::atomic<uint32_t> used{0};        // the budget's epoch when last read or written
   };
   std::string_view prefix_of(std::string_view key) const { return key.substr(0, shard_bytes_); }
+
+  void touch(Shard& sh) {
+    if (!budget_) return;
+    uint32_t e = budget_->epoch.load(std::memory_order_relaxed);
+    if (sh.used.load(std::memory_order_relaxed) != e) sh.used.store(e, std::memory_order_relaxed);
+  }
+  void account(Shard& sh, ptrdiff_t delta) {
+    sh.bytes.fetch_add(static_cast<size_t>(delta), std::memory_order_relaxed);
+    if (budget_) budget_->used.fetch_add(static_cast<size_t>(delta), std::memory_order_relaxed);
+  }
+  void apply(Shard& sh, const WriteBatch::Op& op) REQUIRES(sh.mu) {
+    auto it = sh.map.find(op.key);
+    if (it != sh.map.end()) account(sh, -static_cast<ptrdiff_t>(entry_cost(it->first, it->second)));
+    if (op.is_delete) {
+      if (it != sh.map.end()) sh.map.erase(it);
+      return;
+    }
+    if (it != sh.map.end())
+      it->second = op.value;
+    else
+      sh.map.emplace(op.key, op.value);
+    account(sh, static_cast<ptrdiff_t>(entry_cost(op.key, op.value)));
+  }
 
   // Shards are never removed (a table's id is never reused): a shard lives as long as the store, and
   // its pointer stays valid without the directory's lock.
@@ -95,23 +245,52 @@ class MemKv final : public KvStore {
     if (!sh) sh = std::make_unique<Shard>();
     return sh.get();
   }
-  // The shards that may hold keys in [start, end), in scan order.
-  std::vector<Shard*> shards_in(std::string_view start, std::string_view end, bool reverse) {
-    std::vector<Shard*> out;
+  // The shards that may hold keys in [start, end), in scan order, with their prefixes (the directory's
+  // keys, which live as long as the store).
+  std::vector<std::pair<std::string_view, Shard*>> shards_in(std::string_view start, std::string_view end,
+                                                             bool reverse) {
+    std::vector<std::pair<std::string_view, Shard*>> out;
     ReaderLock lk(dir_mu_);
     for (auto it = dir_.lower_bound(prefix_of(start)); it != dir_.end(); ++it) {
       if (!end.empty() && std::string_view(it->first) >= end) break;
-      out.push_back(it->second.get());
+      out.emplace_back(it->first, it->second.get());
     }
     if (reverse) std::reverse(out.begin(), out.end());
     return out;
   }
+  // The first key after every key of the shard with this prefix ("" when there is none).
+  std::string shard_end(std::string_view prefix) const {
+    std::string e(prefix);
+    if (prefix.size() < shard_bytes_) return e + '\0';  // a short key is a shard alone
+    while (!e.empty() && static_cast<unsigned char>(e.back()) == 0xFF) e.pop_back();
+    if (!e.empty()) e.back() = static_cast<char>(static_cast<unsigned char>(e.back()) + 1);
+    return e;
+  }
+  // Sets *more to false when fn stopped the scan.
+  Status scan_shard(std::string_view prefix, Shard& sh, std::string_view start, std::string_view end,
+                    bool reverse, const std::function<bool(std::string_view, std::string_view)>& fn,
+                    bool* more) {
+    {
+      ReaderLock lk(sh.mu);
+      if (!sh.on_disk) {
+        touch(sh);
+        *more = scan_map(sh.map, start, end, reverse, fn);
+        return Status::OK();
+      }
+    }
+    // Dropped from memory: the part of the range that is this shard's, from the spill store.
+    std::string lo(std::max(start, prefix)), hi = shard_end(prefix);
+    if (!end.empty() && (hi.empty() || end < hi)) hi = std::string(end);
+    if (!hi.empty() && lo >= hi) return Status::OK();
+    return spill_->scan(lo, hi, reverse,
+                        [&](std::string_view k, std::string_view v) { return *more = fn(k, v); });
+  }
   // False when fn stopped the scan.
-  static bool scan_shard(Shard& sh, std::string_view start, std::string_view end, bool reverse,
-                         const std::function<bool(std::string_view, std::string_view)>& fn) {
-    ReaderLock lk(sh.mu);
-    auto lo = sh.map.lower_bound(start);
-    auto hi = end.empty() ? sh.map.end() : sh.map.lower_bound(end);
+  static bool scan_map(const std::map<std::string, std::string, std::less<>>& map, std::string_view start,
+                       std::string_view end, bool reverse,
+                       const std::function<bool(std::string_view, std::string_view)>& fn) {
+    auto lo = map.lower_bound(start);
+    auto hi = end.empty() ? map.end() : map.lower_bound(end);
     if (!reverse) {
       for (auto it = lo; it != hi; ++it)
         if (!fn(it->first, it->second)) return false;
@@ -125,9 +304,65 @@ class MemKv final : public KvStore {
   }
 
   const size_t shard_bytes_;
+  KvStore* const spill_;               // with a budget: where the keys of dropped shards are read
+  MemoryBudget::State* const budget_;  // none for a store only in memory
   SharedMutex dir_mu_;
   std::map<std::string, std::unique_ptr<Shard>, std::less<>> dir_ GUARDED_BY(dir_mu_);
 };
+
+}  // namespace kv_detail
+
+// Over the limit: drops the least recently used shards (the largest first among those used as
+// recently) until the copies hold 7/8 of it. One thread reclaims at a time; the others go on.
+void MemoryBudget::State::reclaim() {
+  if (!mu.try_lock()) return;
+  std::vector<MemKv::Resident> all;
+  for (MemKv* kv : stores) kv->resident(all);
+  std::sort(all.begin(), all.end(), [](const MemKv::Resident& a, const MemKv::Resident& b) {
+    return a.used != b.used ? a.used < b.used : a.bytes > b.bytes;
+  });
+  size_t freed = 0;
+  for (auto& r : all) {
+    if (used.load() <= limit / 8 * 7) break;
+    freed += r.store->evict(r.shard);
+  }
+  epoch.fetch_add(1);
+  mu.unlock();
+  if (freed >= (8u << 20)) release_free_memory();
+}
+
+size_t MemoryBudget::State::shards_on_disk() {
+  MutexLock lk(mu);
+  size_t n = 0;
+  for (MemKv* kv : stores) n += kv->shards_on_disk();
+  return n;
+}
+
+MemoryBudget::MemoryBudget(size_t bytes) : state_(std::make_unique<State>(bytes)) {}
+MemoryBudget::~MemoryBudget() = default;
+
+MemoryBudget::Use MemoryBudget::use() const {
+  Use u;
+  u.budget_bytes = state_->budget;
+  u.resident_bytes = state_->used.load();
+  u.cache_bytes = state_->cache->GetUsage();
+  u.shards_on_disk = state_->shards_on_disk();
+  return u;
+}
+
+size_t default_memory_budget() {
+  auto pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+  size_t ram =
+      pages > 0 && page > 0 ? static_cast<size_t>(pages) * static_cast<size_t>(page) : size_t{8} << 30;
+  for (const char* f : {"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"}) {
+    std::ifstream in(f);
+    unsigned long long limit = 0;
+    if (in >> limit && limit > 0) ram = std::min<size_t>(ram, limit);  // "max" reads as no number
+  }
+  return ram / 2;
+}
+
+namespace {
 
 class RocksKv final : public KvStore {
  public:
@@ -144,7 +379,7 @@ class RocksKv final : public KvStore {
       else
         wb.Put(op.key, op.value);
     }
-    auto s = db_->Write(wopts_, &wb);
+    auto s = write_to_db(wb);
     if (!s.ok()) return err::internal("storage write failed: " + s.ToString());
     return Status::OK();
   }
@@ -191,6 +426,21 @@ class RocksKv final : public KvStore {
     return Status::OK();
   }
 
+#if DDB_THREAD_SANITIZER
+  // RocksDB (Debian's build) is not built with ThreadSanitizer, which cannot see how its write group
+  // hands one writer's batch to another and reports that as a race. In that build alone, writes reach
+  // RocksDB one at a time, so the races TSan reports are ours.
+  rocksdb::Status write_to_db(rocksdb::WriteBatch& wb) {
+    MutexLock lk(tsan_write_mu_);
+    return db_->Write(wopts_, &wb);
+  }
+  Mutex tsan_write_mu_;
+#else
+  rocksdb::Status write_to_db(rocksdb::WriteBatch& wb) {
+    return db_->Write(wopts_, &wb);
+  }
+#endif
+
   rocksdb::DB* db_;
   rocksdb::WriteOptions wopts_;
 };
@@ -200,11 +450,16 @@ class RocksKv final : public KvStore {
 // batch, WAL) and then to memory, so what a reader sees is always durable. Reads of those keys never
 // iterate RocksDB, whose range scans slow down over the tombstones that delete-and-reinsert patterns
 // (conversation rows, index entries) leave behind. Keys from `memory_below` up (stream records) are
-// read from RocksDB only: they are appended in order and read in order, and need no RAM.
+// read from RocksDB only: they are appended in order and read in order, and need no RAM. With a budget,
+// the shards it drops from memory are read from RocksDB too (its block cache keeps their hot blocks).
 class CachedRocksKv final : public KvStore {
  public:
-  CachedRocksKv(std::unique_ptr<RocksKv> disk, std::string memory_below, size_t shard_bytes)
-      : disk_(std::move(disk)), limit_(std::move(memory_below)), mem_(shard_bytes) {}
+  CachedRocksKv(std::unique_ptr<RocksKv> disk, std::string memory_below, size_t shard_bytes,
+                std::shared_ptr<MemoryBudget> budget)
+      : disk_(std::move(disk)),
+        limit_(std::move(memory_below)),
+        budget_(std::move(budget)),
+        mem_(shard_bytes, disk_.get(), budget_ ? &budget_->state() : nullptr) {}
   // Loads the keys held in memory. A store that cannot be read whole is an error, never a partial copy.
   Status load(const std::function<void(std::string_view, std::string_view)>& visit) {
     return disk_->scan_once(limit_, [&](std::string_view k, std::string_view v) {
@@ -239,6 +494,7 @@ class CachedRocksKv final : public KvStore {
   bool in_memory(std::string_view key) const { return limit_.empty() || key < limit_; }
   std::unique_ptr<RocksKv> disk_;
   const std::string limit_;
+  const std::shared_ptr<MemoryBudget> budget_;  // outlives mem_, which it watches
   MemKv mem_;
 };
 
@@ -253,7 +509,7 @@ Result<std::unique_ptr<KvStore>> open_kv(const KvOptions& options) {
   o.max_open_files = 256;
   o.keep_log_file_num = 2;
   rocksdb::BlockBasedTableOptions t;
-  t.block_cache = rocksdb::NewLRUCache(8 << 20);
+  t.block_cache = options.budget ? options.budget->state().cache : rocksdb::NewLRUCache(8 << 20);
   t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
   // Files dense with deletions (trimmed stream records, deleted tables) are compacted soon, so the
@@ -264,7 +520,7 @@ Result<std::unique_ptr<KvStore>> open_kv(const KvOptions& options) {
   auto s = rocksdb::DB::Open(o, options.path, &db);
   if (!s.ok()) return err::internal("cannot open database at " + options.path + ": " + s.ToString());
   auto kv = std::make_unique<CachedRocksKv>(std::make_unique<RocksKv>(db, options.sync_writes),
-                                            options.memory_below, options.shard_bytes);
+                                            options.memory_below, options.shard_bytes, options.budget);
   auto loaded = kv->load(options.on_load);
   if (!loaded.ok())
     return err::internal("cannot read database at " + options.path + ": " + loaded.error().message);

@@ -43,6 +43,33 @@ class KvStore {
       const std::function<bool(std::string_view key, std::string_view value)>& fn) = 0;
 };
 
+// The memory the in-memory copies of every on-disk store of a process may use together
+// (--memory-budget), and RocksDB's block cache, which they share. Three quarters of the budget go to the
+// copies: past that, the least recently used shards (tables) are dropped from memory and served from
+// RocksDB, whose cache (the last quarter) keeps their hot blocks in memory. Thread-safe.
+class MemoryBudget {
+ public:
+  explicit MemoryBudget(size_t bytes);
+  ~MemoryBudget();
+  MemoryBudget(const MemoryBudget&) = delete;
+  MemoryBudget& operator=(const MemoryBudget&) = delete;
+  struct Use {
+    size_t budget_bytes = 0;    // the whole budget
+    size_t resident_bytes = 0;  // held by the in-memory copies (an estimate: keys, values, map nodes)
+    size_t cache_bytes = 0;     // held by the block cache
+    size_t shards_on_disk = 0;  // shards served from RocksDB
+  };
+  Use use() const;
+  struct State;  // the stores it watches, the cache (storage/kv.cc)
+  State& state() { return *state_; }
+
+ private:
+  std::unique_ptr<State> state_;
+};
+
+// Half the memory this process may have: the machine's RAM, or its cgroup's limit when lower.
+size_t default_memory_budget();
+
 struct KvOptions {
   std::string path;  // empty: in memory only. Otherwise RocksDB at this path, with every key
                      // also held in memory for reads (loaded at open). Default: "".
@@ -57,6 +84,9 @@ struct KvOptions {
   // With a path: called for every key loaded into memory when the store opens, in key order (so the
   // engine can count what it needs in the same pass). Default: none.
   std::function<void(std::string_view key, std::string_view value)> on_load;
+  // With a path: the budget this store's in-memory copy shares with the process's other stores; over it,
+  // its coldest shards are served from RocksDB. Default: none (every key below memory_below in memory).
+  std::shared_ptr<MemoryBudget> budget;
 };
 Result<std::unique_ptr<KvStore>> open_kv(const KvOptions& options);
 
