@@ -88,8 +88,17 @@ std::optional<User> Api::authenticate(const Request& req) {
   if (auth.rfind("Bearer ", 0) != 0) return std::nullopt;
   auto claims = verifier_.verify(std::string(auth.substr(7)));
   if (!claims.ok()) return std::nullopt;
+  auto now = std::chrono::steady_clock::now();
+  {
+    ddb::MutexLock lk(known_mu_);
+    auto it = known_.find(claims->sub);
+    if (it != known_.end() && it->second.until > now) return it->second.user;
+  }
   auto u = users_.by_cognito_id(claims->sub);
   if (!u.ok() || !*u) return std::nullopt;
+  ddb::MutexLock lk(known_mu_);
+  if (known_.size() >= 10000) known_.clear();  // bounded: a burst of distinct users starts it afresh
+  known_[claims->sub] = {**u, now + kUserTtl};
   return **u;
 }
 

@@ -1,14 +1,17 @@
 // The messaging HTTP API (MESSAGING.md), as a function from net::Request to net::Reply. Handlers
 // decode, call MessagingService / UserDirectory, and encode; the rules live in those classes.
 #pragma once
+#include <chrono>
 #include <memory>
 #include <string>
+#include <unordered_map>
 
 #include "auth/jwt.h"
 #include "cruddur/cached.h"
 #include "cruddur/directory.h"
 #include "cruddur/messaging.h"
 #include "net/http_server.h"
+#include "util/mutex.h"
 
 namespace cruddur {
 
@@ -44,6 +47,16 @@ class Api {
   ddb::jwt::Verifier& verifier_;
   ddb::client::DynamoClient& ddb_;
   ApiOptions opt_;
+  // Users by Cognito sub, remembered for kUserTtl after a lookup found them: every request names its
+  // user, and the directory would otherwise be read for each (SQLite's file locks and page reads, or a
+  // PostgreSQL round trip). A change to a user shows within that time.
+  static constexpr auto kUserTtl = std::chrono::seconds(2);
+  struct KnownUser {
+    User user;
+    std::chrono::steady_clock::time_point until;
+  };
+  ddb::Mutex known_mu_;
+  std::unordered_map<std::string, KnownUser> known_ GUARDED_BY(known_mu_);
 };
 
 std::string url_decode(const std::string& s);

@@ -134,7 +134,8 @@ Outcome<Page> CachedMessaging::list_messages(const User& me, const std::string& 
 }
 
 Outcome<SentMessage> CachedMessaging::send(const User& me, const SendRequest& r) {
-  auto out = service_.send(me, r);
+  // A conversation's participants never change: they come from the cache ("mem:<group>").
+  auto out = service_.send(me, r, [this](const std::string& group) { return members(group); });
   if (!out.value) return out;
   const SentMessage& m = *out.value;
   invalidate("msg:" + m.message_group_uuid);
@@ -185,13 +186,13 @@ void CachedMessaging::publish_counts(const std::string& user) {
   if (c.ok()) events_.publish(user, "counter", counts_json(*c));
 }
 
-void CachedMessaging::on_stream_message(const std::string& group, const std::string& sk,
-                                        const std::string& sender) {
+void CachedMessaging::on_stream_messages(const std::string& group, const std::string& sk,
+                                         const std::vector<std::string>& senders) {
   auto m = members(group);
   if (!m.ok()) return;
   for (auto& u : *m) invalidate("grp:" + u);
   invalidate("msg:" + group);  // also for messages written by other means than this API
-  auto changed = unread_.on_message(group, sk, sender, *m);
+  auto changed = unread_.on_messages(group, sk, senders, *m);
   if (changed.ok())
     for (auto& u : *changed) publish_counts(u);
   std::string json = Json().obj().kv("group", group).kv("created_at", sk).end_obj().take();

@@ -44,7 +44,8 @@ class CachedMessaging {
   static constexpr int kEventsTokenSeconds = 60;
 
   // The stream worker applied the message at `sk` of `group`, from `sender`.
-  void on_stream_message(const std::string& group, const std::string& sk, const std::string& sender);
+  void on_stream_messages(const std::string& group, const std::string& newest_sk,
+                          const std::vector<std::string>& senders);
 
   Cache* cache() const { return cache_; }
   const CacheStats& stats() const { return stats_; }

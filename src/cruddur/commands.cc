@@ -395,8 +395,9 @@ int worker_command(const Config& cfg) {
   UnreadCounters unread(*client, service, cache->get());
   CachedMessaging front(service, unread, events, cache->get());
   if (*cache)
-    wo.on_message = [&front](const std::string& g, const std::string& sk, const std::string& sender) {
-      front.on_stream_message(g, sk, sender);
+    wo.on_messages = [&front](const std::string& g, const std::string& sk,
+                              const std::vector<std::string>& senders) {
+      front.on_stream_messages(g, sk, senders);
     };
   StreamWorker worker(*client, service, wo);
   if (auto st = worker.prepare(); !st.ok() && st.error().name() == "BadCheckpoint") return report(st.error());

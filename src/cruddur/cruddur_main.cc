@@ -198,8 +198,9 @@ int serve(const Config& cfg) {
   EventHub events(cache->get());
   UnreadCounters unread(counting, service, cache->get());
   CachedMessaging front(service, unread, events, cache->get());
-  wo.on_message = [&front](const std::string& g, const std::string& sk, const std::string& sender) {
-    front.on_stream_message(g, sk, sender);
+  wo.on_messages = [&front](const std::string& g, const std::string& sk,
+                            const std::vector<std::string>& senders) {
+    front.on_stream_messages(g, sk, senders);
   };
   MessagingService worker_service(worker_counting, users, cfg.table);
   StreamWorker worker(worker_counting, worker_service, wo);

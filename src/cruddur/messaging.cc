@@ -236,8 +236,8 @@ Result<std::string> MessagingService::put_message_row(const std::string& group, 
 }
 
 Outcome<SentMessage> MessagingService::post_to_group(const User& me, const std::string& group,
-                                                     const std::string& text) {
-  auto members = group_members(group);
+                                                     const std::string& text, const MembersOf& members_of) {
+  auto members = members_of ? members_of(group) : group_members(group);
   if (!members.ok()) return Outcome<SentMessage>::fail(service_failure(members.error()));
   if (members->empty()) return Outcome<SentMessage>::fail({404, {}, "conversation not found"});
   if (std::find(members->begin(), members->end(), me.uuid) == members->end())
@@ -248,7 +248,8 @@ Outcome<SentMessage> MessagingService::post_to_group(const User& me, const std::
   return Outcome<SentMessage>::ok({group, uuid, me.display_name, me.handle, text, *sk, *members});
 }
 
-Outcome<SentMessage> MessagingService::send(const User& me, const SendRequest& r) {
+Outcome<SentMessage> MessagingService::send(const User& me, const SendRequest& r,
+                                            const MembersOf& members_of) {
   auto codes = validate_send(r, me);
   std::optional<User> receiver;
   bool by_handle =
@@ -261,7 +262,7 @@ Outcome<SentMessage> MessagingService::send(const User& me, const SendRequest& r
   }
   if (!codes.empty()) return Outcome<SentMessage>::fail({422, codes, ""});
   const std::string& text = *r.message;
-  if (!by_handle) return post_to_group(me, *r.message_group_uuid, text);
+  if (!by_handle) return post_to_group(me, *r.message_group_uuid, text, members_of);
 
   // C': start (or reuse) the conversation with @handle. The pair row PAIR#<a>#<b> names the one
   // conversation of two users; creating it conditionally inside the transaction makes this race-free.
@@ -281,7 +282,7 @@ Outcome<SentMessage> MessagingService::send(const User& me, const SendRequest& r
     auto existing = ddb_.op("GetItem", g.take());
     if (!existing.ok()) return Outcome<SentMessage>::fail(service_failure(existing.error()));
     if (existing->HasMember("Item"))
-      return post_to_group(me, attr_s((*existing)["Item"], "pair_group_uuid"), text);
+      return post_to_group(me, attr_s((*existing)["Item"], "pair_group_uuid"), text, members_of);
 
     std::string group = new_uuid(), message_uuid = new_uuid();
     std::string sk = format_time(now_micros() + attempt);
@@ -328,7 +329,8 @@ int failed_action(const Error& e) {
   auto p = e.extra_json.find("\"CancellationReasons\"");
   if (p == std::string::npos) return -1;
   rapidjson::Document d;
-  std::string json = "{" + e.extra_json.substr(p) + "}";  // extra_json is ,"CancellationReasons":[...]
+  std::string json(1, '{');  // extra_json is ,"CancellationReasons":[...]
+  json.append(e.extra_json, p).push_back('}');
   d.Parse<rapidjson::kParseIterativeFlag>(json.c_str(), json.size());
   if (d.HasParseError() || !d.IsObject()) return -1;
   auto it = d.FindMember("CancellationReasons");

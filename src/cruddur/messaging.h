@@ -2,6 +2,7 @@
 // reaching DynamoDB only through a DynamoClient. No HTTP here: the API layer maps results to status
 // codes. Thread-safety: safe for concurrent use (state lives in DynamoDB and the directory).
 #pragma once
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -71,7 +72,10 @@ class MessagingService {
 
   Outcome<Page> list_groups(const User& me, int limit, const std::string& cursor);
   Outcome<Page> list_messages(const User& me, const std::string& group, int limit, const std::string& cursor);
-  Outcome<SentMessage> send(const User& me, const SendRequest& r);
+  // The participants of a conversation (user uuids; empty: no such conversation).
+  using MembersOf = std::function<ddb::Result<std::vector<std::string>>(const std::string& group)>;
+  // `members_of` looks up a conversation's participants (a cache, say); default: group_members().
+  Outcome<SentMessage> send(const User& me, const SendRequest& r, const MembersOf& members_of = {});
   // A page of a conversation, oldest to newest within the page, without the participant check.
   Outcome<Page> messages_page(const std::string& group, int limit, const std::string& cursor);
   // The participants of a conversation (user uuids; empty: no such conversation).
@@ -94,7 +98,8 @@ class MessagingService {
   ddb::Result<rapidjson::Document> conversation_rows(const std::string& group);
   Outcome<Page> query_page(const std::string& pk, int limit, const std::string& cursor,
                            Row (*row_of)(const rapidjson::Value&));
-  Outcome<SentMessage> post_to_group(const User& me, const std::string& group, const std::string& text);
+  Outcome<SentMessage> post_to_group(const User& me, const std::string& group, const std::string& text,
+                                     const MembersOf& members_of);
   ddb::Result<std::string> put_message_row(const std::string& group, const User& sender,
                                            const std::string& text, std::string* message_uuid);
   ddb::client::DynamoClient& ddb_;

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -58,6 +59,8 @@ Result<std::optional<Checkpoint>> read_checkpoint(const std::string& path) {
 }
 
 void StreamWorker::save_checkpoint() {
+  unsaved_ = false;
+  saved_at_ = std::chrono::steady_clock::now();
   if (opt_.checkpoint_path.empty() || last_sequence_.empty()) return;
   // Atomically: a temporary file, fsynced, renamed over the old one, and the directory fsynced.
   std::string tmp = opt_.checkpoint_path + ".tmp";
@@ -164,6 +167,30 @@ Status StreamWorker::prepare() {
   return Status::OK();
 }
 
+// The new message rows of a batch, by conversation, in the order conversations first appear.
+std::vector<StreamWorker::GroupBatch> StreamWorker::new_messages(rapidjson::Value::ConstArray records) {
+  std::vector<GroupBatch> out;
+  for (auto& rec : records) {
+    const auto& dyn = member_of(rec, "dynamodb");
+    const auto& img = member_of(dyn, "NewImage");
+    if (str_of(rec, "eventName") != "INSERT" || !img.IsObject()) continue;
+    std::string pk = attr_s(img, "pk");
+    if (pk.rfind("MSG#", 0) != 0) continue;
+    std::string group = pk.substr(4), sk = attr_s(img, "sk"), sender = attr_s(img, "user_uuid");
+    auto g = std::find_if(out.begin(), out.end(), [&](const GroupBatch& b) { return b.group == group; });
+    if (g == out.end()) g = out.insert(out.end(), GroupBatch{group, {}, {}, {}, nullptr, {}, false});
+    if (g->record == nullptr || sk > g->newest_sk) {
+      g->newest_sk = sk;
+      g->text = attr_s(img, "message");
+      g->sequence = str_of(dyn, "SequenceNumber");
+      g->record = &rec;
+    }
+    if (std::find(g->senders.begin(), g->senders.end(), sender) == g->senders.end())
+      g->senders.push_back(sender);
+  }
+  return out;
+}
+
 Result<int> StreamWorker::step(bool* idle) {
   if (iterator_.empty()) DDB_TRY(open_iterator());
   auto r = ddb_.op("Streams.GetRecords",
@@ -176,31 +203,37 @@ Result<int> StreamWorker::step(bool* idle) {
     }
     return r.take_error();
   }
-  int n = 0;
-  for (auto& rec : array_of(*r, "Records")) {
-    const auto& dyn = member_of(rec, "dynamodb");
-    std::string seq = str_of(dyn, "SequenceNumber");
-    if (seq.empty()) return Error{"BadResponse", "a stream record without a SequenceNumber", 503, {}};
-    if (str_of(rec, "eventName") == "INSERT" && member_of(dyn, "NewImage").IsObject()) {
-      const auto& img = member_of(dyn, "NewImage");
-      std::string pk = attr_s(img, "pk");
-      if (pk.rfind("MSG#", 0) == 0) {
-        auto applied =
-            service_.apply_message_to_conversations(pk.substr(4), attr_s(img, "sk"), attr_s(img, "message"));
-        if (!applied.ok()) {
-          if (n > 0) save_checkpoint();  // the records before it are done
-          DDB_TRY(on_record_failure(seq, rec, applied.take_error()));
-        } else if (opt_.on_message) {
-          opt_.on_message(pk.substr(4), attr_s(img, "sk"), attr_s(img, "user_uuid"));
-        }
-      }
+  const auto& records = array_of(*r, "Records");
+  for (auto& rec : records)
+    if (str_of(member_of(rec, "dynamodb"), "SequenceNumber").empty())
+      return Error{"BadResponse", "a stream record without a SequenceNumber", 503, {}};
+  // Each conversation's rows move once per batch, to its newest message there: moving them through
+  // every older one first would end in the same place (the worker catches up under load in a few
+  // batches instead of one move per message). A move that fails retries the whole batch from the
+  // last checkpoint (replays are harmless); one that keeps failing is dead-lettered and skipped.
+  auto groups = new_messages(records);
+  for (auto& g : groups) {
+    auto applied = service_.apply_message_to_conversations(g.group, g.newest_sk, g.text);
+    if (!applied.ok()) {
+      DDB_TRY(on_record_failure(g.sequence, *g.record, applied.take_error()));
+      g.skipped = true;
     }
+  }
+  for (auto& g : groups)
+    if (!g.skipped && opt_.on_messages) opt_.on_messages(g.group, g.newest_sk, g.senders);
+  int n = 0;
+  for (auto& rec : records) {
+    std::string seq = str_of(member_of(rec, "dynamodb"), "SequenceNumber");
     if (seq == failing_sequence_) failures_ = 0;
     last_sequence_ = seq;
     ++n;
     ++processed_;
   }
-  if (n > 0) save_checkpoint();
+  // Checkpointed (an fsync and a rename) at most every kCheckpointEvery while records flow, and as
+  // soon as the worker has caught up: a crash replays at most that much, which is harmless.
+  if (n > 0) unsaved_ = true;
+  if (unsaved_ && (n == 0 || std::chrono::steady_clock::now() - saved_at_ >= kCheckpointEvery))
+    save_checkpoint();
   iterator_ = str_of(*r, "NextShardIterator");  // empty: shard closed, look up the stream again
   *idle = n == 0;
   return n;
@@ -256,6 +289,7 @@ Status StreamWorker::run() {
     }
     if (idle) std::this_thread::sleep_for(std::chrono::milliseconds(opt_.poll_ms));
   }
+  if (unsaved_) save_checkpoint();
   return Status::OK();
 }
 

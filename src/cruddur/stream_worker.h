@@ -1,13 +1,17 @@
-// Pattern D: reads the table's stream through the DynamoDB Streams API and, for each new message
-// row, moves both conversation rows to the message's time and text (MessagingService does the
-// atomic, idempotent move). Every record of every batch is processed; the position is checkpointed
-// to a file after each batch, so a restart resumes where it stopped (replays are harmless).
+// Pattern D: reads the table's stream through the DynamoDB Streams API and, for the new message rows
+// of each batch, moves both conversation rows to the newest message's time and text (MessagingService
+// does the atomic, idempotent move; once per conversation and batch). Every record of every batch is
+// processed; the position is checkpointed to a file (at most every 250 ms while records flow, at once
+// when the worker has caught up, and when it stops), so a restart resumes where it stopped (replays
+// are harmless).
 // Thread-safety: run() on one thread; stop() from any.
 #pragma once
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "client/dynamo_client.h"
 #include "cruddur/messaging.h"
@@ -25,9 +29,12 @@ struct StreamWorkerOptions {
   // Where to start: "" resumes after the checkpoint (TRIM_HORIZON when there is none);
   // "trim-horizon" replays everything kept; "latest" skips to new records.
   std::string start_from;
-  // Called after a new message's conversation rows were moved (group uuid, message sk, sender uuid):
+  // Called once per conversation with new messages in a batch of records, after its rows were moved
+  // to the newest of them (group uuid, that message's sk, the uuids of the batch's senders there):
   // the cache's invalidation, unread counts and events. Also for replayed records.
-  std::function<void(const std::string&, const std::string&, const std::string&)> on_message;
+  std::function<void(const std::string& group, const std::string& newest_sk,
+                     const std::vector<std::string>& senders)>
+      on_messages;
 };
 
 // The checkpoint file's content: {"stream":ARN,"shard":ID,"sequence":"digits"}.
@@ -53,6 +60,14 @@ class StreamWorker {
   long long processed() const { return processed_; }
 
  private:
+  // A conversation's new messages in one batch of records.
+  struct GroupBatch {
+    std::string group, newest_sk, text, sequence;  // the newest message: its sk, text and record
+    const rapidjson::Value* record;
+    std::vector<std::string> senders;
+    bool skipped;  // its move was dead-lettered
+  };
+  static std::vector<GroupBatch> new_messages(rapidjson::Value::ConstArray records);
   ddb::Result<int> step(bool* idle);
   ddb::Status open_iterator();
   ddb::Status check_resume_point(const std::string& seq);
@@ -68,6 +83,9 @@ class StreamWorker {
   std::string stream_arn_, shard_id_, iterator_, last_sequence_;
   std::string failing_sequence_;  // the record that failed last, and how many times in a row
   int failures_ = 0;
+  static constexpr auto kCheckpointEvery = std::chrono::milliseconds(250);
+  bool unsaved_ = false;  // records processed since the last checkpoint
+  std::chrono::steady_clock::time_point saved_at_{};
 };
 
 }  // namespace cruddur

@@ -155,12 +155,12 @@ bool UnreadCounters::clear_cached(const std::string& user, const std::string& gr
 // (or, if they have read past the mark, the messages after their read). Only the new messages are
 // read from DynamoDB; a replayed record (`sk` not after the mark) changes nothing. Compare-and-set
 // on the mark, retried when a read or another message moved it meanwhile.
-Result<std::vector<std::string>> UnreadCounters::on_message(const std::string& group, const std::string& sk,
-                                                            const std::string& sender,
-                                                            const std::vector<std::string>& members) {
+Result<std::vector<std::string>> UnreadCounters::on_messages(const std::string& group, const std::string& sk,
+                                                             const std::vector<std::string>& senders,
+                                                             const std::vector<std::string>& members) {
   std::vector<std::string> changed;
   for (auto& m : members) {
-    if (m == sender) continue;
+    if (senders.size() == 1 && senders[0] == m) continue;  // only their own messages: nothing to count
     changed.push_back(m);
     for (int attempt = 0; cache_ && attempt < 5; ++attempt) {
       auto h = cache_->hgetall(key_of(m));

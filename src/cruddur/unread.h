@@ -31,11 +31,11 @@ class UnreadCounters {
   // `user` has read `group` up to its message at `newest_sk`. True: that changed something.
   ddb::Result<bool> mark_read(const std::string& user, const std::string& group,
                               const std::string& newest_sk);
-  // The message at `sk` from `sender` arrived in `group`: recounts it for the other `members`, and
-  // returns them (their count may have changed).
-  ddb::Result<std::vector<std::string>> on_message(const std::string& group, const std::string& sk,
-                                                   const std::string& sender,
-                                                   const std::vector<std::string>& members);
+  // Messages up to `sk` from `senders` arrived in `group`: recounts them for the `members` (all but
+  // a lone sender), and returns those (their count may have changed).
+  ddb::Result<std::vector<std::string>> on_messages(const std::string& group, const std::string& sk,
+                                                    const std::vector<std::string>& senders,
+                                                    const std::vector<std::string>& members);
 
  private:
   ddb::Result<std::string> last_read(const std::string& user, const std::string& group);

@@ -254,3 +254,35 @@ def test_counts_stay_exact_as_a_backlog_grows_and_after_reads(served):
     assert served.request("POST", "/api/messages", altbrown, {"message": "reply", "message_group_uuid": group})[0] == 200
     caught_up(served)
     assert counter(served, altbrown)["groups"].get(group) == 5
+
+
+def test_both_sides_writing_at_once_count_for_the_other_side_and_move_the_rows_to_the_newest(served):
+    """Messages of both participants arriving together (the stream worker takes them in one batch and
+    moves the conversation once, to the newest) count only for the other side, and both conversation
+    rows end at the newest message."""
+    londo, bayko = served.token("londo"), served.token("bayko")
+    group = start_conversation(served, londo, "bayko", ["open"])
+    caught_up(served)
+    assert served.request("GET", f"/api/messages/{group}", bayko)[0] == 200  # bayko has read "open"
+    base = {"londo": counter(served, londo)["groups"].get(group, 0), "bayko": counter(served, bayko)["groups"].get(group, 0)}
+    sent = []
+
+    def post(name, token):
+        for i in range(25):
+            status, body, _ = served.request("POST", "/api/messages", token,
+                                             {"message": f"{name} {i}", "message_group_uuid": group})
+            assert status == 200, body
+            sent.append(body)
+    writers = [threading.Thread(target=post, args=(n, t)) for n, t in (("londo", londo), ("bayko", bayko))]
+    for w in writers:
+        w.start()
+    for w in writers:
+        w.join()
+    assert len(sent) == 50
+    caught_up(served)
+    assert counter(served, londo)["groups"].get(group) == base["londo"] + 25
+    assert counter(served, bayko)["groups"].get(group) == base["bayko"] + 25
+    newest = max(sent, key=lambda m: m["created_at"])
+    for token in (londo, bayko):
+        rows = {r["uuid"]: r for r in served.request("GET", "/api/message_groups", token)[1]}
+        assert rows[group]["message"] == newest["message"], rows[group]

@@ -78,7 +78,10 @@ def test_a_poison_record_is_dead_lettered_and_skipped(embedded):
     later = message_row(other, stamp(t + datetime.timedelta(seconds=1)), "after the poison", me)
     ddb.put_item(TableName="cruddur-messages", Item=later)
     dead = os.path.join(app.data_dir, "stream-dead-letter.jsonl")
+    # (The worker moves each conversation once per batch, so the later message's conversation may move
+    # before the poison is given up on: both are awaited.)
     assert wait_for(lambda: mine()[other]["message"]["S"] == "after the poison", timeout=60), mine()[other]
+    assert wait_for(lambda: os.path.exists(dead), timeout=60)
     with open(dead) as f:
         lines = [json.loads(line) for line in f]
     assert len(lines) == 1 and lines[0]["error"] == "ValidationException", lines
