@@ -12,7 +12,11 @@ Invariants: while it runs, a stream record is never readable before its item; at
   equals the number of acknowledged transfers: writes of different tables run in parallel, and a
   request that writes several locks them without deadlock.
 
-usage: stress.py --binary PATH [--seconds N] [--db-path]
+With --memory-budget MB (on disk) a bulk writer also fills a table with 2 KB items, so the data outgrows
+the budget and tables are dropped from memory while everything above runs; every acknowledged bulk
+write must then read back too, and /metrics must show tables served from disk.
+
+usage: stress.py --binary PATH [--seconds N] [--db-path [--memory-budget MB]]
 """
 import argparse
 import json
@@ -24,6 +28,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "blackbox"))
 from hostile import call  # noqa: E402
@@ -45,9 +50,11 @@ class Failure(Exception):
     pass
 
 
-def start(binary, db_path=None):
+def start(binary, db_path=None, budget=None):
     log = tempfile.TemporaryFile(mode="w+")
     where = ["-dbPath", db_path] if db_path else ["-inMemory"]
+    if budget:
+        where += ["--memory-budget", str(budget)]
     proc = subprocess.Popen([binary, "--port", "0", *where, "--ttl-interval-ms", "20"],
                             stdout=subprocess.PIPE, stderr=log, text=True)
     deadline = time.time() + 30
@@ -77,9 +84,10 @@ def main():
     ap.add_argument("--binary", required=True)
     ap.add_argument("--seconds", type=float, default=20)
     ap.add_argument("--db-path", action="store_true", help="on disk (stream records read from RocksDB)")
+    ap.add_argument("--memory-budget", type=int, help="MB; with --db-path: outgrow it with a bulk table")
     args = ap.parse_args()
     db_dir = tempfile.TemporaryDirectory(prefix="ddb-stress-") if args.db_path else None
-    proc, log, port = start(args.binary, db_dir.name if db_dir else None)
+    proc, log, port = start(args.binary, db_dir.name if db_dir else None, args.memory_budget)
     errors, acked = [], {}
     acked_lock = threading.Lock()
     stop = threading.Event()
@@ -90,6 +98,16 @@ def main():
         for i in range(5):
             checked(port, "PutItem", {"TableName": t, "Item": {"pk": {"S": f"{t}-{i}"}, "n": {"N": "0"}}})
     transfers = [0]
+    bulk = {}  # key -> acknowledged value of the bulk table
+    if args.memory_budget:
+        checked(port, "CreateTable", {**CYCLED, "TableName": "bulk"})
+
+    def bulk_writer(rnd):
+        k = f"b{rnd.randrange(4000)}"
+        v = f"{rnd.randrange(10**9)}:" + "z" * 2000
+        checked(port, "PutItem", {"TableName": "bulk", "Item": {"pk": {"S": k}, "v": {"S": v}}})
+        with acked_lock:
+            bulk[k] = v
 
     def loop(fn):
         def run():
@@ -219,7 +237,8 @@ def main():
 
     threads = ([loop(writer_of(n)) for n in range(3)] + [loop(reader) for _ in range(3)] +
                [loop(cycled_writer) for _ in range(2)] + [loop(control) for _ in range(2)] +
-               [loop(transfer) for _ in range(3)] + [loop(batch_both), loop(stream_follower)])
+               [loop(transfer) for _ in range(3)] + [loop(batch_both), loop(stream_follower)] +
+               ([loop(bulk_writer) for _ in range(2)] if args.memory_budget else []))
     for t in threads:
         t.start()
     deadline = time.time() + args.seconds
@@ -268,8 +287,19 @@ def main():
             sums[t] = sum(int(i["n"]["N"]) for i in page["Items"] if "n" in i)
         if sums["acct_a"] + sums["acct_b"] != 0 or sums["acct_a"] != transfers[0]:
             raise Failure(f"{transfers[0]} acknowledged transfers but the tables sum to {sums}")
+        on_disk = 0
+        if args.memory_budget:
+            for k, v in bulk.items():
+                _, got = checked(port, "GetItem", {"TableName": "bulk", "Key": {"pk": {"S": k}}})
+                if got.get("Item", {}).get("v", {}).get("S") != v:
+                    raise Failure(f"acknowledged bulk write of {k} reads back as {str(got)[:200]}")
+            metrics = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=30).read().decode()
+            on_disk = int(re.search(r"^ddb_tables_on_disk (\d+)$", metrics, re.M).group(1))
+            if on_disk == 0:
+                raise Failure(f"{len(bulk)} bulk items did not outgrow a {args.memory_budget} MB budget")
         print(f"stress: {len(acked)} keys written, {len(items)} items, {in_gsi} GSI entries, "
-              f"{transfers[0]} transfers, {follow['records']} stream records followed: invariants hold")
+              f"{transfers[0]} transfers, {follow['records']} stream records followed, {len(bulk)} bulk items, "
+              f"{on_disk} tables on disk: invariants hold")
     except Failure as e:
         failure = str(e)
     finally:
