@@ -66,6 +66,9 @@ void print_banner(const ddb::DdbLocalConfig& cfg, const std::string& path, size_
               cfg.cors.empty() ? "none" : cfg.cors[0].c_str());
   std::printf("Fsync:\t%s\n",
               cfg.fsync ? "every write" : "off (acknowledged writes survive a process crash)");
+  if (auto use = engine.memory_use())
+    std::printf("MemoryBudget:\t%zu MB (tables beyond it are read from disk; --memory-budget)\n",
+                use->budget_bytes >> 20);
   if (cfg.shared_db) {
     std::printf("Databases:\tone shared database for all access keys and regions\n");
   } else {

@@ -105,6 +105,7 @@ def check(s, want):
 
 def test_tables_beyond_the_budget_are_served_from_disk_and_answer_the_same(data_dir):
     s = Server("--memory-budget", str(BUDGET_MB), data_dir=data_dir).start()
+    assert f"MemoryBudget:\t{BUDGET_MB} MB" in s.banner
     try:
         c = s.client()
         create(c, "big", index=True)
