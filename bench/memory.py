@@ -133,7 +133,9 @@ def main():
             c = Client(url)
             if a.reads:
                 print("after the restart: " + read_back(url, a.items, a.reads) + f"; RSS {rss_mb(p.pid):.1f} MB")
+        t0 = time.time()
         c.call("DeleteTable", {"TableName": "mem"})
+        deleted_in = time.time() - t0
         while c.call("ListTables", {})["TableNames"]:
             time.sleep(0.05)
         deadline = time.time() + 10
@@ -141,7 +143,7 @@ def main():
         while time.time() < deadline and after > idle + 0.2 * (loaded - idle):
             time.sleep(0.2)
             after = rss_mb(p.pid)
-        print(f"RSS after DeleteTable {after:.1f} MB (idle {idle:.1f})")
+        print(f"DeleteTable answered in {deleted_in:.2f} s; RSS after it {after:.1f} MB (idle {idle:.1f})")
     finally:
         p.terminate()
         p.wait()

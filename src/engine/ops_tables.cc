@@ -10,7 +10,6 @@
 #include "engine/table_parse.h"
 #include "engine/vector_index.h"
 #include "types/keycodec.h"
-#include "util/memory.h"
 #include "util/messages.h"
 #include "util/time.h"
 #include "vector/store.h"
@@ -296,22 +295,14 @@ Result<std::string> ops::delete_table(Database& db, const Json& req) {
   MutexLock tl(t->state->mu);  // no write of the table runs while its data is removed
   if (t->def.deletion_protection)
     return err::validation(msg::kResourceCannotDeletedAsCurrentlyProtectedAgainst);
-  // Remove all data of the table: items, index entries, stream records, then the catalog entry.
+  // Remove all data of the table (items, index entries, stream records: two range deletions, whatever
+  // their number; a table's id is never reused), then the catalog entry.
   WriteBatch b;
-  for (auto& prefix : {keys::table_data_prefix(t->def.id), keys::stream_prefix(t->def.id)}) {
-    DDB_TRY(
-        db.store().scan(prefix, keys::prefix_end(prefix), false, [&](std::string_view k, std::string_view) {
-          b.del(std::string(k));
-          return true;
-        }));
-  }
+  for (auto& prefix : {keys::table_data_prefix(t->def.id), keys::stream_prefix(t->def.id)})
+    b.del_range(prefix, keys::prefix_end(prefix));
   b.del(keys::catalog(t->def.name));
   DDB_TRY(db.store().write(b));
   db.erase_table(t->def.name);
-  if (b.ops().size() >= kReleaseAfterFreedKeys) {
-    b = WriteBatch();
-    release_free_memory();  // the items' memory and the batch's
-  }
   TableView shown = view_of(*t);
   shown.status = "DELETING";
   JsonOut o;

@@ -9,6 +9,7 @@
 #include <shared_mutex>
 
 #include <rocksdb/db.h>
+#include <rocksdb/experimental.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
@@ -119,24 +120,31 @@ class MemKv final : public KvStore {
   // holds their locks together (in shard order), so no reader sees part of it.
   Status write_below(const WriteBatch& batch, std::string_view limit) NO_THREAD_SAFETY_ANALYSIS {
     auto kept = [&](const WriteBatch::Op& op) { return limit.empty() || op.key < limit; };
-    std::vector<Shard*> shards;  // each kept operation's shard, in batch order
-    shards.reserve(batch.ops().size());
-    for (auto& op : batch.ops())
-      if (kept(op)) shards.push_back(shard_for_write(op.key));
-    std::vector<Shard*> order = shards;
+    // Each kept operation with its shard, in batch order (a range deletion: each shard it covers).
+    std::vector<std::pair<const WriteBatch::Op*, Shard*>> work;
+    work.reserve(batch.ops().size());
+    for (auto& op : batch.ops()) {
+      if (!kept(op)) continue;
+      if (!op.is_range) {
+        work.emplace_back(&op, shard_for_write(op.key));
+        continue;
+      }
+      for (auto& [prefix, sh] : shards_in(op.key, range_end(op, limit), false)) work.emplace_back(&op, sh);
+    }
+    std::vector<Shard*> order;
+    for (auto& [op, sh] : work) order.push_back(sh);
     std::sort(order.begin(), order.end());
     order.erase(std::unique(order.begin(), order.end()), order.end());
     for (Shard* sh : order) sh->mu.lock();
-    size_t i = 0;
-    for (auto& op : batch.ops()) {
-      if (!kept(op)) continue;
-      Shard& sh = *shards[i++];
-      if (!sh.on_disk) apply(sh, op);
-    }
+    size_t erased = 0;
+    for (auto& [op, sh] : work)
+      if (!sh->on_disk)
+        erased += op->is_range ? erase_range(*sh, op->key, range_end(*op, limit)) : apply(*sh, *op);
     for (Shard* sh : order) {
       touch(*sh);
       sh->mu.unlock();
     }
+    if (erased >= kReleaseAfterFreedKeys) release_free_memory();
     if (budget_ && budget_->over()) budget_->reclaim();
     return Status::OK();
   }
@@ -217,18 +225,33 @@ class MemKv final : public KvStore {
     sh.bytes.fetch_add(static_cast<size_t>(delta), std::memory_order_relaxed);
     if (budget_) budget_->used.fetch_add(static_cast<size_t>(delta), std::memory_order_relaxed);
   }
-  void apply(Shard& sh, const WriteBatch::Op& op) REQUIRES(sh.mu) {
+  // Returns the number of keys deleted.
+  size_t apply(Shard& sh, const WriteBatch::Op& op) REQUIRES(sh.mu) {
     auto it = sh.map.find(op.key);
     if (it != sh.map.end()) account(sh, -static_cast<ptrdiff_t>(entry_cost(it->first, it->second)));
     if (op.is_delete) {
-      if (it != sh.map.end()) sh.map.erase(it);
-      return;
+      if (it == sh.map.end()) return 0;
+      sh.map.erase(it);
+      return 1;
     }
     if (it != sh.map.end())
       it->second = op.value;
     else
       sh.map.emplace(op.key, op.value);
     account(sh, static_cast<ptrdiff_t>(entry_cost(op.key, op.value)));
+    return 0;
+  }
+  // A range deletion's end in memory: not beyond `limit` (keys from there are not held).
+  static std::string_view range_end(const WriteBatch::Op& op, std::string_view limit) {
+    return !limit.empty() && limit < op.value ? limit : std::string_view(op.value);
+  }
+  size_t erase_range(Shard& sh, std::string_view start, std::string_view end) REQUIRES(sh.mu) {
+    auto lo = sh.map.lower_bound(start), hi = sh.map.lower_bound(end);
+    size_t n = 0, freed = 0;
+    for (auto it = lo; it != hi; ++it, ++n) freed += entry_cost(it->first, it->second);
+    sh.map.erase(lo, hi);
+    account(sh, -static_cast<ptrdiff_t>(freed));
+    return n;
   }
 
   // Shards are never removed (a table's id is never reused): a shard lives as long as the store, and
@@ -374,13 +397,22 @@ class RocksKv final : public KvStore {
   Status write(const WriteBatch& batch) override {
     rocksdb::WriteBatch wb;
     for (auto& op : batch.ops()) {
-      if (op.is_delete)
+      if (op.is_range)
+        wb.DeleteRange(op.key, op.value);
+      else if (op.is_delete)
         wb.Delete(op.key);
       else
         wb.Put(op.key, op.value);
     }
     auto s = write_to_db(wb);
     if (!s.ok()) return err::internal("storage write failed: " + s.ToString());
+    // The files under a range deletion are compacted soon (in the background), so a deleted table's
+    // data leaves the disk without waiting for compactions to reach it.
+    for (auto& op : batch.ops())
+      if (op.is_range) {
+        rocksdb::Slice begin(op.key), end(op.value);
+        (void)rocksdb::experimental::SuggestCompactRange(db_, &begin, &end);
+      }
     return Status::OK();
   }
   Status scan(std::string_view start, std::string_view end, bool reverse,

@@ -18,10 +18,15 @@ class WriteBatch {
  public:
   void put(std::string key, std::string value) { ops_.push_back({std::move(key), std::move(value), false}); }
   void del(std::string key) { ops_.push_back({std::move(key), {}, true}); }
+  // Deletes every key in [start, end) (end not empty) as one operation, whatever their number.
+  void del_range(std::string start, std::string end) {
+    ops_.push_back({std::move(start), std::move(end), true, true});
+  }
   bool empty() const { return ops_.empty(); }
   struct Op {
-    std::string key, value;
+    std::string key, value;  // a range deletion: [key, value)
     bool is_delete;
+    bool is_range = false;
   };
   const std::vector<Op>& ops() const { return ops_; }
 

@@ -129,3 +129,47 @@ def test_tables_beyond_the_budget_are_served_from_disk_and_answer_the_same(data_
         assert s.client().describe_table(TableName="big")["Table"]["ItemCount"] == len(want)
     finally:
         s.stop()
+
+
+def test_a_deleted_table_leaves_nothing_behind_on_disk(data_dir):
+    """DeleteTable removes a table's items, index entries and stream records in one range deletion:
+    a table created again under the same name starts empty (queries, its index, its stream), before and
+    after a restart, and a table beside it keeps every item. Over the budget and within it."""
+    for flags in ([], ["--memory-budget", "1"]):
+        s = Server(*flags, data_dir=data_dir).start()
+        try:
+            c = s.client()
+            for t in ("big", "keep"):
+                create(c, t, index=True)
+            for start in range(0, 400, 25):
+                for t in ("big", "keep"):
+                    c.batch_write_item(RequestItems={t: [{"PutRequest": {"Item": item(1, i)}}
+                                                         for i in range(start, start + 25)]})
+            c.delete_table(TableName="big")
+            create(c, "big", index=True)
+            assert c.scan(TableName="big")["Count"] == 0
+            assert c.query(TableName="big", IndexName="byg", KeyConditionExpression="g = :g",
+                           ExpressionAttributeValues={":g": {"S": "g1"}})["Count"] == 0
+            arn = c.describe_table(TableName="big")["Table"]["LatestStreamArn"]
+            streams = boto3_streams(s)
+            shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
+            it = streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")
+            assert streams.get_records(ShardIterator=it["ShardIterator"])["Records"] == []
+        finally:
+            s.stop()
+        s = Server(*flags, data_dir=data_dir).start()
+        try:
+            c = s.client()
+            assert c.scan(TableName="big", Select="COUNT")["Count"] == 0
+            assert c.scan(TableName="keep", Select="COUNT")["Count"] == 400
+            assert c.describe_table(TableName="big")["Table"]["ItemCount"] == 0
+            for t in ("big", "keep"):
+                c.delete_table(TableName=t)
+        finally:
+            s.stop()
+
+
+def boto3_streams(s):
+    import boto3
+    from conftest import CREDS
+    return boto3.client("dynamodbstreams", endpoint_url=s.url, **CREDS)

@@ -126,6 +126,13 @@ TEST(Kv, ShardedMemoryScansInOrderAndToleratesConcurrentShards) {
   std::vector<std::string> span = keys(*kv, key(1, 298), key(2, 2), false);
   EXPECT_EQ(span, (std::vector<std::string>{key(1, 298), key(1, 299), key(2, 0), key(2, 1)}));
   EXPECT_EQ(keys(*kv, key(1, 298), key(2, 2), true, 1), std::vector<std::string>{key(2, 1)});
+  // A range deletion over the end of one shard and all of the next two.
+  WriteBatch del;
+  del.del_range(key(0, 290), key(3, 0));
+  ASSERT_TRUE(kv->write(del).ok());
+  std::vector<std::string> left = keys(*kv, "", "", false);
+  ASSERT_EQ(left.size(), 290u + 300 + 1);
+  EXPECT_EQ(keys(*kv, key(0, 289), key(3, 1), false), (std::vector<std::string>{key(0, 289), key(3, 0)}));
 }
 
 namespace {
@@ -204,6 +211,17 @@ TEST(Kv, OverTheMemoryBudgetShardsAreReadFromDiskAndAnswerTheSame) {
       }
       b.put(std::string("\x02stream", 7) + std::to_string(round), "record");  // above memory_below
       want[std::string("\x02stream", 7) + std::to_string(round)] = "record";
+      if (round % 7 == 3) {
+        // Range deletions (after the batch's other writes): within a shard, across shards, and from a
+        // shard held in memory up to keys read only from RocksDB (stream records).
+        std::vector<std::pair<std::string, std::string>> ranges = {
+            {shard_key(1, 100), shard_key(1, 200)},
+            {shard_key(2, 350), shard_key(4, 20)},
+            {shard_key(5, 390), std::string("\x02stream", 7) + std::to_string(round - 2)}};
+        auto& [from, to] = ranges[static_cast<size_t>(round / 7) % ranges.size()];
+        b.del_range(from, to);
+        want.erase(want.lower_bound(from), want.lower_bound(to));
+      }
       ASSERT_TRUE(kv->write(b).ok());
       EXPECT_LE(budget->use().resident_bytes, 300u << 10);
       if (round % 10 == 9) expect_same(*kv, want, rng);
