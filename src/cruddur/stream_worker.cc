@@ -168,7 +168,8 @@ Status StreamWorker::prepare() {
 }
 
 // The new message rows of a batch, by conversation, in the order conversations first appear.
-std::vector<StreamWorker::GroupBatch> StreamWorker::new_messages(rapidjson::Value::ConstArray records) {
+std::vector<StreamWorker::GroupBatch> StreamWorker::new_messages(
+    const rapidjson::Value::ConstArray& records) {
   std::vector<GroupBatch> out;
   for (auto& rec : records) {
     const auto& dyn = member_of(rec, "dynamodb");
@@ -215,6 +216,7 @@ Result<int> StreamWorker::step(bool* idle) {
   for (auto& g : groups) {
     auto applied = service_.apply_message_to_conversations(g.group, g.newest_sk, g.text);
     if (!applied.ok()) {
+      if (unsaved_) save_checkpoint();  // the batches before this one are done
       DDB_TRY(on_record_failure(g.sequence, *g.record, applied.take_error()));
       g.skipped = true;
     }
@@ -283,6 +285,7 @@ Status StreamWorker::run() {
     if (!n.ok()) {
       if (n.error().name() == "NoStream" || n.error().name() == "BadCheckpoint") return n.take_error();
       spdlog::warn("stream worker: {}: {} (retrying)", n.error().name(), n.error().message);
+      if (unsaved_) save_checkpoint();  // the batches before the failure are done
       iterator_.clear();
       std::this_thread::sleep_for(std::chrono::seconds(1));
       continue;

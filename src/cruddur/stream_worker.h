@@ -67,7 +67,7 @@ class StreamWorker {
     std::vector<std::string> senders;
     bool skipped;  // its move was dead-lettered
   };
-  static std::vector<GroupBatch> new_messages(rapidjson::Value::ConstArray records);
+  static std::vector<GroupBatch> new_messages(const rapidjson::Value::ConstArray& records);
   ddb::Result<int> step(bool* idle);
   ddb::Status open_iterator();
   ddb::Status check_resume_point(const std::string& seq);

@@ -132,6 +132,7 @@ class MemKv final : public KvStore {
       for (auto& [prefix, sh] : shards_in(op.key, range_end(op, limit), false)) work.emplace_back(&op, sh);
     }
     std::vector<Shard*> order;
+    order.reserve(work.size());
     for (auto& [op, sh] : work) order.push_back(sh);
     std::sort(order.begin(), order.end());
     order.erase(std::unique(order.begin(), order.end()), order.end());

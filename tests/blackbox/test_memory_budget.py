@@ -47,17 +47,19 @@ def load(c):
     return want
 
 
-def query_all(c, **kw):
-    out, start = [], None
+def pages(call, **kw):
+    """Every page of a Query or Scan, following LastEvaluatedKey."""
+    start = None
     while True:
-        args = dict(kw, Limit=37)
-        if start:
-            args["ExclusiveStartKey"] = start
-        r = c.query(**args)
-        out += r["Items"]
+        r = call(**(dict(kw, ExclusiveStartKey=start) if start else kw))
+        yield r
         start = r.get("LastEvaluatedKey")
         if not start:
-            return out
+            return
+
+
+def query_all(c, **kw):
+    return [it for page in pages(c.query, Limit=37, **kw) for it in page["Items"]]
 
 
 def check(s, want):
@@ -83,17 +85,7 @@ def check(s, want):
                      ExpressionAttributeValues={":g": {"S": "g3"}})
     assert sorted((i["pk"]["S"], i["sk"]["S"]) for i in by_g) == sorted(
         (w["pk"]["S"], w["sk"]["S"]) for w in want.values() if w["g"]["S"] == "g3")
-    scanned, start = 0, None
-    while True:
-        args = {"TableName": "big", "Limit": 500}
-        if start:
-            args["ExclusiveStartKey"] = start
-        r = c.scan(**args)
-        scanned += r["Count"]
-        start = r.get("LastEvaluatedKey")
-        if not start:
-            break
-    assert scanned == len(want)
+    assert sum(page["Count"] for page in pages(c.scan, TableName="big", Limit=500)) == len(want)
     for t in ("small1", "small2"):
         assert c.scan(TableName=t, Select="COUNT")["Count"] == 20
     # (A database opens at its first request: these describe the one just read.)
