@@ -85,6 +85,8 @@ void print_banner(const ddb::DdbLocalConfig& cfg, const std::string& path, size_
 
 int run(const ddb::DdbLocalConfig& cfg) {
   ddb::init_logging("ddb-local", cfg.log_level);
+  if (cfg.in_memory && cfg.memory_budget_mb > 0)
+    spdlog::warn("--memory-budget applies to databases on disk; with -inMemory everything stays in memory");
 
   // Signals are taken from here on (before the banner tells anyone the port), by a signal_set.
   boost::asio::io_context signals_ioc;

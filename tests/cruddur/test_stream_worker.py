@@ -81,9 +81,15 @@ def test_a_poison_record_is_dead_lettered_and_skipped(embedded):
     # (The worker moves each conversation once per batch, so the later message's conversation may move
     # before the poison is given up on: both are awaited.)
     assert wait_for(lambda: mine()[other]["message"]["S"] == "after the poison", timeout=60), mine()[other]
-    assert wait_for(lambda: os.path.exists(dead), timeout=60)
-    with open(dead) as f:
-        lines = [json.loads(line) for line in f]
+
+    def dead_letters():  # the file's complete lines, once it has one
+        if not os.path.exists(dead):
+            return None
+        with open(dead) as f:
+            text = f.read()
+        return [json.loads(line) for line in text.splitlines()] if text.endswith("\n") else None
+    assert wait_for(dead_letters, timeout=60)
+    lines = dead_letters()
     assert len(lines) == 1 and lines[0]["error"] == "ValidationException", lines
     assert lines[0]["record"]["dynamodb"]["Keys"]["sk"]["S"] == stamp(t)
     assert lines[0]["sequence"] == lines[0]["record"]["dynamodb"]["SequenceNumber"]
