@@ -113,7 +113,9 @@ class MemKv final : public KvStore {
         return true;
       }
     }
-    return spill_->get(key, value);
+    bool found = spill_->get(key, value);
+    maybe_readmit(prefix_of(key), *sh);
+    return found;
   }
   Status write(const WriteBatch& batch) override { return write_below(batch, {}); }
   // Applies the operations on keys below `limit` (all when it is empty). A batch over several shards
@@ -193,6 +195,7 @@ class MemKv final : public KvStore {
       dropped.swap(sh.map);
       sh.on_disk = true;
       freed = sh.bytes.exchange(0);
+      sh.dropped_bytes.store(freed);
     }
     budget_->used -= freed;
     return freed;
@@ -211,9 +214,10 @@ class MemKv final : public KvStore {
   struct Shard {
     SharedMutex mu;
     std::map<std::string, std::string, std::less<>> map GUARDED_BY(mu);
-    bool on_disk GUARDED_BY(mu) = false;  // dropped from memory: its keys are read from spill_
-    std::atomic<size_t> bytes{0};         // what `map` costs (entry_cost); changed under mu
-    std::atomic<uint32_t> used{0};        // the budget's epoch when last read or written
+    bool on_disk GUARDED_BY(mu) = false;   // dropped from memory: its keys are read from spill_
+    std::atomic<size_t> bytes{0};          // what `map` costs (entry_cost); changed under mu
+    std::atomic<uint32_t> used{0};         // the budget's epoch when last read or written
+    std::atomic<size_t> dropped_bytes{0};  // what `map` cost when the shard was dropped
   };
   std::string_view prefix_of(std::string_view key) const { return key.substr(0, shard_bytes_); }
 
@@ -306,8 +310,44 @@ class MemKv final : public KvStore {
     std::string lo(std::max(start, prefix)), hi = shard_end(prefix);
     if (!end.empty() && (hi.empty() || end < hi)) hi = std::string(end);
     if (!hi.empty() && lo >= hi) return Status::OK();
-    return spill_->scan(lo, hi, reverse,
-                        [&](std::string_view k, std::string_view v) { return *more = fn(k, v); });
+    DDB_TRY(spill_->scan(lo, hi, reverse,
+                         [&](std::string_view k, std::string_view v) { return *more = fn(k, v); }));
+    maybe_readmit(prefix, sh);
+    return Status::OK();
+  }
+  // A dropped shard comes back into memory when it is read and the budget has room for it with half of
+  // the limit to spare (so a working set larger than the budget does not cycle shards in and out). Its
+  // keys are read from the spill store under the shard's lock, taken before the read: every write is in
+  // what was read, or is applied to memory after (a write reaches the spill store first). One shard at a
+  // time per store; the read that finds the room pays for the load.
+  void maybe_readmit(std::string_view prefix, Shard& sh) {
+    if (!budget_ ||
+        budget_->used.load(std::memory_order_relaxed) + sh.dropped_bytes.load(std::memory_order_relaxed) >
+            budget_->limit / 2)
+      return;
+    if (readmitting_.exchange(true)) return;
+    readmit(prefix, sh);
+    readmitting_ = false;
+    if (budget_->over()) budget_->reclaim();
+  }
+  void readmit(std::string_view prefix, Shard& sh) {
+    std::string end = shard_end(prefix);
+    if (end.empty()) return;
+    std::map<std::string, std::string, std::less<>> loaded;
+    size_t bytes = 0;
+    WriterLock lk(sh.mu);
+    if (!sh.on_disk) return;
+    auto read = spill_->scan(prefix, end, false, [&](std::string_view k, std::string_view v) {
+      loaded.emplace_hint(loaded.end(), k, v);
+      bytes += entry_cost(k, v);
+      return true;
+    });
+    if (!read.ok()) return;  // it stays on disk
+    sh.map.swap(loaded);
+    sh.on_disk = false;
+    sh.bytes.store(bytes);
+    budget_->used += bytes;
+    touch(sh);
   }
   // False when fn stopped the scan.
   static bool scan_map(const std::map<std::string, std::string, std::less<>>& map, std::string_view start,
@@ -328,8 +368,9 @@ class MemKv final : public KvStore {
   }
 
   const size_t shard_bytes_;
-  KvStore* const spill_;               // with a budget: where the keys of dropped shards are read
-  MemoryBudget::State* const budget_;  // none for a store only in memory
+  KvStore* const spill_;                  // with a budget: where the keys of dropped shards are read
+  std::atomic<bool> readmitting_{false};  // a dropped shard is being loaded back
+  MemoryBudget::State* const budget_;     // none for a store only in memory
   SharedMutex dir_mu_;
   std::map<std::string, std::unique_ptr<Shard>, std::less<>> dir_ GUARDED_BY(dir_mu_);
 };

@@ -165,3 +165,29 @@ def boto3_streams(s):
     import boto3
     from conftest import CREDS
     return boto3.client("dynamodbstreams", endpoint_url=s.url, **CREDS)
+
+
+def test_a_table_read_from_disk_comes_back_into_memory_when_there_is_room(data_dir):
+    """Three tables outgrow a 1 MB budget: the largest is read from disk. Once the other two are deleted,
+    the next read of it brings it back into memory (with half the budget to spare), and it reads the same."""
+    s = Server("--memory-budget", "1", data_dir=data_dir).start()
+    try:
+        c = s.client()
+        want = {}
+        for t, n in (("tab1", 260), ("tab2", 250), ("tab3", 240)):
+            create(c, t)
+            for start in range(0, n, 25):
+                batch = [item(1, i) for i in range(start, min(start + 25, n))]
+                c.batch_write_item(RequestItems={t: [{"PutRequest": {"Item": it}} for it in batch]})
+                if t == "tab1":
+                    want.update({it["sk"]["S"]: it for it in batch})
+        assert metrics(s)["ddb_tables_on_disk"] == 1
+        for t in ("tab2", "tab3"):
+            c.delete_table(TableName=t)
+        got = c.get_item(TableName="tab1", Key={"pk": {"S": "p1"}, "sk": {"S": "s00007"}})["Item"]
+        assert got == want["s00007"]
+        assert metrics(s)["ddb_tables_on_disk"] == 0
+        assert {it["sk"]["S"]: it for it in query_all(c, TableName="tab1", KeyConditionExpression="pk = :p",
+                                                      ExpressionAttributeValues={":p": {"S": "p1"}})} == want
+    finally:
+        s.stop()

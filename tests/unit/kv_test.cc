@@ -267,3 +267,34 @@ TEST(Kv, ShardsDroppedUnderConcurrentReadersAndWriters) {
   EXPECT_EQ(keys(*kv, "", "", false).size(), 4u * 400);
   EXPECT_GT(budget->use().shards_on_disk, 0u);
 }
+
+// A dropped shard comes back into memory when it is read and the budget has room again (here after the
+// other shards were deleted), and reads the same before and after.
+TEST(Kv, ADroppedShardComesBackWhenThereIsRoom) {
+  Dir d;
+  auto budget = std::make_shared<MemoryBudget>(800 << 10);  // 600 KiB for the copies
+  auto kv = open_budgeted(d, budget);
+  std::map<std::string, std::string> want;
+  WriteBatch b;
+  for (int shard = 0; shard < 3; ++shard)  // about 200, 210 and 220 KiB: the largest is dropped
+    for (int i = 0; i < 175 + 9 * shard; ++i) {
+      std::string v(1000, static_cast<char>('a' + shard));
+      b.put(shard_key(shard, i), v);
+      want[shard_key(shard, i)] = v;
+    }
+  ASSERT_TRUE(kv->write(b).ok());
+  ASSERT_EQ(budget->use().shards_on_disk, 1u);
+  std::mt19937 rng(3);
+  expect_same(*kv, want, rng);  // shard 2 read from disk; the budget has no room for it yet
+  ASSERT_EQ(budget->use().shards_on_disk, 1u);
+  WriteBatch del;
+  del.del_range(shard_key(0, 0), shard_key(2, 0));
+  ASSERT_TRUE(kv->write(del).ok());
+  want.erase(want.begin(), want.lower_bound(shard_key(2, 0)));
+  EXPECT_LT(budget->use().resident_bytes, 10u << 10);
+  std::string got;
+  ASSERT_TRUE(kv->get(shard_key(2, 7), &got));  // this read finds the room
+  EXPECT_EQ(budget->use().shards_on_disk, 0u);
+  EXPECT_GT(budget->use().resident_bytes, 200u << 10);
+  expect_same(*kv, want, rng);
+}
