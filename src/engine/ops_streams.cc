@@ -65,11 +65,16 @@ Result<StreamRef> stream_for_arn(Database& db, const std::string& arn) {
   return not_found();
 }
 
-// The key after a stream's last readable record: its last record if it was replaced, else the last one
-// whose write is complete (TableState::stream_visible).
+// A stream's newest readable record: its last record if it was replaced (written before the replacement,
+// so complete), else the table's last one whose write is complete (TableState::stream_visible).
+uint64_t newest_readable(const StreamRef& s) {
+  return std::min(s.last_seq, s.table->state->stream_visible.load());
+}
+
+// The key after a stream's newest readable record.
 std::string stream_end(const StreamRef& s) {
   std::string to = keys::stream_prefix(s.table->def.id);
-  put_u64be(to, std::min(s.last_seq, s.table->state->stream_visible.load()) + 1);
+  put_u64be(to, newest_readable(s) + 1);
   return to;
 }
 
@@ -268,9 +273,7 @@ Result<std::string> ops::get_shard_iterator(Database& db, const Json& req) {
   if (*shard != shard_id(s.table->def, s.ordinal))
     return err::not_found(msg::kRequestedResourceNotFoundShardDoesNot);
   auto [first, last] = seq_range(db, s);
-  // The stream's newest record: its last if replaced, else the table's last complete write (a record
-  // still being written comes after LATEST).
-  uint64_t end = s.last_seq != UINT64_MAX ? s.last_seq : s.table->state->stream_visible.load();
+  uint64_t end = newest_readable(s);  // a record still being written comes after LATEST
   uint64_t after = 0;
   if (*type == "TRIM_HORIZON") {
     after = first ? first - 1 : end;
