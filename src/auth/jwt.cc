@@ -19,6 +19,7 @@
 
 #include "auth/sigv4.h"
 #include "util/codec.h"
+#include "util/json_writer.h"
 
 namespace ddb::jwt {
 
@@ -116,7 +117,7 @@ std::string Issuer::sign_access_token(const std::string& sub, const std::string&
                                       std::chrono::seconds ttl, long long not_before) const {
   long long now = static_cast<long long>(std::time(nullptr));
   rapidjson::StringBuffer sb;
-  rapidjson::Writer<rapidjson::StringBuffer> w(sb);
+  ddb::JsonWriter w(sb);
   w.StartObject();
   w.Key("sub");
   w.String(sub.c_str());

@@ -15,6 +15,7 @@
 #include "engine/engine.h"
 #include "engine/json_util.h"
 #include "util/errors.h"
+#include "util/json_writer.h"
 
 namespace ddb::client {
 
@@ -239,7 +240,7 @@ Result<rapidjson::Document> HttpClient::call(std::string_view target, const std:
         if (doc.HasMember(m) && doc[m].IsString()) e.message = doc[m].GetString();
       if (doc.HasMember("CancellationReasons")) {
         rapidjson::StringBuffer sb;
-        rapidjson::Writer<rapidjson::StringBuffer> w(sb);
+        ddb::JsonWriter w(sb);
         doc["CancellationReasons"].Accept(w);
         e.extra_json = std::string(",\"CancellationReasons\":") + sb.GetString();
       }

@@ -7,6 +7,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "util/json_writer.h"
+
 namespace cruddur {
 
 class Json {
@@ -55,13 +57,13 @@ class Json {
 
  private:
   rapidjson::StringBuffer sb_;
-  rapidjson::Writer<rapidjson::StringBuffer> w_;
+  ddb::JsonWriter w_;
 };
 
 // Serializes any RapidJSON value.
 inline std::string to_json(const rapidjson::Value& v) {
   rapidjson::StringBuffer sb;
-  rapidjson::Writer<rapidjson::StringBuffer> w(sb);
+  ddb::JsonWriter w(sb);
   v.Accept(w);
   return std::string(sb.GetString(), sb.GetSize());
 }

@@ -10,6 +10,7 @@
 #include <rapidjson/writer.h>
 
 #include "util/errors.h"
+#include "util/json_writer.h"
 #include "util/messages.h"
 #include "util/status.h"
 
@@ -90,7 +91,7 @@ class JsonOut {
  public:
   JsonOut() : w(sb) {}
   rapidjson::StringBuffer sb;
-  rapidjson::Writer<rapidjson::StringBuffer> w;
+  ddb::JsonWriter w;
   void key(std::string_view k) { w.Key(k.data(), static_cast<rapidjson::SizeType>(k.size())); }
   void str(std::string_view s) { w.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
   void kv(std::string_view k, std::string_view s) {

@@ -4,6 +4,7 @@
 #include "engine/ops.h"
 #include "engine/request.h"
 #include "util/codec.h"
+#include "util/json_writer.h"
 #include "util/messages.h"
 
 namespace ddb {
@@ -115,7 +116,7 @@ Status check_table_names(const Json& ri) {
     check_table_name(v, std::string(name), "requestItems", TableNameForm::kName);
     if (v.empty()) continue;
     rapidjson::StringBuffer sb;
-    rapidjson::Writer<rapidjson::StringBuffer> w(sb);
+    ddb::JsonWriter w(sb);
     ri.Accept(w);
     return Violations::only("'" + std::string(sb.GetString(), sb.GetSize()) + "'", "requestItems",
                             msg::kRequestItemsMapKeys);

@@ -6,6 +6,7 @@
 #include "engine/ops.h"
 #include "engine/request.h"
 #include "util/codec.h"
+#include "util/json_writer.h"
 #include "util/messages.h"
 
 namespace ddb {
@@ -102,7 +103,7 @@ Error cancellation(const std::vector<std::optional<Error>>& failures, const std:
 
 std::string request_hash(const Json& parts, std::string_view kind) {
   rapidjson::StringBuffer sb;
-  rapidjson::Writer<rapidjson::StringBuffer> w(sb);
+  ddb::JsonWriter w(sb);
   parts.Accept(w);
   return std::string(kind) + ":" + std::to_string(crc32(std::string_view(sb.GetString(), sb.GetSize()))) +
          ":" + std::to_string(sb.GetSize());

@@ -7,6 +7,7 @@
 
 #include "engine/ops.h"
 #include "types/keycodec.h"
+#include "util/json_writer.h"
 #include "util/messages.h"
 #include "util/time.h"
 
@@ -82,7 +83,7 @@ Status parse_key_schema(const Json* ks, std::string_view path, KeyDef& out, Viol
     bool first = true;
     for (auto& e : ks->GetArray()) {
       rapidjson::StringBuffer sb;
-      rapidjson::Writer<rapidjson::StringBuffer> w(sb);
+      ddb::JsonWriter w(sb);
       e.Accept(w);
       s += (first ? "" : ", ") + std::string(sb.GetString());
       first = false;

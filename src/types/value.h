@@ -14,6 +14,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "util/json_writer.h"
 #include "util/status.h"
 
 namespace ddb {
@@ -73,7 +74,7 @@ struct Value {
   bool is_set() const { return type == VType::SS || type == VType::NS || type == VType::BS; }
 };
 
-using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+// JsonWriter: util/json_writer.h (RapidJSON's writer with a faster string path).
 
 // Wire JSON -> Value. Validates exactly one type member, sets non-empty and duplicate-free,
 // numbers, base64, NULL=true, and nesting depth.
