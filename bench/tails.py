@@ -17,7 +17,8 @@ def main(path):
     for wl, name in workloads:
         cells = []
         for t in targets:
-            rs = [r for r in runs if r["target"] == t and r["workload"] == wl and r["ok"]]
+            rs = [r for r in runs if r["target"] == t and r["workload"] == wl and r["ok"]
+                  and "p999" in (r.get("lat_ms") or {})]  # the sequential Scan (f) has no latencies
             if not rs:
                 cells.append("-")
                 continue

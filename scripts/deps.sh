@@ -4,7 +4,7 @@ set -euo pipefail
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 BUILD_PKGS=(build-essential cmake g++ ccache libboost-dev librocksdb-dev rapidjson-dev libfmt-dev libssl-dev
-            libsqlite3-dev libpq-dev zlib1g-dev libcli11-dev libhiredis-dev libspdlog-dev libhnswlib-dev)
+            libsqlite3-dev libpq-dev zlib1g-dev libdeflate-dev libcli11-dev libhiredis-dev libspdlog-dev libhnswlib-dev)
 TEST_PKGS=(libgtest-dev clang clang-format clang-tidy libclang-rt-14-dev awscli python3-boto3 python3-pytest nodejs npm postgresql wrk
            openjdk-17-jre-headless chromium openssl redis-server)
 want=("${BUILD_PKGS[@]}")

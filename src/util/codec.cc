@@ -1,5 +1,6 @@
 #include "util/codec.h"
 
+#include <libdeflate.h>
 #include <zlib.h>
 
 #include <array>
@@ -103,22 +104,19 @@ Gunzip gunzip(std::string_view in, size_t max_out, std::string& out) {
 }
 
 std::string gzip(std::string_view in) {
-  z_stream z{};
-  deflateInit2(&z, Z_BEST_SPEED, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
-  std::string out(deflateBound(&z, static_cast<uLong>(in.size())), '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  z.avail_in = static_cast<uInt>(in.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  deflate(&z, Z_FINISH);  // the bound holds the whole stream: one call ends it
-  out.resize(z.total_out);
-  deflateEnd(&z);
+  // One compressor per thread, at libdeflate's fastest level (its output is smaller than zlib's level 1).
+  struct Compressor {
+    libdeflate_compressor* c = libdeflate_alloc_compressor(1);
+    ~Compressor() { libdeflate_free_compressor(c); }
+  };
+  thread_local Compressor z;
+  std::string out(libdeflate_gzip_compress_bound(z.c, in.size()), '\0');
+  out.resize(libdeflate_gzip_compress(z.c, in.data(), in.size(), out.data(), out.size()));
   return out;
 }
 
 uint32_t crc32(std::string_view data) {
-  return static_cast<uint32_t>(
-      ::crc32(0L, reinterpret_cast<const Bytef*>(data.data()), static_cast<uInt>(data.size())));
+  return libdeflate_crc32(0, data.data(), data.size());
 }
 
 bool valid_utf8(std::string_view s) {

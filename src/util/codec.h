@@ -15,7 +15,7 @@ uint32_t crc32(std::string_view data);
 // A gzip stream's content, at most max_out bytes. kCorrupt: not a whole, valid gzip stream.
 enum class Gunzip { kOk, kCorrupt, kTooLarge };
 Gunzip gunzip(std::string_view in, size_t max_out, std::string& out);
-// `in` as one gzip stream (RFC 1952), at zlib's fastest level.
+// `in` as one gzip stream (RFC 1952), at libdeflate's fastest level.
 std::string gzip(std::string_view in);
 // Well-formed UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF.
 bool valid_utf8(std::string_view s);

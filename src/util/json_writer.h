@@ -3,13 +3,13 @@
 // The output is byte for byte RapidJSON's (the same escapes: \" \\ \b \f \n \r \t, other control bytes
 // as \u00XX with upper-case hex, every other byte as is), so callers may use either.
 #pragma once
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
 #include <cstdint>
 #include <cstring>
 #include <string>
 #include <string_view>
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 namespace ddb {
 
@@ -29,12 +29,18 @@ inline bool needs_escape8(uint64_t x) {
 inline char escape_of(unsigned char c) {
   if (c >= 0x20) return c == '"' ? '"' : c == '\\' ? '\\' : 0;
   switch (c) {
-    case '\b': return 'b';
-    case '\t': return 't';
-    case '\n': return 'n';
-    case '\f': return 'f';
-    case '\r': return 'r';
-    default: return 'u';
+    case '\b':
+      return 'b';
+    case '\t':
+      return 't';
+    case '\n':
+      return 'n';
+    case '\f':
+      return 'f';
+    case '\r':
+      return 'r';
+    default:
+      return 'u';
   }
 }
 // Appends s as a JSON string, quotes included, to a buffer with room for 2 + 6 * s.size() bytes.

@@ -1,10 +1,10 @@
 #include "util/json_writer.h"
 
-#include <gtest/gtest.h>
-#include <rapidjson/document.h>
-
 #include <random>
 #include <string>
+
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
 
 using namespace ddb;
 
@@ -43,7 +43,8 @@ TEST(JsonWriter, RandomStringsAsRapidJson) {
     std::string s(rng() % 70, ' ');
     bool dense = rng() % 2 == 0;
     for (auto& ch : s)
-      ch = dense ? alphabet[rng() % alphabet.size()] : (rng() % 40 == 0 ? '"' : static_cast<char>('a' + rng() % 26));
+      ch = dense ? alphabet[rng() % alphabet.size()]
+                 : (rng() % 40 == 0 ? '"' : static_cast<char>('a' + rng() % 26));
     ASSERT_EQ(write<JsonWriter>(s), write<Plain>(s)) << "round " << round;
   }
 }
