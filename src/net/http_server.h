@@ -80,6 +80,8 @@ struct ServerOptions {
   unsigned short port = 8000;        // Default: 8000; 0 picks a free port.
   int threads = 0;                   // Default: 0 = one per core (at least 2). All of them run one
                                      // event loop; no connection is tied to a thread.
+  int idle_poll_microseconds = 0;    // Default: 0 = never. At most this long a thread out of work (when
+                                     // all are) polls for the next request before it sleeps (adaptive).
   size_t max_body_bytes = 16 << 20;  // Default: 16 MiB; larger bodies get kTooLarge before being read.
   size_t max_pending_body_bytes = 256u << 20;  // Default: 256 MiB held by all bodies being received.
   size_t max_connections = 0;                  // Default: 0 = half the process's descriptor limit.

@@ -184,3 +184,46 @@ def test_requests_without_a_signature_get_the_services_authentication_errors(ser
                                "'SignedHeaders' parameter. Authorization=AWS4-HMAC-SHA256 Signature=00")
     assert answer("AWS4-HMAC-SHA256 Credential=k/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, "
                   "Signature=00")[0] == 200
+
+
+def test_idle_polling_answers_every_client_then_sleeps():
+    # --idle-poll-us: a thread out of work (when all are) polls for the next request before it sleeps.
+    # Several sequential clients at once must all be answered, every write must be there, the server must
+    # stop burning CPU once the clients go (the poll window shrinks), and it must stop on SIGTERM at once.
+    s = Server("--threads", "2", "--idle-poll-us", "1000").start()
+    try:
+        setup = Raw(s.port)
+        assert setup.call("CreateTable", {"TableName": "poll", "BillingMode": "PAY_PER_REQUEST",
+                                          "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+                                          "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}]})[0] == 200
+        errors = []
+
+        def client(n):
+            c = Raw(s.port)
+            for i in range(150):
+                item = {"pk": {"S": f"{n}-{i}"}, "v": {"N": str(i)}}
+                if c.call("PutItem", {"TableName": "poll", "Item": item})[0] != 200:
+                    errors.append(("put", n, i))
+                status, out = c.call("GetItem", {"TableName": "poll", "Key": {"pk": {"S": f"{n}-{i}"}}})
+                if status != 200 or out.get("Item") != item:
+                    errors.append(("get", n, i, status, out))
+
+        threads = [threading.Thread(target=client, args=(n,)) for n in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == []
+        status, out = setup.call("Scan", {"TableName": "poll", "Select": "COUNT"})
+        assert status == 200 and out["Count"] == 600
+        # Idle: a thread that never went to sleep would take a whole CPU; one polls at most 1 ms (less as
+        # the idle spells outlast it) before it sleeps in epoll_wait.
+        time.sleep(0.1)
+        before = s.cpu_seconds()
+        time.sleep(1.0)
+        assert s.cpu_seconds() - before < 0.2, "the server kept polling while idle"
+        started = time.monotonic()
+        s.stop()
+        assert s.proc.returncode == 0 and time.monotonic() - started < 5
+    finally:
+        s.stop()
