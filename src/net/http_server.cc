@@ -464,69 +464,46 @@ class Session final : public IdleConnection, public std::enable_shared_from_this
   std::chrono::steady_clock::time_point write_started_{}, last_write_ = std::chrono::steady_clock::now();
 };
 
-}  // namespace
-
-namespace {
-// How long a thread out of work polls before it sleeps in epoll_wait: a request that arrives while it
-// polls is picked up at once instead of after a wake-up from another CPU (tens of microseconds on a
-// virtual machine). One thread polls at a time, and only while every other thread is out of work too:
-// under load a polling thread would take the CPU from the threads (and the clients) with work to do.
-// The window adapts as KVM's halt polling does: it grows
-// while the work came back soon after the thread slept (a poll that long would have caught it) and
-// shrinks while the idle spells outlast four times the limit (a slow client: polling would only burn
-// CPU). The idle spell is measured up to the end of the first handler it ran, hence the margin.
+// With one I/O thread: how long the thread, out of work, polls before it sleeps in epoll_wait. A request
+// that arrives while it polls is picked up at once instead of after a wake-up from another CPU (tens of
+// microseconds on a virtual machine). The window adapts as KVM's halt polling does: it grows while the
+// work came back soon after the thread slept (a poll that long would have caught it) and halves while
+// the idle spells outlast four times the limit (a slow client: polling would only burn CPU); an idle
+// spell is measured up to the end of the first handler it ran, hence the margin. With more threads
+// polling is not done: a thread asleep in epoll_wait holds the reactor, so another's polls see no I/O.
 class IdlePoll {
  public:
-  IdlePoll(std::chrono::microseconds limit, size_t threads)
-      : limit_ns_(limit.count() * 1000), threads_(static_cast<int>(threads)) {}
-  bool enabled() const { return limit_ns_ > 0; }
-  // Called by a thread out of work: runs handlers and returns once it ran at least one (or stopped).
-  void wait_for_work(asio::io_context& io) {
-    using Clock = std::chrono::steady_clock;
-    struct Idle {
-      std::atomic<int>& n;
-      int now = n.fetch_add(1, std::memory_order_acq_rel) + 1;
-      ~Idle() { n.fetch_sub(1, std::memory_order_acq_rel); }
-    } idle{idle_threads_};
-    bool expected = false;
-    if (idle.now < threads_ || !polling_.compare_exchange_strong(expected, true, std::memory_order_acq_rel)) {
-      io.run_one();
+  explicit IdlePoll(std::chrono::microseconds limit) : limit_ns_(limit.count() * 1000) {}
+  // Runs the loop until it stops.
+  void run(asio::io_context& io) {
+    if (limit_ns_ == 0) {
+      io.run();
       return;
     }
-    auto idle_from = Clock::now();
-    auto until = idle_from + std::chrono::nanoseconds(window_ns_.load(std::memory_order_relaxed));
-    size_t ran = 0;
-    while (ran == 0 && !io.stopped() && Clock::now() < until) ran = io.poll();
-    polling_.store(false, std::memory_order_release);
-    if (ran > 0) return;
-    io.run_one();
-    adapt(std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - idle_from).count());
+    while (!io.stopped())
+      if (io.poll() == 0) wait_for_work(io);
   }
 
  private:
-  void adapt(int64_t idle_ns) {
-    int64_t w = window_ns_.load(std::memory_order_relaxed);
+  using Clock = std::chrono::steady_clock;
+  // Runs handlers and returns once it ran at least one (or the loop stopped).
+  void wait_for_work(asio::io_context& io) {
+    auto idle_from = Clock::now();
+    auto until = idle_from + std::chrono::nanoseconds(window_ns_);
+    while (!io.stopped() && Clock::now() < until)
+      if (io.poll() > 0) return;
+    io.run_one();
+    int64_t idle_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - idle_from).count();
     if (idle_ns > 4 * limit_ns_)
-      w /= 2;
-    else if (idle_ns > w)
-      w = std::min(limit_ns_, std::max<int64_t>(2 * w, 10'000));
-    window_ns_.store(w < 1'000 ? 0 : w, std::memory_order_relaxed);
+      window_ns_ /= 2;
+    else if (idle_ns > window_ns_)
+      window_ns_ = std::min(limit_ns_, std::max<int64_t>(2 * window_ns_, 10'000));
+    if (window_ns_ < 1'000) window_ns_ = 0;
   }
   const int64_t limit_ns_;
-  const int threads_;
-  std::atomic<int> idle_threads_{0};  // threads in wait_for_work
-  std::atomic<int64_t> window_ns_{0};
-  std::atomic<bool> polling_{false};
+  int64_t window_ns_ = 0;
 };
 
-void run_loop(asio::io_context& io, IdlePoll& idle) {
-  if (!idle.enabled()) {
-    io.run();
-    return;
-  }
-  while (!io.stopped())
-    if (io.poll() == 0) idle.wait_for_work(io);
-}
 }  // namespace
 
 struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
@@ -534,7 +511,6 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   // One event loop that every I/O thread runs: a connection's next handler runs on whichever thread
   // is free, so a thread the OS has descheduled holds up nobody else's request.
   std::unique_ptr<asio::io_context> ioc;
-  std::unique_ptr<IdlePoll> idle;  // created by start()
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> guard;
   size_t thread_count = 2;
   std::unique_ptr<tcp::acceptor> acceptor;    // on its own strand, as is `retry`
@@ -673,10 +649,9 @@ unsigned short Server::port() const {
 }
 
 void Server::start() {
-  impl_->idle = std::make_unique<IdlePoll>(std::chrono::microseconds(impl_->sh->opt.idle_poll_microseconds),
-                                           impl_->thread_count);
+  auto poll = std::chrono::microseconds(impl_->thread_count == 1 ? impl_->sh->opt.idle_poll_microseconds : 0);
   for (size_t i = 0; i < impl_->thread_count; ++i)
-    impl_->threads.emplace_back([this] { run_loop(*impl_->ioc, *impl_->idle); });
+    impl_->threads.emplace_back([io = impl_->ioc.get(), poll] { IdlePoll(poll).run(*io); });
 }
 
 void Server::stop() {

@@ -187,10 +187,10 @@ def test_requests_without_a_signature_get_the_services_authentication_errors(ser
 
 
 def test_idle_polling_answers_every_client_then_sleeps():
-    # --idle-poll-us: a thread out of work (when all are) polls for the next request before it sleeps.
-    # Several sequential clients at once must all be answered, every write must be there, the server must
-    # stop burning CPU once the clients go (the poll window shrinks), and it must stop on SIGTERM at once.
-    s = Server("--threads", "2", "--idle-poll-us", "1000").start()
+    # --idle-poll-us: the I/O thread, out of work, polls for the next request before it sleeps. Several
+    # sequential clients at once must all be answered, every write must be there, the server must stop
+    # burning CPU once the clients go, and it must stop on SIGTERM at once.
+    s = Server("--threads", "1", "--idle-poll-us", "1000").start()
     try:
         setup = Raw(s.port)
         assert setup.call("CreateTable", {"TableName": "poll", "BillingMode": "PAY_PER_REQUEST",

@@ -50,13 +50,11 @@ class Failure(Exception):
     pass
 
 
-def start(binary, db_path=None, budget=None, idle_poll=None):
+def start(binary, db_path=None, budget=None):
     log = tempfile.TemporaryFile(mode="w+")
     where = ["-dbPath", db_path] if db_path else ["-inMemory"]
     if budget:
         where += ["--memory-budget", str(budget)]
-    if idle_poll:
-        where += ["--idle-poll-us", str(idle_poll)]
     proc = subprocess.Popen([binary, "--port", "0", *where, "--ttl-interval-ms", "20"],
                             stdout=subprocess.PIPE, stderr=log, text=True)
     deadline = time.time() + 30
@@ -87,10 +85,9 @@ def main():
     ap.add_argument("--seconds", type=float, default=20)
     ap.add_argument("--db-path", action="store_true", help="on disk (stream records read from RocksDB)")
     ap.add_argument("--memory-budget", type=int, help="MB; with --db-path: outgrow it with a bulk table")
-    ap.add_argument("--idle-poll-us", type=int, help="the server's --idle-poll-us (threads poll when out of work)")
     args = ap.parse_args()
     db_dir = tempfile.TemporaryDirectory(prefix="ddb-stress-") if args.db_path else None
-    proc, log, port = start(args.binary, db_dir.name if db_dir else None, args.memory_budget, args.idle_poll_us)
+    proc, log, port = start(args.binary, db_dir.name if db_dir else None, args.memory_budget)
     errors, acked = [], {}
     acked_lock = threading.Lock()
     stop = threading.Event()
