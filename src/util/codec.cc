@@ -4,6 +4,7 @@
 #include <zlib.h>
 
 #include <array>
+#include <new>
 
 namespace ddb {
 
@@ -104,12 +105,13 @@ Gunzip gunzip(std::string_view in, size_t max_out, std::string& out) {
 }
 
 std::string gzip(std::string_view in) {
-  // One compressor per thread, at libdeflate's fastest level (its output is smaller than zlib's level 1).
+  // One compressor per thread, at libdeflate's fastest level.
   struct Compressor {
     libdeflate_compressor* c = libdeflate_alloc_compressor(1);
     ~Compressor() { libdeflate_free_compressor(c); }
   };
   thread_local Compressor z;
+  if (!z.c) throw std::bad_alloc();
   std::string out(libdeflate_gzip_compress_bound(z.c, in.size()), '\0');
   out.resize(libdeflate_gzip_compress(z.c, in.data(), in.size(), out.data(), out.size()));
   return out;
