@@ -319,13 +319,13 @@ bool items_equal(const Item& a, const Item& b) {
   return true;
 }
 
-size_t number_size(const std::string& canonical) {
+size_t number_size(std::string_view canonical) {
   // DynamoDB stores a number as base-100 digits aligned on the decimal point, plus one byte (and one more
   // for a negative number of fewer than 20 pairs): 1.5 is the pairs "01" "50" (3 bytes), 123456 is "12" "34"
   // "56" (4), 0 is 1 byte. Checked digit by digit against DynamoDB Local 3.3.1, which matches the service
   // here.
   bool negative = !canonical.empty() && canonical[0] == '-';
-  std::string_view t(canonical);
+  std::string_view t = canonical;
   if (negative) t.remove_prefix(1);
   size_t dot = t.find('.');
   std::string_view int_part = t.substr(0, dot);

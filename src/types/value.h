@@ -103,7 +103,7 @@ bool items_equal(const Item& a, const Item& b);
 // Orders two values of the same scalar type (S, N, B). REQUIRES: a.type == b.type, scalar.
 int compare_scalars(const Value& a, const Value& b);
 // The bytes DynamoDB counts for a number in its canonical form.
-size_t number_size(const std::string& canonical);
+size_t number_size(std::string_view canonical);
 size_t value_size(const Value& v);
 size_t item_size(const Item& item);
 // DynamoDB allows 32 levels of attribute values: a top-level scalar is one level, each M or L adds one.

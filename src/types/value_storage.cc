@@ -227,7 +227,7 @@ bool encoded_value_size(std::string_view& in, size_t& out, int depth) {
       return true;
     case VType::N:
       if (!get_view(in, s)) return false;
-      out += number_size(std::string(s));
+      out += number_size(s);
       return true;
     case VType::SS:
     case VType::NS:
@@ -235,7 +235,7 @@ bool encoded_value_size(std::string_view& in, size_t& out, int depth) {
       if (!get_varint(in, n) || n > in.size()) return false;
       for (uint64_t i = 0; i < n; ++i) {
         if (!get_view(in, s)) return false;
-        out += static_cast<VType>(t) == VType::NS ? number_size(std::string(s)) : s.size();
+        out += static_cast<VType>(t) == VType::NS ? number_size(s) : s.size();
       }
       return true;
     case VType::M:
