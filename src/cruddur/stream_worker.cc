@@ -205,9 +205,13 @@ Result<int> StreamWorker::step(bool* idle) {
     return r.take_error();
   }
   const auto& records = array_of(*r, "Records");
-  for (auto& rec : records)
-    if (str_of(member_of(rec, "dynamodb"), "SequenceNumber").empty())
+  std::vector<std::string> sequences;  // checked before anything is applied
+  sequences.reserve(records.Size());
+  for (auto& rec : records) {
+    sequences.push_back(str_of(member_of(rec, "dynamodb"), "SequenceNumber"));
+    if (sequences.back().empty())
       return Error{"BadResponse", "a stream record without a SequenceNumber", 503, {}};
+  }
   // Each conversation's rows move once per batch, to its newest message there: moving them through
   // every older one first would end in the same place (the worker catches up under load in a few
   // batches instead of one move per message). A move that fails retries the whole batch from the
@@ -223,14 +227,11 @@ Result<int> StreamWorker::step(bool* idle) {
   }
   for (auto& g : groups)
     if (!g.skipped && opt_.on_messages) opt_.on_messages(g.group, g.newest_sk, g.senders);
-  int n = 0;
-  for (auto& rec : records) {
-    std::string seq = str_of(member_of(rec, "dynamodb"), "SequenceNumber");
+  for (auto& seq : sequences)
     if (seq == failing_sequence_) failures_ = 0;
-    last_sequence_ = seq;
-    ++n;
-    ++processed_;
-  }
+  int n = static_cast<int>(sequences.size());
+  if (n > 0) last_sequence_ = sequences.back();
+  processed_ += n;
   // Checkpointed (an fsync and a rename) at most every kCheckpointEvery while records flow, and as
   // soon as the worker has caught up: a crash replays at most that much, which is harmless.
   if (n > 0) unsaved_ = true;
