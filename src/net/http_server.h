@@ -1,9 +1,10 @@
-// A small HTTP/1.1 server on Boost.Beast: keep-alive, one event loop that all I/O threads run (each
-// connection on a strand, so its next step goes to whichever thread is free), and every resource
-// a client can hold bounded: connections (idle ones are closed oldest first when the cap is
-// reached), header and body time, body size, and the memory all unfinished bodies may hold together.
-// It knows nothing of the application: each request is passed to a Handler, a function from request
-// to reply, and the few answers the server gives itself come from ServerOptions::error_reply.
+// A small HTTP/1.1(S) server on epoll: keep-alive and pipelining, every I/O thread waiting on one epoll
+// instance and no connection tied to a thread (a connection's next step runs on whichever thread is
+// there first; net/server_core.h), Beast's request parser, OpenSSL for TLS, and every resource a client
+// can hold bounded: connections (idle ones are closed oldest first when the cap is reached), header and
+// body time, body size, and the memory all unfinished bodies may hold together. It knows nothing of
+// the application: each request is passed to a Handler, a function from request to reply, and the few
+// answers the server gives itself come from ServerOptions::error_reply.
 // Thread-safety: the handler is called from several threads at once.
 #pragma once
 #include <chrono>
@@ -80,8 +81,8 @@ struct ServerOptions {
   unsigned short port = 8000;        // Default: 8000; 0 picks a free port.
   int threads = 0;                   // Default: 0 = one per core (at least 2). All of them run one
                                      // event loop; no connection is tied to a thread.
-  int idle_poll_microseconds = 0;    // Default: 0 = never. At most this long a thread out of work (when
-                                     // all are) polls for the next request before it sleeps (adaptive).
+  int idle_poll_microseconds = 0;    // Default: 0 = never. At most this long a thread out of work (one
+                                     // at a time) polls for the next request before it sleeps (adaptive).
   size_t max_body_bytes = 16 << 20;  // Default: 16 MiB; larger bodies get kTooLarge before being read.
   size_t max_pending_body_bytes = 256u << 20;  // Default: 256 MiB held by all bodies being received.
   size_t max_connections = 0;                  // Default: 0 = half the process's descriptor limit.
