@@ -41,7 +41,8 @@ Connection::Connection(Core& core, Slot& slot, uint16_t gen, int fd)
     : core_(core), slot_(slot), gen_(gen), io_(fd, core.tls.get()) {
   int64_t now = steady_ns();
   // A TLS handshake must finish as a request's header must; a plain connection waits for a request.
-  set_deadline(now + (io_.tls() ? core_.opt.header_timeout_seconds : core_.opt.idle_timeout_seconds) * kSecond);
+  set_deadline(now +
+               (io_.tls() ? core_.opt.header_timeout_seconds : core_.opt.idle_timeout_seconds) * kSecond);
   set_idle(io_.tls() ? 0 : now);
 }
 
@@ -112,7 +113,8 @@ Io Connection::read_more() {
       hi_ -= lo_;
       lo_ = 0;
     }
-    if (in_.size() - hi_ < kReadChunk) in_.resize(std::min(kBufferCap, std::max(in_.size() * 2, hi_ + kReadChunk)));
+    if (in_.size() - hi_ < kReadChunk)
+      in_.resize(std::min(kBufferCap, std::max(in_.size() * 2, hi_ + kReadChunk)));
   }
   size_t room = in_.size() - hi_;
   if (room == 0) return Io::kClosed;  // cannot happen: the parser refuses a header past its limit first

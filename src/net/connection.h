@@ -3,12 +3,12 @@
 // the reply, and keeps the connection for the next request (pipelined ones included) or pushes an
 // event stream. Every wait has a deadline in its slot, which the server's timer enforces.
 #pragma once
-#include <boost/beast/http.hpp>
-
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <boost/beast/http.hpp>
 
 #include "net/server_core.h"
 

@@ -52,7 +52,8 @@ bool add(int epfd, int fd, uint32_t events, uint64_t data) {
 }  // namespace
 
 int64_t steady_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
       .count();
 }
 
@@ -91,7 +92,8 @@ bool Core::listen(std::string* error) {
   int one = 1;
   if (listen_fd_ < 0 || setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
       bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), len) != 0 || ::listen(listen_fd_, SOMAXCONN) != 0)
-    return fail("cannot listen on " + opt.host + ":" + std::to_string(opt.port) + ": " + std::strerror(errno));
+    return fail("cannot listen on " + opt.host + ":" + std::to_string(opt.port) + ": " +
+                std::strerror(errno));
   if (getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
     port_ = ntohs(addr.ss_family == AF_INET ? v4->sin_port : v6->sin6_port);
   epfd_ = epoll_create1(EPOLL_CLOEXEC);
@@ -205,7 +207,8 @@ void Core::accept_all() {
       if (errno == EAGAIN || errno == EWOULDBLOCK) return;
       // Out of descriptors (or memory): free idle connections and try again on the next tick,
       // instead of spinning on an accept that fails at once.
-      if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) evict_oldest(thread_count_);
+      if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+        evict_oldest(thread_count_);
       accept_paused_ = true;
       return;
     }
@@ -280,14 +283,20 @@ void Core::on_timer() {
 }
 
 // Closes the n connections that have been idle longest (those idle now; a request that arrives
-// before the kick is answered first).
+// before the kick is answered first). Each is claimed first, so that threads evicting at once close
+// n each rather than all the same one.
 void Core::evict_oldest(size_t n) {
-  auto idle = slots_where([](const Slot& s) { return s.idle_since_ns.load() != 0; });
-  auto since = [](const std::pair<Slot*, uint16_t>& x) { return x.first->idle_since_ns.load(); };
-  n = std::min(n, idle.size());
-  std::partial_sort(idle.begin(), idle.begin() + static_cast<ptrdiff_t>(n), idle.end(),
-                    [&](auto& a, auto& b) { return since(a) < since(b); });
-  for (size_t i = 0; i < n; ++i) kick(idle[i].first, idle[i].second, kEvict);
+  std::vector<std::pair<int64_t, std::pair<Slot*, uint16_t>>> idle;
+  for (auto c : slots_where([](const Slot& s) { return s.idle_since_ns.load() != 0; }))
+    idle.emplace_back(c.first->idle_since_ns.load(), c);
+  std::sort(idle.begin(), idle.end(), [](auto& a, auto& b) { return a.first < b.first; });
+  for (auto& [since, c] : idle) {
+    if (n == 0) break;
+    int64_t seen = since;
+    if (seen == 0 || !c.first->idle_since_ns.compare_exchange_strong(seen, 0)) continue;
+    kick(c.first, c.second, kEvict);
+    --n;
+  }
 }
 
 // Stops accepting, closes idle connections, lets in-flight requests finish (at most
@@ -300,7 +309,8 @@ void Core::stop() {
     for (auto [s, gen] : slots_where([](const Slot&) { return true; })) kick(s, gen, kEvict);
     if (!threads_.empty()) {
       std::unique_lock lk(drained_mu_);
-      drained_cv_.wait_for(lk, std::chrono::seconds(opt.drain_timeout_seconds), [this] { return connections == 0; });
+      drained_cv_.wait_for(lk, std::chrono::seconds(opt.drain_timeout_seconds),
+                           [this] { return connections == 0; });
     }
     quit_ = true;
     uint64_t one = 1;

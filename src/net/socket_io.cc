@@ -1,11 +1,12 @@
 #include "net/socket_io.h"
 
-#include <openssl/err.h>
-#include <openssl/ssl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 
 namespace ddb::net {
 
