@@ -46,11 +46,13 @@ TlsContext::~TlsContext() {
   SSL_CTX_free(ctx_);
 }
 
-Transport::Transport(int fd, const TlsContext* tls) : fd_(fd) {
+Transport::Transport(int fd, const TlsContext* tls) : fd_(fd), broken_(false) {
   if (tls == nullptr) return;
   ssl_ = SSL_new(tls->get());
-  if (ssl_ == nullptr) return;  // reads then fail: the connection closes
-  SSL_set_fd(ssl_, fd_);
+  if (ssl_ == nullptr || SSL_set_fd(ssl_, fd_) != 1) {
+    broken_ = true;  // never plain text on a TLS port: every read and write fails, and it closes
+    return;
+  }
   SSL_set_accept_state(ssl_);
 }
 
@@ -72,6 +74,7 @@ IoResult Transport::tls_result(int ret) {
 }
 
 IoResult Transport::read(char* buf, size_t n) {
+  if (broken_) return {Io::kClosed, 0};
   if (ssl_ == nullptr) {
     for (;;) {
       ssize_t got = ::recv(fd_, buf, n, 0);
@@ -89,6 +92,7 @@ IoResult Transport::read(char* buf, size_t n) {
 }
 
 IoResult Transport::write(const iovec* iov, int count) {
+  if (broken_) return {Io::kClosed, 0};
   if (ssl_ == nullptr) {
     msghdr msg{};
     msg.msg_iov = const_cast<iovec*>(iov);

@@ -42,7 +42,7 @@ class Transport {
   Transport(const Transport&) = delete;
   Transport& operator=(const Transport&) = delete;
   int fd() const { return fd_; }
-  bool tls() const { return ssl_ != nullptr; }
+  bool tls() const { return ssl_ != nullptr || broken_; }
   // Reads at most `n` bytes. With plain TCP a short read means the socket was drained.
   IoResult read(char* buf, size_t n);
   // Writes from the buffers in order; a partial write says how much went.
@@ -53,6 +53,7 @@ class Transport {
  private:
   IoResult tls_result(int ret);
   int fd_;
+  bool broken_;  // TLS was asked for and could not be set up
   SSL* ssl_ = nullptr;
 };
 
