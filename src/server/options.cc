@@ -32,10 +32,10 @@ A DynamoDB-compatible server: a drop-in replacement for Amazon DynamoDB Local.
                            all interfaces, use --host 0.0.0.0 for that).
  --fsync                   fsync the write-ahead log on every write (survives power loss; by
                            default acknowledged writes survive a crash or kill -9 of the process).
- --threads <n>             I/O threads, all running one event loop (default: one per core).
- --idle-poll-us <us>       With --threads 1: out of work, the thread polls up to this long for
-                           the next request before it sleeps (adaptive; default 0: never). Lowers
-                           the latency of a fast sequential client; costs CPU.
+ --threads <n>             I/O threads, all waiting on one epoll set (default: one per core).
+ --idle-poll-us <us>       Out of work, one thread at a time polls up to this long for the next
+                           request before it sleeps (adaptive; default 0: never). Lowers the
+                           latency of a fast sequential client; costs CPU.
  --ttl-interval-ms <ms>    How often expired TTL items are deleted (default 1000).
  --max-connections <n>     Open connections at most; at the cap the oldest idle one is closed
                            (default: half the descriptor limit, which is raised to its maximum).

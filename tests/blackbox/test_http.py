@@ -7,6 +7,8 @@ import sys
 import threading
 import time
 
+import pytest
+
 from conftest import Server
 from hostile import AUTH
 
@@ -186,11 +188,12 @@ def test_requests_without_a_signature_get_the_services_authentication_errors(ser
                   "Signature=00")[0] == 200
 
 
-def test_idle_polling_answers_every_client_then_sleeps():
-    # --idle-poll-us: the I/O thread, out of work, polls for the next request before it sleeps. Several
-    # sequential clients at once must all be answered, every write must be there, the server must stop
-    # burning CPU once the clients go, and it must stop on SIGTERM at once.
-    s = Server("--threads", "1", "--idle-poll-us", "1000").start()
+@pytest.mark.parametrize("threads", ["1", "2"])
+def test_idle_polling_answers_every_client_then_sleeps(threads):
+    # --idle-poll-us: an I/O thread out of work (one at a time) polls for the next request before it
+    # sleeps. Several sequential clients at once must all be answered, every write must be there, the
+    # server must stop burning CPU once the clients go, and it must stop on SIGTERM at once.
+    s = Server("--threads", threads, "--idle-poll-us", "1000").start()
     try:
         setup = Raw(s.port)
         assert setup.call("CreateTable", {"TableName": "poll", "BillingMode": "PAY_PER_REQUEST",
