@@ -97,6 +97,7 @@ bool Connection::progress() {
         int64_t now = steady_ns();
         set_deadline(now + core_.opt.idle_timeout_seconds * kSecond);
         set_idle(now);
+        if (in_.size() > kReadChunk) std::vector<char>().swap(in_);  // grown for a large request: give back
       }
       return true;
     }

@@ -97,8 +97,8 @@ Server::Server(ServerOptions options, Handler handler) : impl_(std::make_shared<
   core.handler = std::move(handler);
   if (core.opt.max_connections == 0)
     core.opt.max_connections = std::max<size_t>(16, raise_descriptor_limit() / 2);
-  int n = core.opt.threads > 0 ? core.opt.threads
-                               : static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
+  int cores = static_cast<int>(std::thread::hardware_concurrency());
+  int n = core.opt.threads > 0 ? core.opt.threads : std::max(1, cores - 1);
   impl_->threads = static_cast<size_t>(n);
 }
 

@@ -79,8 +79,9 @@ Reply default_error_reply(Refusal why);
 struct ServerOptions {
   std::string host = "127.0.0.1";    // Default: loopback only.
   unsigned short port = 8000;        // Default: 8000; 0 picks a free port.
-  int threads = 0;                   // Default: 0 = one per core (at least 2). All of them run one
-                                     // event loop; no connection is tied to a thread.
+  int threads = 0;                   // Default: 0 = one per core but one (at least 1). All of them wait
+                                     // on one epoll set; no connection is tied to a thread. A standby
+                                     // thread serves too while all of them are stuck (server_core.h).
   int idle_poll_microseconds = 0;    // Default: 0 = never. At most this long a thread out of work (one
                                      // at a time) polls for the next request before it sleeps (adaptive).
   size_t max_body_bytes = 16 << 20;  // Default: 16 MiB; larger bodies get kTooLarge before being read.

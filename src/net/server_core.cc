@@ -27,6 +27,10 @@ constexpr int kPendingShift = 8;
 constexpr uint64_t kPendingMask = uint64_t{0xffffff} << kPendingShift;
 // How often the timer enforces deadlines (and retries accepting after running out of descriptors).
 constexpr int64_t kTickNs = 250'000'000;
+// How long every I/O thread may be busy without a request begun or finished before the standby thread
+// serves too; and how long the server must be idle before the standby thread stops checking so often.
+constexpr int64_t kRescueNs = 1'000'000;
+constexpr int64_t kQuietNs = 50'000'000;
 // Events one epoll_wait takes: one, so that a ready connection is never queued behind another
 // request on a busy thread while another thread could take it.
 constexpr int kBatch = 1;
@@ -113,14 +117,64 @@ unsigned short Core::port() const {
 
 void Core::start(size_t threads) {
   thread_count_ = threads;
+  last_progress_ns_ = steady_ns();
   for (size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { loop(); });
+  standby_ = std::thread([this] { standby(); });
 }
 
 void Core::loop() {
   epoll_event events[kBatch];
   while (!quit_.load(std::memory_order_relaxed)) {
+    ++waiting_;
     int n = wait(events, kBatch);
+    --waiting_;
+    note_progress();
     for (int i = 0; i < n; ++i) dispatch(events[i].data.u64, events[i].events);
+    last_progress_ns_.store(steady_ns(), std::memory_order_relaxed);
+  }
+}
+
+// A request begins. After a quiet spell the standby thread sleeps long; it is woken to watch again.
+void Core::note_progress() {
+  int64_t now = steady_ns();
+  int64_t before = last_progress_ns_.exchange(now, std::memory_order_relaxed);
+  if (now - before > kQuietNs) {
+    std::lock_guard lk(standby_mu_);
+    standby_cv_.notify_one();
+  }
+}
+
+// The standby thread: every kRescueNs while requests come, it looks whether every I/O thread is busy
+// and none has begun or finished a request for that long; then it serves with them (rescue()). So one
+// slow request (a large Scan, a 16 MB batch) or a descheduled thread holds up the others' connections
+// for at most about kRescueNs, while under ordinary load the I/O threads alone serve, with no thread
+// beyond them competing for the cores (which is what lengthens the tail when clients share them).
+void Core::standby() {
+  epoll_event events[kBatch];
+  while (!quit_.load(std::memory_order_relaxed)) {
+    {
+      std::unique_lock lk(standby_mu_);
+      // Quiet (a thread waits for work and none came for a while): sleep until a request comes.
+      bool quiet = waiting_.load() > 0 && steady_ns() - last_progress_ns_.load() > kQuietNs;
+      auto nap = std::chrono::nanoseconds(quiet ? 100 * kQuietNs : kRescueNs);
+      standby_cv_.wait_for(lk, nap);
+    }
+    if (waiting_.load() == 0 && steady_ns() - last_progress_ns_.load(std::memory_order_relaxed) > kRescueNs)
+      rescue(events);
+  }
+}
+
+// Serves while no I/O thread is free to; returns when one is, or when no event came for kRescueNs.
+void Core::rescue(epoll_event* events) {
+  while (!quit_.load(std::memory_order_relaxed)) {
+    ++waiting_;
+    int n = epoll_wait(epfd_, events, kBatch, static_cast<int>(kRescueNs / 1'000'000));
+    --waiting_;
+    if (n <= 0) return;
+    note_progress();
+    for (int i = 0; i < n; ++i) dispatch(events[i].data.u64, events[i].events);
+    last_progress_ns_.store(steady_ns(), std::memory_order_relaxed);
+    if (waiting_.load() > 0) return;
   }
 }
 
@@ -317,8 +371,13 @@ void Core::stop() {
     quit_ = true;
     uint64_t one = 1;
     if (::write(quit_fd_, &one, sizeof one) < 0) std::abort();
+    {
+      std::lock_guard lk(standby_mu_);
+      standby_cv_.notify_all();
+    }
     for (auto& t : threads_) t.join();
     threads_.clear();
+    if (standby_.joinable()) standby_.join();
     // No I/O thread runs now, but an event stream's wake may still: each connection is taken as a
     // kick would take it before it is closed.
     for (auto [s, gen] : slots_where([](const Slot&) { return true; })) {

@@ -70,6 +70,9 @@ class Core : public std::enable_shared_from_this<Core> {
 
  private:
   void loop();
+  void standby();
+  void rescue(::epoll_event* events);
+  void note_progress();
   void dispatch(uint64_t data, uint32_t events);
   void run(Slot* slot, uint16_t gen, uint32_t bits);
   uint32_t release(Slot* slot, uint16_t gen);
@@ -89,6 +92,13 @@ class Core : public std::enable_shared_from_this<Core> {
   std::atomic<bool> accept_paused_{false};
   std::atomic<bool> spinning_{false};  // one thread at a time polls (idle_poll_microseconds)
   std::atomic<int64_t> poll_window_ns_{0};
+  // The standby thread (standby()): it serves only while every I/O thread has been busy, with no
+  // request begun or finished, for kRescueNs (a slow request, or a thread the OS descheduled).
+  std::thread standby_;
+  std::atomic<int> waiting_{0};  // threads ready to take the next event
+  std::atomic<int64_t> last_progress_ns_{0};
+  std::mutex standby_mu_;
+  std::condition_variable standby_cv_;
   ddb::Mutex slots_mu_;
   std::deque<Slot> slots_ GUARDED_BY(slots_mu_);
   std::vector<Slot*> free_slots_ GUARDED_BY(slots_mu_);

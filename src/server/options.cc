@@ -32,7 +32,8 @@ A DynamoDB-compatible server: a drop-in replacement for Amazon DynamoDB Local.
                            all interfaces, use --host 0.0.0.0 for that).
  --fsync                   fsync the write-ahead log on every write (survives power loss; by
                            default acknowledged writes survive a crash or kill -9 of the process).
- --threads <n>             I/O threads, all waiting on one epoll set (default: one per core).
+ --threads <n>             I/O threads, all waiting on one epoll set (default: one per core but
+                           one, at least 1); a standby thread helps while all are stuck for 1 ms.
  --idle-poll-us <us>       Out of work, one thread at a time polls up to this long for the next
                            request before it sleeps (adaptive; default 0: never). Lowers the
                            latency of a fast sequential client; costs CPU.
