@@ -4,6 +4,9 @@
 # The result files stay in bench/results.
 # usage: bench/variants.sh BUILD_DIR "NAME=FLAGS" "NAME=FLAGS"... [-- compare.sh options]
 #   bench/variants.sh build-release "poll0=--idle-poll-us 0" "poll100=--idle-poll-us 100" -- --connections 1
+# A variant whose flags start with the path of a ddb-local binary runs that binary instead (another build,
+# e.g. one made from an older commit with `git worktree add`):
+#   bench/variants.sh build-release "old=/tmp/old/build-release/ddb-local" "new=" "new2=--threads 2"
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN="$1/ddb-local"
@@ -18,7 +21,12 @@ while [ $# -gt 0 ] && [ "$1" != "--" ]; do
   name="${1%%=*}"
   read -r -a flags <<<"${1#*=}"
   shift
-  "$BIN" -inMemory --port 0 "${flags[@]}" >"$OUT/$name.log" 2>&1 &
+  bin="$BIN"
+  if [ "${#flags[@]}" -gt 0 ] && [ -x "${flags[0]}" ] && [ -f "${flags[0]}" ]; then
+    bin="${flags[0]}"
+    flags=("${flags[@]:1}")
+  fi
+  "$bin" -inMemory --port 0 "${flags[@]}" >"$OUT/$name.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 200); do grep -q "Listening on" "$OUT/$name.log" && break; sleep 0.05; done
   port=$(sed -n 's/.*Listening on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$OUT/$name.log")

@@ -19,7 +19,7 @@ namespace ddb::net {
 
 namespace {
 // epoll data: a slot's address with its generation in the top 16 bits, or one of these.
-constexpr uint64_t kListenTag = 1, kTimerTag = 2, kQuitTag = 3;
+constexpr uint64_t kTimerTag = 1, kQuitTag = 2, kListenTag = 3;  // above kQuitTag: work
 constexpr uint64_t kAddressMask = (uint64_t{1} << 48) - 1;
 // A slot's word.
 constexpr uint64_t kFree = 0, kWaiting = 1, kOwned = 2, kStateMask = 0xff;
@@ -128,13 +128,21 @@ void Core::loop() {
     ++waiting_;
     int n = wait(events, kBatch);
     --waiting_;
-    note_progress();
-    for (int i = 0; i < n; ++i) dispatch(events[i].data.u64, events[i].events);
-    last_progress_ns_.store(steady_ns(), std::memory_order_relaxed);
+    serve(events, n);
   }
 }
 
-// A request begins. After a quiet spell the standby thread sleeps long; it is woken to watch again.
+// Runs what epoll_wait gave, with the progress marks the standby thread watches. The timer's ticks are
+// not work: an idle server does not wake the standby thread.
+void Core::serve(const epoll_event* events, int n) {
+  bool work = false;
+  for (int i = 0; i < n; ++i) work = work || events[i].data.u64 > kQuitTag;
+  if (work) note_progress();
+  for (int i = 0; i < n; ++i) dispatch(events[i].data.u64, events[i].events);
+  if (work) last_progress_ns_.store(steady_ns(), std::memory_order_relaxed);
+}
+
+// Work begins. After a quiet spell the standby thread sleeps long; it is woken to watch again.
 void Core::note_progress() {
   int64_t now = steady_ns();
   int64_t before = last_progress_ns_.exchange(now, std::memory_order_relaxed);
@@ -171,9 +179,7 @@ void Core::rescue(epoll_event* events) {
     int n = epoll_wait(epfd_, events, kBatch, static_cast<int>(kRescueNs / 1'000'000));
     --waiting_;
     if (n <= 0) return;
-    note_progress();
-    for (int i = 0; i < n; ++i) dispatch(events[i].data.u64, events[i].events);
-    last_progress_ns_.store(steady_ns(), std::memory_order_relaxed);
+    serve(events, n);
     if (waiting_.load() > 0) return;
   }
 }

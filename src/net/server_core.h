@@ -73,6 +73,7 @@ class Core : public std::enable_shared_from_this<Core> {
   void standby();
   void rescue(::epoll_event* events);
   void note_progress();
+  void serve(const ::epoll_event* events, int n);
   void dispatch(uint64_t data, uint32_t events);
   void run(Slot* slot, uint16_t gen, uint32_t bits);
   uint32_t release(Slot* slot, uint16_t gen);
