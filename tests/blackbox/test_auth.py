@@ -8,6 +8,7 @@ import json
 import os
 import re
 import subprocess
+import threading
 import time
 
 import boto3
@@ -152,6 +153,28 @@ def test_https_with_a_ca_the_test_generates(tmp_path):
                        AttributeDefinitions=[{"AttributeName": "k", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST")
         c.put_item(TableName="tls", Item={"k": {"S": "a"}})
         assert c.scan(TableName="tls")["Count"] == 1
+        # Large bodies both ways: requests of many TLS records, and replies that fill the socket (partial
+        # TLS writes, resumed when it drains), from clients at once.
+        big = "z" * 350_000
+
+        def put_many(n):
+            w = boto3.client("dynamodb", endpoint_url=f"https://localhost:{port}", region_name="us-east-1",
+                             aws_access_key_id="k", aws_secret_access_key="s", verify=str(ca))
+            for i in range(4):
+                w.put_item(TableName="tls", Item={"k": {"S": f"big{n}-{i}"}, "v": {"S": big}})
+        workers = [threading.Thread(target=put_many, args=(n,)) for n in range(3)]
+        for t in workers:
+            t.start()
+        for t in workers:
+            t.join()
+        items, start = [], None
+        while True:
+            page = c.scan(TableName="tls", **({"ExclusiveStartKey": start} if start else {}))
+            items += page["Items"]
+            start = page.get("LastEvaluatedKey")
+            if not start:
+                break
+        assert len(items) == 13 and sum(len(i["v"]["S"]) for i in items if "v" in i) == 12 * len(big)
         # Plain HTTP on the TLS port gets no answer, and the server goes on serving TLS.
         plain = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
         with pytest.raises((http.client.HTTPException, OSError)):
