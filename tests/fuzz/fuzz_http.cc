@@ -1,8 +1,20 @@
-// libFuzzer target through the front door: raw bytes -> the server's HTTP parser (same limits) ->
-// the same request conversion and handler the server runs (protocol, SigV4 header parsing, JSON,
-// every operation of the engine). Inputs up to the 16 MiB body limit.
+// libFuzzer target through the front door, twice per input:
+// - in-process: raw bytes -> the server's HTTP parser (same limits) -> the same request conversion and
+//   handler the server runs (protocol, SigV4 header parsing, JSON, every operation of the engine);
+// - over a socket: the same bytes, in up to three writes, into a real net::Server (the epoll loop, its
+//   connection state machine, pipelining, refusals), then the end of the stream. The server must
+//   answer or close within 5 s, never with a 5xx of its own, and keep serving.
+// Inputs up to the 16 MiB body limit.
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdint>
+#include <cstdlib>
 #include <memory>
+#include <string>
 
 #include <boost/asio/buffer.hpp>
 
@@ -39,10 +51,76 @@ net::Handler& handler() {
   }();
   return h;
 }
+
+net::Server& server() {
+  static net::Server* s = [] {
+    net::ServerOptions so;
+    so.port = 0;
+    so.threads = 2;
+    so.error_reply = refusal_reply;
+    auto* srv = new net::Server(so, handler());
+    std::string error;
+    if (!srv->listen(&error)) __builtin_trap();
+    srv->start();
+    return srv;
+  }();
+  return *s;
+}
+
+// Sends `data` on a new connection in up to three writes, ends the stream, and returns all the answer.
+std::string exchange(const uint8_t* data, size_t size) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(server().port());
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  timeval five{5, 0};
+  int one = 1;
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &five, sizeof five);
+  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) __builtin_trap();
+  size_t cuts[] = {size == 0 ? 0 : data[0] % (size + 1), size == 0 ? 0 : data[size - 1] % (size + 1), size};
+  if (cuts[0] > cuts[1]) std::swap(cuts[0], cuts[1]);
+  size_t sent = 0;
+  for (size_t cut : cuts) {
+    while (sent < cut) {
+      ssize_t n = send(fd, data + sent, cut - sent, MSG_NOSIGNAL);
+      if (n <= 0) break;  // the server refused and closed: what it said is read below
+      sent += static_cast<size_t>(n);
+    }
+  }
+  shutdown(fd, SHUT_WR);
+  std::string out;
+  char buf[65536];
+  for (;;) {
+    ssize_t n = recv(fd, buf, sizeof buf, 0);
+    if (n > 0) {
+      out.append(buf, static_cast<size_t>(n));
+      continue;
+    }
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) __builtin_trap();  // neither answered nor closed
+    break;  // closed (or reset after a refusal)
+  }
+  close(fd);
+  return out;
+}
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size > (16u << 20) + net::kHeaderLimit) return 0;
+  // Through the server: every reply (read one after the other by its Content-Length) is below 500, or
+  // the handler's own InternalServerError.
+  std::string answer = exchange(data, size);
+  for (size_t at = 0; at + 12 <= answer.size() && answer.compare(at, 7, "HTTP/1.") == 0;) {
+    size_t end = answer.find("\r\n\r\n", at);
+    size_t len = answer.find("Content-Length: ", at);
+    if (end == std::string::npos || len == std::string::npos || len > end) break;
+    size_t body = std::strtoul(answer.c_str() + len + 16, nullptr, 10);
+    std::string_view reply(answer.data() + end + 4, std::min(body, answer.size() - end - 4));
+    if (answer[at + 9] >= '5' && reply.find("InternalServerError") == std::string_view::npos)
+      __builtin_trap();
+    at = end + 4 + body;
+  }
   http::request_parser<http::string_body> parser;
   parser.body_limit(16u << 20);
   parser.header_limit(net::kHeaderLimit);
