@@ -1,5 +1,6 @@
 // The one conversion from a parsed Beast message to the handler's Request, shared by the server's
-// sessions and the front-door fuzzer (tests/fuzz/fuzz_http.cc), so both see requests alike.
+// connections (net/connection.cc) and the fuzzer's in-process path (tests/fuzz/fuzz_http.cc), so both
+// see requests alike.
 #pragma once
 #include <boost/beast/http.hpp>
 
