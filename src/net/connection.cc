@@ -56,11 +56,10 @@ bool Connection::idle() const {
 }
 
 bool Connection::on_kick(uint32_t bits) {
-  int64_t now = steady_ns();
   if ((bits & kEvict) && idle()) return false;  // a request that arrived meanwhile is answered first
   if (bits & kHangup) hangup_ = true;
-  if (phase_ == Phase::kPush) return push_step(bits, now);
-  if ((bits & kTimer) && now >= slot_.deadline_ns.load(std::memory_order_relaxed)) return false;
+  if (phase_ == Phase::kPush) return push_step(bits, steady_ns());
+  if ((bits & kTimer) && steady_ns() >= slot_.deadline_ns.load(std::memory_order_relaxed)) return false;
   // TLS may have waited to write in order to read.
   if ((bits & kReadable) || (io_.tls() && (bits & kWritable))) drained_ = false;
   if (!(bits & (kReadable | kWritable))) return true;
