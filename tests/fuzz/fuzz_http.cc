@@ -7,6 +7,7 @@
 // Inputs up to the 16 MiB body limit.
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -67,6 +68,22 @@ net::Server& server() {
   return *s;
 }
 
+// libFuzzer's timeout alarm (SIGALRM, no SA_RESTART) interrupts blocking socket calls: each is
+// resumed. A connect so interrupted goes on in the kernel; it is waited for. (A connect blocks for a
+// second when its SYN meets the server's TIME_WAIT of an earlier connection on the same port, and
+// this target makes thousands of connections a second.)
+bool connected(int fd, const sockaddr_in& addr) {
+  if (connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0) return true;
+  if (errno != EINTR) return false;
+  pollfd p{fd, POLLOUT, 0};
+  int ready = 0;
+  do ready = poll(&p, 1, 10'000);
+  while (ready < 0 && errno == EINTR);
+  int error = 0;
+  socklen_t len = sizeof error;
+  return ready == 1 && getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len) == 0 && error == 0;
+}
+
 // Sends `data` on a new connection in up to three writes, ends the stream, and returns all the answer.
 std::string exchange(const uint8_t* data, size_t size) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -78,13 +95,14 @@ std::string exchange(const uint8_t* data, size_t size) {
   int one = 1;
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &five, sizeof five);
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) __builtin_trap();
+  if (!connected(fd, addr)) __builtin_trap();
   size_t cuts[] = {size == 0 ? 0 : data[0] % (size + 1), size == 0 ? 0 : data[size - 1] % (size + 1), size};
   if (cuts[0] > cuts[1]) std::swap(cuts[0], cuts[1]);
   size_t sent = 0;
   for (size_t cut : cuts) {
     while (sent < cut) {
       ssize_t n = send(fd, data + sent, cut - sent, MSG_NOSIGNAL);
+      if (n < 0 && errno == EINTR) continue;
       if (n <= 0) break;  // the server refused and closed: what it said is read below
       sent += static_cast<size_t>(n);
     }
@@ -98,6 +116,7 @@ std::string exchange(const uint8_t* data, size_t size) {
       out.append(buf, static_cast<size_t>(n));
       continue;
     }
+    if (n < 0 && errno == EINTR) continue;
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) __builtin_trap();  // neither answered nor closed
     break;  // closed (or reset after a refusal)
   }
