@@ -21,7 +21,8 @@ using Json = rapidjson::Value;
 // Member lookup; a JSON null member counts as absent (as in the AWS wire protocol).
 inline const Json* member(const Json& obj, std::string_view name) {
   if (!obj.IsObject()) return nullptr;
-  auto it = obj.FindMember(rapidjson::StringRef(name.data(), name.size()));
+  // A name with its length: a StringRef alone would convert to a C string and be read up to a NUL.
+  auto it = obj.FindMember(Json(rapidjson::StringRef(name.data(), name.size())));
   if (it == obj.MemberEnd() || it->value.IsNull()) return nullptr;
   return &it->value;
 }

@@ -29,9 +29,17 @@ constexpr int kMaxOperators = 300;               // per expression (developer gu
 
 struct Tok {
   enum Kind { kIdent, kName, kValue, kNumber, kPunct, kEnd } kind;
-  std::string text;
+  std::string_view text;  // in the expression's text (or "<EOF>")
   size_t pos = 0, end = 0;
 };
+
+// Whether `s` is the upper-case keyword `kw`, in any case.
+bool is_word(std::string_view s, std::string_view kw) {
+  if (s.size() != kw.size()) return false;
+  for (size_t i = 0; i < s.size(); ++i)
+    if (std::toupper(static_cast<unsigned char>(s[i])) != kw[i]) return false;
+  return true;
+}
 
 std::string upper(std::string_view s) {
   std::string u(s);
@@ -60,22 +68,21 @@ class Parser {
       };
       if (std::isalpha(static_cast<unsigned char>(c))) {  // a name cannot start with '_' (a syntax error)
         i = word(i);
-        toks_.push_back({Tok::kIdent, std::string(text_.substr(start, i - start)), start, i});
+        toks_.push_back({Tok::kIdent, text_.substr(start, i - start), start, i});
       } else if (c == '#' || c == ':') {
         i = word(i + 1);
         if (i == start + 1) return syntax_error_at_char(start);
-        toks_.push_back(
-            {c == '#' ? Tok::kName : Tok::kValue, std::string(text_.substr(start, i - start)), start, i});
+        toks_.push_back({c == '#' ? Tok::kName : Tok::kValue, text_.substr(start, i - start), start, i});
       } else if (std::isdigit(static_cast<unsigned char>(c))) {
         while (i < text_.size() && std::isdigit(static_cast<unsigned char>(text_[i]))) ++i;
-        toks_.push_back({Tok::kNumber, std::string(text_.substr(start, i - start)), start, i});
+        toks_.push_back({Tok::kNumber, text_.substr(start, i - start), start, i});
       } else if (c == '<' || c == '>') {
         ++i;
         if (i < text_.size() && (text_[i] == '=' || (c == '<' && text_[i] == '>'))) ++i;
-        toks_.push_back({Tok::kPunct, std::string(text_.substr(start, i - start)), start, i});
+        toks_.push_back({Tok::kPunct, text_.substr(start, i - start), start, i});
       } else {  // one-character punctuation ("=()[],.+-"); anything else fails where it is parsed
         ++i;
-        toks_.push_back({Tok::kPunct, std::string(1, c), start, i});
+        toks_.push_back({Tok::kPunct, text_.substr(start, 1), start, i});
       }
     }
     toks_.push_back({Tok::kEnd, "<EOF>", text_.size(), text_.size()});
@@ -117,7 +124,7 @@ class Parser {
     return peek(ahead).kind == Tok::kPunct && peek(ahead).text == p;
   }
   bool is_keyword(const char* kw, size_t ahead = 0) const {
-    return peek(ahead).kind == Tok::kIdent && upper(peek(ahead).text) == kw;
+    return peek(ahead).kind == Tok::kIdent && is_word(peek(ahead).text, kw);
   }
   Status expect_punct(const char* p) {
     if (!is_punct(p)) return syntax_error();
@@ -133,7 +140,7 @@ class Parser {
       if (t.kind == Tok::kIdent) {
         if (is_reserved_word(t.text))
           return fail(msg::text(msg::kExprAttributeNameReservedKeywordReservedKeyword, t.text));
-        p.elems.push_back({t.text, -1, false});
+        p.elems.push_back({std::string(t.text), -1, false});
       } else if (t.kind == Tok::kName) {
         DDB_TRY(resolve_name(t.text, p));
       } else {
@@ -150,7 +157,7 @@ class Parser {
       } else if (is_punct("[")) {
         ++pos_;
         if (peek().kind != Tok::kNumber) return syntax_error();
-        const std::string& digits = peek().text;
+        std::string_view digits = peek().text;
         long long idx = 0;
         for (char c : digits) {
           idx = idx * 10 + (c - '0');
@@ -169,15 +176,17 @@ class Parser {
   }
 
   // Stage 2 for names: substitute #name from ExpressionAttributeNames.
-  Status resolve_name(const std::string& placeholder, Path& p) {
+  Status resolve_name(std::string_view placeholder, Path& p) {
     const rapidjson::Value* names = ctx_.names();
     const rapidjson::Value* v = nullptr;
     if (names && names->IsObject()) {
-      auto it = names->FindMember(rapidjson::StringRef(placeholder.data(), placeholder.size()));
+      // By value with its length: a StringRef alone would convert to a C string, read up to a NUL.
+      auto it =
+          names->FindMember(rapidjson::Value(rapidjson::StringRef(placeholder.data(), placeholder.size())));
       if (it != names->MemberEnd() && it->value.IsString()) v = &it->value;
     }
     if (!v) return fail(msg::text(msg::kExprExpressionAttributeNameUsedInDocumentPath, placeholder));
-    ctx_.used_names.insert(placeholder);
+    ctx_.used_names.emplace(placeholder);
     p.elems.push_back({std::string(v->GetString(), v->GetStringLength()), -1, false});
     return Status::OK();
   }
@@ -211,7 +220,7 @@ class Parser {
       ++pos_;
       DDB_TRY(resolve_value(o));
     } else if (t.kind == Tok::kIdent && is_punct("(", 1)) {
-      std::string fn = t.text;
+      std::string fn(t.text);
       pos_ += 2;
       if (fn == "size" && !update_mode) {
         o.kind = Operand::kSize;
@@ -343,7 +352,7 @@ class Parser {
 
   // function '(' operands ')', at an identifier followed by '('
   Result<Condition> parse_function_condition() {
-    std::string fn = peek().text;
+    std::string fn(peek().text);
     if (fn == "attribute_exists" || fn == "attribute_not_exists" || fn == "attribute_type" ||
         fn == "begins_with" || fn == "contains") {
       pos_ += 2;
@@ -415,7 +424,7 @@ class Parser {
   }
   bool comparator_at(size_t i) const {
     const Tok& t = toks_[std::min(i, toks_.size() - 1)];
-    if (t.kind == Tok::kIdent) return upper(t.text) == "BETWEEN" || upper(t.text) == "IN";
+    if (t.kind == Tok::kIdent) return is_word(t.text, "BETWEEN") || is_word(t.text, "IN");
     return is_comparison(t);
   }
   // Past the recursion bound: what the service would have found in the whole expression, a redundant

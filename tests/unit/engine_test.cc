@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include "engine/json_util.h"
+
 using namespace ddb;
 
 namespace {
@@ -404,4 +406,17 @@ TEST(Engine, VectorIndexIsRebuiltFromTheItemsWhenItsEntriesAreMissing) {
   }
   EXPECT_EQ(entries(false), 2U);  // rebuilt and persisted again
   std::filesystem::remove_all(dir);
+}
+
+// member() takes a string_view: a name that is a part of a longer string is looked up by its length,
+// not read on to the next NUL (which found "TableName" for "Table").
+TEST(Json, MemberLooksUpANameByItsLength) {
+  rapidjson::Document d;
+  d.Parse(R"({"Table":1,"TableName":2})");
+  std::string_view text = "TableName";
+  const Json* m = member(d, text.substr(0, 5));
+  ASSERT_NE(m, nullptr);
+  EXPECT_EQ(m->GetInt(), 1);
+  EXPECT_EQ(member(d, text)->GetInt(), 2);
+  EXPECT_EQ(member(d, text.substr(0, 4)), nullptr);
 }
