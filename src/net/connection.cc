@@ -71,6 +71,7 @@ bool Connection::on_kick(uint32_t bits) {
 bool Connection::progress() {
   for (;;) {
     if (phase_ == Phase::kWrite) {
+      if (out_ == 0 && core_.hold_reply(&slot_, gen_)) return true;  // sent with others (serve())
       Io r = flush();
       if (r == Io::kClosed) return false;
       if (r != Io::kOk) return true;  // the deadline was set when the reply was queued

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
 #include "net/connection.h"
 
@@ -34,6 +35,19 @@ constexpr int64_t kQuietNs = 50'000'000;
 // Events one epoll_wait takes: one, so that a ready connection is never queued behind another
 // request on a busy thread while another thread could take it.
 constexpr int kBatch = 1;
+// How long a thread may go on serving other requests while it holds replies back (serve()), and how
+// long a held reply may wait before the standby thread sends it (its thread is stuck on a request).
+constexpr int64_t kHoldNs = 200'000;
+constexpr int64_t kHeldTooLongNs = 1'000'000;
+
+// This thread's part in holding replies (serve()).
+struct Holding {
+  void* list = nullptr;  // its Core::Held
+  bool on = false;       // it holds replies now
+  bool just = false;     // the connection just run was held: run() must not let it go
+  std::vector<std::pair<Slot*, uint16_t>> sending;
+};
+thread_local Holding t_hold;
 
 uint16_t gen_of(uint64_t w) {
   return static_cast<uint16_t>(w >> 48);
@@ -118,8 +132,17 @@ unsigned short Core::port() const {
 void Core::start(size_t threads) {
   thread_count_ = threads;
   last_progress_ns_ = steady_ns();
-  for (size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { loop(); });
-  standby_ = std::thread([this] { standby(); });
+  for (size_t i = 0; i < threads; ++i) held_.emplace_back();
+  for (size_t i = 0; i < threads; ++i)
+    threads_.emplace_back([this, i] {
+      enter(held_[i]);
+      loop();
+    });
+  standby_ = std::thread([this] { standby(); });  // serves (rescue()) without holding replies
+}
+
+void Core::enter(Held& h) {
+  t_hold.list = &h;
 }
 
 void Core::loop() {
@@ -134,12 +157,73 @@ void Core::loop() {
 
 // Runs what epoll_wait gave, with the progress marks the standby thread watches. The timer's ticks are
 // not work: an idle server does not wake the standby thread.
+//
+// Replies are held back while other requests are waiting: the thread serves what else is ready (up to
+// reply_batch replies, for at most kHoldNs), then sends the held replies one after another. On a
+// loopback or a virtual machine most of a reply's cost can be waking the client's thread on another
+// CPU; replies sent together wake it once, and a client that sends its next requests together wakes
+// the server once. Under load each request waits behind the others anyway; a lone request is sent
+// at once, as nothing else is ready.
 void Core::serve(const epoll_event* events, int n) {
   bool work = false;
   for (int i = 0; i < n; ++i) work = work || events[i].data.u64 > kQuitTag;
-  if (work) note_progress();
+  if (work) {
+    note_progress();
+    send_stale_held();
+  }
+  auto* mine = static_cast<Held*>(t_hold.list);
+  t_hold.on = mine && opt.reply_batch > 1;
   for (int i = 0; i < n; ++i) dispatch(events[i].data.u64, events[i].events);
+  if (t_hold.on) serve_ready_then_send(*mine);
   if (work) last_progress_ns_.store(steady_ns(), std::memory_order_relaxed);
+}
+
+// With replies held: serves the requests that are ready, then sends the replies.
+void Core::serve_ready_then_send(Held& mine) {
+  for (;;) {
+    {
+      ddb::MutexLock lk(mine.mu);
+      size_t held = mine.slots.size();
+      if (held == 0 || held >= static_cast<size_t>(opt.reply_batch) || steady_ns() - mine.since >= kHoldNs)
+        break;
+    }
+    epoll_event more[kBatch];
+    int m = epoll_wait(epfd_, more, kBatch, 0);
+    if (m <= 0) break;
+    last_progress_ns_.store(steady_ns(), std::memory_order_relaxed);
+    for (int i = 0; i < m; ++i) dispatch(more[i].data.u64, more[i].events);
+  }
+  t_hold.on = false;
+  send_held(mine, INT64_MAX);
+}
+
+bool Core::hold_reply(Slot* s, uint16_t gen) {
+  if (!t_hold.on) return false;
+  auto& mine = *static_cast<Held*>(t_hold.list);
+  t_hold.just = true;
+  ddb::MutexLock lk(mine.mu);
+  if (mine.slots.empty()) mine.since = steady_ns();
+  mine.slots.emplace_back(s, gen);
+  return true;
+}
+
+// Sends the replies other threads have held for kHeldTooLongNs: such a thread is stuck on a request.
+void Core::send_stale_held() {
+  int64_t before = steady_ns() - kHeldTooLongNs;
+  for (auto& h : held_)
+    if (&h != t_hold.list) send_held(h, before);
+}
+
+// Takes the replies of `h` (if held since before `older_than`) and runs each connection, which sends
+// its reply and serves what it has next.
+void Core::send_held(Held& h, int64_t older_than) {
+  {
+    ddb::MutexLock lk(h.mu);
+    if (h.slots.empty() || h.since >= older_than) return;
+    t_hold.sending.swap(h.slots);
+  }
+  for (auto [s, gen] : t_hold.sending) run(s, gen, kWritable);
+  t_hold.sending.clear();
 }
 
 // Work begins. After a quiet spell the standby thread sleeps long; it is woken to watch again.
@@ -167,6 +251,7 @@ void Core::standby() {
       auto nap = std::chrono::nanoseconds(quiet ? 100 * kQuietNs : kRescueNs);
       standby_cv_.wait_for(lk, nap);
     }
+    send_stale_held();
     if (waiting_.load() == 0 && steady_ns() - last_progress_ns_.load(std::memory_order_relaxed) > kRescueNs)
       rescue(events);
   }
@@ -249,6 +334,7 @@ void Core::kick(Slot* s, uint16_t gen, uint32_t bits) {
 void Core::run(Slot* s, uint16_t gen, uint32_t bits) {
   while (bits != 0) {
     if (!s->conn->on_kick(bits)) return free_slot(s, gen);
+    if (std::exchange(t_hold.just, false)) return;  // its reply is held: still owned (serve())
     bits = release(s, gen);
   }
 }

@@ -67,13 +67,22 @@ class Core : public std::enable_shared_from_this<Core> {
   void stop();
   // Runs `bits` on the connection of `slot` if it is still generation `gen` (see above).
   void kick(Slot* slot, uint16_t gen, uint32_t bits);
+  // Called by a connection with a reply to send: true when the calling thread holds replies back
+  // (serve()). The connection stays owned and the caller must not touch it again: whoever takes it
+  // from the held list (the thread, or the standby thread if that one is stuck) runs it to send.
+  bool hold_reply(Slot* slot, uint16_t gen);
 
  private:
   void loop();
   void standby();
   void rescue(::epoll_event* events);
   void note_progress();
+  struct Held;
   void serve(const ::epoll_event* events, int n);
+  void send_held(Held& h, int64_t older_than);
+  void send_stale_held();
+  void serve_ready_then_send(Held& mine);
+  void enter(Held& h);
   void dispatch(uint64_t data, uint32_t events);
   void run(Slot* slot, uint16_t gen, uint32_t bits);
   uint32_t release(Slot* slot, uint16_t gen);
@@ -98,6 +107,13 @@ class Core : public std::enable_shared_from_this<Core> {
   std::thread standby_;
   std::atomic<int> waiting_{0};  // threads ready to take the next event
   std::atomic<int64_t> last_progress_ns_{0};
+  // Replies held back, one list per thread (serve()); the standby thread sends those held too long.
+  struct Held {
+    ddb::Mutex mu;
+    int64_t since GUARDED_BY(mu) = 0;
+    std::vector<std::pair<Slot*, uint16_t>> slots GUARDED_BY(mu);
+  };
+  std::deque<Held> held_;  // one per I/O thread, made in start() before any runs
   std::mutex standby_mu_;
   std::condition_variable standby_cv_;
   ddb::Mutex slots_mu_;

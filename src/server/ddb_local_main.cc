@@ -47,6 +47,7 @@ ddb::net::ServerOptions server_options(const ddb::DdbLocalConfig& cfg) {
   so.port = static_cast<unsigned short>(cfg.port);
   so.threads = cfg.threads;
   so.idle_poll_microseconds = cfg.idle_poll_us;
+  so.reply_batch = cfg.reply_batch;
   so.max_connections = static_cast<size_t>(cfg.max_connections);
   so.max_pending_body_bytes = static_cast<size_t>(cfg.max_pending_body_mb) << 20;
   so.error_reply = ddb::refusal_reply;

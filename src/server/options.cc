@@ -95,6 +95,7 @@ void build(CLI::App& app, DdbLocalConfig& c) {
   app.add_flag("--fsync", c.fsync);
   app.add_option("--threads", c.threads)->check(CLI::Range(1, 256));
   app.add_option("--idle-poll-us", c.idle_poll_us)->check(CLI::Range(0, 10000));
+  app.add_option("--reply-batch", c.reply_batch)->check(CLI::Range(1, 256));
   app.add_option("--ttl-interval-ms", c.ttl_interval_ms)->check(CLI::Range(10, 86400000));
   app.add_option("--max-connections", c.max_connections)->check(CLI::Range(1, 1000000));
   app.add_option("--max-open-databases", c.max_open_databases)->check(CLI::Range(1, 1000000));

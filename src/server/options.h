@@ -20,6 +20,7 @@ struct DdbLocalConfig {
   bool fsync = false;                       // --fsync: fsync the log on every write
   int threads = 0;                          // --threads (0: one per core)
   int idle_poll_us = 0;                     // --idle-poll-us (0: threads out of work sleep at once)
+  int reply_batch = 16;                     // --reply-batch: replies a thread holds and sends together
   int ttl_interval_ms = 1000;               // --ttl-interval-ms: how often expired items are deleted
   int max_connections = 0;                  // --max-connections (0: half the descriptor limit)
   int max_open_databases = 64;              // --max-open-databases: on-disk databases open at once

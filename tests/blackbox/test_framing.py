@@ -4,10 +4,12 @@ request gets its own answer, in order; bytes the server cannot use get a 4xx or 
 never a 5xx or a hang; and the server serves others throughout."""
 import json
 import random
+import select
 import socket
 import threading
 import time
 
+from conftest import Server
 from hostile import AUTH, alive, call
 
 HEAD = ("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-amz-json-1.0\r\n"
@@ -166,3 +168,36 @@ def test_damaged_requests_get_a_4xx_or_a_close_and_the_server_serves_on(server):
             assert status < 500, out[:2000]
     assert statuses & {200} and statuses & {400, 413}, statuses
     alive(server.port)
+
+
+def test_a_reply_held_to_be_sent_with_others_does_not_wait_for_a_slow_request():
+    # A thread that has other requests ready holds its replies back and sends them together (--reply-batch).
+    # Here the one I/O thread (--threads 1) runs a slow Scan, and the standby thread a second one; a GetItem
+    # and then a third slow Scan wait meanwhile. The I/O thread takes the GetItem, holds its reply, and takes
+    # the third Scan: the held reply must still go out within milliseconds (the standby thread sends a reply
+    # held too long), long before that Scan's.
+    s = Server("--threads", "1").start()
+    try:
+        port = s.port
+        make_table(port, "slow")
+        for i in range(2):
+            status, body = call(port, "PutItem", {"TableName": "slow", "Item": {"k": {"S": f"big{i}"}, "l": {"L": [{"N": "1"}] * 50000}}})
+            assert status == 200, body
+        values = {f":v{i}": {"N": str(i + 2)} for i in range(40)}
+        scan = raw("Scan", {"TableName": "slow", "FilterExpression": " OR ".join(f"contains(l, {v})" for v in values),
+                            "ExpressionAttributeValues": values, "Select": "COUNT"})
+        get = raw("GetItem", {"TableName": "slow", "Key": {"k": {"S": "none"}}})
+        for _ in range(3):
+            first, second, fast, slow = (connect(port, timeout=120) for _ in range(4))
+            with first, second, fast, slow:
+                for sock in (first, second, fast, slow):  # each answered once: the server waits on each in order
+                    sock.sendall(get)
+                    assert read_reply(sock.makefile("rb"))[0] == 200
+                for sock, data in ((first, scan), (second, scan), (fast, get), (slow, scan)):
+                    sock.sendall(data)
+                ready, _, _ = select.select([fast, slow], [], [], 120)
+                assert ready == [fast], "the GetItem's reply waited for the Scan that came after it"
+                for sock in (first, second, fast, slow):
+                    assert read_reply(sock.makefile("rb"))[0] == 200
+    finally:
+        s.stop()

@@ -3,6 +3,7 @@ another directory and a shell with no cruddur or AWS settings, and must work."""
 import json
 import os
 import re
+import shutil
 import subprocess
 import urllib.request
 
@@ -95,6 +96,7 @@ def test_a_missing_web_dir_is_said_and_not_offered(tmp_path):
     finally:
         proc.terminate()
         _, err = proc.communicate(timeout=15)
+        shutil.rmtree(app.data_dir, ignore_errors=True)
     assert "no index.html" in err and "--web-dir" in err
 
 
@@ -121,5 +123,6 @@ def test_request_log_is_opt_in_and_hides_queries():
     finally:
         proc.send_signal(signal.SIGTERM)
         _, err = proc.communicate(timeout=15)
+        shutil.rmtree(app.data_dir, ignore_errors=True)
     assert re.search(r"cruddur info: GET /api/health-check status=200 us=\d+", err), err
     assert "secret" not in err and "cruddur info: stopped" in err

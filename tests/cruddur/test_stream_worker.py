@@ -106,7 +106,7 @@ def test_a_busy_port_is_named_and_exits_1(embedded):
     port = taken.getsockname()[1]
     try:
         for flags, which in ((["--port", str(port), "--ddb-port", "0"], "--port"), (["--port", "0", "--ddb-port", str(port)], "--ddb-port")):
-            out = subprocess.run([CRUDDUR, "serve", "--data-dir", embedded.data_dir + "-busy", *flags],
+            out = subprocess.run([CRUDDUR, "serve", "--data-dir", os.path.join(embedded.data_dir, "busy"), *flags],
                                  capture_output=True, text=True, timeout=60, env=embedded.env)
             assert out.returncode == 1, (flags, out.returncode, out.stderr)
             assert f"127.0.0.1:{port}" in out.stderr and which in out.stderr, out.stderr
