@@ -50,7 +50,9 @@ Result<const Json*> get_object(const Json& obj, std::string_view name) {
 }
 
 Status check_request_json(const Json& doc) {
-  std::vector<std::pair<const Json*, int>> todo{{&doc, 1}};
+  std::vector<std::pair<const Json*, int>> todo;
+  todo.reserve(64);
+  todo.emplace_back(&doc, 1);
   auto utf8 = [](const Json& s) { return valid_utf8(std::string_view(s.GetString(), s.GetStringLength())); };
   while (!todo.empty()) {
     auto [v, depth] = todo.back();

@@ -186,7 +186,9 @@ Result<expr::Update> legacy_updates(const Json& au) {
 }
 
 Result<std::optional<Item>> WriteOp::apply(const std::optional<Item>& old) const {
-  if (condition && !expr::evaluate(*condition, old ? *old : Item{})) {
+  static const Item kNoItem;
+  const Item& current = old ? *old : kNoItem;  // a reference: `old ? *old : Item{}` would copy the item
+  if (condition && !expr::evaluate(*condition, current)) {
     if (insert) return err::ddb("DuplicateItemException", msg::kPqDuplicateItem);
     return condition_failed(old, return_old_on_failure);
   }
@@ -198,9 +200,11 @@ Result<std::optional<Item>> WriteOp::apply(const std::optional<Item>& old) const
     case kDelete:
       return std::optional<Item>();
     case kUpdate: {
-      Item next = old ? *old : key;
+      Item next;
       if (update) {
-        DDB_ASSIGN(next, expr::apply_update(*update, next));
+        DDB_ASSIGN(next, expr::apply_update(*update, old ? *old : key));
+      } else {
+        next = old ? *old : key;
       }
       if (!nesting_within_limit(next)) return err::validation(msg::kNesting);
       DDB_TRY(ops::check_index_keys(table->def, next));

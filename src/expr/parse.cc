@@ -52,6 +52,7 @@ class Parser {
   Parser(std::string_view text, const char* which, Context& ctx) : text_(text), which_(which), ctx_(ctx) {}
 
   Status lex() {
+    toks_.reserve(text_.size() / 3 + 4);  // one allocation for ordinary expressions
     size_t i = 0;
     while (i < text_.size()) {
       char c = text_[i];
