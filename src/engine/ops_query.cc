@@ -476,9 +476,13 @@ Result<std::string> run_read(Database& db, ReadRequest& r, std::string start, st
       if (raw) {
         ++scanned;
         ++count;
-        bytes += encoded_item_size(val);
+        size_t size = 0;
+        if (write_items)
+          write_encoded_item(o.w, val, &size);  // sized in the same walk
+        else
+          size = encoded_item_size(val);
+        bytes += size;
         last_raw.assign(val);
-        if (write_items) write_encoded_item(o.w, val);
         return true;
       }
       Item item;

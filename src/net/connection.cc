@@ -1,5 +1,6 @@
 #include "net/connection.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "net/http_message.h"
@@ -19,7 +20,10 @@ constexpr int64_t kKeepaliveEvery = 15 * kSecond;
 // ended by CRLF; the caller adds the framing headers and the blank line. A header whose name or value
 // holds CR or LF is left out: nothing a client sent can split the head.
 void append_head(std::string& out, const Reply& reply, const std::string& server_name, unsigned version) {
-  auto breaks_line = [](std::string_view x) { return x.find_first_of("\r\n") != std::string_view::npos; };
+  // One pass (find_first_of with two characters calls memchr once per character of the value).
+  auto breaks_line = [](std::string_view x) {
+    return std::any_of(x.begin(), x.end(), [](char c) { return c == '\r' || c == '\n'; });
+  };
   auto header = [&](std::string_view k, std::string_view v) {
     if (breaks_line(k) || breaks_line(v)) return;
     out.append(k).append(": ").append(v).append("\r\n");
@@ -187,7 +191,8 @@ bool Connection::respond() {
   auto& msg = parser_->get();
   Request req = make_request(msg);
   set_deadline(INT64_MAX);  // the handler's time is not the client's
-  auto started = std::chrono::steady_clock::now();
+  auto started =
+      core_.opt.on_reply ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
   Reply reply = core_.handler(req);
   if (core_.opt.on_reply)
     core_.opt.on_reply(

@@ -92,8 +92,9 @@ void encode_value(std::string& out, const Value& v);
 void encode_item(std::string& out, const Item& item);
 bool decode_value(std::string_view& in, Value& v, int depth = 0);
 bool decode_item(std::string_view in, Item& item);
-// Writes the wire JSON of an item straight from its storage form (no typed values built).
-bool write_encoded_item(JsonWriter& w, std::string_view encoded);
+// Writes the wire JSON of an item straight from its storage form (no typed values built); with `size`,
+// also sets DynamoDB's size of the item (encoded_item_size), counted in the same walk.
+bool write_encoded_item(JsonWriter& w, std::string_view encoded, size_t* size = nullptr);
 // DynamoDB's size of an item, computed from its storage form (same as item_size of the decoded item).
 size_t encoded_item_size(std::string_view encoded);
 

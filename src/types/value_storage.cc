@@ -1,6 +1,8 @@
 // The storage form of values and items (value.h): a compact binary encoding, decoded back to typed
 // values, written straight to JSON, and sized as DynamoDB counts item size, without decoding.
 #include <algorithm>
+#include <array>
+#include <cstring>
 
 #include "types/decimal.h"
 #include "types/value.h"
@@ -129,86 +131,117 @@ bool get_view(std::string_view& in, std::string_view& s) {
   in.remove_prefix(n);
   return true;
 }
-void write_str(JsonWriter& w, std::string_view s) {
-  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+// The wire JSON of stored values, appended to the buffer as text (no writer state per token), with
+// DynamoDB's size of each value added to `size` (the rules of encoded_value_size below).
+void put_text(rapidjson::StringBuffer& os, std::string_view text) {
+  std::memcpy(os.Push(text.size()), text.data(), text.size());
 }
-bool write_encoded_map(JsonWriter& w, std::string_view& in, int depth);
-bool write_encoded_value(JsonWriter& w, std::string_view& in, int depth) {
+void put_string(rapidjson::StringBuffer& os, std::string_view s) {
+  os.Reserve(2 + s.size() * 6);
+  json_detail::put_escaped(os, s.data(), s.size());
+}
+// `{"S":`, `{"NS":` ...: the opening of a value of each type.
+std::string_view opening(VType t) {
+  static const auto kOpenings = [] {
+    std::array<std::string, static_cast<size_t>(VType::NUL) + 1> a;
+    for (size_t i = 0; i < a.size(); ++i)
+      a[i] = std::string("{\"") + vtype_name(static_cast<VType>(i)) + "\":";
+    return a;
+  }();
+  return kOpenings[static_cast<size_t>(t)];
+}
+bool write_encoded_map(rapidjson::StringBuffer& os, std::string_view& in, int depth, size_t& size, bool top);
+bool write_encoded_value(rapidjson::StringBuffer& os, std::string_view& in, int depth, size_t& size) {
   if (in.empty() || depth > 64) return false;
   auto t = static_cast<uint8_t>(in.front());
   in.remove_prefix(1);
   if (t > static_cast<uint8_t>(VType::NUL)) return false;
   VType type = static_cast<VType>(t);
-  w.StartObject();
-  w.Key(vtype_name(type));
+  put_text(os, opening(type));
   std::string_view s;
   switch (type) {
     case VType::S:
     case VType::N:
       if (!get_view(in, s)) return false;
-      write_str(w, s);
+      put_string(os, s);
+      size += type == VType::N ? number_size(s) : s.size();
       break;
     case VType::B:
       if (!get_view(in, s)) return false;
-      write_str(w, base64_encode(s));
+      put_string(os, base64_encode(s));
+      size += s.size();
       break;
     case VType::SS:
     case VType::NS:
     case VType::BS: {
       uint64_t n;
       if (!get_varint(in, n) || n > in.size()) return false;
-      w.StartArray();
+      os.Put('[');
       for (uint64_t i = 0; i < n; ++i) {
         if (!get_view(in, s)) return false;
-        if (type == VType::BS)
-          write_str(w, base64_encode(s));
-        else
-          write_str(w, s);
+        if (i > 0) os.Put(',');
+        put_string(os, type == VType::BS ? std::string_view(base64_encode(s)) : s);
+        size += type == VType::NS ? number_size(s) : s.size();
       }
-      w.EndArray();
+      os.Put(']');
       break;
     }
     case VType::M:
-      if (!write_encoded_map(w, in, depth + 1)) return false;
+      if (!write_encoded_map(os, in, depth + 1, size, false)) return false;
       break;
     case VType::L: {
       uint64_t n;
       if (!get_varint(in, n) || n > in.size()) return false;
-      w.StartArray();
-      for (uint64_t i = 0; i < n; ++i)
-        if (!write_encoded_value(w, in, depth + 1)) return false;
-      w.EndArray();
+      os.Put('[');
+      size += 3;
+      for (uint64_t i = 0; i < n; ++i) {
+        if (i > 0) os.Put(',');
+        if (!write_encoded_value(os, in, depth + 1, size)) return false;
+        size += 1;
+      }
+      os.Put(']');
       break;
     }
     case VType::BOOL:
       if (in.empty()) return false;
-      w.Bool(in.front() != 0);
+      put_text(os, in.front() != 0 ? "true" : "false");
       in.remove_prefix(1);
+      size += 1;
       break;
     case VType::NUL:
-      w.Bool(true);
+      put_text(os, "true");
+      size += 1;
       break;
   }
-  w.EndObject();
+  os.Put('}');
   return true;
 }
-bool write_encoded_map(JsonWriter& w, std::string_view& in, int depth) {
+bool write_encoded_map(rapidjson::StringBuffer& os, std::string_view& in, int depth, size_t& size, bool top) {
   uint64_t n;
   if (!get_varint(in, n) || n > in.size()) return false;
-  w.StartObject();
+  os.Put('{');
+  if (!top) size += 3;
   for (uint64_t i = 0; i < n; ++i) {
     std::string_view k;
     if (!get_view(in, k)) return false;
-    w.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
-    if (!write_encoded_value(w, in, depth)) return false;
+    if (i > 0) os.Put(',');
+    put_string(os, k);
+    os.Put(':');
+    size += k.size();
+    if (!write_encoded_value(os, in, depth, size)) return false;
+    if (!top) size += 1;
   }
-  w.EndObject();
+  os.Put('}');
   return true;
 }
 }  // namespace
 
-bool write_encoded_item(JsonWriter& w, std::string_view encoded) {
-  return write_encoded_map(w, encoded, 0);
+bool write_encoded_item(JsonWriter& w, std::string_view encoded, size_t* size) {
+  size_t n = 0;
+  bool ok = write_encoded_map(w.BeginRaw(), encoded, 0, n, true);
+  w.EndRaw();
+  if (size) *size = n;
+  return ok;
 }
 
 namespace {

@@ -96,6 +96,12 @@ class JsonWriter : public rapidjson::Writer<rapidjson::StringBuffer> {
   }
   bool String(const char* s) { return String(s, static_cast<rapidjson::SizeType>(std::strlen(s))); }
   bool String(const std::string& s) { return String(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
+  // A value whose JSON text the caller appends to the buffer itself, between these two calls.
+  rapidjson::StringBuffer& BeginRaw() {
+    Prefix(rapidjson::kObjectType);
+    return *os_;
+  }
+  void EndRaw() { EndValue(true); }
   bool Key(const char* s, rapidjson::SizeType n, bool /*copy*/ = false) { return String(s, n); }
   bool Key(const char* s) { return String(s); }
   bool Key(const std::string& s) { return String(s); }

@@ -116,6 +116,34 @@ TEST(Value, SizeAndJsonFromStorageFormMatchTypedValues) {
   EXPECT_EQ(std::string(sb.GetString()), item_to_json(item));
 }
 
+// Items written as text straight into the writer's buffer: the same JSON as the typed items' (escapes,
+// every type, nesting, empty containers), commas between them inside an array, and the size counted on
+// the way equal to item_size.
+TEST(Value, ItemsWrittenFromStorageFormInAnArrayMatchTypedValues) {
+  const char* items[] = {
+      R"({"k\"ey":{"S":"a\"b\\c\n\u0001\t\u001f end"},"f":{"BOOL":false},"t":{"BOOL":true},"z":{"NULL":true}})",
+      R"({"bs":{"BS":["AAEC","/w=="]},"ns":{"NS":["-1","0.5","1E+3"]},"m":{"M":{}},"l":{"L":[{"M":{"x":{"L":[]}}},{"SS":["é"]}]}})",
+      R"({})",
+  };
+  rapidjson::StringBuffer sb;
+  JsonWriter w(sb);
+  w.StartArray();
+  std::string expected = "[";
+  for (const char* text : items) {
+    rapidjson::Document d;
+    d.Parse(text);
+    auto item = *item_from_json(d);
+    std::string enc;
+    encode_item(enc, item);
+    size_t size = 0;
+    ASSERT_TRUE(write_encoded_item(w, enc, &size));
+    EXPECT_EQ(size, item_size(item)) << text;
+    expected += (expected.size() > 1 ? "," : "") + item_to_json(item);
+  }
+  w.EndArray();
+  EXPECT_EQ(std::string(sb.GetString()), expected + "]");
+}
+
 // A number's size: base-100 digits aligned on the decimal point, plus one byte, plus a terminator for a
 // negative number of fewer than 20 pairs (measured against DynamoDB Local 3.3.1 at the 400 KB boundary).
 TEST(Value, NumberSizeIsTheServicesRule) {
