@@ -403,19 +403,22 @@ Result<std::string> ops::get_item(Database& db, const Json& req) {
   DDB_TRY(check_key(t->def, key));
   std::string raw;
   bool found = db.store().get(item_key(t->def, key), &raw);
-  Item item;
-  if (found && !decode_item(raw, item)) return err::internal(msg::kCorruptItem);
-  Capacity cap;
-  cap.table = read_units(found ? item_size(item) : 0, consistent.value_or(false));
+  size_t size = 0;
   JsonOut o;
   o.w.StartObject();
   if (found) {
     o.key("Item");
-    if (proj)
+    if (proj) {
+      Item item;
+      if (!decode_item(raw, item)) return err::internal(msg::kCorruptItem);
+      size = item_size(item);
       write_item(o.w, expr::project(item, *proj));
-    else
-      write_encoded_item(o.w, raw);  // straight from the stored bytes
+    } else if (!write_encoded_item(o.w, raw, &size)) {  // straight from the stored bytes, sized on the way
+      return err::internal(msg::kCorruptItem);
+    }
   }
+  Capacity cap;
+  cap.table = read_units(size, consistent.value_or(false));
   write_capacity(o, rcc, t->def.name, cap);
   o.w.EndObject();
   return o.take();

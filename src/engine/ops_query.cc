@@ -455,7 +455,7 @@ Result<std::string> run_read(Database& db, ReadRequest& r, std::string start, st
   size_t limit = r.limit ? static_cast<size_t>(*r.limit) : SIZE_MAX;
   size_t scanned = 0, bytes = 0, count = 0;
   double fetched_units = 0;  // the table's read units of items a Query fetched for an LSI
-  std::string last_raw;      // storage form of the last item read (its key becomes LastEvaluatedKey)
+  std::string last_raw;      // storage form of the last item of a page that stops early (LastEvaluatedKey)
   bool stopped = false;
   bool fetch_base = reads_beyond_lsi(def, r);
   // Without filter, projection or segments, items go from their stored bytes straight to JSON.
@@ -482,7 +482,7 @@ Result<std::string> run_read(Database& db, ReadRequest& r, std::string start, st
         else
           size = encoded_item_size(val);
         bytes += size;
-        last_raw.assign(val);
+        if (scanned >= limit || bytes >= kPageBytes) last_raw.assign(val);  // the page's last item
         return true;
       }
       Item item;
@@ -492,12 +492,12 @@ Result<std::string> run_read(Database& db, ReadRequest& r, std::string start, st
         encode_key_part(hk, item.find(def.key.hash)->second);
         if (static_cast<int>(segment_hash(hk) % r.total_segments) != r.segment) return true;
       }
-      last_raw.assign(val);
       ++scanned;
       if (fetch_base)
         fetch_from_table(db, r, item, bytes, fetched_units);
       else
         bytes += item_size(item);
+      if (scanned >= limit || bytes >= kPageBytes) last_raw.assign(val);  // the page's last item
       if (r.filter && !expr::evaluate(*r.filter, item)) return true;
       ++count;
       if (write_items) write_read_item(o, r, item, fetch_base);
