@@ -85,8 +85,8 @@ struct ServerOptions {
   int idle_poll_microseconds = 0;    // Default: 0 = never. At most this long a thread out of work (one
                                      // at a time) polls for the next request before it sleeps (adaptive).
   int reply_batch = 16;              // Default: 16. A thread holds up to this many replies while it
-                                     // serves the other requests already waiting (at most kBatchNs), then
-                                     // sends them together (server_core.cc); 1 = each reply at once.
+                                     // serves the other requests already waiting (for at most 200 us),
+                                     // then sends them together (server_core.cc); 1 = each reply at once.
   size_t max_body_bytes = 16 << 20;  // Default: 16 MiB; larger bodies get kTooLarge before being read.
   size_t max_pending_body_bytes = 256u << 20;  // Default: 256 MiB held by all bodies being received.
   size_t max_connections = 0;                  // Default: 0 = half the process's descriptor limit.

@@ -36,7 +36,7 @@ constexpr int64_t kQuietNs = 50'000'000;
 // request on a busy thread while another thread could take it.
 constexpr int kBatch = 1;
 // How long a thread may go on serving other requests while it holds replies back (serve()), and how
-// long a held reply may wait before the standby thread sends it (its thread is stuck on a request).
+// long a held reply may wait before another thread sends it (its own is stuck on a slow request).
 constexpr int64_t kHoldNs = 200'000;
 constexpr int64_t kHeldTooLongNs = 1'000'000;
 

@@ -107,7 +107,7 @@ class Core : public std::enable_shared_from_this<Core> {
   std::thread standby_;
   std::atomic<int> waiting_{0};  // threads ready to take the next event
   std::atomic<int64_t> last_progress_ns_{0};
-  // Replies held back, one list per thread (serve()); the standby thread sends those held too long.
+  // Replies held back, one list per I/O thread (serve()); another thread sends those held too long.
   struct Held {
     ddb::Mutex mu;
     int64_t since GUARDED_BY(mu) = 0;
