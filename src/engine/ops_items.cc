@@ -185,13 +185,22 @@ Result<expr::Update> legacy_updates(const Json& au) {
   return u;
 }
 
-Result<std::optional<Item>> WriteOp::apply(const std::optional<Item>& old) const {
+Status WriteOp::check(const std::optional<Item>& old) const {
   static const Item kNoItem;
   const Item& current = old ? *old : kNoItem;  // a reference: `old ? *old : Item{}` would copy the item
-  if (condition && !expr::evaluate(*condition, current)) {
-    if (insert) return err::ddb("DuplicateItemException", msg::kPqDuplicateItem);
-    return condition_failed(old, return_old_on_failure);
-  }
+  if (!condition || expr::evaluate(*condition, current)) return Status::OK();
+  if (insert) return err::ddb("DuplicateItemException", msg::kPqDuplicateItem);
+  return condition_failed(old, return_old_on_failure);
+}
+
+Result<std::optional<Item>> WriteOp::apply_once(const std::optional<Item>& old) {
+  if (kind != kPut) return apply(old);
+  DDB_TRY(check(old));
+  return std::optional<Item>(std::move(item));
+}
+
+Result<std::optional<Item>> WriteOp::apply(const std::optional<Item>& old) const {
+  DDB_TRY(check(old));
   switch (kind) {
     case kCheck:
       return old;
@@ -284,7 +293,7 @@ Result<WriteOutcome> run_write(Database& db, WriteOp& w, std::optional<Item>* se
   MutexLock tl(w.table->state->mu);
   DDB_ASSIGN(w.table, ops::recheck(db, w.table));  // deleted or changed since it was looked up?
   r.old = ops::load_item(db, w.storage_key);
-  auto next = w.apply(r.old);
+  auto next = w.apply_once(r.old);  // a Put's item moves into the outcome (w is not used again)
   if (!next.ok()) {
     if (seen) *seen = std::move(r.old);
     return next.take_error();

@@ -46,6 +46,10 @@ struct WriteOp {
   // The item after this write given the item before it (nullopt: absent / deleted).
   // Fails with ConditionalCheckFailedException or an update error. Safe to call repeatedly.
   Result<std::optional<Item>> apply(const std::optional<Item>& old) const;
+  // The condition alone (apply() checks it first).
+  Status check(const std::optional<Item>& old) const;
+  // apply() for the last use of the WriteOp: a Put's item is moved out, not copied.
+  Result<std::optional<Item>> apply_once(const std::optional<Item>& old);
 };
 
 // What one write did: the item before and after it, and its capacity.
