@@ -457,6 +457,7 @@ Result<std::string> run_read(Database& db, ReadRequest& r, std::string start, st
   double fetched_units = 0;  // the table's read units of items a Query fetched for an LSI
   std::string last_raw;      // storage form of the last item of a page that stops early (LastEvaluatedKey)
   bool stopped = false;
+  auto page_full = [&] { return scanned >= limit || bytes >= kPageBytes; };  // the page ends here
   bool fetch_base = reads_beyond_lsi(def, r);
   // Without filter, projection or segments, items go from their stored bytes straight to JSON.
   bool raw = !r.filter && !r.projection && !fetch_base && r.total_segments == 1;
@@ -469,7 +470,7 @@ Result<std::string> run_read(Database& db, ReadRequest& r, std::string start, st
   }
   if (start < end || end.empty()) {
     DDB_TRY(db.store().scan(start, end, !r.forward, [&](std::string_view, std::string_view val) {
-      if (scanned >= limit || bytes >= kPageBytes) {
+      if (page_full()) {
         stopped = true;
         return false;
       }
@@ -482,7 +483,7 @@ Result<std::string> run_read(Database& db, ReadRequest& r, std::string start, st
         else
           size = encoded_item_size(val);
         bytes += size;
-        if (scanned >= limit || bytes >= kPageBytes) last_raw.assign(val);  // the page's last item
+        if (page_full()) last_raw.assign(val);  // the page's last item (LastEvaluatedKey)
         return true;
       }
       Item item;
@@ -497,7 +498,7 @@ Result<std::string> run_read(Database& db, ReadRequest& r, std::string start, st
         fetch_from_table(db, r, item, bytes, fetched_units);
       else
         bytes += item_size(item);
-      if (scanned >= limit || bytes >= kPageBytes) last_raw.assign(val);  // the page's last item
+      if (page_full()) last_raw.assign(val);  // the page's last item (LastEvaluatedKey)
       if (r.filter && !expr::evaluate(*r.filter, item)) return true;
       ++count;
       if (write_items) write_read_item(o, r, item, fetch_base);

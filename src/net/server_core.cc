@@ -42,9 +42,9 @@ constexpr int64_t kHeldTooLongNs = 1'000'000;
 
 // This thread's part in holding replies (serve()).
 struct Holding {
-  void* list = nullptr;  // its Core::Held
-  bool on = false;       // it holds replies now
-  bool just = false;     // the connection just run was held: run() must not let it go
+  HeldReplies* list = nullptr;  // this I/O thread's (none for the standby thread)
+  bool on = false;              // it holds replies now
+  bool just = false;            // the connection just run was held: run() must not let it go
   std::vector<std::pair<Slot*, uint16_t>> sending;
 };
 thread_local Holding t_hold;
@@ -135,14 +135,10 @@ void Core::start(size_t threads) {
   for (size_t i = 0; i < threads; ++i) held_.emplace_back();
   for (size_t i = 0; i < threads; ++i)
     threads_.emplace_back([this, i] {
-      enter(held_[i]);
+      t_hold.list = &held_[i];
       loop();
     });
   standby_ = std::thread([this] { standby(); });  // serves (rescue()) without holding replies
-}
-
-void Core::enter(Held& h) {
-  t_hold.list = &h;
 }
 
 void Core::loop() {
@@ -171,7 +167,7 @@ void Core::serve(const epoll_event* events, int n) {
     note_progress();
     send_stale_held();
   }
-  auto* mine = static_cast<Held*>(t_hold.list);
+  HeldReplies* mine = t_hold.list;
   t_hold.on = mine && opt.reply_batch > 1;
   for (int i = 0; i < n; ++i) dispatch(events[i].data.u64, events[i].events);
   if (t_hold.on) serve_ready_then_send(*mine);
@@ -179,7 +175,7 @@ void Core::serve(const epoll_event* events, int n) {
 }
 
 // With replies held: serves the requests that are ready, then sends the replies.
-void Core::serve_ready_then_send(Held& mine) {
+void Core::serve_ready_then_send(HeldReplies& mine) {
   for (;;) {
     {
       ddb::MutexLock lk(mine.mu);
@@ -199,7 +195,7 @@ void Core::serve_ready_then_send(Held& mine) {
 
 bool Core::hold_reply(Slot* s, uint16_t gen) {
   if (!t_hold.on) return false;
-  auto& mine = *static_cast<Held*>(t_hold.list);
+  HeldReplies& mine = *t_hold.list;
   t_hold.just = true;
   ddb::MutexLock lk(mine.mu);
   if (mine.slots.empty()) mine.since = steady_ns();
@@ -216,7 +212,7 @@ void Core::send_stale_held() {
 
 // Takes the replies of `h` (if held since before `older_than`) and runs each connection, which sends
 // its reply and serves what it has next.
-void Core::send_held(Held& h, int64_t older_than) {
+void Core::send_held(HeldReplies& h, int64_t older_than) {
   {
     ddb::MutexLock lk(h.mu);
     if (h.slots.empty() || h.since >= older_than) return;

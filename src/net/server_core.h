@@ -47,6 +47,13 @@ struct Slot {
   std::unique_ptr<Connection> conn;             // touched only by the owner
 };
 
+// Replies held back by one I/O thread (Core::serve()); another thread sends those held too long.
+struct HeldReplies {
+  ddb::Mutex mu;
+  int64_t since GUARDED_BY(mu) = 0;
+  std::vector<std::pair<Slot*, uint16_t>> slots GUARDED_BY(mu);
+};
+
 int64_t steady_ns();
 
 class Core : public std::enable_shared_from_this<Core> {
@@ -77,12 +84,10 @@ class Core : public std::enable_shared_from_this<Core> {
   void standby();
   void rescue(::epoll_event* events);
   void note_progress();
-  struct Held;
   void serve(const ::epoll_event* events, int n);
-  void send_held(Held& h, int64_t older_than);
+  void send_held(HeldReplies& h, int64_t older_than);
   void send_stale_held();
-  void serve_ready_then_send(Held& mine);
-  void enter(Held& h);
+  void serve_ready_then_send(HeldReplies& mine);
   void dispatch(uint64_t data, uint32_t events);
   void run(Slot* slot, uint16_t gen, uint32_t bits);
   uint32_t release(Slot* slot, uint16_t gen);
@@ -107,13 +112,7 @@ class Core : public std::enable_shared_from_this<Core> {
   std::thread standby_;
   std::atomic<int> waiting_{0};  // threads ready to take the next event
   std::atomic<int64_t> last_progress_ns_{0};
-  // Replies held back, one list per I/O thread (serve()); another thread sends those held too long.
-  struct Held {
-    ddb::Mutex mu;
-    int64_t since GUARDED_BY(mu) = 0;
-    std::vector<std::pair<Slot*, uint16_t>> slots GUARDED_BY(mu);
-  };
-  std::deque<Held> held_;  // one per I/O thread, made in start() before any runs
+  std::deque<HeldReplies> held_;  // one per I/O thread, made in start() before any runs
   std::mutex standby_mu_;
   std::condition_variable standby_cv_;
   ddb::Mutex slots_mu_;
