@@ -16,6 +16,7 @@
 #include <rocksdb/utilities/table_properties_collectors.h>
 #include <rocksdb/write_batch.h>
 
+#include "storage/entry_map.h"
 #include "util/errors.h"
 #include "util/memory.h"
 #include "util/mutex.h"
@@ -38,18 +39,6 @@ namespace kv_detail {
 class MemKv;
 }  // namespace kv_detail
 using kv_detail::MemKv;
-
-namespace {
-
-// What an entry of a shard's map costs: the node (tree links, two std::string headers, malloc's header)
-// and each string's own block when it is too long to live in its header. An estimate, close enough to
-// keep a budget.
-size_t entry_cost(std::string_view key, std::string_view value) {
-  auto block = [](size_t n) -> size_t { return n > 15 ? (n + 1 + 8 + 15) & ~size_t{15} : 0; };
-  return 112 + block(key.size()) + block(value.size());
-}
-
-}  // namespace
 
 struct MemoryBudget::State {
   State(size_t budget_bytes)
@@ -107,9 +96,9 @@ class MemKv final : public KvStore {
       ReaderLock lk(sh->mu);
       if (!sh->on_disk) {
         touch(*sh);
-        auto it = sh->map.find(key);
-        if (it == sh->map.end()) return false;
-        *value = it->second;
+        std::string_view v;
+        if (!sh->map.find(key, &v)) return false;
+        value->assign(v.data(), v.size());
         return true;
       }
     }
@@ -142,9 +131,10 @@ class MemKv final : public KvStore {
     size_t erased = 0;
     for (auto& [op, sh] : work)
       if (!sh->on_disk)
-        erased += op->is_range ? erase_range(*sh, op->key, range_end(*op, limit)) : apply(*sh, *op);
+        erased += op->is_range ? sh->map.erase_range(op->key, range_end(*op, limit)) : apply(*sh, *op);
     for (Shard* sh : order) {
       touch(*sh);
+      account(*sh);
       sh->mu.unlock();
     }
     if (erased >= kReleaseAfterFreedKeys) release_free_memory();
@@ -157,8 +147,8 @@ class MemKv final : public KvStore {
     {
       WriterLock lk(sh->mu);
       if (sh->on_disk) return;
-      sh->map.emplace_hint(sh->map.end(), std::string(key), std::string(value));
-      account(*sh, static_cast<ptrdiff_t>(entry_cost(key, value)));
+      sh->map.append(key, value);
+      account(*sh);
     }
     if (budget_ && budget_->over()) budget_->reclaim();
   }
@@ -187,7 +177,7 @@ class MemKv final : public KvStore {
   }
   size_t evict(Shard* shard) {
     Shard& sh = *shard;
-    std::map<std::string, std::string, std::less<>> dropped;  // freed after the lock is released
+    EntryMap dropped;  // freed after the lock is released
     size_t freed = 0;
     {
       WriterLock lk(sh.mu);
@@ -213,9 +203,9 @@ class MemKv final : public KvStore {
  private:
   struct Shard {
     SharedMutex mu;
-    std::map<std::string, std::string, std::less<>> map GUARDED_BY(mu);
+    EntryMap map GUARDED_BY(mu);
     bool on_disk GUARDED_BY(mu) = false;   // dropped from memory: its keys are read from spill_
-    std::atomic<size_t> bytes{0};          // what `map` costs (entry_cost); changed under mu
+    std::atomic<size_t> bytes{0};          // map.bytes() as last accounted; changed under mu
     std::atomic<uint32_t> used{0};         // the budget's epoch when last read or written
     std::atomic<size_t> dropped_bytes{0};  // what `map` cost when the shard was dropped
   };
@@ -226,37 +216,20 @@ class MemKv final : public KvStore {
     uint32_t e = budget_->epoch.load(std::memory_order_relaxed);
     if (sh.used.load(std::memory_order_relaxed) != e) sh.used.store(e, std::memory_order_relaxed);
   }
-  void account(Shard& sh, ptrdiff_t delta) {
-    sh.bytes.fetch_add(static_cast<size_t>(delta), std::memory_order_relaxed);
-    if (budget_) budget_->used.fetch_add(static_cast<size_t>(delta), std::memory_order_relaxed);
+  // Brings the shard's and the budget's counts up to what its map now holds.
+  void account(Shard& sh) REQUIRES(sh.mu) {
+    size_t was = sh.bytes.exchange(sh.map.bytes(), std::memory_order_relaxed);
+    if (budget_) budget_->used.fetch_add(sh.map.bytes() - was, std::memory_order_relaxed);
   }
   // Returns the number of keys deleted.
-  size_t apply(Shard& sh, const WriteBatch::Op& op) REQUIRES(sh.mu) {
-    auto it = sh.map.find(op.key);
-    if (it != sh.map.end()) account(sh, -static_cast<ptrdiff_t>(entry_cost(it->first, it->second)));
-    if (op.is_delete) {
-      if (it == sh.map.end()) return 0;
-      sh.map.erase(it);
-      return 1;
-    }
-    if (it != sh.map.end())
-      it->second = op.value;
-    else
-      sh.map.emplace(op.key, op.value);
-    account(sh, static_cast<ptrdiff_t>(entry_cost(op.key, op.value)));
+  static size_t apply(Shard& sh, const WriteBatch::Op& op) REQUIRES(sh.mu) {
+    if (op.is_delete) return sh.map.erase(op.key) ? 1 : 0;
+    sh.map.put(op.key, op.value);
     return 0;
   }
   // A range deletion's end in memory: not beyond `limit` (keys from there are not held).
   static std::string_view range_end(const WriteBatch::Op& op, std::string_view limit) {
     return !limit.empty() && limit < op.value ? limit : std::string_view(op.value);
-  }
-  size_t erase_range(Shard& sh, std::string_view start, std::string_view end) REQUIRES(sh.mu) {
-    auto lo = sh.map.lower_bound(start), hi = sh.map.lower_bound(end);
-    size_t n = 0, freed = 0;
-    for (auto it = lo; it != hi; ++it, ++n) freed += entry_cost(it->first, it->second);
-    sh.map.erase(lo, hi);
-    account(sh, -static_cast<ptrdiff_t>(freed));
-    return n;
   }
 
   // Shards are never removed (a table's id is never reused): a shard lives as long as the store, and
@@ -302,7 +275,7 @@ class MemKv final : public KvStore {
       ReaderLock lk(sh.mu);
       if (!sh.on_disk) {
         touch(sh);
-        *more = scan_map(sh.map, start, end, reverse, fn);
+        *more = sh.map.scan(start, end, reverse, fn);
         return Status::OK();
       }
     }
@@ -333,40 +306,19 @@ class MemKv final : public KvStore {
   void readmit(std::string_view prefix, Shard& sh) {
     std::string end = shard_end(prefix);
     if (end.empty()) return;
-    std::map<std::string, std::string, std::less<>> loaded;
-    size_t bytes = 0;
+    EntryMap loaded;
     WriterLock lk(sh.mu);
     if (!sh.on_disk) return;
     auto read = spill_->scan(prefix, end, false, [&](std::string_view k, std::string_view v) {
-      loaded.emplace_hint(loaded.end(), k, v);
-      bytes += entry_cost(k, v);
+      loaded.append(k, v);
       return true;
     });
     if (!read.ok()) return;  // it stays on disk
     sh.map.swap(loaded);
     sh.on_disk = false;
-    sh.bytes.store(bytes);
-    budget_->used += bytes;
+    account(sh);
     touch(sh);
   }
-  // False when fn stopped the scan.
-  static bool scan_map(const std::map<std::string, std::string, std::less<>>& map, std::string_view start,
-                       std::string_view end, bool reverse,
-                       const std::function<bool(std::string_view, std::string_view)>& fn) {
-    auto lo = map.lower_bound(start);
-    auto hi = end.empty() ? map.end() : map.lower_bound(end);
-    if (!reverse) {
-      for (auto it = lo; it != hi; ++it)
-        if (!fn(it->first, it->second)) return false;
-    } else {
-      for (auto it = hi; it != lo;) {
-        --it;
-        if (!fn(it->first, it->second)) return false;
-      }
-    }
-    return true;
-  }
-
   const size_t shard_bytes_;
   KvStore* const spill_;                  // with a budget: where the keys of dropped shards are read
   std::atomic<bool> readmitting_{false};  // a dropped shard is being loaded back

@@ -174,7 +174,7 @@ def test_a_table_read_from_disk_comes_back_into_memory_when_there_is_room(data_d
     try:
         c = s.client()
         want = {}
-        for t, n in (("tab1", 260), ("tab2", 250), ("tab3", 240)):
+        for t, n in (("tab1", 300), ("tab2", 290), ("tab3", 280)):
             create(c, t)
             for start in range(0, n, 25):
                 batch = [item(1, i) for i in range(start, min(start + 25, n))]
