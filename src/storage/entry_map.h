@@ -1,11 +1,16 @@
 #pragma once
 // An ordered map of byte strings in which every entry is one allocation: the tree's links, the key and
 // the value side by side. Against std::map<std::string, std::string> (a node plus a block for each
-// string longer than 15 bytes) a lookup touches one block per level of the tree instead of two, and an
-// entry costs about 90 bytes less. Not thread-safe: its owner locks (storage/kv.cc's shards).
+// string longer than 15 bytes) an entry costs about 70 bytes less. The entries are also chained in a
+// hash table, so a point lookup (GetItem, or the read before a write) touches a bucket and an entry or
+// two instead of a block per level of the tree; range walks use the tree. The table doubles
+// incrementally: while it grows, each change moves two buckets of the old array into the new one, so
+// no single write pays for rehashing the whole map. Not thread-safe: its owner locks (storage/kv.cc's
+// shards); find() and scan() change nothing, so readers may share a lock.
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string_view>
 
 #include <boost/intrusive/set.hpp>
@@ -14,10 +19,12 @@ namespace ddb {
 
 class EntryMap {
   using Hook = boost::intrusive::set_base_hook<boost::intrusive::optimize_size<true>,
-                                                  boost::intrusive::link_mode<boost::intrusive::normal_link>>;
+                                               boost::intrusive::link_mode<boost::intrusive::normal_link>>;
   // The key's and the value's bytes follow the struct in the same block.
   struct Entry : Hook {
     uint32_t key_size, value_size, capacity;  // capacity: the value bytes the block has room for
+    uint32_t hash;                            // of the key
+    Entry* next;                              // in its hash bucket
     char* data() { return reinterpret_cast<char*>(this + 1); }
     const char* data() const { return reinterpret_cast<const char*>(this + 1); }
     std::string_view key() const { return {data(), key_size}; }
@@ -38,8 +45,8 @@ class EntryMap {
   ~EntryMap() { clear(); }
 
   size_t size() const { return set_.size(); }
-  // What the entries' allocations take (an estimate of the allocator's blocks).
-  size_t bytes() const { return bytes_; }
+  // What the entries' allocations and the hash table take (an estimate of the allocator's blocks).
+  size_t bytes() const { return bytes_ + (buckets_n_ + old_n_) * sizeof(Entry*); }
 
   // The value held for key, if any; valid until the next change of the map.
   bool find(std::string_view key, std::string_view* value) const;
@@ -59,12 +66,25 @@ class EntryMap {
   bool scan(std::string_view start, std::string_view end, bool reverse, const Visit& fn) const;
 
  private:
-  static Entry* make(std::string_view key, std::string_view value);
+  static Entry* make(std::string_view key, std::string_view value, uint32_t hash);
   static void destroy(Entry* e);
   static size_t cost(const Entry& e);
+  static uint32_t hash_of(std::string_view key);
+  // The head of the bucket chain that holds (or would hold) an entry of hash h.
+  Entry* const* bucket(uint32_t h) const;
+  Entry** bucket(uint32_t h);
+  Entry* lookup(std::string_view key, uint32_t h) const;
+  void link(Entry* e);
+  void unlink(Entry* e);
+  void grow_step();
+  void release_table();
 
   Set set_;
-  size_t bytes_ = 0;
+  size_t bytes_ = 0;  // the entries' blocks
+  // Hash table: buckets_n_ chains (a power of two, or 0 when empty). While it doubles, old_ holds the
+  // previous array; its buckets below moved_ have been moved to buckets_.
+  std::unique_ptr<Entry*[]> buckets_, old_;
+  size_t buckets_n_ = 0, old_n_ = 0, moved_ = 0;
 };
 
 }  // namespace ddb

@@ -28,7 +28,8 @@ Pairs walk(const EntryMap& m, std::string_view start, std::string_view end, bool
   return out;
 }
 
-Pairs walk(const Model& m, const std::string& start, const std::string& end, bool reverse, size_t stop_after) {
+Pairs walk(const Model& m, const std::string& start, const std::string& end, bool reverse,
+           size_t stop_after) {
   Pairs out;
   auto lo = m.lower_bound(start), hi = end.empty() ? m.end() : m.lower_bound(end);
   for (auto it = lo; it != hi; ++it) out.emplace_back(it->first, it->second);
@@ -82,7 +83,8 @@ TEST(EntryMap, AnswersLikeAnOrderedMapThroughRandomChanges) {
       std::string a = random_key(rng), b = rng() % 3 == 0 ? "" : random_key(rng);
       if (!b.empty() && b < a) std::swap(a, b);
       size_t stop = rng() % 2 ? SIZE_MAX : 1 + rng() % 10;
-      for (bool reverse : {false, true}) ASSERT_EQ(walk(map, a, b, reverse, stop), walk(model, a, b, reverse, stop));
+      for (bool reverse : {false, true})
+        ASSERT_EQ(walk(map, a, b, reverse, stop), walk(model, a, b, reverse, stop));
     }
   }
   EXPECT_EQ(walk(map, "", "", false), walk(model, "", "", false, SIZE_MAX));
@@ -118,10 +120,56 @@ TEST(EntryMap, BytesFollowTheValuesHeld) {
   map.put("k", std::string(600, 'y'));  // fits the block, over half of it: in place, same cost
   EXPECT_EQ(map.bytes(), big);
   map.put("k", std::string(10, 'z'));  // would waste most of the block: a new, smaller entry
-  EXPECT_LT(map.bytes(), 100u);
+  EXPECT_LT(map.bytes(), 200u);
   std::string_view v;
   ASSERT_TRUE(map.find("k", &v));
   EXPECT_EQ(v, std::string(10, 'z'));
   EXPECT_TRUE(map.erase("k"));
   EXPECT_EQ(map.bytes(), 0u);
+}
+
+TEST(EntryMap, PointLookupsHoldWhileTheHashTableGrowsAndEmpties) {
+  // Enough keys for the table to double many times, with lookups, erases and range erases in between
+  // (so some happen while old buckets are still being moved).
+  std::mt19937 rng(11);
+  EntryMap map;
+  Model model;
+  auto key = [](int i) { return "t#" + std::to_string(i * 7919 % 100003); };
+  for (int i = 0; i < 60000; ++i) {
+    std::string k = key(i);
+    if (i % 3 == 0)
+      map.append(k, k);  // mostly out of order: placed as a put
+    else
+      map.put(k, k);
+    model[k] = k;
+    if (i % 5 == 0) {
+      std::string gone = key(static_cast<int>(rng() % static_cast<unsigned>(i + 1)));
+      ASSERT_EQ(map.erase(gone), model.erase(gone) == 1);
+    }
+    if (i % 1000 == 999) {
+      std::string a = key(static_cast<int>(rng() % 60000)), b = a + "5";
+      auto lo = model.lower_bound(a), hi = model.lower_bound(b);
+      size_t n = static_cast<size_t>(std::distance(lo, hi));
+      model.erase(lo, hi);
+      ASSERT_EQ(map.erase_range(a, b), n);
+    }
+    std::string_view v;
+    std::string probe = key(static_cast<int>(rng() % 60000));
+    ASSERT_EQ(map.find(probe, &v), model.count(probe) == 1) << probe;
+  }
+  ASSERT_EQ(map.size(), model.size());
+  for (auto& [k, want] : model) {
+    std::string_view v;
+    ASSERT_TRUE(map.find(k, &v)) << k;
+    ASSERT_EQ(v, want);
+  }
+  EXPECT_EQ(walk(map, "", "", false), walk(model, "", "", false, SIZE_MAX));
+  for (auto& [k, want] : model) ASSERT_TRUE(map.erase(k));
+  EXPECT_EQ(map.size(), 0u);
+  EXPECT_EQ(map.bytes(), 0u);  // the table goes with the last entry
+  std::string_view v;
+  EXPECT_FALSE(map.find("t#7", &v));
+  map.put("t#7", "back");
+  ASSERT_TRUE(map.find("t#7", &v));
+  EXPECT_EQ(v, "back");
 }
