@@ -102,13 +102,19 @@ void EntryMap::release_table() {
 }
 
 bool EntryMap::find(std::string_view key, std::string_view* value) const {
-  const Entry* e = lookup(key, hash_of(key));
+  const Entry* e = nullptr;
+  if (indexed_) {
+    e = lookup(key, hash_of(key));
+  } else if (auto it = set_.find(key); it != set_.end()) {
+    e = &*it;
+  }
   if (!e) return false;
   *value = e->value();
   return true;
 }
 
 void EntryMap::put(std::string_view key, std::string_view value) {
+  index();
   uint32_t h = hash_of(key);
   if (Entry* old = lookup(key, h)) {
     if (value.size() <= old->capacity && value.size() >= old->capacity / 2) {
@@ -138,10 +144,26 @@ void EntryMap::append(std::string_view key, std::string_view value) {
   Entry* e = make(key, value, hash_of(key));
   set_.push_back(*e);
   bytes_ += cost(*e);
-  link(e);
+  indexed_ = false;
+}
+
+void EntryMap::index() {
+  if (indexed_) return;
+  release_table();
+  indexed_ = true;
+  if (set_.empty()) return;
+  buckets_n_ = 8;
+  while (buckets_n_ < set_.size()) buckets_n_ *= 2;
+  buckets_ = std::make_unique<Entry*[]>(buckets_n_);
+  for (Entry& e : set_) {
+    Entry*& head = buckets_[e.hash & (buckets_n_ - 1)];
+    e.next = head;
+    head = &e;
+  }
 }
 
 bool EntryMap::erase(std::string_view key) {
+  index();
   Entry* e = lookup(key, hash_of(key));
   if (!e) return false;
   unlink(e);
@@ -152,6 +174,7 @@ bool EntryMap::erase(std::string_view key) {
 }
 
 size_t EntryMap::erase_range(std::string_view start, std::string_view end) {
+  index();
   auto lo = set_.lower_bound(start), hi = end.empty() ? set_.end() : set_.lower_bound(end);
   size_t n = 0;
   for (auto it = lo; it != hi; ++it, ++n) {
@@ -167,6 +190,7 @@ void EntryMap::clear() {
   set_.clear_and_dispose(destroy);
   bytes_ = 0;
   release_table();
+  indexed_ = true;
 }
 
 void EntryMap::swap(EntryMap& other) noexcept {
@@ -177,6 +201,7 @@ void EntryMap::swap(EntryMap& other) noexcept {
   std::swap(buckets_n_, other.buckets_n_);
   std::swap(old_n_, other.old_n_);
   std::swap(moved_, other.moved_);
+  std::swap(indexed_, other.indexed_);
 }
 
 bool EntryMap::scan(std::string_view start, std::string_view end, bool reverse, const Visit& fn) const {

@@ -53,8 +53,11 @@ class EntryMap {
   // Sets key's value. A value that fits the entry's block (and uses at least half of it) is written in
   // place; otherwise a new entry takes the old one's place in the tree.
   void put(std::string_view key, std::string_view value);
-  // put() in constant time for a key greater than every key held (loading keys in order).
+  // put() in constant time for a key greater than every key held (loading keys in order). The hash
+  // table is not updated: index() builds it for all of them at once (sized once, one pass over the
+  // entries in order), as does the next change; until then find() walks the tree.
   void append(std::string_view key, std::string_view value);
+  void index();
   // Returns whether key was held.
   bool erase(std::string_view key);
   // Erases the keys in [start, end) (to the last key when end is empty); returns how many.
@@ -85,6 +88,7 @@ class EntryMap {
   // previous array; its buckets below moved_ have been moved to buckets_.
   std::unique_ptr<Entry*[]> buckets_, old_;
   size_t buckets_n_ = 0, old_n_ = 0, moved_ = 0;
+  bool indexed_ = true;  // every entry is in the hash table (false after append())
 };
 
 }  // namespace ddb

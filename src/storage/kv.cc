@@ -152,6 +152,15 @@ class MemKv final : public KvStore {
     }
     if (budget_ && budget_->over()) budget_->reclaim();
   }
+  // After loading: each shard's hash table built in one pass (append_sorted leaves it to this).
+  void index_loaded() {
+    ReaderLock dl(dir_mu_);
+    for (auto& [prefix, sh] : dir_) {
+      WriterLock lk(sh->mu);
+      sh->map.index();
+      account(*sh);
+    }
+  }
   Status scan(std::string_view start, std::string_view end, bool reverse,
               const std::function<bool(std::string_view, std::string_view)>& fn) override {
     for (auto& [prefix, sh] : shards_in(start, end, reverse)) {
@@ -314,6 +323,7 @@ class MemKv final : public KvStore {
       return true;
     });
     if (!read.ok()) return;  // it stays on disk
+    loaded.index();
     sh.map.swap(loaded);
     sh.on_disk = false;
     account(sh);
@@ -488,11 +498,13 @@ class CachedRocksKv final : public KvStore {
         mem_(shard_bytes, disk_.get(), budget_ ? &budget_->state() : nullptr) {}
   // Loads the keys held in memory. A store that cannot be read whole is an error, never a partial copy.
   Status load(const std::function<void(std::string_view, std::string_view)>& visit) {
-    return disk_->scan_once(limit_, [&](std::string_view k, std::string_view v) {
+    DDB_TRY(disk_->scan_once(limit_, [&](std::string_view k, std::string_view v) {
       mem_.append_sorted(k, v);
       if (visit) visit(k, v);
       return true;
-    });
+    }));
+    mem_.index_loaded();
+    return Status::OK();
   }
   bool get(std::string_view key, std::string* value) override {
     return in_memory(key) ? mem_.get(key, value) : disk_->get(key, value);

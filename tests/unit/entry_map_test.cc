@@ -97,8 +97,16 @@ TEST(EntryMap, AnswersLikeAnOrderedMapThroughRandomChanges) {
 TEST(EntryMap, AppendingKeepsOrderEvenOutOfOrderAndSwapMovesEverything) {
   EntryMap map;
   for (std::string k : {"a", "b", "d"}) map.append(k, "v" + k);
+  std::string_view v;
+  ASSERT_TRUE(map.find("b", &v));  // before the hash table is built: found in the tree
+  EXPECT_EQ(v, "vb");
   map.append("c", "late");  // not after every key: placed as a put would
   map.append("d", "again");
+  map.append("e", "ve");
+  map.index();
+  for (std::string k : {"a", "b", "c", "d", "e"}) EXPECT_TRUE(map.find(k, &v)) << k;
+  EXPECT_FALSE(map.find("bb", &v));
+  EXPECT_TRUE(map.erase("e"));
   EXPECT_EQ(walk(map, "", "", false), (Pairs{{"a", "va"}, {"b", "vb"}, {"c", "late"}, {"d", "again"}}));
   size_t bytes = map.bytes();
   EntryMap other;
