@@ -46,7 +46,7 @@ class EntryMap {
 
   size_t size() const { return set_.size(); }
   // What the entries' allocations and the hash table take (an estimate of the allocator's blocks).
-  size_t bytes() const { return bytes_ + (buckets_n_ + old_n_) * sizeof(Entry*); }
+  size_t bytes() const { return bytes_ + (buckets_n_ + old_n_) * sizeof(void*); }  // a bucket: a pointer
 
   // The value held for key, if any; valid until the next change of the map.
   bool find(std::string_view key, std::string_view* value) const;
