@@ -78,7 +78,9 @@ TEST(EntryMap, AnswersLikeAnOrderedMapThroughRandomChanges) {
     std::string_view got;
     auto it = model.find(key);
     ASSERT_EQ(map.find(key, &got), it != model.end());
-    if (it != model.end()) ASSERT_EQ(got, it->second);
+    if (it != model.end()) {
+      ASSERT_EQ(got, it->second);
+    }
     if (step % 97 == 0) {
       std::string a = random_key(rng), b = rng() % 3 == 0 ? "" : random_key(rng);
       if (!b.empty() && b < a) std::swap(a, b);
