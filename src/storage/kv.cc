@@ -152,14 +152,18 @@ class MemKv final : public KvStore {
     }
     if (budget_ && budget_->over()) budget_->reclaim();
   }
-  // After loading: each shard's hash table built in one pass (append_sorted leaves it to this).
+  // After loading: each shard's hash table built in one pass (append_sorted leaves it to this). The
+  // tables count against the budget too.
   void index_loaded() {
-    ReaderLock dl(dir_mu_);
-    for (auto& [prefix, sh] : dir_) {
-      WriterLock lk(sh->mu);
-      sh->map.index();
-      account(*sh);
+    {
+      ReaderLock dl(dir_mu_);
+      for (auto& [prefix, sh] : dir_) {
+        WriterLock lk(sh->mu);
+        sh->map.index();
+        account(*sh);
+      }
     }
+    if (budget_ && budget_->over()) budget_->reclaim();
   }
   Status scan(std::string_view start, std::string_view end, bool reverse,
               const std::function<bool(std::string_view, std::string_view)>& fn) override {

@@ -204,7 +204,7 @@ TEST(Kv, OverTheMemoryBudgetShardsAreReadFromDiskAndAnswerTheSame) {
           b.del(k);
           want.erase(k);
         } else {
-          std::string v(20 + rng() % 400, static_cast<char>('a' + rng() % 26));
+          std::string v(60 + rng() % 600, static_cast<char>('a' + rng() % 26));
           b.put(k, v);
           want[k] = v;
         }
@@ -277,7 +277,7 @@ TEST(Kv, ADroppedShardComesBackWhenThereIsRoom) {
   std::map<std::string, std::string> want;
   WriteBatch b;
   for (int shard = 0; shard < 3; ++shard)  // about 200, 210 and 220 KiB: the largest is dropped
-    for (int i = 0; i < 175 + 9 * shard; ++i) {
+    for (int i = 0; i < 190 + 9 * shard; ++i) {
       std::string v(1000, static_cast<char>('a' + shard));
       b.put(shard_key(shard, i), v);
       want[shard_key(shard, i)] = v;
