@@ -1,6 +1,7 @@
 #include "engine/engine.h"
 
 #include <filesystem>
+#include <sstream>
 #include <thread>
 #include <unordered_map>
 
@@ -66,39 +67,72 @@ Status count_prefix(KvStore& kv, const PrefixCounts* counts, const std::string& 
   });
 }
 
-// Counts, as the store loads (keys in order), the entries under each table's items prefix and each
-// index's prefix: one pass over the data instead of a second scan per table and index.
-class LoadTally {
- public:
-  void add(std::string_view k, std::string_view v) {
-    size_t len = 0;
-    if (k.size() > 5 && k[0] == keys::kData && k[5] == keys::kItems) len = 6;
-    if (k.size() > 9 && k[0] == keys::kData && k[5] == keys::kIndex) len = 10;
-    if (len == 0) return;
-    if (k.substr(0, len) != cur_) {
-      flush();
-      cur_.assign(k.substr(0, len));
-    }
-    tally(acc_, v);
-  }
-  const PrefixCounts& counts() {
-    flush();
-    return counts_;
-  }
+// The counts a database saves when it closes (keys::saved_counts()): "counts 1 <sequence>\n", then
+// "<prefix in hex> <entries> <bytes>\n" for each table's items and each index. `sequence` is the store's
+// before the save; the save is one write, so the counts hold only while the store is at sequence + 1.
+std::string encode_counts(const PrefixCounts& counts, uint64_t sequence) {
+  std::string out = "counts 1 " + std::to_string(sequence) + "\n";
+  for (auto& [prefix, c] : counts)
+    out += hex_encode(prefix) + " " + std::to_string(c.count) + " " + std::to_string(c.bytes) + "\n";
+  return out;
+}
 
- private:
-  void flush() {
-    if (!cur_.empty()) counts_[cur_] = acc_;
-    cur_.clear();
-    acc_ = {};
+std::optional<PrefixCounts> decode_counts(const std::string& text, uint64_t store_sequence) {
+  std::istringstream in(text);
+  std::string tag, hex;
+  int version = 0;
+  uint64_t sequence = 0;
+  if (!(in >> tag >> version >> sequence) || tag != "counts" || version != 1 ||
+      sequence + 1 != store_sequence)
+    return std::nullopt;
+  PrefixCounts counts;
+  PrefixCount c;
+  while (in >> hex >> c.count >> c.bytes) {
+    auto prefix = hex_decode(hex);
+    if (!prefix || c.count < 0 || c.bytes < 0) return std::nullopt;
+    counts[*prefix] = c;
   }
-  std::string cur_;
-  PrefixCount acc_;
-  PrefixCounts counts_;
-};
+  if (!in.eof()) return std::nullopt;
+  return counts;
+}
+
+// The saved counts, if they still hold; the key is deleted either way, so a later write (a crash
+// leaves no new save) can never meet them.
+Result<std::optional<PrefixCounts>> take_saved_counts(KvStore& kv) {
+  std::string text;
+  if (!kv.get(keys::saved_counts(), &text)) return std::optional<PrefixCounts>();
+  auto counts = decode_counts(text, kv.sequence());
+  WriteBatch b;
+  b.del(keys::saved_counts());
+  DDB_TRY(kv.write(b));
+  return counts;
+}
 }  // namespace
 
-Status Database::open(const PrefixCounts* counts) {
+Database::~Database() {
+  if (!keep_counts_) return;
+  PrefixCounts counts;
+  for (auto& t : tables()) {
+    counts[keys::items_prefix(t->def.id)] = {t->state->item_count.load(), t->state->size_bytes.load()};
+    MutexLock lk(t->state->mu);
+    for (auto& idx : t->def.indexes) {
+      auto it = t->state->index_stats.find(idx.name);
+      if (it != t->state->index_stats.end())
+        counts[keys::index_prefix(t->def.id, idx.id)] = {it->second.first, it->second.second};
+    }
+  }
+  WriteBatch b;
+  b.put(keys::saved_counts(), encode_counts(counts, kv_->sequence()));
+  (void)kv_->write(b);  // without it, the next open counts the items
+}
+
+Status Database::open(bool keep_counts) {
+  keep_counts_ = keep_counts;
+  std::optional<PrefixCounts> saved;
+  if (keep_counts) {
+    DDB_ASSIGN(saved, take_saved_counts(*kv_));
+  }
+  const PrefixCounts* counts = saved ? &*saved : nullptr;
   std::string prefix("\0T", 2);
   std::vector<TableDef> defs;
   Status status;
@@ -286,14 +320,12 @@ Result<std::shared_ptr<Database>> Engine::open_database(const std::string& name,
     std::filesystem::create_directories(base_.path, ec);
     ko.path = (std::filesystem::path(base_.path) / (name + kDirSuffix)).string();
   }
-  LoadTally tally;
-  if (!ko.path.empty()) ko.on_load = [&tally](std::string_view k, std::string_view v) { tally.add(k, v); };
   std::unique_ptr<KvStore> kv;
   DDB_ASSIGN(kv, open_kv(ko));
   EngineOptions eo = opt_;
   eo.region = region;
   auto db = std::make_shared<Database>(std::move(kv), eo);
-  auto opened = db->open(ko.path.empty() ? nullptr : &tally.counts());
+  auto opened = db->open(!ko.path.empty());
   if (!opened.ok()) {
     Error e = opened.take_error();
     e.message = "cannot open database " + name + ": " + e.message;

@@ -191,13 +191,16 @@ using PrefixCounts = std::map<std::string, PrefixCount>;
 class Database {
  public:
   Database(std::unique_ptr<KvStore> kv, EngineOptions options);
+  // With keep_counts: saves the tables' item and index counts in the store (keys::saved_counts()).
+  ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
 
   // Reads the catalog and item counts from the store. Call once before execute(), before any other
-  // thread can see the database (so it takes no locks). `counts`: the items and index entries counted
-  // while the store loaded (then the store is not scanned again for them).
-  Status open(const PrefixCounts* counts = nullptr) NO_THREAD_SAFETY_ANALYSIS;
+  // thread can see the database (so it takes no locks). keep_counts (a persistent store): the counts
+  // are taken from what the last close saved, if nothing was written since (KvStore::sequence()),
+  // instead of counting every item; and they are saved again on close.
+  Status open(bool keep_counts = false) NO_THREAD_SAFETY_ANALYSIS;
 
   // Runs one DynamoDB (DynamoDB_20120810) or Streams (DynamoDBStreams_20120810) operation.
   // Returns the response JSON body or the DynamoDB error.
@@ -243,6 +246,7 @@ class Database {
  private:
   std::unique_ptr<KvStore> kv_;
   EngineOptions opt_;
+  bool keep_counts_ = false;                          // set by open()
   Mutex write_mu_;                                    // serializes catalog changes and token transactions
   SharedMutex catalog_mu_ ACQUIRED_AFTER(write_mu_);  // guards tables_
   std::map<std::string, std::shared_ptr<Table>> tables_ GUARDED_BY(catalog_mu_);

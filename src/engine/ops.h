@@ -19,6 +19,7 @@ inline constexpr char kItems = '\x00';    // sub-tag: base table items
 inline constexpr char kIndex = '\x01';    // sub-tag: index entries, followed by be32(index id)
 inline constexpr int kFormatVersion = 2;  // "\0V": 2 = 32-bit index ids (format 1 had one byte)
 std::string format_version();
+std::string saved_counts();  // "\0C": counts saved at the last close, with the store's sequence then
 std::string catalog(const std::string& table);
 std::string items_prefix(uint32_t table_id);                     // all items of a table
 std::string index_prefix(uint32_t table_id, uint32_t index_id);  // all entries of an index

@@ -43,6 +43,9 @@ std::string index_prefix(uint32_t table_id, uint32_t index_id) {
 std::string format_version() {
   return std::string("\0V", 2);
 }
+std::string saved_counts() {
+  return std::string("\0C", 2);
+}
 std::string stream_prefix(uint32_t table_id) {
   std::string k(1, kStream);
   put_u32be(k, table_id);

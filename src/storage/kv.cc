@@ -7,6 +7,7 @@
 #include <fstream>
 #include <map>
 #include <shared_mutex>
+#include <thread>
 
 #include <rocksdb/db.h>
 #include <rocksdb/experimental.h>
@@ -129,9 +130,13 @@ class MemKv final : public KvStore {
     order.erase(std::unique(order.begin(), order.end()), order.end());
     for (Shard* sh : order) sh->mu.lock();
     size_t erased = 0;
-    for (auto& [op, sh] : work)
+    for (auto& [op, sh] : work) {
       if (!sh->on_disk)
-        erased += op->is_range ? sh->map.erase_range(op->key, range_end(*op, limit)) : apply(*sh, *op);
+        erased += apply(sh->map, *op, limit);
+      else if (sh->loading)  // replayed over what the load reads (see readmit)
+        sh->pending.push_back({op->key, op->is_range ? std::string(range_end(*op, limit)) : op->value,
+                               op->is_delete, op->is_range});
+    }
     for (Shard* sh : order) {
       touch(*sh);
       account(*sh);
@@ -141,30 +146,33 @@ class MemKv final : public KvStore {
     if (budget_ && budget_->over()) budget_->reclaim();
     return Status::OK();
   }
-  // Loading: keys arrive in ascending order, each appended at the end of its shard in constant time.
-  void append_sorted(std::string_view key, std::string_view value) {
-    Shard* sh = shard_for_write(key);
-    {
-      WriterLock lk(sh->mu);
-      if (sh->on_disk) return;
-      sh->map.append(key, value);
-      account(*sh);
+  // Opening: a shard found on disk, not yet in memory (load_all or a read brings it in).
+  void add_on_disk(std::string_view prefix) {
+    Shard* sh = shard_for_write(prefix);
+    WriterLock lk(sh->mu);
+    sh->on_disk = true;
+  }
+  // Loads the shards on disk into memory, in key order, while the budget has room (the first that puts
+  // it over is the last), until `stop`. Requests are served meanwhile: from RocksDB, then from memory.
+  void load_all(const std::atomic<bool>& stop) {
+    loading_all_ = true;
+    for (auto& [prefix, sh] : shards_in("", "", false)) {
+      if (stop.load() || (budget_ && budget_->over())) break;
+      MutexLock lk(readmit_mu_);
+      readmit(prefix, *sh, &stop);
     }
+    loading_all_ = false;
     if (budget_ && budget_->over()) budget_->reclaim();
   }
-  // After loading: each shard's hash table built in one pass (append_sorted leaves it to this). The
-  // tables count against the budget too.
-  void index_loaded() {
-    {
-      ReaderLock dl(dir_mu_);
-      for (auto& [prefix, sh] : dir_) {
-        WriterLock lk(sh->mu);
-        sh->map.index();
-        account(*sh);
-      }
-    }
-    if (budget_ && budget_->over()) budget_->reclaim();
+  // The first key after every key of the shard with this prefix ("" when there is none).
+  std::string shard_end(std::string_view prefix) const {
+    std::string e(prefix);
+    if (prefix.size() < shard_bytes_) return e + '\0';  // a short key is a shard alone
+    while (!e.empty() && static_cast<unsigned char>(e.back()) == 0xFF) e.pop_back();
+    if (!e.empty()) e.back() = static_cast<char>(static_cast<unsigned char>(e.back()) + 1);
+    return e;
   }
+  std::string_view prefix_of(std::string_view key) const { return key.substr(0, shard_bytes_); }
   Status scan(std::string_view start, std::string_view end, bool reverse,
               const std::function<bool(std::string_view, std::string_view)>& fn) override {
     for (auto& [prefix, sh] : shards_in(start, end, reverse)) {
@@ -217,13 +225,13 @@ class MemKv final : public KvStore {
   struct Shard {
     SharedMutex mu;
     EntryMap map GUARDED_BY(mu);
-    bool on_disk GUARDED_BY(mu) = false;   // dropped from memory: its keys are read from spill_
-    std::atomic<size_t> bytes{0};          // map.bytes() as last accounted; changed under mu
-    std::atomic<uint32_t> used{0};         // the budget's epoch when last read or written
-    std::atomic<size_t> dropped_bytes{0};  // what `map` cost when the shard was dropped
+    bool on_disk GUARDED_BY(mu) = false;                 // dropped from memory: its keys are read from spill_
+    bool loading GUARDED_BY(mu) = false;                 // on disk, being read back into memory (readmit)
+    std::vector<WriteBatch::Op> pending GUARDED_BY(mu);  // writes made while loading, to replay
+    std::atomic<size_t> bytes{0};                        // map.bytes() as last accounted; changed under mu
+    std::atomic<uint32_t> used{0};                       // the budget's epoch when last read or written
+    std::atomic<size_t> dropped_bytes{0};                // what `map` cost when the shard was dropped
   };
-  std::string_view prefix_of(std::string_view key) const { return key.substr(0, shard_bytes_); }
-
   void touch(Shard& sh) {
     if (!budget_) return;
     uint32_t e = budget_->epoch.load(std::memory_order_relaxed);
@@ -235,9 +243,10 @@ class MemKv final : public KvStore {
     if (budget_) budget_->used.fetch_add(sh.map.bytes() - was, std::memory_order_relaxed);
   }
   // Returns the number of keys deleted.
-  static size_t apply(Shard& sh, const WriteBatch::Op& op) REQUIRES(sh.mu) {
-    if (op.is_delete) return sh.map.erase(op.key) ? 1 : 0;
-    sh.map.put(op.key, op.value);
+  static size_t apply(EntryMap& map, const WriteBatch::Op& op, std::string_view limit) {
+    if (op.is_range) return map.erase_range(op.key, range_end(op, limit));
+    if (op.is_delete) return map.erase(op.key) ? 1 : 0;
+    map.put(op.key, op.value);
     return 0;
   }
   // A range deletion's end in memory: not beyond `limit` (keys from there are not held).
@@ -272,14 +281,6 @@ class MemKv final : public KvStore {
     if (reverse) std::reverse(out.begin(), out.end());
     return out;
   }
-  // The first key after every key of the shard with this prefix ("" when there is none).
-  std::string shard_end(std::string_view prefix) const {
-    std::string e(prefix);
-    if (prefix.size() < shard_bytes_) return e + '\0';  // a short key is a shard alone
-    while (!e.empty() && static_cast<unsigned char>(e.back()) == 0xFF) e.pop_back();
-    if (!e.empty()) e.back() = static_cast<char>(static_cast<unsigned char>(e.back()) + 1);
-    return e;
-  }
   // Sets *more to false when fn stopped the scan.
   Status scan_shard(std::string_view prefix, Shard& sh, std::string_view start, std::string_view end,
                     bool reverse, const std::function<bool(std::string_view, std::string_view)>& fn,
@@ -302,32 +303,45 @@ class MemKv final : public KvStore {
     return Status::OK();
   }
   // A dropped shard comes back into memory when it is read and the budget has room for it with half of
-  // the limit to spare (so a working set larger than the budget does not cycle shards in and out). Its
-  // keys are read from the spill store under the shard's lock, taken before the read: every write is in
-  // what was read, or is applied to memory after (a write reaches the spill store first). One shard at a
-  // time per store; the read that finds the room pays for the load.
+  // the limit to spare (so a working set larger than the budget does not cycle shards in and out). One
+  // shard at a time per store; the read that finds the room pays for the load.
   void maybe_readmit(std::string_view prefix, Shard& sh) {
+    if (loading_all_.load(std::memory_order_relaxed)) return;  // load_all reads them
     if (!budget_ ||
         budget_->used.load(std::memory_order_relaxed) + sh.dropped_bytes.load(std::memory_order_relaxed) >
             budget_->limit / 2)
       return;
-    if (readmitting_.exchange(true)) return;
-    readmit(prefix, sh);
-    readmitting_ = false;
+    if (!readmit_mu_.try_lock()) return;
+    readmit(prefix, sh, nullptr);
+    readmit_mu_.unlock();
     if (budget_->over()) budget_->reclaim();
   }
-  void readmit(std::string_view prefix, Shard& sh) {
+  // Reads a shard on disk back into memory without holding its lock while it reads: the writes made
+  // meanwhile are kept (write_below, `pending`) and replayed over what was read. The shard is marked
+  // before the read starts, so every write the read misses (one that reached the spill store after the
+  // read's snapshot) reaches write_below after the mark and is kept; a kept write that the read saw as
+  // well is applied again, which changes nothing, as the writes are replayed in order. An error of the
+  // spill store, or `stop`, leaves the shard on disk.
+  void readmit(std::string_view prefix, Shard& sh, const std::atomic<bool>* stop) REQUIRES(readmit_mu_) {
     std::string end = shard_end(prefix);
     if (end.empty()) return;
+    {
+      WriterLock lk(sh.mu);
+      if (!sh.on_disk) return;
+      sh.loading = true;
+    }
     EntryMap loaded;
-    WriterLock lk(sh.mu);
-    if (!sh.on_disk) return;
-    auto read = spill_->scan(prefix, end, false, [&](std::string_view k, std::string_view v) {
+    auto read = spill_->scan_once(prefix, end, [&](std::string_view k, std::string_view v) {
       loaded.append(k, v);
-      return true;
+      return !(stop && stop->load(std::memory_order_relaxed));
     });
-    if (!read.ok()) return;  // it stays on disk
+    std::vector<WriteBatch::Op> pending;
+    WriterLock lk(sh.mu);
+    sh.loading = false;
+    pending.swap(sh.pending);
+    if (!read.ok() || (stop && stop->load())) return;  // it stays on disk
     loaded.index();
+    for (auto& op : pending) apply(loaded, op, {});
     sh.map.swap(loaded);
     sh.on_disk = false;
     account(sh);
@@ -335,7 +349,8 @@ class MemKv final : public KvStore {
   }
   const size_t shard_bytes_;
   KvStore* const spill_;                  // with a budget: where the keys of dropped shards are read
-  std::atomic<bool> readmitting_{false};  // a dropped shard is being loaded back
+  Mutex readmit_mu_;                      // held while a shard is read back into memory
+  std::atomic<bool> loading_all_{false};  // load_all is running
   MemoryBudget::State* const budget_;     // none for a store only in memory
   SharedMutex dir_mu_;
   std::map<std::string, std::unique_ptr<Shard>, std::less<>> dir_ GUARDED_BY(dir_mu_);
@@ -402,6 +417,7 @@ class RocksKv final : public KvStore {
   bool get(std::string_view key, std::string* value) override {
     return db_->Get(rocksdb::ReadOptions(), rocksdb::Slice(key.data(), key.size()), value).ok();
   }
+  uint64_t sequence() override { return db_->GetLatestSequenceNumber(); }
   Status write(const WriteBatch& batch) override {
     rocksdb::WriteBatch wb;
     for (auto& op : batch.ops()) {
@@ -427,13 +443,21 @@ class RocksKv final : public KvStore {
               const std::function<bool(std::string_view, std::string_view)>& fn) override {
     return scan_with({}, start, end, reverse, fn);
   }
-  // A scan of most of the store, once (loading it): read ahead, and leave the block cache to the
-  // reads that come later.
-  Status scan_once(std::string_view end, const std::function<bool(std::string_view, std::string_view)>& fn) {
+  Status scan_once(std::string_view start, std::string_view end,
+                   const std::function<bool(std::string_view, std::string_view)>& fn) override {
     rocksdb::ReadOptions ro;
     ro.fill_cache = false;
     ro.readahead_size = 4 << 20;
-    return scan_with(ro, "", end, false, fn);
+    return scan_with(ro, start, end, false, fn);
+  }
+  // The first key in [start, end) (end empty: no bound), if any.
+  Status first_key(std::string_view start, std::string_view end, std::string* key, bool* found) {
+    *found = false;
+    return scan(start, end, false, [&](std::string_view k, std::string_view) {
+      key->assign(k);
+      *found = true;
+      return false;
+    });
   }
 
  private:
@@ -500,19 +524,31 @@ class CachedRocksKv final : public KvStore {
         limit_(std::move(memory_below)),
         budget_(std::move(budget)),
         mem_(shard_bytes, disk_.get(), budget_ ? &budget_->state() : nullptr) {}
-  // Loads the keys held in memory. A store that cannot be read whole is an error, never a partial copy.
-  Status load(const std::function<void(std::string_view, std::string_view)>& visit) {
-    DDB_TRY(disk_->scan_once(limit_, [&](std::string_view k, std::string_view v) {
-      mem_.append_sorted(k, v);
-      if (visit) visit(k, v);
-      return true;
-    }));
-    mem_.index_loaded();
+  ~CachedRocksKv() override {
+    stop_ = true;
+    if (loader_.joinable()) loader_.join();
+  }
+  // Finds the shards on disk (a seek per shard, not a read of every key) and starts reading them into
+  // memory in the background: the store answers at once, from RocksDB until a shard is in memory.
+  Status open() {
+    std::string from;
+    for (;;) {
+      std::string key;
+      bool found = false;
+      DDB_TRY(disk_->first_key(from, limit_, &key, &found));
+      if (!found) break;
+      std::string_view prefix = mem_.prefix_of(key);
+      mem_.add_on_disk(prefix);
+      from = mem_.shard_end(prefix);
+      if (from.empty()) break;
+    }
+    loader_ = std::thread([this] { mem_.load_all(stop_); });
     return Status::OK();
   }
   bool get(std::string_view key, std::string* value) override {
     return in_memory(key) ? mem_.get(key, value) : disk_->get(key, value);
   }
+  uint64_t sequence() override { return disk_->sequence(); }
   Status write(const WriteBatch& batch) override {
     DDB_TRY(disk_->write(batch));
     return mem_.write_below(batch, limit_);
@@ -538,6 +574,8 @@ class CachedRocksKv final : public KvStore {
   const std::string limit_;
   const std::shared_ptr<MemoryBudget> budget_;  // outlives mem_, which it watches
   MemKv mem_;
+  std::atomic<bool> stop_{false};  // the store closes: the loader stops
+  std::thread loader_;             // reads the shards into memory after open()
 };
 
 }  // namespace
@@ -563,9 +601,9 @@ Result<std::unique_ptr<KvStore>> open_kv(const KvOptions& options) {
   if (!s.ok()) return err::internal("cannot open database at " + options.path + ": " + s.ToString());
   auto kv = std::make_unique<CachedRocksKv>(std::make_unique<RocksKv>(db, options.sync_writes),
                                             options.memory_below, options.shard_bytes, options.budget);
-  auto loaded = kv->load(options.on_load);
-  if (!loaded.ok())
-    return err::internal("cannot read database at " + options.path + ": " + loaded.error().message);
+  auto opened = kv->open();
+  if (!opened.ok())
+    return err::internal("cannot read database at " + options.path + ": " + opened.error().message);
   return std::unique_ptr<KvStore>(std::move(kv));
 }
 

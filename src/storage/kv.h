@@ -46,6 +46,15 @@ class KvStore {
   [[nodiscard]] virtual Status scan(
       std::string_view start, std::string_view end, bool reverse,
       const std::function<bool(std::string_view key, std::string_view value)>& fn) = 0;
+  // A scan read once, start to end (loading a copy): its blocks need not stay in a cache.
+  [[nodiscard]] virtual Status scan_once(
+      std::string_view start, std::string_view end,
+      const std::function<bool(std::string_view key, std::string_view value)>& fn) {
+    return scan(start, end, false, fn);
+  }
+  // A persistent store: the number of the last write batch operation it holds, which every write
+  // advances (so a value saved with it tells whether anything was written since). Others: 0.
+  virtual uint64_t sequence() { return 0; }
 };
 
 // The memory the in-memory copies of every on-disk store of a process may use together
@@ -77,7 +86,9 @@ size_t default_memory_budget();
 
 struct KvOptions {
   std::string path;  // empty: in memory only. Otherwise RocksDB at this path, with every key
-                     // also held in memory for reads (loaded at open). Default: "".
+                     // also held in memory for reads: read in the background after open, which
+                     // returns at once (until a table is in memory, its reads go to RocksDB).
+                     // Default: "".
   bool sync_writes =
       false;  // fsync the WAL on every write. Default: false (survives kill -9, not power loss).
   // With a path: only keys below this one are also held in memory; the others (e.g. stream records,
@@ -86,9 +97,6 @@ struct KvOptions {
   // Keys that share their first `shard_bytes` bytes (one table's data, say) are kept in memory under
   // their own lock: a write to one shard holds up no read or write of another. Default: 0 (one shard).
   size_t shard_bytes = 0;
-  // With a path: called for every key loaded into memory when the store opens, in key order (so the
-  // engine can count what it needs in the same pass). Default: none.
-  std::function<void(std::string_view key, std::string_view value)> on_load;
   // With a path: the budget this store's in-memory copy shares with the process's other stores; over it,
   // its coldest shards are served from RocksDB. Default: none (every key below memory_below in memory).
   std::shared_ptr<MemoryBudget> budget;

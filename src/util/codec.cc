@@ -80,6 +80,24 @@ std::string hex_encode(std::string_view in) {
   return out;
 }
 
+std::optional<std::string> hex_decode(std::string_view in) {
+  if (in.size() % 2) return std::nullopt;
+  auto digit = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::string out;
+  out.reserve(in.size() / 2);
+  for (size_t i = 0; i < in.size(); i += 2) {
+    int hi = digit(in[i]), lo = digit(in[i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out += static_cast<char>(hi * 16 + lo);
+  }
+  return out;
+}
+
 Gunzip gunzip(std::string_view in, size_t max_out, std::string& out) {
   z_stream z{};
   if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) return Gunzip::kCorrupt;

@@ -11,6 +11,8 @@ std::string base64_encode(std::string_view in);
 // Strict RFC 4648 decoding (padding required when length is not a multiple of 4).
 std::optional<std::string> base64_decode(std::string_view in);
 std::string hex_encode(std::string_view in);
+// Lower- or upper-case hex digits, two per byte; nothing else.
+std::optional<std::string> hex_decode(std::string_view in);
 uint32_t crc32(std::string_view data);
 // A gzip stream's content, at most max_out bytes. kCorrupt: not a whole, valid gzip stream.
 enum class Gunzip { kOk, kCorrupt, kTooLarge };

@@ -1,7 +1,10 @@
 // Fault injection: a KvStore that fails on its Nth write or scan. Opening refuses a database that
 // cannot be read whole; a failed write changes nothing anyone can see; nothing crashes. And the
 // upgrade of a storage-format-1 database.
+#include <unistd.h>
+
 #include <atomic>
+#include <filesystem>
 
 #include <gtest/gtest.h>
 
@@ -214,4 +217,57 @@ TEST(StorageFormat, Format1DatabaseIsUpgradedOnOpen) {
   auto scan = call(db, "Scan", R"({"TableName":"faults"})");
   ASSERT_TRUE(scan.ok());
   EXPECT_NE(scan->find("\"Count\":5"), std::string::npos) << *scan;
+}
+
+// The counts a database saves when it closes (keep_counts) are taken at the next open instead of reading
+// every item, but only if nothing was written since: a build that does not keep counts (or any other
+// write) leaves them stale, and the next open counts again.
+TEST(SavedCounts, AreTakenOnlyIfNothingWasWrittenSince) {
+  auto dir = std::filesystem::temp_directory_path() / ("ddb-counts-test-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  auto open_store = [&] {
+    KvOptions ko;
+    ko.path = dir.string();
+    ko.shard_bytes = 5;
+    return std::move(open_kv(ko)).value();
+  };
+  auto put = [](Database& db, int i) {
+    auto r =
+        call(db, "PutItem",
+             R"({"TableName":"faults","Item":{"pk":{"S":"k)" + std::to_string(i) + R"("},"g":{"S":"x"}}})");
+    ASSERT_TRUE(r.ok()) << r.error().message;
+  };
+  {
+    Database db(open_store(), EngineOptions{});
+    ASSERT_TRUE(db.open(true).ok());
+    ASSERT_TRUE(call(db, "CreateTable", kTable).ok());
+    for (int i = 0; i < 5; ++i) put(db, i);
+  }
+  {
+    auto store = open_store();
+    std::string saved;
+    ASSERT_TRUE(store->get(std::string("\0C", 2), &saved));  // saved on close
+    Database db(std::move(store), EngineOptions{});
+    ASSERT_TRUE(db.open().ok());  // a database that does not keep counts: the saved ones stay
+    EXPECT_EQ(item_count(db), 5);
+    put(db, 5);
+  }
+  {
+    Database db(open_store(), EngineOptions{});
+    ASSERT_TRUE(db.open(true).ok());
+    EXPECT_EQ(item_count(db), 6);  // counted again: the saved 5 were stale
+    put(db, 6);
+  }
+  {
+    auto store = open_store();
+    std::string saved;
+    ASSERT_TRUE(store->get(std::string("\0C", 2), &saved));
+    EXPECT_NE(saved.find(" 7 "), std::string::npos) << saved;  // the table's 7 items, saved on close
+    Database db(std::move(store), EngineOptions{});
+    ASSERT_TRUE(db.open(true).ok());
+    EXPECT_EQ(item_count(db), 7);
+    std::string left;
+    EXPECT_FALSE(db.store().get(std::string("\0C", 2), &left));  // taken: a crash now cannot reuse them
+  }
+  std::filesystem::remove_all(dir);
 }

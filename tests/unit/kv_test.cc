@@ -10,6 +10,7 @@
 #include <atomic>
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <random>
 #include <thread>
 
@@ -296,5 +297,86 @@ TEST(Kv, ADroppedShardComesBackWhenThereIsRoom) {
   ASSERT_TRUE(kv->get(shard_key(2, 7), &got));  // this read finds the room
   EXPECT_EQ(budget->use().shards_on_disk, 0u);
   EXPECT_GT(budget->use().resident_bytes, 200u << 10);
+  expect_same(*kv, want, rng);
+}
+
+// Opening a store on disk returns before its shards are read into memory: they load in the background
+// while writers of every shard (puts, deletes, range deletions) and readers go on. Every acknowledged write
+// is in what the loaded copy answers, and everything reads the same before, during and after the load.
+TEST(Kv, WritesDuringTheBackgroundLoadAreInTheLoadedCopy) {
+  Dir d;
+  auto budget = std::make_shared<MemoryBudget>(size_t{1} << 30);
+  std::map<std::string, std::string> want;
+  {
+    auto kv = open_budgeted(d, budget);
+    WriteBatch b;
+    for (int shard = 0; shard < 6; ++shard)
+      for (int i = 0; i < 20000; ++i) {
+        std::string v(40 + (i * 7 + shard) % 200, static_cast<char>('a' + shard));
+        b.put(shard_key(shard, i), v);
+        want[shard_key(shard, i)] = v;
+      }
+    ASSERT_TRUE(kv->write(b).ok());
+  }
+  auto kv = open_budgeted(d, budget);
+  std::mutex want_mu;
+  std::atomic<int> during_load{0};
+  std::vector<std::thread> writers;
+  for (int w = 0; w < 3; ++w)
+    writers.emplace_back([&, w] {
+      std::mt19937 rng(static_cast<unsigned>(w));
+      // Until the load is over, and 300 writes more.
+      for (int n = 0, after = 0; after < 300 && n < 200000; ++n) {
+        if (budget->use().shards_on_disk > 0)
+          ++during_load;
+        else
+          ++after;
+        int shard = w * 2 + static_cast<int>(rng() % 2);  // each writer owns two shards
+        WriteBatch b;
+        std::string k = shard_key(shard, static_cast<int>(rng() % 20200));
+        std::string v(1 + rng() % 300, static_cast<char>('A' + n % 26));
+        int what = static_cast<int>(rng() % 10);
+        if (what == 0) {
+          std::string to = shard_key(shard, static_cast<int>(rng() % 20200));
+          if (to < k) std::swap(k, to);
+          b.del_range(k, to);
+        } else if (what < 3) {
+          b.del(k);
+        } else {
+          b.put(k, v);
+        }
+        {
+          std::lock_guard lk(want_mu);
+          ASSERT_TRUE(kv->write(b).ok());
+          auto& op = b.ops().front();
+          if (op.is_range)
+            want.erase(want.lower_bound(op.key), want.lower_bound(op.value));
+          else if (op.is_delete)
+            want.erase(op.key);
+          else
+            want[op.key] = op.value;
+        }
+        std::string got;
+        if (what >= 3) {
+          ASSERT_TRUE(kv->get(k, &got));
+          ASSERT_EQ(got, v);
+        }
+      }
+    });
+  std::thread reader([&] {
+    for (int n = 0; n < 20; ++n) {
+      std::vector<std::string> seen = keys(*kv, "", "", n % 2);
+      if (n % 2) std::reverse(seen.begin(), seen.end());
+      EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end()));
+    }
+  });
+  for (auto& w : writers) w.join();
+  reader.join();
+  std::printf("writes while shards were loading: %d\n", during_load.load());
+  // The load ends (every shard in memory) within a generous bound; then every read comes from memory.
+  for (int i = 0; i < 3000 && budget->use().shards_on_disk > 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_EQ(budget->use().shards_on_disk, 0u);
+  std::mt19937 rng(11);
   expect_same(*kv, want, rng);
 }
