@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Memory of one ddb-local build: resident memory per stored item, with and without a stream, what stays
-after every table is deleted, and (with -dbPath) how long a restart over the data takes.
+after every table is deleted, and (with -dbPath) how long a restart over the data takes: until the server
+answers, and until every table is read into memory (/metrics), after a clean stop and after a kill -9.
 
 Starts the server itself on a free port, loads ITEMS items of about 200 bytes (DynamoDB's item size) with
 BatchWriteItem over 4 connections, and reads /proc/PID/status (VmRSS).
@@ -15,8 +16,28 @@ import random
 import subprocess
 import threading
 import time
+import urllib.request
 
 from benchlib import Client, free_port
+
+
+def tables_on_disk(url):
+    """The tables the server reads from RocksDB (not yet, or no longer, in memory), from /metrics."""
+    with urllib.request.urlopen(url + "/metrics", timeout=10) as r:
+        for line in r.read().decode().splitlines():
+            if line.startswith("ddb_tables_on_disk "):
+                return int(line.split()[1])
+    return 0
+
+
+def in_memory_after(url, t0, budget):
+    """Seconds from t0 until every table is read into memory (the background load after a start); not
+    measured under a --memory-budget, which may keep tables on disk for good."""
+    if budget:
+        return float("nan")
+    while tables_on_disk(url):
+        time.sleep(0.01)
+    return time.time() - t0
 
 
 def rss_mb(pid):
@@ -128,8 +149,17 @@ def main():
         if a.db_path:
             p.terminate()
             p.wait()
+            budgeted = "--memory-budget" in a.extra
+            t0 = time.time()
             p, url, ready = start(a.binary, args)
-            print(f"restart over {a.items} items: ready in {ready:.2f} s, RSS {rss_mb(p.pid):.1f} MB")
+            print(f"restart over {a.items} items: ready in {ready:.2f} s, RSS {rss_mb(p.pid):.1f} MB; "
+                  f"every table in memory after {in_memory_after(url, t0, budgeted):.2f} s, RSS {rss_mb(p.pid):.1f} MB")
+            p.kill()  # no clean close: the next start counts the items again
+            p.wait()
+            t0 = time.time()
+            p, url, ready = start(a.binary, args)
+            print(f"restart after kill -9: ready in {ready:.2f} s; every table in memory after "
+                  f"{in_memory_after(url, t0, budgeted):.2f} s, RSS {rss_mb(p.pid):.1f} MB")
             c = Client(url)
             if a.reads:
                 print("after the restart: " + read_back(url, a.items, a.reads) + f"; RSS {rss_mb(p.pid):.1f} MB")

@@ -53,15 +53,15 @@ void tally(PrefixCount& c, std::string_view entry) {
   c.bytes += static_cast<long long>(encoded_item_size(entry));
 }
 
-// Counts the entries under a prefix and their DynamoDB size: from `counts` when the store was counted as
-// it loaded, else by scanning it.
+// Counts the entries under a prefix and their DynamoDB size: from `counts` (saved by the last close) when
+// there are some, else by reading them once.
 Status count_prefix(KvStore& kv, const PrefixCounts* counts, const std::string& p, PrefixCount& out) {
   if (counts) {
     auto it = counts->find(p);
     if (it != counts->end()) out = it->second;
     return Status::OK();
   }
-  return kv.scan(p, keys::prefix_end(p), false, [&](std::string_view, std::string_view v) {
+  return kv.scan_once(p, keys::prefix_end(p), [&](std::string_view, std::string_view v) {
     tally(out, v);
     return true;
   });

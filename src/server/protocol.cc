@@ -262,7 +262,8 @@ std::string memory_metrics(const std::optional<MemoryBudget::Use>& use) {
   gauge("ddb_memory_resident_bytes", "Held by the in-memory copies of tables (an estimate).",
         use->resident_bytes);
   gauge("ddb_memory_cache_bytes", "Held by the block cache of the tables read from disk.", use->cache_bytes);
-  gauge("ddb_tables_on_disk", "Tables (and other key ranges) served from disk, beyond the budget.",
+  gauge("ddb_tables_on_disk",
+        "Tables (and other key ranges) read from disk: beyond the budget, or not yet loaded since the start.",
         use->shards_on_disk);
   return m;
 }

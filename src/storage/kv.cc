@@ -175,12 +175,12 @@ class MemKv final : public KvStore {
   std::string_view prefix_of(std::string_view key) const { return key.substr(0, shard_bytes_); }
   Status scan(std::string_view start, std::string_view end, bool reverse,
               const std::function<bool(std::string_view, std::string_view)>& fn) override {
-    for (auto& [prefix, sh] : shards_in(start, end, reverse)) {
-      bool more = true;
-      DDB_TRY(scan_shard(prefix, *sh, start, end, reverse, fn, &more));
-      if (!more) break;
-    }
-    return Status::OK();
+    return scan_shards(start, end, reverse, false, fn);
+  }
+  // The shards on disk are read without filling RocksDB's block cache.
+  Status scan_once(std::string_view start, std::string_view end,
+                   const std::function<bool(std::string_view, std::string_view)>& fn) override {
+    return scan_shards(start, end, false, true, fn);
   }
 
   // For the budget's reclaim: the shards held in memory, and dropping one (its bytes, now free).
@@ -281,10 +281,23 @@ class MemKv final : public KvStore {
     if (reverse) std::reverse(out.begin(), out.end());
     return out;
   }
+  Status scan_shards(std::string_view start, std::string_view end, bool reverse, bool once,
+                     const std::function<bool(std::string_view, std::string_view)>& fn) {
+    for (auto& [prefix, sh] : shards_in(start, end, reverse)) {
+      bool more = true;
+      DDB_TRY(scan_shard(prefix, *sh, {start, end, reverse, once}, fn, &more));
+      if (!more) break;
+    }
+    return Status::OK();
+  }
+  struct Range {
+    std::string_view start, end;
+    bool reverse, once;  // once: a forward scan whose blocks on disk need not stay cached
+  };
   // Sets *more to false when fn stopped the scan.
-  Status scan_shard(std::string_view prefix, Shard& sh, std::string_view start, std::string_view end,
-                    bool reverse, const std::function<bool(std::string_view, std::string_view)>& fn,
-                    bool* more) {
+  Status scan_shard(std::string_view prefix, Shard& sh, const Range& r,
+                    const std::function<bool(std::string_view, std::string_view)>& fn, bool* more) {
+    auto [start, end, reverse, once] = r;
     {
       ReaderLock lk(sh.mu);
       if (!sh.on_disk) {
@@ -297,8 +310,8 @@ class MemKv final : public KvStore {
     std::string lo(std::max(start, prefix)), hi = shard_end(prefix);
     if (!end.empty() && (hi.empty() || end < hi)) hi = std::string(end);
     if (!hi.empty() && lo >= hi) return Status::OK();
-    DDB_TRY(spill_->scan(lo, hi, reverse,
-                         [&](std::string_view k, std::string_view v) { return *more = fn(k, v); }));
+    auto until_stopped = [&](std::string_view k, std::string_view v) { return *more = fn(k, v); };
+    DDB_TRY(once ? spill_->scan_once(lo, hi, until_stopped) : spill_->scan(lo, hi, reverse, until_stopped));
     maybe_readmit(prefix, sh);
     return Status::OK();
   }
@@ -330,16 +343,22 @@ class MemKv final : public KvStore {
       if (!sh.on_disk) return;
       sh.loading = true;
     }
+    // With a budget, a shard larger than the room left is not read whole (it stays on disk).
+    size_t room = SIZE_MAX;
+    if (budget_) room = budget_->limit - std::min(budget_->limit, budget_->used.load());
     EntryMap loaded;
+    bool fits = true;
     auto read = spill_->scan_once(prefix, end, [&](std::string_view k, std::string_view v) {
       loaded.append(k, v);
-      return !(stop && stop->load(std::memory_order_relaxed));
+      fits = loaded.bytes() <= room;
+      return fits && !(stop && stop->load(std::memory_order_relaxed));
     });
     std::vector<WriteBatch::Op> pending;
     WriterLock lk(sh.mu);
     sh.loading = false;
     pending.swap(sh.pending);
-    if (!read.ok() || (stop && stop->load())) return;  // it stays on disk
+    if (!fits) sh.dropped_bytes.store(std::max(sh.dropped_bytes.load(), loaded.bytes()));
+    if (!read.ok() || !fits || (stop && stop->load())) return;  // it stays on disk
     loaded.index();
     for (auto& op : pending) apply(loaded, op, {});
     sh.map.swap(loaded);
@@ -552,6 +571,11 @@ class CachedRocksKv final : public KvStore {
   Status write(const WriteBatch& batch) override {
     DDB_TRY(disk_->write(batch));
     return mem_.write_below(batch, limit_);
+  }
+  Status scan_once(std::string_view start, std::string_view end,
+                   const std::function<bool(std::string_view, std::string_view)>& fn) override {
+    if (limit_.empty() || (!end.empty() && end <= limit_)) return mem_.scan_once(start, end, fn);
+    return scan(start, end, false, fn);
   }
   Status scan(std::string_view start, std::string_view end, bool reverse,
               const std::function<bool(std::string_view, std::string_view)>& fn) override {
