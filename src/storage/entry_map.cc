@@ -1,10 +1,34 @@
 #include "storage/entry_map.h"
 
+#include <sys/mman.h>
+
+#include <cstdlib>
 #include <cstring>
 #include <new>
 #include <stdexcept>
 
 namespace ddb {
+
+EntryMap::Buckets::Buckets(size_t n) : n_(n) {
+  size_t bytes = n * sizeof(Entry*);
+  void* p = nullptr;
+  if (mapped()) {
+    p = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) p = nullptr;
+  } else {
+    p = std::calloc(n, sizeof(Entry*));
+  }
+  if (!p) throw std::bad_alloc();
+  p_ = static_cast<Entry**>(p);
+}
+
+EntryMap::Buckets::~Buckets() {
+  if (!p_) return;
+  if (mapped())
+    ::munmap(p_, n_ * sizeof(Entry*));
+  else
+    std::free(p_);
+}
 
 EntryMap::Entry* EntryMap::make(std::string_view key, std::string_view value, uint32_t hash) {
   if (key.size() > UINT32_MAX || value.size() > UINT32_MAX) throw std::length_error("entry too large");
@@ -58,13 +82,13 @@ EntryMap::Entry* EntryMap::lookup(std::string_view key, uint32_t h) const {
 void EntryMap::link(Entry* e) {
   if (buckets_n_ == 0) {
     buckets_n_ = 8;
-    buckets_ = std::make_unique<Entry*[]>(buckets_n_);  // value-initialized: null
+    Buckets(buckets_n_).swap(buckets_);
   } else if (old_n_ == 0 && set_.size() > buckets_n_) {
-    old_ = std::move(buckets_);
+    old_.swap(buckets_);
     old_n_ = buckets_n_;
     moved_ = 0;
     buckets_n_ *= 2;
-    buckets_ = std::make_unique<Entry*[]>(buckets_n_);
+    Buckets(buckets_n_).swap(buckets_);
   }
   Entry** head = bucket(e->hash);
   e->next = *head;
@@ -154,7 +178,7 @@ void EntryMap::index() {
   if (set_.empty()) return;
   buckets_n_ = 8;
   while (buckets_n_ < set_.size()) buckets_n_ *= 2;
-  buckets_ = std::make_unique<Entry*[]>(buckets_n_);
+  Buckets(buckets_n_).swap(buckets_);
   for (Entry& e : set_) {
     Entry*& head = buckets_[e.hash & (buckets_n_ - 1)];
     e.next = head;
