@@ -10,13 +10,13 @@
 namespace ddb {
 
 EntryMap::Buckets::Buckets(size_t n) : n_(n) {
-  size_t bytes = n * sizeof(Entry*);
+  size_t bytes = n * sizeof(void*);
   void* p = nullptr;
   if (mapped()) {
     p = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED) p = nullptr;
   } else {
-    p = std::calloc(n, sizeof(Entry*));
+    p = std::calloc(n, sizeof(void*));
   }
   if (!p) throw std::bad_alloc();
   p_ = static_cast<Entry**>(p);
@@ -25,7 +25,7 @@ EntryMap::Buckets::Buckets(size_t n) : n_(n) {
 EntryMap::Buckets::~Buckets() {
   if (!p_) return;
   if (mapped())
-    ::munmap(p_, n_ * sizeof(Entry*));
+    ::munmap(p_, n_ * sizeof(void*));
   else
     std::free(p_);
 }

@@ -54,7 +54,7 @@ class EntryMap {
     Entry*& operator[](size_t i) const { return p_[i]; }
 
    private:
-    bool mapped() const { return n_ * sizeof(Entry*) >= (size_t{64} << 10); }
+    bool mapped() const { return n_ * sizeof(void*) >= (size_t{64} << 10); }
     Entry** p_ = nullptr;
     size_t n_ = 0;
   };
