@@ -127,7 +127,6 @@ Database::~Database() {
 }
 
 Status Database::open(bool keep_counts) {
-  keep_counts_ = keep_counts;
   std::optional<PrefixCounts> saved;
   if (keep_counts) {
     DDB_ASSIGN(saved, take_saved_counts(*kv_));
@@ -185,6 +184,7 @@ Status Database::open(bool keep_counts) {
     DDB_TRY(vectors::open_table(*this, *t));
     tables_[name] = std::move(t);
   }
+  keep_counts_ = keep_counts;  // only a database opened whole saves its counts (all of its tables')
   return Status::OK();
 }
 

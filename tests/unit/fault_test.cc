@@ -115,6 +115,33 @@ TEST(Faults, OpenRefusesADatabaseThatCannotBeReadWhole) {
   }
 }
 
+// An open that fails part way saves no counts when the database closes: they would miss the tables it
+// had not reached, which the next open would then take as empty.
+TEST(Faults, AFailedOpenSavesNoCounts) {
+  auto store = populated();
+  auto probe = std::make_unique<FaultyKv>(store, 0, 0);
+  auto* p = probe.get();
+  int scans = 0;
+  {
+    Database clean(std::move(probe), EngineOptions{});
+    ASSERT_TRUE(clean.open(true).ok());
+    scans = p->scans();
+  }
+  std::string saved;
+  ASSERT_TRUE(store->get(std::string("\0C", 2), &saved));  // a database opened whole saves them
+  WriteBatch del;
+  del.del(std::string("\0C", 2));
+  ASSERT_TRUE(store->write(del).ok());
+  ASSERT_GE(scans, 3);
+  for (int n = 1; n <= scans; ++n) {
+    {
+      Database db(std::make_unique<FaultyKv>(store, 0, n), EngineOptions{});
+      ASSERT_FALSE(db.open(true).ok()) << "scan " << n;
+    }
+    EXPECT_FALSE(store->get(std::string("\0C", 2), &saved)) << "scan " << n;
+  }
+}
+
 TEST(Faults, AFailedWriteChangesNothingVisible) {
   auto store = populated();
   for (int n = 1; n <= 4; ++n) {
