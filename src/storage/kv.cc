@@ -9,30 +9,13 @@
 #include <shared_mutex>
 #include <thread>
 
-#include <rocksdb/db.h>
-#include <rocksdb/experimental.h>
-#include <rocksdb/filter_policy.h>
-#include <rocksdb/options.h>
-#include <rocksdb/table.h>
-#include <rocksdb/utilities/table_properties_collectors.h>
-#include <rocksdb/write_batch.h>
+#include <rocksdb/cache.h>
 
 #include "storage/entry_map.h"
+#include "storage/rocks_kv.h"
 #include "util/errors.h"
 #include "util/memory.h"
 #include "util/mutex.h"
-
-#if defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define DDB_THREAD_SANITIZER 1
-#endif
-#endif
-#if !defined(DDB_THREAD_SANITIZER) && defined(__SANITIZE_THREAD__)
-#define DDB_THREAD_SANITIZER 1
-#endif
-#ifndef DDB_THREAD_SANITIZER
-#define DDB_THREAD_SANITIZER 0
-#endif
 
 namespace ddb {
 
@@ -40,6 +23,7 @@ namespace kv_detail {
 class MemKv;
 }  // namespace kv_detail
 using kv_detail::MemKv;
+using kv_detail::RocksKv;
 
 struct MemoryBudget::State {
   State(size_t budget_bytes)
@@ -429,105 +413,6 @@ size_t default_memory_budget() {
 
 namespace {
 
-class RocksKv final : public KvStore {
- public:
-  RocksKv(rocksdb::DB* db, bool sync) : db_(db) { wopts_.sync = sync; }
-  ~RocksKv() override { delete db_; }
-  bool get(std::string_view key, std::string* value) override {
-    return db_->Get(rocksdb::ReadOptions(), rocksdb::Slice(key.data(), key.size()), value).ok();
-  }
-  uint64_t sequence() override { return db_->GetLatestSequenceNumber(); }
-  Status write(const WriteBatch& batch) override {
-    rocksdb::WriteBatch wb;
-    for (auto& op : batch.ops()) {
-      if (op.is_range)
-        wb.DeleteRange(op.key, op.value);
-      else if (op.is_delete)
-        wb.Delete(op.key);
-      else
-        wb.Put(op.key, op.value);
-    }
-    auto s = write_to_db(wb);
-    if (!s.ok()) return err::internal("storage write failed: " + s.ToString());
-    // The files under a range deletion are compacted soon (in the background), so a deleted table's
-    // data leaves the disk without waiting for compactions to reach it.
-    for (auto& op : batch.ops())
-      if (op.is_range) {
-        rocksdb::Slice begin(op.key), end(op.value);
-        (void)rocksdb::experimental::SuggestCompactRange(db_, &begin, &end);
-      }
-    return Status::OK();
-  }
-  Status scan(std::string_view start, std::string_view end, bool reverse,
-              const std::function<bool(std::string_view, std::string_view)>& fn) override {
-    return scan_with({}, start, end, reverse, fn);
-  }
-  Status scan_once(std::string_view start, std::string_view end,
-                   const std::function<bool(std::string_view, std::string_view)>& fn) override {
-    rocksdb::ReadOptions ro;
-    ro.fill_cache = false;
-    ro.readahead_size = 4 << 20;
-    return scan_with(ro, start, end, false, fn);
-  }
-  // The first key in [start, end) (end empty: no bound), if any.
-  Status first_key(std::string_view start, std::string_view end, std::string* key, bool* found) {
-    *found = false;
-    return scan(start, end, false, [&](std::string_view k, std::string_view) {
-      key->assign(k);
-      *found = true;
-      return false;
-    });
-  }
-
- private:
-  Status scan_with(rocksdb::ReadOptions ro, std::string_view start, std::string_view end, bool reverse,
-                   const std::function<bool(std::string_view, std::string_view)>& fn) {
-    ro.verify_checksums = true;
-    std::string upper(end);
-    rocksdb::Slice ub(upper);
-    if (!end.empty()) ro.iterate_upper_bound = &ub;
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro));
-    if (!reverse) {
-      for (it->Seek(rocksdb::Slice(start.data(), start.size())); it->Valid(); it->Next())
-        if (!fn(std::string_view(it->key().data(), it->key().size()),
-                std::string_view(it->value().data(), it->value().size())))
-          break;
-    } else {
-      if (end.empty())
-        it->SeekToLast();
-      else
-        it->SeekForPrev(rocksdb::Slice(end.data(), end.size()));
-      for (; it->Valid(); it->Prev()) {
-        std::string_view k(it->key().data(), it->key().size());
-        if (!end.empty() && k >= end) continue;
-        if (k < start) break;
-        if (!fn(k, std::string_view(it->value().data(), it->value().size()))) break;
-      }
-    }
-    // An iterator that stops early because of an I/O error or corruption says so only here.
-    if (!it->status().ok()) return err::internal("storage read failed: " + it->status().ToString());
-    return Status::OK();
-  }
-
-#if DDB_THREAD_SANITIZER
-  // RocksDB (Debian's build) is not built with ThreadSanitizer, which cannot see how its write group
-  // hands one writer's batch to another and reports that as a race. In that build alone, writes reach
-  // RocksDB one at a time, so the races TSan reports are ours.
-  rocksdb::Status write_to_db(rocksdb::WriteBatch& wb) {
-    MutexLock lk(tsan_write_mu_);
-    return db_->Write(wopts_, &wb);
-  }
-  Mutex tsan_write_mu_;
-#else
-  rocksdb::Status write_to_db(rocksdb::WriteBatch& wb) {
-    return db_->Write(wopts_, &wb);
-  }
-#endif
-
-  rocksdb::DB* db_;
-  rocksdb::WriteOptions wopts_;
-};
-
 // Persistent store: RocksDB holds the durable copy; every key below `memory_below` (all of them when it
 // is empty) is also kept in memory, where their reads are served. A write goes to RocksDB first (atomic
 // batch, WAL) and then to memory, so what a reader sees is always durable. Reads of those keys never
@@ -606,25 +491,11 @@ class CachedRocksKv final : public KvStore {
 
 Result<std::unique_ptr<KvStore>> open_kv(const KvOptions& options) {
   if (options.path.empty()) return std::unique_ptr<KvStore>(new MemKv(options.shard_bytes));
-  rocksdb::Options o;
-  o.create_if_missing = true;
-  o.max_background_jobs = 2;
-  o.write_buffer_size = 16 << 20;
-  o.max_open_files = 256;
-  o.keep_log_file_num = 2;
-  rocksdb::BlockBasedTableOptions t;
-  t.block_cache = options.budget ? options.budget->state().cache : rocksdb::NewLRUCache(8 << 20);
-  t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
-  o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
-  // Files dense with deletions (trimmed stream records, deleted tables) are compacted soon, so the
-  // reads served from disk do not step over their tombstones for long.
-  o.table_properties_collector_factories.emplace_back(
-      rocksdb::NewCompactOnDeletionCollectorFactory(1024, 512));
-  rocksdb::DB* db = nullptr;
-  auto s = rocksdb::DB::Open(o, options.path, &db);
-  if (!s.ok()) return err::internal("cannot open database at " + options.path + ": " + s.ToString());
-  auto kv = std::make_unique<CachedRocksKv>(std::make_unique<RocksKv>(db, options.sync_writes),
-                                            options.memory_below, options.shard_bytes, options.budget);
+  std::unique_ptr<RocksKv> disk;
+  DDB_ASSIGN(disk, RocksKv::open(options.path, options.sync_writes,
+                                 options.budget ? options.budget->state().cache : nullptr));
+  auto kv = std::make_unique<CachedRocksKv>(std::move(disk), options.memory_below, options.shard_bytes,
+                                            options.budget);
   auto opened = kv->open();
   if (!opened.ok())
     return err::internal("cannot read database at " + options.path + ": " + opened.error().message);
