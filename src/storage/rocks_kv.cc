@@ -113,8 +113,8 @@ Status RocksKv::first_key(std::string_view start, std::string_view end, std::str
   });
 }
 
-Status RocksKv::scan_with(rocksdb::ReadOptions& ro, std::string_view start, std::string_view end, bool reverse,
-                          const std::function<bool(std::string_view, std::string_view)>& fn) {
+Status RocksKv::scan_with(rocksdb::ReadOptions& ro, std::string_view start, std::string_view end,
+                          bool reverse, const std::function<bool(std::string_view, std::string_view)>& fn) {
   ro.verify_checksums = true;
   std::string upper(end);
   rocksdb::Slice ub(upper);
